@@ -1,0 +1,143 @@
+package bus
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/newspipe/newspipe/pkg/topology"
+)
+
+// Delivery is one message received from a durable consumer. Exactly one of
+// Ack, Nak, NakWithDelay or Term must be called on it.
+type Delivery struct {
+	m jetstream.Msg
+	// Subject is the subject the message was published on.
+	Subject string
+	// Data is the payload.
+	Data []byte
+	// Delivered counts deliveries of this message, starting at 1.
+	Delivered int
+	// StreamSeq is the message's sequence number in its stream.
+	StreamSeq uint64
+	// Published is when the server stored the message.
+	Published time.Time
+}
+
+// Header returns the value of header key, or "".
+func (d *Delivery) Header(key string) string { return d.m.Headers().Get(key) }
+
+// Headers returns a copy of all headers, first value of each.
+func (d *Delivery) Headers() map[string]string {
+	h := d.m.Headers()
+	out := make(map[string]string, len(h))
+	for k, v := range h {
+		if len(v) > 0 {
+			out[k] = v[0]
+		}
+	}
+	return out
+}
+
+// Ack tells the server the message is done.
+func (d *Delivery) Ack() error { return d.m.Ack() }
+
+// Nak asks for redelivery now.
+func (d *Delivery) Nak() error { return d.m.Nak() }
+
+// NakWithDelay asks for redelivery after delay.
+func (d *Delivery) NakWithDelay(delay time.Duration) error { return d.m.NakWithDelay(delay) }
+
+// InProgress resets the server's redelivery timer for a slow message.
+func (d *Delivery) InProgress() error { return d.m.InProgress() }
+
+// Term tells the server never to redeliver the message.
+func (d *Delivery) Term(reason string) error { return d.m.TermWithReason(reason) }
+
+// ConsumeOptions bounds what the client buffers. Set MaxBytes for streams of
+// large messages (raw pages): a count alone lets a batch of big pages
+// overflow the server's buffers. MaxBytes and MaxMessages are exclusive;
+// MaxBytes wins where both are set.
+type ConsumeOptions struct {
+	MaxMessages int
+	MaxBytes    int
+}
+
+// Consumer is a durable pull consumer.
+type Consumer struct {
+	c jetstream.Consumer
+}
+
+// Consumer creates or updates the durable consumer spec and returns it.
+// The server redelivers a message at most spec.MaxDeliver times.
+func (b *Bus) Consumer(ctx context.Context, spec topology.ConsumerSpec) (*Consumer, error) {
+	c, err := b.js.CreateOrUpdateConsumer(ctx, spec.Stream, jetstream.ConsumerConfig{
+		Durable:       spec.Durable,
+		FilterSubject: spec.FilterSubject,
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		AckWait:       spec.AckWait,
+		MaxDeliver:    spec.MaxDeliver,
+		MaxAckPending: spec.MaxAckPending,
+		DeliverPolicy: jetstream.DeliverAllPolicy,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bus: ensure consumer %s on %s: %w", spec.Durable, spec.Stream, err)
+	}
+	return &Consumer{c: c}, nil
+}
+
+// Subscription is a running Consume; Drain stops it.
+type Subscription struct {
+	cc jetstream.ConsumeContext
+}
+
+// Drain stops pulling; messages already buffered are still handed to the
+// callback. It returns when the callback will not be called again, or ctx is done.
+func (s *Subscription) Drain(ctx context.Context) {
+	s.cc.Drain()
+	select {
+	case <-s.cc.Closed():
+	case <-ctx.Done():
+		s.cc.Stop()
+	}
+}
+
+// Consume calls fn for each message, one at a time, from one goroutine.
+// fn may block: that is the back-pressure on the pull.
+func (c *Consumer) Consume(o ConsumeOptions, fn func(*Delivery), onErr func(error)) (*Subscription, error) {
+	var opts []jetstream.PullConsumeOpt
+	switch {
+	case o.MaxBytes > 0:
+		opts = append(opts, jetstream.PullMaxBytes(o.MaxBytes))
+	case o.MaxMessages > 0:
+		opts = append(opts, jetstream.PullMaxMessages(o.MaxMessages))
+	}
+	if onErr != nil {
+		opts = append(opts, jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) { onErr(err) }))
+	}
+	cc, err := c.c.Consume(func(m jetstream.Msg) {
+		d := &Delivery{m: m, Subject: m.Subject(), Data: m.Data(), Delivered: 1}
+		if md, err := m.Metadata(); err == nil {
+			d.Delivered = int(md.NumDelivered)
+			d.StreamSeq = md.Sequence.Stream
+			d.Published = md.Timestamp
+		}
+		fn(d)
+	}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("bus: consume: %w", err)
+	}
+	return &Subscription{cc: cc}, nil
+}
+
+// Pending returns the number of messages not yet delivered plus those
+// delivered but not acknowledged.
+func (c *Consumer) Pending(ctx context.Context) (uint64, error) {
+	info, err := c.c.Info(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("bus: consumer info: %w", err)
+	}
+	return info.NumPending + uint64(info.NumAckPending), nil
+}

@@ -1,0 +1,55 @@
+package bus
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Tail calls fn for each message on subject (wildcards allowed) from the
+// stream that holds it, with an ephemeral ordered consumer: from the first
+// stored message when fromStart, else only new ones. It returns when ctx is
+// done or fn returns false.
+func (b *Bus) Tail(ctx context.Context, subject string, fromStart bool, fn func(*Delivery) bool) error {
+	stream, err := b.js.StreamNameBySubject(ctx, subject)
+	if err != nil {
+		return fmt.Errorf("bus: find stream for %s: %w", subject, err)
+	}
+	policy := jetstream.DeliverNewPolicy
+	if fromStart {
+		policy = jetstream.DeliverAllPolicy
+	}
+	c, err := b.js.OrderedConsumer(ctx, stream, jetstream.OrderedConsumerConfig{
+		FilterSubjects: []string{subject}, DeliverPolicy: policy,
+	})
+	if err != nil {
+		return fmt.Errorf("bus: tail %s: %w", subject, err)
+	}
+	it, err := c.Messages()
+	if err != nil {
+		return fmt.Errorf("bus: tail %s: %w", subject, err)
+	}
+	go func() {
+		<-ctx.Done()
+		it.Stop()
+	}()
+	for {
+		m, err := it.Next()
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("bus: tail %s: %w", subject, err)
+		}
+		d := &Delivery{m: m, Subject: m.Subject(), Data: m.Data(), Delivered: 1}
+		if md, err := m.Metadata(); err == nil {
+			d.StreamSeq = md.Sequence.Stream
+			d.Published = md.Timestamp
+		}
+		if !fn(d) {
+			it.Stop()
+			return nil
+		}
+	}
+}

@@ -1,0 +1,300 @@
+// Package stage runs one pipeline stage: it pulls messages from a durable
+// JetStream consumer, hands each to a Handler, publishes the handler's outputs,
+// and only then acknowledges the input.
+//
+// Delivery contract (at-least-once end to end):
+//   - An input is acked only after JetStream has acked every output.
+//   - Every output carries a message id, so a redelivered input that produces
+//     the same outputs is deduplicated by the server.
+//   - A retryable failure is naked with a delay taken from the consumer's
+//     backoff schedule; after MaxDeliver attempts it is dead-lettered.
+//   - A permanent failure (IsPermanent) is dead-lettered at once: the
+//     original message goes to news.dlq.<stage> with headers giving the stage,
+//     the error and the delivery count, and the input is terminated only
+//     after the DLQ has stored it. If the DLQ publish fails too, the input is
+//     naked and tried again later: nothing is dropped.
+//   - On shutdown, messages not yet started are naked at once so another
+//     replica (or the next start) takes them; messages being handled finish.
+package stage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/newspipe/newspipe/pkg/bus"
+	"github.com/newspipe/newspipe/pkg/events"
+	"github.com/newspipe/newspipe/pkg/topology"
+)
+
+// Message is one input handed to a Handler.
+type Message struct {
+	Subject   string
+	Data      []byte
+	Header    map[string]string
+	Delivered int // 1 on the first delivery
+	Published time.Time
+}
+
+// Handler handles one message and returns the events to publish. It must be
+// safe for concurrent use: the loop calls it from several workers. A Handler
+// must not publish by itself; returning the outputs is what lets the loop
+// ack the input only once they are stored.
+type Handler interface {
+	Handle(ctx context.Context, m *Message) ([]bus.Message, error)
+}
+
+// HandlerFunc adapts a function to Handler.
+type HandlerFunc func(ctx context.Context, m *Message) ([]bus.Message, error)
+
+// Handle calls f.
+func (f HandlerFunc) Handle(ctx context.Context, m *Message) ([]bus.Message, error) { return f(ctx, m) }
+
+// Config configures a Runner.
+type Config struct {
+	// Stage names the stage (topology.Stage*); it picks the consumer and
+	// labels metrics, logs and DLQ entries.
+	Stage string
+	// Workers handle messages concurrently; default GOMAXPROCS, at least 2.
+	Workers int
+	// Consume bounds the client's buffer (use MaxBytes for raw pages).
+	Consume bus.ConsumeOptions
+	// ShutdownGrace bounds how long in-flight messages may take to finish
+	// after the context is cancelled; default 10s.
+	ShutdownGrace time.Duration
+	// MaxDeliver and Backoff override the topology's retry policy (tests use
+	// short ones); zero values keep it.
+	MaxDeliver int
+	Backoff    []time.Duration
+	// PendingEvery is how often the consumer's pending count is sampled;
+	// default 5s, negative disables.
+	PendingEvery time.Duration
+}
+
+// Runner is a running stage. Create it with New, run it with Run.
+type Runner struct {
+	bus     *bus.Bus
+	cfg     Config
+	spec    topology.ConsumerSpec
+	h       Handler
+	metrics *Metrics
+	log     *slog.Logger
+}
+
+// New returns a Runner for cfg.Stage on b.
+func New(b *bus.Bus, cfg Config, h Handler, m *Metrics, log *slog.Logger) (*Runner, error) {
+	spec, err := b.Topology().Consumer(cfg.Stage)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.MaxDeliver > 0 {
+		spec.MaxDeliver = cfg.MaxDeliver
+	}
+	if len(cfg.Backoff) > 0 {
+		spec.Backoff = cfg.Backoff
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = max(2, runtime.GOMAXPROCS(0))
+	}
+	if cfg.ShutdownGrace <= 0 {
+		cfg.ShutdownGrace = 10 * time.Second
+	}
+	if cfg.PendingEvery == 0 {
+		cfg.PendingEvery = 5 * time.Second
+	}
+	if cfg.Consume.MaxBytes == 0 && cfg.Consume.MaxMessages == 0 {
+		cfg.Consume.MaxMessages = 4 * cfg.Workers
+	}
+	return &Runner{bus: b, cfg: cfg, spec: spec, h: h, metrics: m, log: log.With("stage", cfg.Stage)}, nil
+}
+
+// attempts is how many times the loop itself tries a message before
+// dead-lettering it. The server's MaxDeliver is set a few higher so that a
+// message whose DLQ publish failed is still redelivered for another try.
+func (r *Runner) attempts() int { return r.spec.MaxDeliver }
+
+// Run consumes until ctx is done, then stops pulling, lets in-flight messages
+// finish within ShutdownGrace, and returns nil. It returns an error only if
+// the consumer cannot be set up.
+func (r *Runner) Run(ctx context.Context) error {
+	spec := r.spec
+	spec.MaxDeliver = r.attempts() + 3
+	cons, err := r.bus.Consumer(ctx, spec)
+	if err != nil {
+		return fmt.Errorf("stage %s: %w", r.cfg.Stage, err)
+	}
+
+	work := make(chan *bus.Delivery)
+	stopping := make(chan struct{})
+	// Handlers run on a context that outlives ctx by ShutdownGrace, so a
+	// message being handled at SIGTERM finishes instead of failing halfway.
+	hctx, hcancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer hcancel()
+
+	var wg sync.WaitGroup
+	for range r.cfg.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for d := range work {
+				r.process(hctx, d)
+			}
+		}()
+	}
+
+	sub, err := cons.Consume(r.cfg.Consume, func(d *bus.Delivery) {
+		select {
+		case work <- d:
+		case <-stopping:
+			r.metrics.messages.WithLabelValues(r.cfg.Stage, OutcomeShutdown).Inc()
+			_ = d.Nak()
+		}
+	}, func(err error) {
+		r.log.Warn("consume error", "err", err)
+	})
+	if err != nil {
+		close(work)
+		wg.Wait()
+		return fmt.Errorf("stage %s: %w", r.cfg.Stage, err)
+	}
+	r.log.Info("stage started", "consumer", r.spec.Durable, "filter", r.spec.FilterSubject, "workers", r.cfg.Workers)
+
+	if r.cfg.PendingEvery > 0 {
+		go r.samplePending(ctx, cons)
+	}
+
+	<-ctx.Done()
+	close(stopping)
+	dctx, dcancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.ShutdownGrace)
+	defer dcancel()
+	sub.Drain(dctx) // the callback naks what is still buffered
+	close(work)
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-dctx.Done():
+		hcancel() // abandon: unacked messages are redelivered after AckWait
+		<-done
+	}
+	r.log.Info("stage stopped")
+	return nil
+}
+
+func (r *Runner) samplePending(ctx context.Context, cons *bus.Consumer) {
+	t := time.NewTicker(r.cfg.PendingEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			qctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+			n, err := cons.Pending(qctx)
+			cancel()
+			if err == nil {
+				r.metrics.pending.WithLabelValues(r.cfg.Stage).Set(float64(n))
+			}
+		}
+	}
+}
+
+func (r *Runner) process(ctx context.Context, d *bus.Delivery) {
+	start := time.Now()
+	stage := r.cfg.Stage
+	r.metrics.inFlight.WithLabelValues(stage).Inc()
+	defer r.metrics.inFlight.WithLabelValues(stage).Dec()
+
+	outs, err := r.handle(ctx, d)
+	if err == nil {
+		err = r.bus.PublishAll(ctx, outs)
+		if err == nil {
+			r.metrics.published.WithLabelValues(stage).Add(float64(len(outs)))
+		}
+	}
+	r.metrics.duration.WithLabelValues(stage).Observe(time.Since(start).Seconds())
+
+	log := r.log.With("subject", d.Subject, "delivered", d.Delivered, "stream_seq", d.StreamSeq)
+	switch {
+	case err == nil:
+		if aerr := d.Ack(); aerr != nil {
+			// The outputs are stored; a redelivery is deduplicated by message id.
+			log.Warn("ack failed", "err", aerr)
+		}
+		r.metrics.messages.WithLabelValues(stage, OutcomeOK).Inc()
+	case IsPermanent(err) || d.Delivered >= r.attempts():
+		r.deadLetter(ctx, d, err, log)
+	default:
+		delay := r.backoff(d.Delivered)
+		log.Warn("message failed, will retry", "err", err, "retry_in", delay.String())
+		_ = d.NakWithDelay(delay)
+		r.metrics.messages.WithLabelValues(stage, OutcomeRetry).Inc()
+	}
+}
+
+// handle runs the handler, turning a panic into a permanent error: a message
+// that crashes the handler would crash every replica it is redelivered to.
+func (r *Runner) handle(ctx context.Context, d *bus.Delivery) (outs []bus.Message, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = Permanent(fmt.Errorf("handler panic: %v", p))
+		}
+	}()
+	return r.h.Handle(ctx, &Message{
+		Subject: d.Subject, Data: d.Data, Header: d.Headers(), Delivered: d.Delivered, Published: d.Published,
+	})
+}
+
+func (r *Runner) backoff(delivered int) time.Duration {
+	b := r.spec.Backoff
+	if len(b) == 0 {
+		return time.Second
+	}
+	i := min(max(delivered-1, 0), len(b)-1)
+	return b[i]
+}
+
+func (r *Runner) deadLetter(ctx context.Context, d *bus.Delivery, cause error, log *slog.Logger) {
+	stage := r.cfg.Stage
+	h := d.Headers()
+	for k := range h {
+		if strings.HasPrefix(k, "Nats-") { // server-set headers of the original
+			delete(h, k)
+		}
+	}
+	h[events.HeaderDLQStage] = stage
+	h[events.HeaderDLQError] = truncate(cause.Error(), 1024)
+	h[events.HeaderDLQDelivered] = strconv.Itoa(d.Delivered)
+	h[events.HeaderDLQSubject] = d.Subject
+	h[events.HeaderDLQStreamSeq] = strconv.FormatUint(d.StreamSeq, 10)
+	h[events.HeaderDLQTime] = time.Now().UTC().Format(time.RFC3339)
+	err := r.bus.Publish(ctx, bus.Message{
+		Subject: r.bus.Topology().DLQ(stage),
+		MsgID:   "dlq:" + stage + ":" + strconv.FormatUint(d.StreamSeq, 10),
+		Header:  h,
+		Data:    d.Data,
+	})
+	if err != nil {
+		log.Error("dead-letter failed, will retry", "err", errors.Join(cause, err))
+		_ = d.NakWithDelay(r.backoff(d.Delivered))
+		r.metrics.messages.WithLabelValues(stage, OutcomeDLQFailed).Inc()
+		return
+	}
+	log.Error("message dead-lettered", "err", cause, "dlq_subject", r.bus.Topology().DLQ(stage))
+	_ = d.Term(truncate(cause.Error(), 256))
+	r.metrics.messages.WithLabelValues(stage, OutcomeDeadLetter).Inc()
+	r.metrics.dlq.WithLabelValues(stage).Inc()
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

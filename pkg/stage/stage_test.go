@@ -1,0 +1,280 @@
+package stage_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/newspipe/newspipe/pkg/bus"
+	"github.com/newspipe/newspipe/pkg/events"
+	"github.com/newspipe/newspipe/pkg/natstest"
+	"github.com/newspipe/newspipe/pkg/stage"
+	"github.com/newspipe/newspipe/pkg/topology"
+)
+
+// harness runs the cleaner stage's consumer (NEWS_RAW → anything) with a
+// test handler, and collects what lands on the enriched and DLQ subjects.
+type harness struct {
+	b       *bus.Bus
+	topo    topology.Topology
+	metrics *stage.Metrics
+	reg     *prometheus.Registry
+}
+
+func newHarness(t *testing.T, tg natstest.Target) *harness {
+	t.Helper()
+	reg := prometheus.NewRegistry()
+	b := natstest.Connect(t, tg)
+	return &harness{b: b, topo: b.Topology(), metrics: stage.NewMetrics(reg), reg: reg}
+}
+
+func (h *harness) run(t *testing.T, hd stage.Handler) (stop func()) {
+	t.Helper()
+	r, err := stage.New(h.b, stage.Config{
+		Stage: topology.StageCleaner, Workers: 3, MaxDeliver: 3,
+		Backoff: []time.Duration{50 * time.Millisecond}, PendingEvery: -1,
+	}, hd, h.metrics, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx) }()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return stop
+}
+
+func (h *harness) publishRaw(t *testing.T, id, body string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := h.b.Publish(ctx, bus.Message{Subject: h.topo.Raw("src"), MsgID: "in:" + id, Data: []byte(body)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// collect gathers messages on subject until n arrived or the deadline.
+func (h *harness) collect(t *testing.T, subject string, n int, within time.Duration) []*bus.Delivery {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), within)
+	defer cancel()
+	var got []*bus.Delivery
+	_ = h.b.Tail(ctx, subject, true, func(d *bus.Delivery) bool {
+		got = append(got, d)
+		return len(got) < n
+	})
+	return got
+}
+
+func echo(h *harness) stage.HandlerFunc {
+	return func(_ context.Context, m *stage.Message) ([]bus.Message, error) {
+		return []bus.Message{{Subject: h.topo.EnrichedOther(), MsgID: "out:" + string(m.Data), Data: m.Data}}, nil
+	}
+}
+
+func TestStage(t *testing.T) {
+	for _, tg := range natstest.Targets(t) {
+		t.Run(tg.Name, func(t *testing.T) {
+			t.Run("publishes outputs then acks", func(t *testing.T) {
+				h := newHarness(t, tg)
+				h.run(t, echo(h))
+				for i := range 20 {
+					h.publishRaw(t, fmt.Sprint(i), fmt.Sprint("a", i))
+				}
+				got := h.collect(t, h.topo.EnrichedOther(), 20, 10*time.Second)
+				if len(got) != 20 {
+					t.Fatalf("got %d outputs, want 20", len(got))
+				}
+				waitFor(t, func() bool { return testutil.ToFloat64(h.metricsOK()) == 20 })
+			})
+
+			t.Run("redelivered input yields no duplicate output", func(t *testing.T) {
+				h := newHarness(t, tg)
+				h.run(t, echo(h))
+				// Two inputs with the same payload stand for one input delivered twice:
+				// both produce output id "out:same".
+				h.publishRaw(t, "x1", "same")
+				h.publishRaw(t, "x2", "same")
+				h.publishRaw(t, "x3", "other")
+				waitFor(t, func() bool { return testutil.ToFloat64(h.metricsOK()) == 3 })
+				got := h.collect(t, h.topo.EnrichedOther(), 3, 2*time.Second)
+				if len(got) != 2 {
+					t.Fatalf("got %d outputs, want 2 (dedup by message id)", len(got))
+				}
+			})
+
+			t.Run("permanent error goes to the DLQ with headers", func(t *testing.T) {
+				h := newHarness(t, tg)
+				var calls atomic.Int32
+				h.run(t, stage.HandlerFunc(func(_ context.Context, m *stage.Message) ([]bus.Message, error) {
+					calls.Add(1)
+					return nil, stage.Permanent(errors.New("cannot parse"))
+				}))
+				h.publishRaw(t, "bad", "garbage")
+				got := h.collect(t, h.topo.DLQ(topology.StageCleaner), 1, 10*time.Second)
+				if len(got) != 1 {
+					t.Fatalf("got %d DLQ entries, want 1", len(got))
+				}
+				d := got[0]
+				if string(d.Data) != "garbage" {
+					t.Errorf("DLQ payload %q, want the original", d.Data)
+				}
+				for k, want := range map[string]string{
+					events.HeaderDLQStage: topology.StageCleaner, events.HeaderDLQDelivered: "1",
+					events.HeaderDLQSubject: h.topo.Raw("src"),
+				} {
+					if got := d.Header(k); got != want {
+						t.Errorf("header %s = %q, want %q", k, got, want)
+					}
+				}
+				if e := d.Header(events.HeaderDLQError); e == "" {
+					t.Error("DLQ entry has no error header")
+				}
+				time.Sleep(300 * time.Millisecond)
+				if n := calls.Load(); n != 1 {
+					t.Errorf("handler called %d times, want 1 (terminated, not retried)", n)
+				}
+			})
+
+			t.Run("malformed event is permanent", func(t *testing.T) {
+				h := newHarness(t, tg)
+				h.run(t, stage.HandlerFunc(func(_ context.Context, m *stage.Message) ([]bus.Message, error) {
+					return nil, fmt.Errorf("decode: %w", events.ErrMalformed)
+				}))
+				h.publishRaw(t, "m", "\xff\xfe")
+				if got := h.collect(t, h.topo.DLQ(topology.StageCleaner), 1, 10*time.Second); len(got) != 1 {
+					t.Fatalf("got %d DLQ entries, want 1", len(got))
+				}
+			})
+
+			t.Run("retryable error is retried then succeeds", func(t *testing.T) {
+				h := newHarness(t, tg)
+				var calls atomic.Int32
+				h.run(t, stage.HandlerFunc(func(ctx context.Context, m *stage.Message) ([]bus.Message, error) {
+					if calls.Add(1) == 1 {
+						return nil, errors.New("store briefly down")
+					}
+					return echo(h)(ctx, m)
+				}))
+				h.publishRaw(t, "r", "retry-me")
+				if got := h.collect(t, h.topo.EnrichedOther(), 1, 10*time.Second); len(got) != 1 {
+					t.Fatalf("got %d outputs, want 1", len(got))
+				}
+				if n := calls.Load(); n != 2 {
+					t.Errorf("handler called %d times, want 2", n)
+				}
+				if got := testutil.ToFloat64(h.metricVec("retry")); got != 1 {
+					t.Errorf("retry outcomes = %v, want 1", got)
+				}
+			})
+
+			t.Run("retries exhausted go to the DLQ", func(t *testing.T) {
+				h := newHarness(t, tg)
+				var calls atomic.Int32
+				h.run(t, stage.HandlerFunc(func(_ context.Context, m *stage.Message) ([]bus.Message, error) {
+					calls.Add(1)
+					return nil, errors.New("always down")
+				}))
+				h.publishRaw(t, "e", "exhaust")
+				got := h.collect(t, h.topo.DLQ(topology.StageCleaner), 1, 10*time.Second)
+				if len(got) != 1 {
+					t.Fatalf("got %d DLQ entries, want 1", len(got))
+				}
+				if d := got[0].Header(events.HeaderDLQDelivered); d != "3" {
+					t.Errorf("delivery count header %q, want 3", d)
+				}
+				if n := calls.Load(); n != 3 {
+					t.Errorf("handler called %d times, want 3", n)
+				}
+			})
+
+			t.Run("handler panic is dead-lettered and the stage goes on", func(t *testing.T) {
+				h := newHarness(t, tg)
+				h.run(t, stage.HandlerFunc(func(ctx context.Context, m *stage.Message) ([]bus.Message, error) {
+					if string(m.Data) == "boom" {
+						panic("nil map")
+					}
+					return echo(h)(ctx, m)
+				}))
+				h.publishRaw(t, "p1", "boom")
+				h.publishRaw(t, "p2", "fine")
+				if got := h.collect(t, h.topo.DLQ(topology.StageCleaner), 1, 10*time.Second); len(got) != 1 {
+					t.Fatalf("got %d DLQ entries, want 1", len(got))
+				}
+				if got := h.collect(t, h.topo.EnrichedOther(), 1, 10*time.Second); len(got) != 1 {
+					t.Fatalf("got %d outputs, want 1", len(got))
+				}
+			})
+
+			t.Run("stop and restart loses nothing", func(t *testing.T) {
+				h := newHarness(t, tg)
+				const n = 60
+				var handled atomic.Int32
+				slow := stage.HandlerFunc(func(ctx context.Context, m *stage.Message) ([]bus.Message, error) {
+					time.Sleep(5 * time.Millisecond)
+					handled.Add(1)
+					return echo(h)(ctx, m)
+				})
+				stop := h.run(t, slow)
+				for i := range n {
+					h.publishRaw(t, fmt.Sprint("s", i), fmt.Sprint("s", i))
+				}
+				waitFor(t, func() bool { return handled.Load() >= 10 })
+				stop()
+				h.run(t, slow)
+				got := h.collect(t, h.topo.EnrichedOther(), n, 15*time.Second)
+				if len(got) != n {
+					t.Fatalf("got %d distinct outputs after restart, want %d", len(got), n)
+				}
+			})
+		})
+	}
+}
+
+func (h *harness) metricsOK() prometheus.Collector { return h.metricVec(stage.OutcomeOK) }
+
+func (h *harness) metricVec(outcome string) prometheus.Collector {
+	mfs, _ := h.reg.Gather()
+	for _, mf := range mfs {
+		if mf.GetName() != "newspipe_stage_messages_total" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "outcome" && l.GetValue() == outcome {
+					return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "x"}, func() float64 { return m.GetCounter().GetValue() })
+				}
+			}
+		}
+	}
+	return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "x"}, func() float64 { return 0 })
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 10s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
