@@ -18,7 +18,7 @@ import (
 // Header names. Subscribers may filter on the Newspipe-* tag headers without
 // decoding the payload.
 const (
-	HeaderType      = "Newspipe-Type"      // full protobuf name, e.g. newspipe.v1.RawArticle
+	HeaderType      = "Newspipe-Type" // full protobuf name, e.g. newspipe.v1.RawArticle
 	HeaderArticleID = "Newspipe-Article-Id"
 	HeaderTopics    = "Newspipe-Topics"    // comma-separated topic tokens
 	HeaderAgreement = "Newspipe-Agreement" // "true" / "false"

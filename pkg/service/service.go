@@ -1,0 +1,169 @@
+// Package service is the shared frame of a standalone newspipe service: the
+// common flags and environment variables, the logger, the metrics registry,
+// the admin HTTP server, the NATS connection and the graceful shutdown. A
+// service's main parses its flags and calls Run with its own stage.
+package service
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/newspipe/newspipe/pkg/bus"
+	"github.com/newspipe/newspipe/pkg/lifecycle"
+	"github.com/newspipe/newspipe/pkg/stage"
+	"github.com/newspipe/newspipe/pkg/telemetry"
+	"github.com/newspipe/newspipe/pkg/topology"
+)
+
+// Common holds the settings every service takes, as flags with defaults
+// from the environment.
+type Common struct {
+	NATSURL     string
+	CredsFile   string
+	MetricsAddr string
+	LogFormat   string
+	LogLevel    string
+	Namespace   string
+	Replicas    int
+	MaxAge      time.Duration
+	MaxBytes    int64
+	// ShutdownGrace bounds the whole shutdown; keep it below the pod's
+	// terminationGracePeriodSeconds.
+	ShutdownGrace time.Duration
+}
+
+// RegisterFlags adds the common flags to fs, each defaulting to its
+// environment variable.
+func (c *Common) RegisterFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.NATSURL, "nats-url", Getenv("NATS_URL", "nats://127.0.0.1:4222"), "NATS server URL(s), comma-separated (env NATS_URL)")
+	fs.StringVar(&c.CredsFile, "nats-creds", Getenv("NATS_CREDS", ""), "NATS credentials file (env NATS_CREDS)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", Getenv("METRICS_ADDR", ":9090"), "address of /metrics, /healthz, /readyz (env METRICS_ADDR)")
+	fs.StringVar(&c.LogFormat, "log-format", Getenv("LOG_FORMAT", "json"), "log format: json or text (env LOG_FORMAT)")
+	fs.StringVar(&c.LogLevel, "log-level", Getenv("LOG_LEVEL", "info"), "log level: debug, info, warn, error (env LOG_LEVEL)")
+	fs.StringVar(&c.Namespace, "namespace", Getenv("NEWSPIPE_NAMESPACE", ""), "prefix for every subject and stream; empty for the documented names (env NEWSPIPE_NAMESPACE)")
+	fs.IntVar(&c.Replicas, "stream-replicas", EnvInt("STREAM_REPLICAS", 1), "JetStream stream replicas: 1 for one node, 3 on a cluster (env STREAM_REPLICAS)")
+	fs.DurationVar(&c.MaxAge, "stream-max-age", EnvDuration("STREAM_MAX_AGE", 7*24*time.Hour), "how long streams keep messages (env STREAM_MAX_AGE)")
+	fs.Int64Var(&c.MaxBytes, "stream-max-bytes", int64(EnvInt("STREAM_MAX_BYTES", 1<<30)), "size cap of each stream in bytes (env STREAM_MAX_BYTES)")
+	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", EnvDuration("SHUTDOWN_GRACE", 20*time.Second), "time allowed for a graceful stop (env SHUTDOWN_GRACE)")
+}
+
+// Topology returns the topology the settings describe.
+func (c *Common) Topology() topology.Topology {
+	t := topology.Default().WithNamespace(c.Namespace)
+	t.Limits.Replicas = c.Replicas
+	t.Limits.MaxAge = c.MaxAge
+	t.Limits.MaxBytes = c.MaxBytes
+	return t
+}
+
+// Env is what a service's stage gets to work with.
+type Env struct {
+	Log          *slog.Logger
+	Registry     prometheus.Registerer
+	Health       *telemetry.Health
+	Bus          *bus.Bus
+	StageMetrics *stage.Metrics
+	// Mux is the admin mux; a service may add routes (the sink adds its API).
+	Mux *http.ServeMux
+}
+
+// Run sets up the frame for service name, calls fn with a context cancelled
+// on SIGTERM/SIGINT, and shuts down in order: not ready, fn returns (stages
+// drain), NATS drains, admin HTTP stops. It returns fn's error, if any.
+func Run(name string, c Common, fn func(ctx context.Context, env *Env) error) error {
+	log, err := telemetry.NewLogger(os.Stderr, c.LogFormat, c.LogLevel)
+	if err != nil {
+		return err
+	}
+	log = log.With("service", name)
+	ctx, stop := lifecycle.SignalContext(context.Background())
+	defer stop()
+
+	reg := telemetry.NewRegistry()
+	health := telemetry.NewHealth()
+	mux := telemetry.Mux(reg, health)
+	admin, err := telemetry.Listen(c.MetricsAddr, mux)
+	if err != nil {
+		return err
+	}
+
+	b, err := bus.Connect(ctx, c.NATSURL, c.Topology(), bus.Options{Name: "newspipe-" + name, CredsFile: c.CredsFile, Logger: log})
+	if err != nil {
+		return err
+	}
+	health.AddProbe("nats", func(context.Context) error {
+		if !b.Connected() {
+			return errors.New("nats not connected")
+		}
+		return nil
+	})
+	if err := b.EnsureStreams(ctx); err != nil {
+		b.Close()
+		return err
+	}
+	log.Info("service starting", "nats_url", b.URL(), "admin_addr", admin.Addr(), "namespace", c.Namespace)
+
+	env := &Env{Log: log, Registry: reg, Health: health, Bus: b, StageMetrics: stage.NewMetrics(reg), Mux: mux}
+	g := lifecycle.NewGroup(ctx)
+	adminCtx, adminStop := context.WithCancel(context.WithoutCancel(ctx))
+	adminDone := make(chan error, 1)
+	go func() { adminDone <- admin.Serve(adminCtx, 5*time.Second) }()
+	g.Go(func(ctx context.Context) error {
+		health.SetReady(true)
+		defer health.SetReady(false)
+		return fn(ctx, env)
+	})
+	runErr := g.Wait()
+
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.ShutdownGrace)
+	defer cancel()
+	if err := b.Drain(dctx); err != nil {
+		log.Warn("nats drain", "err", err)
+	}
+	adminStop()
+	if err := <-adminDone; err != nil {
+		log.Warn("admin server", "err", err)
+	}
+	if runErr != nil {
+		return fmt.Errorf("%s: %w", name, runErr)
+	}
+	log.Info("service stopped")
+	return nil
+}
+
+// Getenv returns the environment variable key, or def when it is unset.
+func Getenv(key, def string) string {
+	if v, ok := os.LookupEnv(key); ok {
+		return v
+	}
+	return def
+}
+
+// EnvInt is Getenv for integers; an unparsable value falls back to def.
+func EnvInt(key string, def int) int {
+	if v, ok := os.LookupEnv(key); ok {
+		if n, err := strconv.Atoi(v); err == nil {
+			return n
+		}
+	}
+	return def
+}
+
+// EnvDuration is Getenv for durations; an unparsable value falls back to def.
+func EnvDuration(key string, def time.Duration) time.Duration {
+	if v, ok := os.LookupEnv(key); ok {
+		if d, err := time.ParseDuration(v); err == nil {
+			return d
+		}
+	}
+	return def
+}
