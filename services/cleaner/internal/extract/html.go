@@ -1,0 +1,3 @@
+package extract
+
+func extractHTML(in Input) (*Article, error) { return nil, ErrEmpty }
