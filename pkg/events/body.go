@@ -1,0 +1,65 @@
+package events
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+
+	newspipev1 "github.com/newspipe/newspipe/proto/newspipe/v1"
+)
+
+// CompressAbove is the body size from which RawArticle bodies are gzipped:
+// news pages compress about 5:1, which keeps 200 KB pages small in the stream.
+const CompressAbove = 16 << 10
+
+// ErrBodyTooLarge is returned by DecodeBody for a body over the limit.
+var ErrBodyTooLarge = errors.New("events: body too large")
+
+// EncodeBody sets a RawArticle's body, gzip-compressed when large.
+func EncodeBody(r *newspipev1.RawArticle, body []byte) error {
+	r.BodySize = int64(len(body))
+	if len(body) < CompressAbove {
+		r.Body, r.BodyEncoding = body, newspipev1.BodyEncoding_BODY_ENCODING_IDENTITY
+		return nil
+	}
+	var buf bytes.Buffer
+	buf.Grow(len(body) / 4)
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	if _, err := zw.Write(body); err != nil {
+		return fmt.Errorf("events: compress body: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return fmt.Errorf("events: compress body: %w", err)
+	}
+	r.Body, r.BodyEncoding = buf.Bytes(), newspipev1.BodyEncoding_BODY_ENCODING_GZIP
+	return nil
+}
+
+// DecodeBody returns a RawArticle's body, decompressed, refusing more than
+// limit bytes (a compressed body could expand without bound). Errors wrap
+// ErrMalformed or ErrBodyTooLarge: both are permanent.
+func DecodeBody(r *newspipev1.RawArticle, limit int64) ([]byte, error) {
+	switch r.BodyEncoding {
+	case newspipev1.BodyEncoding_BODY_ENCODING_IDENTITY:
+		if int64(len(r.Body)) > limit {
+			return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrBodyTooLarge, len(r.Body), limit)
+		}
+		return r.Body, nil
+	case newspipev1.BodyEncoding_BODY_ENCODING_GZIP:
+		zr, err := gzip.NewReader(bytes.NewReader(r.Body))
+		if err != nil {
+			return nil, fmt.Errorf("%w: gzip body: %v", ErrMalformed, err)
+		}
+		out, err := io.ReadAll(io.LimitReader(zr, limit+1))
+		if err != nil {
+			return nil, fmt.Errorf("%w: gzip body: %v", ErrMalformed, err)
+		}
+		if int64(len(out)) > limit {
+			return nil, fmt.Errorf("%w: over %d bytes decompressed", ErrBodyTooLarge, limit)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("%w: unknown body encoding %d", ErrMalformed, r.BodyEncoding)
+}

@@ -1,0 +1,78 @@
+// Command classifier is the newspipe classifier service: CleanArticle →
+// EnrichedArticle.
+//
+//	classifier [flags]        run the service against NATS_URL
+//	classifier tag IN_DIR     tag every .txt article of IN_DIR offline, one JSON line each
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/newspipe/newspipe/pkg/service"
+	"github.com/newspipe/newspipe/services/classifier/classifier"
+	"github.com/newspipe/newspipe/services/classifier/internal/classify"
+)
+
+func main() { os.Exit(run(os.Args[1:])) }
+
+func run(args []string) int {
+	if len(args) > 0 && args[0] == "tag" {
+		return tagCmd(args[1:])
+	}
+	fs := flag.NewFlagSet("classifier", flag.ContinueOnError)
+	var common service.Common
+	common.RegisterFlags(fs)
+	var cfg classifier.Config
+	fs.StringVar(&cfg.TaxonomyFile, "taxonomy", service.Getenv("TAXONOMY_FILE", ""), "taxonomy YAML overriding the embedded default (env TAXONOMY_FILE)")
+	fs.IntVar(&cfg.Workers, "workers", service.EnvInt("CLASSIFIER_WORKERS", 0), "concurrent classifications; 0 = one per CPU (env CLASSIFIER_WORKERS)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	err := service.Run("classifier", common, func(ctx context.Context, env *service.Env) error {
+		c, err := classifier.New(env.Bus, cfg, env.Registry, env.StageMetrics, env.Log)
+		if err != nil {
+			return err
+		}
+		return c.Run(ctx)
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
+
+func tagCmd(args []string) int {
+	fs := flag.NewFlagSet("classifier tag", flag.ContinueOnError)
+	taxFile := fs.String("taxonomy", "", "taxonomy YAML overriding the embedded default")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: classifier tag [-taxonomy FILE] IN_DIR")
+		fmt.Fprintln(fs.Output(), "Prints one JSON line per IN_DIR/*.txt (title on the first line): file, lang, ru_cn_tech, score, topics, entities, agreement, evidence.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return 2
+	}
+	tax, err := classifier.LoadTaxonomy(*taxFile)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "classifier tag:", err)
+		return 1
+	}
+	c, err := classify.New(tax)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "classifier tag:", err)
+		return 1
+	}
+	if err := classify.TagDir(context.Background(), c, fs.Arg(0), os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "classifier tag:", err)
+		return 1
+	}
+	return 0
+}
