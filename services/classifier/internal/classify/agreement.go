@@ -1,0 +1,383 @@
+package classify
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/newspipe/newspipe/services/classifier/internal/taxonomy"
+)
+
+// kindPriority orders deal kinds from most to least specific; "package"
+// (a signed set of documents) is reported as "agreement".
+var kindPriority = []string{"joint_venture", "licence", "contract", "mou", "agreement"}
+
+func (c *Classifier) stageBit(id string) uint16 {
+	if i, ok := c.stageIdx[id]; ok {
+		return 1 << uint(i)
+	}
+	return 0
+}
+
+func (c *Classifier) kindBit(id string) uint16 {
+	for i, k := range c.kindIDs {
+		if k == id {
+			return 1 << uint(i)
+		}
+	}
+	return 0
+}
+
+// passageBoth reports whether sentence i, with its neighbours in the same
+// block, names both sides.
+func passageBoth(sents []sentence, i int, docBoth bool) bool {
+	ru, cn := false, false
+	for j := i - 1; j <= i+1; j++ {
+		if j < 0 || j >= len(sents) || sents[j].block != sents[i].block && j != i {
+			continue
+		}
+		s := &sents[j]
+		ru = ru || s.ru || s.dyad
+		cn = cn || s.cn || s.dyad
+		if s.anaph && docBoth {
+			ru, cn = true, true
+		}
+	}
+	return ru && cn
+}
+
+// passageTech returns the strongest technology weight in the neighbours of
+// sentence i within its block.
+func passageTech(sents []sentence, i int) int8 {
+	var m int8
+	for j := i - 1; j <= i+1; j++ {
+		if j == i || j < 0 || j >= len(sents) || sents[j].block != sents[i].block {
+			continue
+		}
+		if sents[j].commodity {
+			continue
+		}
+		if t := sents[j].techMax(); t > m {
+			m = t
+		}
+	}
+	return m
+}
+
+// agreement finds the signed Russia–China technology agreement, if any. It
+// returns the agreement, the evidence sentence index (-1 if none) and
+// whether the evidence is strong enough to stand on its own (both sides and
+// a specific technology cue in the sentence, a specific deal kind).
+func (c *Classifier) agreement(sents []sentence, text string, res Result, ent entityCounts, docBoth bool) (Agreement, int, bool) {
+	var a Agreement
+	signed, rejected := c.stageBit(taxonomy.StageSigned), c.stageBit(taxonomy.StageRejected)
+	statement, pkg := c.kindBit("statement"), c.kindBit("package")
+	titleRS := false
+	for i := range sents {
+		if sents[i].title && sents[i].score > 0 {
+			titleRS = true
+		}
+	}
+
+	// The furthest stage seen where both sides and technology meet.
+	rank := func(stages uint16) int {
+		best := -1
+		for r, id := range taxonomy.StageOrder {
+			if stages&c.stageBit(id) != 0 {
+				best = r
+			}
+		}
+		return best
+	}
+	bestStage := -1
+	for i := range sents {
+		s := &sents[i]
+		if s.stages == 0 || !passageBoth(sents, i, docBoth) || (s.techMax() == 0 && passageTech(sents, i) == 0) {
+			continue
+		}
+		if r := rank(s.stages); r > bestStage {
+			bestStage = r
+		}
+	}
+	if bestStage >= 0 {
+		a.Stage = taxonomy.StageOrder[bestStage]
+	}
+
+	best, bestScore, bestStrong := -1, 0.0, false
+	for i := range sents {
+		s := &sents[i]
+		if s.stages&signed == 0 || s.stages&rejected != 0 || s.recall || s.hostile || s.restrict {
+			continue
+		}
+		if s.kinds != 0 && s.kinds&^statement == 0 {
+			continue // a declaration, not an agreement
+		}
+		if s.kinds&statement != 0 && s.kinds&^(statement|pkg) == 0 {
+			continue
+		}
+		inSentence := (s.ru && s.cn) || s.dyad || (s.anaph && docBoth)
+		if !inSentence && !passageBoth(sents, i, docBoth) {
+			continue
+		}
+		if popcount(s.third) >= 2 {
+			continue
+		}
+		tech := s.techMax()
+		mixed := s.domains >= 1 && tech > 0 && s.domains+s.topicCount() >= 2
+		specificKind := s.kinds&^(pkg|statement) != 0
+		switch {
+		case s.commodity && tech < 2:
+			continue
+		case tech > 0 && mixed:
+			if !(specificKind && tech >= 2) && !titleRS {
+				continue
+			}
+		case tech > 0:
+		default:
+			// No technology in the sentence: its neighbours, or the story
+			// itself, must be about technology.
+			if s.commodity || s.domains >= 2 {
+				continue
+			}
+			if passageTech(sents, i) < 2 && !(res.RuCnTech && titleRS) {
+				continue
+			}
+		}
+		v := 1.0 + float64(tech)
+		if len(s.ruOrgs) > 0 {
+			v++
+		}
+		if len(s.cnOrgs) > 0 {
+			v++
+		}
+		if specificKind {
+			v++
+		}
+		if inSentence {
+			v++
+		}
+		if s.score > 0 {
+			v++
+		}
+		if v > bestScore {
+			best, bestScore = i, v
+			bestStrong = inSentence && tech >= 2 && specificKind && c.specificTech(s)
+		}
+	}
+	if best < 0 {
+		return a, -1, false
+	}
+	s := &sents[best]
+	a.Detected = true
+	a.Stage = taxonomy.StageSigned
+	a.Evidence = text[s.start:s.end]
+	a.Kind = "agreement"
+	for _, k := range kindPriority {
+		if s.kinds&c.kindBit(k) != 0 {
+			a.Kind = k
+			break
+		}
+	}
+	a.Technology = c.agreementTopic(sents, best)
+	cnOrg := c.party(sents, best, ent, true)
+	ruOrg := c.party(sents, best, ent, false)
+	ruID, cnID := c.tax.Countries[c.ruCountry].ID, c.tax.Countries[c.cnCountry].ID
+	cnParty, ruParty := cnID, ruID
+	if cnOrg >= 0 {
+		cnParty = c.tax.Entities[cnOrg].ID
+	}
+	if ruOrg >= 0 {
+		ruParty = c.tax.Entities[ruOrg].ID
+	}
+	a.Parties = []string{cnParty, ruParty}
+	switch {
+	case cnOrg >= 0:
+		a.Key = fmt.Sprintf("rucn:%s+%s/%s", cnParty, ruID, a.Technology)
+	case ruOrg >= 0:
+		a.Key = fmt.Sprintf("rucn:%s+%s/%s", cnID, ruParty, a.Technology)
+	default:
+		a.Key = fmt.Sprintf("rucn:%s+%s/%s", cnID, ruID, a.Technology)
+	}
+	a.Date = c.date(a.Evidence)
+	return a, best, bestStrong
+}
+
+// specificTech reports whether a sentence's technology comes from a cue
+// (not only from an entity's sector).
+func (c *Classifier) specificTech(s *sentence) bool {
+	for t, w := range s.topicW {
+		if w >= 2 && s.topicSpec[t] {
+			return true
+		}
+	}
+	return false
+}
+
+// agreementTopic picks the deal's technology: the strongest specific topic of
+// the sentence, then of its neighbours, then of the story's relational
+// sentences.
+func (c *Classifier) agreementTopic(sents []sentence, i int) string {
+	other, hasOther := c.topicIdx["other"]
+	pick := func(idx []int) string {
+		var sc [maxTopics]float64
+		for _, j := range idx {
+			s := &sents[j]
+			for t, w := range s.topicW {
+				if hasOther && t == other {
+					continue
+				}
+				sc[t] += float64(w)
+			}
+		}
+		best, bv := -1, 0.0
+		for t := range c.tax.Topics {
+			if sc[t] > bv {
+				best, bv = t, sc[t]
+			}
+		}
+		if best < 0 {
+			return ""
+		}
+		return c.tax.Topics[best].ID
+	}
+	if t := pick([]int{i}); t != "" {
+		return t
+	}
+	var near []int
+	for j := i - 1; j <= i+1; j++ {
+		if j != i && j >= 0 && j < len(sents) && sents[j].block == sents[i].block {
+			near = append(near, j)
+		}
+	}
+	if t := pick(near); t != "" {
+		return t
+	}
+	var rs []int
+	for j := range sents {
+		if sents[j].score > 0 {
+			rs = append(rs, j)
+		}
+	}
+	if t := pick(rs); t != "" {
+		return t
+	}
+	return "other"
+}
+
+// party picks one organisation of a side: named in the evidence sentence,
+// else in its neighbours, else the side's most mentioned organisation among
+// the story's relational sentences. It returns -1 when there is none.
+func (c *Classifier) party(sents []sentence, i int, ent entityCounts, cn bool) int {
+	orgs := func(s *sentence) []int {
+		if cn {
+			return s.cnOrgs
+		}
+		return s.ruOrgs
+	}
+	most := func(cands []int) int {
+		best, bc := -1, -1
+		sort.Ints(cands)
+		for _, e := range cands {
+			if n := ent.counts[c.tax.Entities[e].ID]; n > bc {
+				best, bc = e, n
+			}
+		}
+		return best
+	}
+	if o := orgs(&sents[i]); len(o) > 0 {
+		return most(append([]int(nil), o...))
+	}
+	var near []int
+	for j := i - 1; j <= i+1; j++ {
+		if j != i && j >= 0 && j < len(sents) && sents[j].block == sents[i].block {
+			near = append(near, orgs(&sents[j])...)
+		}
+	}
+	if len(near) > 0 {
+		return most(near)
+	}
+	var rs []int
+	for j := range sents {
+		if sents[j].score > 0 || sents[j].title {
+			rs = append(rs, orgs(&sents[j])...)
+		}
+	}
+	if len(rs) > 0 {
+		return most(rs)
+	}
+	return -1
+}
+
+// dateFinder extracts a stated date from one sentence.
+type dateFinder struct {
+	res    []*regexp.Regexp
+	months map[string]int
+}
+
+func newDateFinder() *dateFinder {
+	en := `january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec`
+	ru := `января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря|январе|феврале|марте|апреле|мае|июне|июле|августе|сентябре|октябре|ноябре|декабре`
+	es := `enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre`
+	id := `januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember`
+	all := en + "|" + ru + "|" + es + "|" + id
+	d := &dateFinder{months: map[string]int{}}
+	for _, list := range []string{en, ru, es, id} {
+		for i, m := range strings.Split(list, "|") {
+			_ = i
+			d.months[m] = 0
+		}
+	}
+	set := func(names string, nums ...int) {
+		for i, m := range strings.Split(names, "|") {
+			d.months[m] = nums[i]
+		}
+	}
+	set(en, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3, 4, 6, 7, 8, 9, 9, 10, 11, 12)
+	set(ru, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)
+	set(es, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 10, 11, 12)
+	set(id, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)
+	d.res = []*regexp.Regexp{
+		regexp.MustCompile(`(?i)\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b`),
+		regexp.MustCompile(`(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?`),
+		regexp.MustCompile(`(?i)\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:de\s+)?(?P<mn>` + all + `)\.?,?\s+(?:de\s+|del\s+)?(?P<y>(?:19|20)\d\d)\b`),
+		regexp.MustCompile(`(?i)\b(?P<mn>` + en + `)\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b`),
+		regexp.MustCompile(`(?i)\b(?P<mn>` + all + `)\.?,?\s+(?:de\s+|del\s+)?(?P<y>(?:19|20)\d\d)\b`),
+		regexp.MustCompile(`(?:^|[^\d])(?P<y>(?:19[5-9]|20[0-4])\d)(?:[^\d]|$)`),
+	}
+	return d
+}
+
+func (d *dateFinder) find(s string) string {
+	for _, re := range d.res {
+		m := re.FindStringSubmatch(s)
+		if m == nil {
+			continue
+		}
+		var y, mo, day int
+		for i, name := range re.SubexpNames() {
+			switch name {
+			case "y":
+				y, _ = strconv.Atoi(m[i])
+			case "m":
+				mo, _ = strconv.Atoi(m[i])
+			case "d":
+				day, _ = strconv.Atoi(m[i])
+			case "mn":
+				mo = d.months[strings.ToLower(m[i])]
+			}
+		}
+		switch {
+		case y > 0 && mo >= 1 && mo <= 12 && day >= 1 && day <= 31:
+			return fmt.Sprintf("%04d-%02d-%02d", y, mo, day)
+		case y > 0 && mo >= 1 && mo <= 12:
+			return fmt.Sprintf("%04d-%02d", y, mo)
+		case y > 0:
+			return fmt.Sprintf("%04d", y)
+		}
+	}
+	return ""
+}
+
+func (c *Classifier) date(s string) string { return c.dates.find(s) }

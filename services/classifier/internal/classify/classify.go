@@ -1,0 +1,790 @@
+// Package classify decides whether a news article is about Russia–China
+// technology cooperation, which technology topics it covers, and whether it
+// reports a signed Russia–China technology agreement, with the sentences that
+// decided each tag.
+//
+// # How a document is read
+//
+// The title and body are scanned once by a multi-pattern matcher compiled
+// from the taxonomy (country and entity aliases, topic cues, relation,
+// hostility, restriction, comparison, commodity, summit-list and recall cues,
+// agreement stages and kinds) in all five languages; a term whose language
+// differs from the document's is ignored. A match lying inside a longer match
+// is dropped ("South China Sea" names no Chinese actor; "will be signed" is
+// intent, not a signature), and the text is cut into sentences.
+//
+// # Relational scoring
+//
+// A sentence is relational when it holds a Russian actor and a Chinese actor
+// (a country alias, a company, agency, product or person tied to one, a
+// dyad such as "Sino-Russian", or "both countries" in a document that names
+// both), a relation cue (cooperation, joint work, supply, transfer, sale) and
+// a technology cue, and nothing that breaks the tie: hostile words (hackers,
+// attacks), a restriction imposed by someone else (a ban, sanctions), a
+// comparison (benchmarks, "like the Chinese model"), or three or more third
+// countries (a multilateral list). A generic technology word named among
+// other fields of a summit agenda (economy, culture, energy), or next to oil,
+// gas or grain, does not count.
+//
+// A document is a Russia–China technology story when its relational
+// sentences carry enough weight — title and lead count three and two times —
+// and are a fair share of the text: one relational sentence deep inside a
+// long article about something else is a background mention.
+//
+// # Agreements
+//
+// An agreement is detected only at the signed stage (CAMEO 057): a sentence
+// with a signing cue, no cue of rejection or recall ("back in 2019", an
+// anniversary), not a mere declaration, with both sides in the sentence or
+// its neighbours, about technology (in the sentence, or in its neighbours or
+// the story when the sentence itself names none and no commodity). A signed
+// package of documents listed with other fields counts only inside a
+// technology story. A strong signed technology deal between named actors
+// also makes the story relevant when the headline is about something else.
+//
+// # Agreement key
+//
+// The key identifies the deal across reports and languages:
+//
+//	rucn:<cn-org>+ru/<topic>   when a Chinese organisation is a party
+//	rucn:cn+<ru-org>/<topic>   when only a Russian organisation is named
+//	rucn:cn+ru/<topic>         when only the countries are
+//
+// One organisation anchors the key — the Chinese one when any is named,
+// because reports of a deal name the Chinese company far more consistently
+// than its Russian counterpart — and the other side is reduced to its
+// country. The deal kind ("contract", "commercial agreements", "kontrak") and
+// the date are left out, because reports word them differently. So an
+// English report of "Huawei's agreements with Russia on 5G" and an Indonesian
+// one of "Huawei's contract with MTS for 5G" share rucn:huawei+ru/telecom.
+// The trade-off: two different deals of the same Chinese company on the
+// same topic with different Russian partners share a key; the sink's time
+// window keeps that to deals reported close together.
+package classify
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/newspipe/newspipe/pkg/langid"
+	"github.com/newspipe/newspipe/services/classifier/internal/match"
+	"github.com/newspipe/newspipe/services/classifier/internal/taxonomy"
+)
+
+// maxTopics bounds the number of taxonomy topics a sentence tracks.
+const maxTopics = 16
+
+// Document is one article to classify.
+type Document struct {
+	Title string
+	// Text is the body, one block (paragraph) per line.
+	Text string
+	// Lang is the ISO 639-1 language; "" means detect it.
+	Lang string
+}
+
+// TopicScore is a topic and its weight in the document.
+type TopicScore struct {
+	Name  string  `json:"name"`
+	Score float64 `json:"score"`
+}
+
+// Entity is a country, company, agency, product or person found in the
+// document, under its canonical id and display name.
+type Entity struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Kind    string `json:"kind"`
+	Country string `json:"country,omitempty"`
+	Count   int    `json:"count"`
+}
+
+// Agreement is the signed Russia–China technology agreement a document
+// reports, if any.
+type Agreement struct {
+	Detected bool `json:"detected"`
+	// Stage is the furthest agreement stage seen in Russia–China technology
+	// context: intent, negotiation, implemented, signed or rejected ("" if
+	// none). Detected implies signed.
+	Stage string `json:"stage,omitempty"`
+	// Kind is contract, mou, agreement, joint_venture or licence.
+	Kind string `json:"kind,omitempty"`
+	// Parties are canonical entity ids, Chinese side first; a side that names
+	// no organisation is given by its country id.
+	Parties    []string `json:"parties,omitempty"`
+	Technology string   `json:"technology,omitempty"`
+	// Date is the date stated in the evidence sentence: YYYY-MM-DD, YYYY-MM
+	// or YYYY.
+	Date     string `json:"date,omitempty"`
+	Evidence string `json:"evidence,omitempty"`
+	// Key identifies the deal across reports; see the package doc.
+	Key string `json:"key,omitempty"`
+}
+
+// Evidence is a sentence that decided a tag.
+type Evidence struct {
+	Tag      string `json:"tag"`
+	Sentence string `json:"sentence"`
+}
+
+// Result is the classification of one document.
+type Result struct {
+	Lang     string
+	RuCnTech bool
+	// Score in [0, 1]: how strongly the document is a Russia–China technology
+	// story; RuCnTech is Score >= 0.5.
+	Score float64
+	// Topics are taxonomy topic tokens, strongest first; Topics[0] is the
+	// primary topic when RuCnTech.
+	Topics          []string
+	TopicScores     []TopicScore
+	Entities        []Entity
+	Agreement       Agreement
+	Evidence        []Evidence
+	TaxonomyVersion string
+}
+
+// PrimaryTopic returns the topic a story is filed under: Topics[0], or
+// "other" when there is none.
+func (r Result) PrimaryTopic() string {
+	if len(r.Topics) == 0 {
+		return "other"
+	}
+	return r.Topics[0]
+}
+
+// hit is a resolved match of one feature.
+type hit struct {
+	feat       int32
+	start, end int
+}
+
+// sentence holds what one sentence says.
+type sentence struct {
+	span
+	title, lead bool
+	ru, cn      bool
+	dyad, anaph bool
+	third       uint64 // bit set of third countries
+	rel         int8
+	hostile     bool
+	restrict    bool
+	compare     bool
+	commodity   bool
+	recall      bool
+	domains     int
+	topicW      [maxTopics]int8
+	topicSpec   [maxTopics]bool // a cue, not only an entity's sector
+	stages      uint16
+	kinds       uint16
+	ruOrgs      []int
+	cnOrgs      []int
+	score       float64 // relational score, 0 when not relational
+}
+
+func (s *sentence) techMax() int8 {
+	var m int8
+	for _, w := range s.topicW {
+		if w > m {
+			m = w
+		}
+	}
+	return m
+}
+
+func (s *sentence) topicCount() int {
+	n := 0
+	for _, w := range s.topicW {
+		if w > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// Classify classifies one document. It never fails: text it cannot read
+// (invalid UTF-8) is read as replacement characters.
+func (c *Classifier) Classify(d Document) Result {
+	res := Result{Lang: d.Lang, TaxonomyVersion: c.tax.Version}
+	text := d.Text
+	titleBlocks := 0
+	if d.Title != "" {
+		text = d.Title + "\n" + d.Text
+		titleBlocks = 1 + strings.Count(d.Title, "\n")
+	}
+	if res.Lang == "" {
+		sample := text
+		if len(sample) > 4096 {
+			sample = sample[:4096]
+		}
+		res.Lang, _ = langid.Detect(sample)
+	}
+	hits := c.hits(text, res.Lang)
+	spans := segment(text, nil)
+	sents := c.sentences(text, spans, hits, titleBlocks)
+
+	ent := c.entities(hits)
+	docRU, docCN := ent.sideCount[0], ent.sideCount[1]
+	docDyad := false
+	for i := range sents {
+		if sents[i].dyad {
+			docDyad = true
+		}
+	}
+	docBoth := (docRU > 0 && docCN > 0) || docDyad
+
+	// Relational sentences.
+	var w, wTitleLead float64
+	nRS, nContent, nSide, nHostile := 0, 0, 0, 0
+	for i := range sents {
+		s := &sents[i]
+		if s.end-s.start >= 24 || s.title {
+			nContent++
+		}
+		if s.hostile && (s.ru || s.cn || s.dyad) {
+			nHostile++
+		}
+		if (s.ru || s.cn || s.dyad || (s.anaph && docBoth)) && s.techMax() > 0 {
+			nSide++
+		}
+		s.score = relational(s, docBoth)
+		if s.score == 0 {
+			continue
+		}
+		nRS++
+		mult := 1.0
+		switch {
+		case s.title:
+			mult = 3
+		case s.lead:
+			mult = 2
+		}
+		w += s.score * mult
+		if s.title || s.lead {
+			wTitleLead += s.score * mult
+		}
+	}
+	if nContent == 0 {
+		nContent = 1
+	}
+	share := float64(nRS) / float64(nContent)
+	sideShare := float64(nSide) / float64(nContent)
+
+	// Evidence strength: title and lead, or a body where relational
+	// sentences are a fair share of the text.
+	strength := wTitleLead + (w-wTitleLead)*math.Min(1, share/0.08)
+	focus := math.Min(1, 0.4+sideShare*2)
+	if nHostile > nRS {
+		focus *= 0.5
+	}
+	score := 1 - math.Exp(-strength*focus/5)
+	res.Score = math.Round(score*1000) / 1000
+	res.RuCnTech = res.Score >= 0.5
+
+	res.Entities = ent.list
+	c.topics(&res, sents)
+
+	agr, agrSent, strong := c.agreement(sents, text, res, ent, docBoth)
+	if agr.Detected && !res.RuCnTech && strong && c.sidesProminent(sents) {
+		// A signed technology deal reported inside a story headlined on
+		// something else (a summit) still makes it a Russia–China
+		// technology story.
+		res.RuCnTech = true
+		if res.Score < 0.5 {
+			res.Score = 0.5
+		}
+	}
+	if !res.RuCnTech {
+		agr.Detected = false
+		agr.Kind, agr.Parties, agr.Technology, agr.Date, agr.Evidence, agr.Key = "", nil, "", "", "", ""
+	}
+	res.Agreement = agr
+	if res.RuCnTech {
+		c.primaryTopic(&res, sents)
+	}
+
+	// Evidence: the strongest relational sentences, then the agreement.
+	if res.RuCnTech {
+		idx := make([]int, 0, nRS)
+		for i := range sents {
+			if sents[i].score > 0 {
+				idx = append(idx, i)
+			}
+		}
+		sort.SliceStable(idx, func(a, b int) bool { return weighted(&sents[idx[a]]) > weighted(&sents[idx[b]]) })
+		for k, i := range idx {
+			if k == 3 {
+				break
+			}
+			res.Evidence = append(res.Evidence, Evidence{Tag: "ru_cn_tech", Sentence: text[sents[i].start:sents[i].end]})
+		}
+	}
+	if res.Agreement.Detected && agrSent >= 0 {
+		res.Evidence = append(res.Evidence, Evidence{Tag: "agreement", Sentence: res.Agreement.Evidence})
+	}
+	return res
+}
+
+func weighted(s *sentence) float64 {
+	switch {
+	case s.title:
+		return s.score * 3
+	case s.lead:
+		return s.score * 2
+	}
+	return s.score
+}
+
+// relational scores a sentence as a tie between the sides about technology.
+func relational(s *sentence, docBoth bool) float64 {
+	actors := (s.ru && s.cn) || s.dyad || (s.anaph && docBoth)
+	if !actors || s.hostile || s.restrict || s.compare {
+		return 0
+	}
+	if popcount(s.third) >= 3 {
+		return 0
+	}
+	tech := float64(s.techMax())
+	if tech == 0 {
+		return 0
+	}
+	if s.commodity || s.domains >= 2 {
+		if tech <= 1 {
+			return 0
+		}
+		if s.domains >= 3 {
+			tech = 1
+		}
+	}
+	rel := float64(s.rel)
+	if rel == 0 && s.dyad {
+		rel = 1
+	}
+	v := rel * tech
+	if v < 2 {
+		return 0
+	}
+	return v
+}
+
+func popcount(x uint64) int {
+	n := 0
+	for x != 0 {
+		x &= x - 1
+		n++
+	}
+	return n
+}
+
+// sidesProminent reports whether both sides are named in the title or lead,
+// or each in at least three sentences: the test that tells a Russia–China
+// story headlined on something else from a one-sentence recall.
+func (c *Classifier) sidesProminent(sents []sentence) bool {
+	ru, cn, ruN, cnN := false, false, 0, 0
+	for i := range sents {
+		s := &sents[i]
+		r, k := s.ru || s.dyad, s.cn || s.dyad
+		if r {
+			ruN++
+		}
+		if k {
+			cnN++
+		}
+		if s.title || s.lead {
+			ru, cn = ru || r, cn || k
+		}
+	}
+	return (ru && cn) || (ruN >= 3 && cnN >= 3)
+}
+
+// hits matches the taxonomy against text and resolves multi-part terms,
+// language filters, blockers and nested matches.
+func (c *Classifier) hits(text, lang string) []hit {
+	ms := c.m.FindAll(text, make([]match.Match, 0, 256))
+	out := make([]hit, 0, len(ms))
+	var cont map[int][]hit // start offset -> continuation parts
+	for _, m := range ms {
+		for _, fi := range c.patFeats[m.Pattern] {
+			f := &c.feats[fi]
+			if f.lang != "" && lang != "" && f.lang != lang {
+				continue
+			}
+			if f.part > 0 {
+				if cont == nil {
+					cont = map[int][]hit{}
+				}
+				cont[m.Start] = append(cont[m.Start], hit{feat: fi, start: m.Start, end: m.End})
+				continue
+			}
+			out = append(out, hit{feat: fi, start: m.Start, end: m.End})
+		}
+	}
+	// Chain multi-part terms: each part must begin where the previous part's
+	// word ends, after its separator.
+	n := 0
+	for _, h := range out {
+		f := &c.feats[h.feat]
+		if f.nparts == 1 {
+			out[n] = h
+			n++
+			continue
+		}
+		end, ok := h.end, true
+		cur := f
+		for cur.next >= 0 && ok {
+			pos := wordEnd(text, end)
+			pos, ok = skipSep(text, pos, cur.sep)
+			if !ok {
+				break
+			}
+			ok = false
+			for _, ch := range cont[pos] {
+				if int(ch.feat) == cur.next {
+					end, ok = ch.end, true
+					break
+				}
+			}
+			cur = &c.feats[cur.next]
+		}
+		if ok {
+			out[n] = hit{feat: h.feat, start: h.start, end: end}
+			n++
+		}
+	}
+	out = out[:n]
+	return c.dropNested(out)
+}
+
+func wordEnd(text string, i int) int {
+	for i < len(text) {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if !match.IsWordRune(r) {
+			break
+		}
+		i += size
+	}
+	return i
+}
+
+func skipSep(text string, i int, sep string) (int, bool) {
+	if sep == "-" {
+		if i < len(text) && text[i] == '-' {
+			return i + 1, true
+		}
+		return i, false
+	}
+	j := i
+	for j < len(text) && (text[j] == ' ' || text[j] == '\t' || text[j] == '\u00a0') {
+		j++
+	}
+	if j+1 < len(text) && text[j] == 0xC2 && text[j+1] == 0xA0 { // no-break space
+		j += 2
+	}
+	return j, j > i
+}
+
+// dropNested removes hits strictly inside a longer hit, and hits inside
+// blockers (blockers themselves carry no meaning and are removed too).
+func (c *Classifier) dropNested(hs []hit) []hit {
+	sort.Slice(hs, func(i, j int) bool {
+		if hs[i].start != hs[j].start {
+			return hs[i].start < hs[j].start
+		}
+		return hs[i].end > hs[j].end
+	})
+	n := 0
+	maxEnd, maxStart := -1, -1
+	blockEnd := -1
+	for _, h := range hs {
+		f := &c.feats[h.feat]
+		if f.fam == famBlocker {
+			if h.end > blockEnd {
+				blockEnd = h.end
+			}
+			continue
+		}
+		if h.end <= blockEnd {
+			continue
+		}
+		if maxEnd > h.end || (maxEnd == h.end && maxStart < h.start) {
+			continue
+		}
+		if h.end > maxEnd {
+			maxEnd, maxStart = h.end, h.start
+		}
+		hs[n] = h
+		n++
+	}
+	return hs[:n]
+}
+
+// sentences fills each sentence's features from the hits inside it.
+func (c *Classifier) sentences(text string, spans []span, hs []hit, titleBlocks int) []sentence {
+	sents := make([]sentence, len(spans))
+	lead := 0
+	for i, sp := range spans {
+		sents[i].span = sp
+		if sp.block < titleBlocks {
+			sents[i].title = true
+		} else if lead < 3 && sp.end-sp.start >= 24 {
+			sents[i].lead = true
+			lead++
+		}
+	}
+	// hs are sorted by start; spans are in order.
+	si := 0
+	for _, h := range hs {
+		for si < len(sents) && sents[si].end <= h.start {
+			si++
+		}
+		if si == len(sents) {
+			break
+		}
+		if h.start < sents[si].start {
+			continue // between sentences (white space): cannot happen for real hits
+		}
+		c.apply(&sents[si], h)
+	}
+	return sents
+}
+
+func (c *Classifier) apply(s *sentence, h hit) {
+	f := &c.feats[h.feat]
+	switch f.fam {
+	case famCountry:
+		switch f.ref {
+		case c.ruCountry:
+			s.ru = true
+		case c.cnCountry:
+			s.cn = true
+		default:
+			if f.ref < 64 {
+				s.third |= 1 << uint(f.ref)
+			}
+		}
+	case famEntity:
+		e := &c.tax.Entities[f.ref]
+		switch e.Country {
+		case c.tax.Countries[c.ruCountry].ID:
+			s.ru = true
+			if isOrg(e.Kind) {
+				s.ruOrgs = appendUnique(s.ruOrgs, f.ref)
+			}
+		case c.tax.Countries[c.cnCountry].ID:
+			s.cn = true
+			if isOrg(e.Kind) {
+				s.cnOrgs = appendUnique(s.cnOrgs, f.ref)
+			}
+		}
+		for _, t := range c.entityTopics[f.ref] {
+			if s.topicW[t] < 1 {
+				s.topicW[t] = 1
+			}
+		}
+	case famDyad:
+		s.dyad, s.ru, s.cn = true, true, true
+	case famAnaphor:
+		s.anaph = true
+	case famTopic:
+		if f.weight > s.topicW[f.ref] {
+			s.topicW[f.ref] = f.weight
+		}
+		s.topicSpec[f.ref] = true
+	case famRelation:
+		if f.weight > s.rel {
+			s.rel = f.weight
+		}
+	case famHostile:
+		s.hostile = true
+	case famRestrict:
+		s.restrict = true
+	case famComparison:
+		s.compare = true
+	case famCommodity:
+		s.commodity = true
+	case famDomain:
+		s.domains++
+	case famRecall:
+		s.recall = true
+	case famStage:
+		s.stages |= 1 << uint(f.ref)
+	case famKind:
+		s.kinds |= 1 << uint(f.ref)
+	}
+}
+
+func isOrg(kind string) bool {
+	return kind == taxonomy.KindCompany || kind == taxonomy.KindAgency || kind == taxonomy.KindOrg
+}
+
+func appendUnique(xs []int, x int) []int {
+	for _, y := range xs {
+		if y == x {
+			return xs
+		}
+	}
+	return append(xs, x)
+}
+
+// entityCounts is the document's entity list and per-side mention counts.
+type entityCounts struct {
+	list      []Entity
+	counts    map[string]int // entity or country id -> mentions
+	sideCount [2]int         // ru, cn mentions
+}
+
+func (c *Classifier) entities(hs []hit) entityCounts {
+	ec := entityCounts{counts: map[string]int{}}
+	type key struct {
+		fam family
+		ref int
+	}
+	counts := map[key]int{}
+	var order []key
+	for _, h := range hs {
+		f := &c.feats[h.feat]
+		if f.fam != famCountry && f.fam != famEntity && f.fam != famDyad {
+			continue
+		}
+		if f.fam == famDyad {
+			for _, ref := range []int{c.ruCountry, c.cnCountry} {
+				k := key{famCountry, ref}
+				if counts[k] == 0 {
+					order = append(order, k)
+				}
+				counts[k]++
+			}
+			continue
+		}
+		k := key{f.fam, f.ref}
+		if counts[k] == 0 {
+			order = append(order, k)
+		}
+		counts[k]++
+	}
+	ruID, cnID := c.tax.Countries[c.ruCountry].ID, c.tax.Countries[c.cnCountry].ID
+	for _, k := range order {
+		var e Entity
+		if k.fam == famCountry {
+			co := c.tax.Countries[k.ref]
+			if co.Side == taxonomy.SideOther && co.ID == "misc" {
+				continue
+			}
+			e = Entity{ID: co.ID, Name: co.Name, Kind: taxonomy.KindCountry, Country: co.ID, Count: counts[k]}
+		} else {
+			en := c.tax.Entities[k.ref]
+			e = Entity{ID: en.ID, Name: en.Name, Kind: en.Kind, Country: en.Country, Count: counts[k]}
+		}
+		ec.counts[e.ID] += e.Count
+		switch e.Country {
+		case ruID:
+			ec.sideCount[0] += e.Count
+		case cnID:
+			ec.sideCount[1] += e.Count
+		}
+		ec.list = append(ec.list, e)
+	}
+	sort.SliceStable(ec.list, func(i, j int) bool { return ec.list[i].Count > ec.list[j].Count })
+	return ec
+}
+
+// topics scores every topic over the document: sentences that name a side
+// count double, relational ones four times, the title twice more.
+func (c *Classifier) topics(res *Result, sents []sentence) {
+	var sc [maxTopics]float64
+	var strong [maxTopics]bool
+	for i := range sents {
+		s := &sents[i]
+		for t, w := range s.topicW {
+			if w >= 2 && s.topicSpec[t] {
+				strong[t] = true
+			}
+		}
+		m := 1.0
+		if s.ru || s.cn || s.dyad || s.anaph {
+			m = 2
+		}
+		if s.score > 0 {
+			m = 4
+		}
+		if s.title {
+			m *= 2
+		}
+		for t, w := range s.topicW {
+			if w > 0 {
+				sc[t] += float64(w) * m
+			}
+		}
+	}
+	type ts struct {
+		t int
+		v float64
+	}
+	var all []ts
+	for t := range c.tax.Topics {
+		if sc[t] > 0 {
+			all = append(all, ts{t, sc[t]})
+		}
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].v > all[j].v })
+	otherIdx, hasOther := c.topicIdx["other"]
+	for _, x := range all {
+		name := c.tax.Topics[x.t].ID
+		res.TopicScores = append(res.TopicScores, TopicScore{Name: name, Score: math.Round(x.v*10) / 10})
+		if hasOther && x.t == otherIdx {
+			continue
+		}
+		// A topic counts with two strong mentions, or one inside a
+		// Russia–China technology story (an analysis touching on quantum
+		// computing once still covers it).
+		if x.v >= 4 || (res.RuCnTech && x.v >= 2 && strong[x.t]) {
+			res.Topics = append(res.Topics, name)
+		}
+	}
+	if len(res.Topics) == 0 && hasOther && sc[otherIdx] > 0 {
+		res.Topics = []string{"other"}
+	}
+}
+
+// primaryTopic moves the topic that weighs most in relational sentences to
+// the front of Topics.
+func (c *Classifier) primaryTopic(res *Result, sents []sentence) {
+	var sc [maxTopics]float64
+	for i := range sents {
+		s := &sents[i]
+		if s.score == 0 {
+			continue
+		}
+		for t, w := range s.topicW {
+			if w > 0 {
+				sc[t] += float64(w) * weighted(s)
+			}
+		}
+	}
+	best, bv := -1, 0.0
+	otherIdx, hasOther := c.topicIdx["other"]
+	for t := range c.tax.Topics {
+		if hasOther && t == otherIdx {
+			continue
+		}
+		if sc[t] > bv {
+			best, bv = t, sc[t]
+		}
+	}
+	if best < 0 {
+		if len(res.Topics) == 0 {
+			res.Topics = []string{"other"}
+		}
+		return
+	}
+	name := c.tax.Topics[best].ID
+	out := []string{name}
+	for _, t := range res.Topics {
+		if t != name {
+			out = append(out, t)
+		}
+	}
+	res.Topics = out
+}

@@ -1,0 +1,166 @@
+package classify
+
+import (
+	"fmt"
+
+	"github.com/newspipe/newspipe/services/classifier/internal/match"
+	"github.com/newspipe/newspipe/services/classifier/internal/taxonomy"
+)
+
+// family is what a matched term stands for.
+type family uint8
+
+const (
+	famCountry family = iota
+	famEntity
+	famDyad
+	famAnaphor
+	famTopic
+	famRelation
+	famHostile
+	famRestrict
+	famComparison
+	famCommodity
+	famDomain
+	famRecall
+	famBlocker
+	famStage
+	famKind
+)
+
+// feature is one term of the taxonomy as the classifier uses it.
+type feature struct {
+	fam    family
+	ref    int  // index into countries, entities, topics, stages or kinds
+	weight int8 // 1 weak, 2 strong
+	lang   string
+	// Multi-part terms: part index, number of parts, the separator after
+	// this part and the feature index of the next part.
+	part, nparts int
+	sep          string
+	next         int
+}
+
+// Classifier classifies documents with a compiled taxonomy. It is immutable
+// after New and safe for concurrent use.
+type Classifier struct {
+	tax      *taxonomy.Taxonomy
+	m        *match.Matcher
+	feats    []feature
+	patFeats [][]int32 // pattern index -> features
+
+	ruCountry, cnCountry int
+	topicIdx             map[string]int
+	stageIdx             map[string]int
+	kindIDs              []string
+	entityTopics         [][]int // entity -> topic indexes
+	dates                *dateFinder
+}
+
+// New compiles the taxonomy's terms into one multi-pattern matcher.
+func New(t *taxonomy.Taxonomy) (*Classifier, error) {
+	if t == nil {
+		return nil, fmt.Errorf("new classifier: %w", ErrNilTaxonomy)
+	}
+	if err := t.Validate(); err != nil {
+		return nil, fmt.Errorf("new classifier: %w", err)
+	}
+	c := &Classifier{dates: newDateFinder(), tax: t, topicIdx: map[string]int{}, stageIdx: map[string]int{}, ruCountry: -1, cnCountry: -1}
+	for i, tp := range t.Topics {
+		c.topicIdx[tp.ID] = i
+	}
+	for i, s := range t.Stages {
+		c.stageIdx[s.ID] = i
+	}
+	for _, k := range t.Kinds {
+		c.kindIDs = append(c.kindIDs, k.ID)
+	}
+	if len(t.Topics) > maxTopics {
+		return nil, fmt.Errorf("new classifier: %d topics: %w", len(t.Topics), ErrTooManyTopics)
+	}
+	c.entityTopics = make([][]int, len(t.Entities))
+	for i, e := range t.Entities {
+		for _, tp := range e.Topics {
+			c.entityTopics[i] = append(c.entityTopics[i], c.topicIdx[tp])
+		}
+	}
+
+	type patKey struct {
+		text       string
+		prefix, cs bool
+	}
+	patIdx := map[patKey]int{}
+	var pats []match.Pattern
+	add := func(l taxonomy.Lexicon, fam family, ref int, weight int8) {
+		for _, term := range l.Terms() {
+			lang := term.Lang
+			if lang == taxonomy.AnyLang {
+				lang = ""
+			}
+			first := len(c.feats)
+			for pi, p := range term.Parts {
+				f := feature{fam: fam, ref: ref, weight: weight, lang: lang, part: pi, nparts: len(term.Parts), sep: p.Sep, next: -1}
+				if pi+1 < len(term.Parts) {
+					f.next = first + pi + 1
+				}
+				fi := len(c.feats)
+				c.feats = append(c.feats, f)
+				k := patKey{p.Text, p.Prefix, term.CaseSensitive}
+				idx, ok := patIdx[k]
+				if !ok {
+					idx = len(pats)
+					patIdx[k] = idx
+					pats = append(pats, match.Pattern{Text: p.Text, Prefix: p.Prefix, CaseSensitive: term.CaseSensitive})
+					c.patFeats = append(c.patFeats, nil)
+				}
+				c.patFeats[idx] = append(c.patFeats[idx], int32(fi))
+			}
+		}
+	}
+	for i, co := range t.Countries {
+		switch co.Side {
+		case taxonomy.SideRU:
+			c.ruCountry = i
+		case taxonomy.SideCN:
+			c.cnCountry = i
+		}
+		add(co.Aliases, famCountry, i, 2)
+	}
+	for i, e := range t.Entities {
+		add(e.Aliases, famEntity, i, 2)
+	}
+	for i, tp := range t.Topics {
+		add(tp.Strong, famTopic, i, 2)
+		add(tp.Weak, famTopic, i, 1)
+	}
+	cu := t.Cues
+	add(cu.Dyads, famDyad, 0, 2)
+	add(cu.Anaphora, famAnaphor, 0, 1)
+	add(cu.Relation.Strong, famRelation, 0, 2)
+	add(cu.Relation.Weak, famRelation, 0, 1)
+	add(cu.Hostile, famHostile, 0, 1)
+	add(cu.Restrict, famRestrict, 0, 1)
+	add(cu.Comparison, famComparison, 0, 1)
+	add(cu.Commodity, famCommodity, 0, 1)
+	add(cu.Domain, famDomain, 0, 1)
+	add(cu.Recall, famRecall, 0, 1)
+	add(cu.Blockers, famBlocker, 0, 1)
+	for i, s := range t.Stages {
+		add(s.Cues, famStage, i, 1)
+	}
+	for i, k := range t.Kinds {
+		add(k.Cues, famKind, i, 1)
+	}
+	m, err := match.Compile(pats)
+	if err != nil {
+		return nil, fmt.Errorf("new classifier: compile %d patterns: %w", len(pats), err)
+	}
+	c.m = m
+	return c, nil
+}
+
+// Taxonomy returns the taxonomy the classifier was built from.
+func (c *Classifier) Taxonomy() *taxonomy.Taxonomy { return c.tax }
+
+// Patterns returns the number of distinct literals in the matcher.
+func (c *Classifier) Patterns() int { return len(c.patFeats) }

@@ -1,0 +1,171 @@
+package classify
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// span is one sentence: text[start:end], in line (block) number block.
+type span struct {
+	start, end int
+	block      int
+}
+
+// abbreviations that end with a period without ending the sentence
+// (lower case, without the period).
+var abbreviations = map[string]bool{
+	"mr": true, "mrs": true, "ms": true, "dr": true, "st": true, "jr": true, "sr": true, "vs": true,
+	"inc": true, "co": true, "corp": true, "ltd": true, "no": true, "gen": true, "sen": true, "rep": true,
+	"gov": true, "prof": true, "etc": true, "approx": true, "jan": true, "feb": true, "aug": true,
+	"sept": true, "oct": true, "nov": true, "dec": true, "fig": true, "sr.": true,
+	"г": true, "гг": true, "т": true, "д": true, "др": true, "им": true, "ул": true, "млн": true, "млрд": true, "тыс": true, "руб": true, "проф": true,
+	"sra": true, "dra": true, "núm": true, "pág": true,
+	"bpk": true, "dll": true, "tsb": true, "dsb": true, "no.": true,
+}
+
+// segment splits text into sentences: every line is a block, and a block is
+// cut after 。！？!?； and after a period followed by space and something that
+// can start a sentence. Sentences are trimmed; empty ones are dropped.
+func segment(text string, dst []span) []span {
+	block := 0
+	for lineStart := 0; lineStart <= len(text); block++ {
+		lineEnd := strings.IndexByte(text[lineStart:], '\n')
+		if lineEnd < 0 {
+			lineEnd = len(text)
+		} else {
+			lineEnd += lineStart
+		}
+		dst = splitBlock(text, lineStart, lineEnd, block, dst)
+		lineStart = lineEnd + 1
+	}
+	return dst
+}
+
+func splitBlock(text string, start, end, block int, dst []span) []span {
+	sentStart := start
+	emit := func(e int) {
+		s, t := trimSpan(text, sentStart, e)
+		if t > s {
+			dst = append(dst, span{start: s, end: t, block: block})
+		}
+		sentStart = e
+	}
+	for i := start; i < end; {
+		r, size := utf8.DecodeRuneInString(text[i:end])
+		next := i + size
+		switch r {
+		case '。', '！', '？', '；', '!', '?':
+			j := skipClosers(text, next, end)
+			if r == '!' || r == '?' {
+				// Latin marks end a sentence only before space or the end.
+				if j < end {
+					nr, _ := utf8.DecodeRuneInString(text[j:end])
+					if !unicode.IsSpace(nr) {
+						i = next
+						continue
+					}
+				}
+			}
+			emit(j)
+			i = j
+			continue
+		case '.', '…':
+			j := skipClosers(text, next, end)
+			if j >= end {
+				emit(end)
+				i = end
+				continue
+			}
+			nr, _ := utf8.DecodeRuneInString(text[j:end])
+			if !unicode.IsSpace(nr) {
+				i = next
+				continue
+			}
+			k := j
+			for k < end {
+				rr, sz := utf8.DecodeRuneInString(text[k:end])
+				if !unicode.IsSpace(rr) {
+					break
+				}
+				k += sz
+			}
+			if k >= end {
+				emit(end)
+				i = end
+				continue
+			}
+			fr, _ := utf8.DecodeRuneInString(text[k:end])
+			if r == '.' && (isAbbreviation(text[sentStart:i]) || !canStartSentence(fr)) {
+				i = next
+				continue
+			}
+			emit(j)
+			i = j
+			continue
+		}
+		i = next
+	}
+	emit(end)
+	return dst
+}
+
+func skipClosers(text string, i, end int) int {
+	for i < end {
+		r, size := utf8.DecodeRuneInString(text[i:end])
+		switch r {
+		case '"', '\'', '”', '’', '»', '」', '』', ')', '）', '】':
+			i += size
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+func canStartSentence(r rune) bool {
+	return unicode.IsUpper(r) || unicode.IsDigit(r) || unicode.Is(unicode.Han, r) ||
+		strings.ContainsRune("\"'“‘«„([¿¡—–-", r)
+}
+
+// isAbbreviation reports whether before ends in a word that, followed by a
+// period, is an abbreviation or an initial ("U.S", "Mr", "г").
+func isAbbreviation(before string) bool {
+	i := len(before)
+	for i > 0 {
+		r, size := utf8.DecodeLastRuneInString(before[:i])
+		if !unicode.IsLetter(r) && r != '.' {
+			break
+		}
+		i -= size
+	}
+	word := before[i:]
+	if word == "" {
+		return false
+	}
+	if strings.Contains(word, ".") {
+		return true // U.S, e.g, т.д
+	}
+	if utf8.RuneCountInString(word) == 1 {
+		return true
+	}
+	return abbreviations[strings.ToLower(word)]
+}
+
+func trimSpan(text string, s, e int) (int, int) {
+	for s < e {
+		r, size := utf8.DecodeRuneInString(text[s:e])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		s += size
+	}
+	for e > s {
+		r, size := utf8.DecodeLastRuneInString(text[s:e])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		e -= size
+	}
+	return s, e
+}

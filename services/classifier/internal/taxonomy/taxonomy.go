@@ -1,0 +1,567 @@
+// Package taxonomy holds what the classifier knows as data: the two sides
+// (Russia, China) and third countries with their aliases in five languages,
+// the companies, agencies, products and people tied to a country, the
+// technology topics and their cues, the cue lists that make or break a
+// relation between the sides, and the agreement cues by stage and kind.
+//
+// A default taxonomy is embedded (default.yaml); Load and LoadFile read an
+// override. Every term list is a Lexicon: language code ("en", "ru", "zh",
+// "es", "id", or "any" for all) to terms. A term is a literal with two
+// conveniences, expanded when the taxonomy is loaded:
+//
+//   - braces list alternatives: "атомн{ая,ой,ую} станц*" is three terms;
+//   - a trailing "*" makes the term a stem that matches any word ending:
+//     "российск*" matches "российский" and "российско-китайский".
+//
+// A term written in capitals of at most five letters ("MTS", "AI", "МТС") is
+// matched case-sensitively, so "ai" in Indonesian or "mts" in a URL do not
+// count; a leading "=" forces case-sensitive matching of any term.
+package taxonomy
+
+import (
+	_ "embed"
+	"fmt"
+	"os"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+)
+
+//go:embed default.yaml
+var defaultYAML []byte
+
+// Languages lists the language codes a Lexicon may use besides AnyLang.
+var Languages = []string{"en", "ru", "zh", "es", "id"}
+
+// AnyLang is the Lexicon key for terms valid in every language.
+const AnyLang = "any"
+
+// TopicTokens are the topic ids fixed by DESIGN.md; a taxonomy's topics must
+// be among them.
+var TopicTokens = []string{"telecom", "semiconductors", "ai", "space", "cyber", "defense", "energy", "quantum", "research", "digital", "other"}
+
+// Side values of a Country.
+const (
+	SideRU    = "ru"
+	SideCN    = "cn"
+	SideOther = "other"
+)
+
+// Entity kinds.
+const (
+	KindCountry = "country"
+	KindCompany = "company"
+	KindAgency  = "agency"
+	KindOrg     = "org"
+	KindPerson  = "person"
+	KindProduct = "product"
+)
+
+// Agreement stages, after the CAMEO event codes they stand for.
+const (
+	StageIntent      = "intent"      // CAMEO 03x: express intent to cooperate
+	StageNegotiation = "negotiation" // CAMEO 046: engage in negotiation
+	StageSigned      = "signed"      // CAMEO 057: sign formal agreement
+	StageImplemented = "implemented" // CAMEO 06x: engage in material cooperation
+	StageRejected    = "rejected"    // CAMEO 12x/16x: reject, reduce or sanction
+)
+
+// StageOrder lists the stages from weakest to strongest evidence of a deal;
+// rejected is last because it overrides the others in the same sentence.
+var StageOrder = []string{StageIntent, StageNegotiation, StageImplemented, StageSigned, StageRejected}
+
+// Agreement kinds. KindStatement marks declarations, which are never
+// reported as agreements.
+// KindPackage marks a signed set of documents (reported as "agreement").
+var AgreementKinds = []string{"contract", "mou", "agreement", "joint_venture", "licence", "package", "statement"}
+
+// Lexicon maps a language code (or AnyLang) to its terms.
+type Lexicon map[string][]string
+
+// Graded is a cue list split by strength.
+type Graded struct {
+	Strong Lexicon `yaml:"strong"`
+	Weak   Lexicon `yaml:"weak"`
+}
+
+// Country is a state: one of the two sides or a third country.
+type Country struct {
+	ID      string  `yaml:"id"`
+	Name    string  `yaml:"name"`
+	Side    string  `yaml:"side"`
+	Aliases Lexicon `yaml:"aliases"`
+}
+
+// Entity is a company, agency, organisation, product or person tied to a
+// country. Topics name the sectors the entity stands for: a mention of Huawei
+// is weak evidence of telecom.
+type Entity struct {
+	ID      string   `yaml:"id"`
+	Name    string   `yaml:"name"`
+	Kind    string   `yaml:"kind"`
+	Country string   `yaml:"country"`
+	Topics  []string `yaml:"topics"`
+	Aliases Lexicon  `yaml:"aliases"`
+}
+
+// Topic is a technology topic with its cues.
+type Topic struct {
+	ID     string  `yaml:"id"`
+	Strong Lexicon `yaml:"strong"`
+	Weak   Lexicon `yaml:"weak"`
+}
+
+// Stage is one agreement stage and its cues.
+type Stage struct {
+	ID   string  `yaml:"id"`
+	Code string  `yaml:"code"`
+	Cues Lexicon `yaml:"cues"`
+}
+
+// Kind is one kind of deal and its cues.
+type Kind struct {
+	ID   string  `yaml:"id"`
+	Cues Lexicon `yaml:"cues"`
+}
+
+// Cues holds the relation and context cue lists.
+type Cues struct {
+	// Dyads name both sides at once ("Sino-Russian", "中俄").
+	Dyads Lexicon `yaml:"dyads"`
+	// Anaphora ("both countries") count as both sides only in a document that
+	// names both.
+	Anaphora Lexicon `yaml:"anaphora"`
+	// Relation words tie the sides: cooperation, joint work, supply, transfer.
+	Relation Graded `yaml:"relation"`
+	// Hostile words (attack, hackers, espionage) mean the sides are not
+	// cooperating in that sentence.
+	Hostile Lexicon `yaml:"hostile"`
+	// Restrict words (ban, sanctions) mark a third party acting on both.
+	Restrict Lexicon `yaml:"restrict"`
+	// Comparison words (compared with, like the Chinese model) mark a parallel.
+	Comparison Lexicon `yaml:"comparison"`
+	// Commodity words (oil, gas, grain) mark deals that are not technology.
+	Commodity Lexicon `yaml:"commodity"`
+	// Domain words (economy, culture, education) are the other fields of a
+	// summit list; technology named among them is diluted.
+	Domain Lexicon `yaml:"domain"`
+	// Recall words (back in, earlier, ещё в) mark a background mention of an
+	// old event.
+	Recall Lexicon `yaml:"recall"`
+	// Blockers are phrases whose inner matches are dropped ("South China Sea"
+	// names no Chinese actor).
+	Blockers Lexicon `yaml:"blockers"`
+}
+
+// Taxonomy is the whole classifier vocabulary.
+type Taxonomy struct {
+	Version   string    `yaml:"version"`
+	Countries []Country `yaml:"countries"`
+	Entities  []Entity  `yaml:"entities"`
+	Topics    []Topic   `yaml:"topics"`
+	Cues      Cues      `yaml:"cues"`
+	Stages    []Stage   `yaml:"stages"`
+	Kinds     []Kind    `yaml:"kinds"`
+}
+
+// Term is one expanded literal of a Lexicon. Most terms have one part; a stem
+// inside a phrase ("ядерн* реактор*") splits it into parts, each of which
+// must follow the rest of the previous part's word after Sep.
+type Term struct {
+	Lang          string // language code, or AnyLang
+	Parts         []Part
+	CaseSensitive bool
+}
+
+// Part is one literal piece of a Term.
+type Part struct {
+	Text   string
+	Prefix bool   // a stem: no word boundary after it
+	Sep    string // what joins this part to the next: " " (any white space) or "-"
+}
+
+// String returns the term as written, stems marked with "*".
+func (t Term) String() string {
+	var b strings.Builder
+	for _, p := range t.Parts {
+		b.WriteString(p.Text)
+		if p.Prefix {
+			b.WriteByte('*')
+		}
+		b.WriteString(p.Sep)
+	}
+	return b.String()
+}
+
+// Default returns the embedded default taxonomy.
+func Default() (*Taxonomy, error) {
+	t, err := Load(defaultYAML)
+	if err != nil {
+		return nil, fmt.Errorf("load default taxonomy: %w", err)
+	}
+	return t, nil
+}
+
+// DefaultYAML returns a copy of the embedded default taxonomy file, as a
+// starting point for an override.
+func DefaultYAML() []byte { return append([]byte(nil), defaultYAML...) }
+
+// LoadFile reads and validates a taxonomy file.
+func LoadFile(path string) (*Taxonomy, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read taxonomy %s: %w", path, err)
+	}
+	t, err := Load(data)
+	if err != nil {
+		return nil, fmt.Errorf("taxonomy %s: %w", path, err)
+	}
+	return t, nil
+}
+
+// Load parses and validates a taxonomy. Errors name the offending entry.
+func Load(data []byte) (*Taxonomy, error) {
+	var t Taxonomy
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&t); err != nil {
+		return nil, fmt.Errorf("parse taxonomy: %w", err)
+	}
+	if err := t.Validate(); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// Validate checks the taxonomy's structure and every term.
+func (t *Taxonomy) Validate() error {
+	if strings.TrimSpace(t.Version) == "" {
+		return fmt.Errorf("taxonomy: %w", ErrNoVersion)
+	}
+	ids := map[string]string{}
+	claim := func(id, what string) error {
+		if id == "" {
+			return fmt.Errorf("%s: %w", what, ErrMissingID)
+		}
+		if prev, ok := ids[id]; ok {
+			return fmt.Errorf("%s %q: %w (also %s)", what, id, ErrDuplicateID, prev)
+		}
+		ids[id] = what
+		return nil
+	}
+	sides := map[string]bool{}
+	for i, c := range t.Countries {
+		what := fmt.Sprintf("countries[%d]", i)
+		if err := claim(c.ID, what); err != nil {
+			return err
+		}
+		switch c.Side {
+		case SideRU, SideCN:
+			if sides[c.Side] {
+				return fmt.Errorf("country %q: side %q: %w", c.ID, c.Side, ErrDuplicateSide)
+			}
+			sides[c.Side] = true
+		case SideOther:
+		default:
+			return fmt.Errorf("country %q: side %q: %w", c.ID, c.Side, ErrBadSide)
+		}
+		if c.Name == "" {
+			return fmt.Errorf("country %q: %w", c.ID, ErrMissingName)
+		}
+		if err := checkLexicon(c.Aliases, true); err != nil {
+			return fmt.Errorf("country %q aliases: %w", c.ID, err)
+		}
+	}
+	if !sides[SideRU] || !sides[SideCN] {
+		return fmt.Errorf("taxonomy countries: %w", ErrMissingSide)
+	}
+	countries := map[string]bool{}
+	for _, c := range t.Countries {
+		countries[c.ID] = true
+	}
+	topics := map[string]bool{}
+	for i, tp := range t.Topics {
+		if err := claim(tp.ID, fmt.Sprintf("topics[%d]", i)); err != nil {
+			return err
+		}
+		if !isTopicToken(tp.ID) {
+			return fmt.Errorf("topic %q: %w", tp.ID, ErrUnknownTopic)
+		}
+		topics[tp.ID] = true
+		if err := checkLexicon(tp.Strong, false); err != nil {
+			return fmt.Errorf("topic %q strong: %w", tp.ID, err)
+		}
+		if err := checkLexicon(tp.Weak, false); err != nil {
+			return fmt.Errorf("topic %q weak: %w", tp.ID, err)
+		}
+	}
+	for i, e := range t.Entities {
+		if err := claim(e.ID, fmt.Sprintf("entities[%d]", i)); err != nil {
+			return err
+		}
+		if e.Name == "" {
+			return fmt.Errorf("entity %q: %w", e.ID, ErrMissingName)
+		}
+		switch e.Kind {
+		case KindCompany, KindAgency, KindOrg, KindPerson, KindProduct:
+		default:
+			return fmt.Errorf("entity %q: kind %q: %w", e.ID, e.Kind, ErrBadKind)
+		}
+		if !countries[e.Country] {
+			return fmt.Errorf("entity %q: country %q: %w", e.ID, e.Country, ErrUnknownCountry)
+		}
+		for _, tp := range e.Topics {
+			if !topics[tp] {
+				return fmt.Errorf("entity %q: topic %q: %w", e.ID, tp, ErrUnknownTopic)
+			}
+		}
+		if err := checkLexicon(e.Aliases, true); err != nil {
+			return fmt.Errorf("entity %q aliases: %w", e.ID, err)
+		}
+	}
+	lex := []struct {
+		name string
+		l    Lexicon
+	}{
+		{"dyads", t.Cues.Dyads}, {"anaphora", t.Cues.Anaphora},
+		{"relation.strong", t.Cues.Relation.Strong}, {"relation.weak", t.Cues.Relation.Weak},
+		{"hostile", t.Cues.Hostile}, {"restrict", t.Cues.Restrict}, {"comparison", t.Cues.Comparison},
+		{"commodity", t.Cues.Commodity}, {"domain", t.Cues.Domain}, {"recall", t.Cues.Recall},
+		{"blockers", t.Cues.Blockers},
+	}
+	for _, x := range lex {
+		if err := checkLexicon(x.l, false); err != nil {
+			return fmt.Errorf("cues %s: %w", x.name, err)
+		}
+	}
+	if len(t.Cues.Relation.Strong)+len(t.Cues.Relation.Weak) == 0 {
+		return fmt.Errorf("cues relation: %w", ErrEmptyLexicon)
+	}
+	seenStage := map[string]bool{}
+	for i, s := range t.Stages {
+		if !isOneOf(s.ID, StageOrder) {
+			return fmt.Errorf("stages[%d] %q: %w", i, s.ID, ErrBadStage)
+		}
+		if seenStage[s.ID] {
+			return fmt.Errorf("stage %q: %w", s.ID, ErrDuplicateID)
+		}
+		seenStage[s.ID] = true
+		if err := checkLexicon(s.Cues, false); err != nil {
+			return fmt.Errorf("stage %q: %w", s.ID, err)
+		}
+	}
+	if !seenStage[StageSigned] {
+		return fmt.Errorf("stages: %w", ErrNoSignedStage)
+	}
+	seenKind := map[string]bool{}
+	for i, k := range t.Kinds {
+		if !isOneOf(k.ID, AgreementKinds) {
+			return fmt.Errorf("kinds[%d] %q: %w", i, k.ID, ErrBadAgreementKind)
+		}
+		if seenKind[k.ID] {
+			return fmt.Errorf("kind %q: %w", k.ID, ErrDuplicateID)
+		}
+		seenKind[k.ID] = true
+		if err := checkLexicon(k.Cues, false); err != nil {
+			return fmt.Errorf("kind %q: %w", k.ID, err)
+		}
+	}
+	return nil
+}
+
+func isTopicToken(s string) bool { return isOneOf(s, TopicTokens) }
+
+func isOneOf(s string, set []string) bool {
+	for _, x := range set {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}
+
+func checkLexicon(l Lexicon, required bool) error {
+	if required && len(l) == 0 {
+		return ErrEmptyLexicon
+	}
+	for lang, terms := range l {
+		if lang != AnyLang && !isOneOf(lang, Languages) {
+			return fmt.Errorf("language %q: %w", lang, ErrUnknownLanguage)
+		}
+		for _, term := range terms {
+			if _, err := Expand(term); err != nil {
+				return fmt.Errorf("%s term %q: %w", lang, term, err)
+			}
+		}
+	}
+	return nil
+}
+
+// Terms expands every term of l, in a stable order (languages sorted,
+// terms in file order).
+func (l Lexicon) Terms() []Term {
+	var out []Term
+	langs := append([]string{AnyLang}, Languages...)
+	for _, lang := range langs {
+		for _, term := range l[lang] {
+			ts, err := Expand(term)
+			if err != nil {
+				continue // Validate rejects these; a hand-built Lexicon just loses the term
+			}
+			for _, x := range ts {
+				x.Lang = lang
+				out = append(out, x)
+			}
+		}
+	}
+	return out
+}
+
+// maxExpansions bounds what one term may expand to, so a typo cannot blow
+// up the automaton.
+const maxExpansions = 256
+
+// Expand turns one written term into its literals: brace alternatives
+// expanded, a trailing "*" turned into Prefix, a leading "=" or a short
+// all-capitals spelling into CaseSensitive.
+func Expand(term string) ([]Term, error) {
+	if !utf8.ValidString(term) {
+		return nil, ErrInvalidTerm
+	}
+	cs := false
+	if strings.HasPrefix(term, "=") {
+		cs = true
+		term = term[1:]
+	}
+	term = strings.TrimSpace(term)
+	if term == "" {
+		return nil, ErrEmptyTerm
+	}
+	texts, err := expandBraces(term)
+	if err != nil {
+		return nil, err
+	}
+	if len(texts) > maxExpansions {
+		return nil, ErrTooManyExpansions
+	}
+	out := make([]Term, 0, len(texts))
+	for _, x := range texts {
+		parts, err := splitParts(x)
+		if err != nil {
+			return nil, err
+		}
+		t := Term{Parts: parts, CaseSensitive: cs}
+		if len(parts) == 1 && isAcronym(parts[0].Text) {
+			t.CaseSensitive = true
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// splitParts cuts a literal at stems followed by a space or a hyphen.
+func splitParts(x string) ([]Part, error) {
+	var parts []Part
+	for {
+		i := strings.IndexByte(x, '*')
+		if i < 0 {
+			break
+		}
+		p := Part{Text: strings.TrimSpace(x[:i]), Prefix: true}
+		rest := x[i+1:]
+		switch {
+		case rest == "":
+		case strings.HasPrefix(rest, " "):
+			p.Sep = " "
+			rest = strings.TrimLeft(rest, " ")
+		case strings.HasPrefix(rest, "-"):
+			p.Sep = "-"
+			rest = rest[1:]
+		default:
+			return nil, ErrInvalidTerm
+		}
+		if p.Text == "" {
+			return nil, ErrEmptyTerm
+		}
+		parts = append(parts, p)
+		x = rest
+		if rest == "" {
+			break
+		}
+	}
+	if x != "" {
+		parts = append(parts, Part{Text: strings.TrimSpace(x)})
+	}
+	if len(parts) == 0 {
+		return nil, ErrEmptyTerm
+	}
+	for _, p := range parts {
+		if p.Text == "" {
+			return nil, ErrEmptyTerm
+		}
+		if strings.ContainsAny(p.Text, "*{},") {
+			return nil, ErrInvalidTerm
+		}
+		if utf8.RuneCountInString(p.Text) > 64 {
+			return nil, ErrTermTooLong
+		}
+	}
+	if len(parts) > 4 {
+		return nil, ErrInvalidTerm
+	}
+	return parts, nil
+}
+
+// isAcronym reports a short all-capitals word (MTS, AI, МТС, 5G), which is
+// matched case-sensitively.
+func isAcronym(s string) bool {
+	letters := 0
+	for _, r := range s {
+		switch {
+		case unicode.IsUpper(r):
+			letters++
+		case unicode.IsDigit(r), r == '-', r == '&':
+		default:
+			return false
+		}
+	}
+	return letters >= 1 && utf8.RuneCountInString(s) <= 5
+}
+
+func expandBraces(s string) ([]string, error) {
+	open := strings.IndexByte(s, '{')
+	if open < 0 {
+		if strings.ContainsAny(s, "}") {
+			return nil, ErrUnbalancedBraces
+		}
+		return []string{s}, nil
+	}
+	closeAt := strings.IndexByte(s[open:], '}')
+	if closeAt < 0 {
+		return nil, ErrUnbalancedBraces
+	}
+	closeAt += open
+	inner := s[open+1 : closeAt]
+	if strings.ContainsAny(inner, "{") {
+		return nil, ErrUnbalancedBraces
+	}
+	if strings.ContainsAny(s[:open], "}") {
+		return nil, ErrUnbalancedBraces
+	}
+	rest, err := expandBraces(s[closeAt+1:])
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, alt := range strings.Split(inner, ",") {
+		for _, r := range rest {
+			out = append(out, s[:open]+alt+r)
+			if len(out) > maxExpansions {
+				return nil, ErrTooManyExpansions
+			}
+		}
+	}
+	return out, nil
+}
