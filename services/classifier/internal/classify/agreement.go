@@ -125,6 +125,9 @@ func (c *Classifier) agreement(sents []sentence, text string, res Result, ent en
 			continue
 		}
 		tech := s.techMax()
+		if c.specificTopics(s) >= 3 && len(s.ruOrgs)+len(s.cnOrgs) == 0 {
+			continue // agreements "in space, AI, cloud computing…": a summary, not a deal
+		}
 		mixed := s.domains >= 1 && tech > 0 && s.domains+s.topicCount() >= 2
 		specificKind := s.kinds&^(pkg|statement) != 0
 		switch {
@@ -202,6 +205,18 @@ func (c *Classifier) agreement(sents []sentence, text string, res Result, ent en
 	}
 	a.Date = c.date(a.Evidence)
 	return a, best, bestStrong
+}
+
+// specificTopics counts the topics other than "other" a sentence names.
+func (c *Classifier) specificTopics(s *sentence) int {
+	other, hasOther := c.topicIdx["other"]
+	n := 0
+	for t, w := range s.topicW {
+		if w > 0 && !(hasOther && t == other) {
+			n++
+		}
+	}
+	return n
 }
 
 // specificTech reports whether a sentence's technology comes from a cue

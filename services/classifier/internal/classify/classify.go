@@ -181,7 +181,10 @@ type sentence struct {
 	kinds       uint16
 	ruOrgs      []int
 	cnOrgs      []int
+	conjoined   bool    // a Russian and a Chinese actor joined by "and" or a comma
 	score       float64 // relational score, 0 when not relational
+	lastSide    int8    // side of the previous actor mention: 1 ru, 2 cn
+	lastSideEnd int     // where it ended
 }
 
 func (s *sentence) techMax() int8 {
@@ -250,6 +253,9 @@ func (c *Classifier) Classify(d Document) Result {
 			nSide++
 		}
 		s.score = relational(s, docBoth)
+		if s.score == 0 {
+			s.score = passageRelational(sents, i, docBoth)
+		}
 		if s.score == 0 {
 			continue
 		}
@@ -338,6 +344,10 @@ func weighted(s *sentence) float64 {
 }
 
 // relational scores a sentence as a tie between the sides about technology.
+// A title whose subject is both sides together ("China and Russia announce
+// plans for the Moon", "Xi, Putin set out to lead in AI") with a specific
+// technology, no third country and nothing hostile is a tie by itself:
+// headlines drop the verb of cooperation.
 func relational(s *sentence, docBoth bool) float64 {
 	actors := (s.ru && s.cn) || s.dyad || (s.anaph && docBoth)
 	if !actors || s.hostile || s.restrict || s.compare {
@@ -359,7 +369,7 @@ func relational(s *sentence, docBoth bool) float64 {
 		}
 	}
 	rel := float64(s.rel)
-	if rel == 0 && s.dyad {
+	if rel == 0 && s.title && s.conjoined && s.third == 0 && tech >= 2 {
 		rel = 1
 	}
 	v := rel * tech
@@ -367,6 +377,28 @@ func relational(s *sentence, docBoth bool) float64 {
 		return 0
 	}
 	return v
+}
+
+// passageRelational scores a sentence that ties the sides with a strong
+// relation cue but names the technology only in a neighbouring sentence of
+// the same block ("Russia and China are pursuing an agreement of their own.
+// They call it the International Lunar Research Station.").
+func passageRelational(sents []sentence, i int, docBoth bool) float64 {
+	s := &sents[i]
+	actors := (s.ru && s.cn) || s.dyad || (s.anaph && docBoth)
+	if !actors || s.rel < 2 || s.techMax() > 0 || s.hostile || s.restrict || s.compare || s.commodity || s.domains >= 2 || popcount(s.third) >= 2 {
+		return 0
+	}
+	for j := i - 1; j <= i+1; j++ {
+		if j == i || j < 0 || j >= len(sents) || sents[j].block != s.block {
+			continue
+		}
+		n := &sents[j]
+		if n.techMax() >= 2 && !n.hostile && !n.restrict && !n.compare && !n.commodity {
+			return 2
+		}
+	}
+	return 0
 }
 
 func popcount(x uint64) int {
@@ -545,13 +577,19 @@ func (c *Classifier) sentences(text string, spans []span, hs []hit, titleBlocks 
 		if h.start < sents[si].start {
 			continue // between sentences (white space): cannot happen for real hits
 		}
-		c.apply(&sents[si], h)
+		c.apply(text, &sents[si], h)
 	}
 	return sents
 }
 
-func (c *Classifier) apply(s *sentence, h hit) {
+func (c *Classifier) apply(text string, s *sentence, h hit) {
 	f := &c.feats[h.feat]
+	if side := c.side(f); side != 0 {
+		if s.lastSide != 0 && s.lastSide != side && isConjunction(text[s.lastSideEnd:h.start]) {
+			s.conjoined = true
+		}
+		s.lastSide, s.lastSideEnd = side, h.end
+	}
 	switch f.fam {
 	case famCountry:
 		switch f.ref {
@@ -613,6 +651,37 @@ func (c *Classifier) apply(s *sentence, h hit) {
 	case famKind:
 		s.kinds |= 1 << uint(f.ref)
 	}
+}
+
+// side returns 1 for a Russian actor, 2 for a Chinese one, 0 otherwise.
+func (c *Classifier) side(f *feature) int8 {
+	var country string
+	switch f.fam {
+	case famCountry:
+		country = c.tax.Countries[f.ref].ID
+	case famEntity:
+		country = c.tax.Entities[f.ref].Country
+	default:
+		return 0
+	}
+	switch country {
+	case c.tax.Countries[c.ruCountry].ID:
+		return 1
+	case c.tax.Countries[c.cnCountry].ID:
+		return 2
+	}
+	return 0
+}
+
+// isConjunction reports whether the text between two actor mentions joins
+// them as one subject: "and", a comma, a slash, "和", "и", "dan"…
+func isConjunction(gap string) bool {
+	g := strings.ToLower(strings.TrimSpace(gap))
+	switch g {
+	case "", "and", "&", ",", "、", "和", "与", "與", "同", "及", "и", "y", "e", "dan", "serta", "-", "–", "—", "/", "or":
+		return g != "or"
+	}
+	return false
 }
 
 func isOrg(kind string) bool {
