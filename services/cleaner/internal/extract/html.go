@@ -1,3 +1,57 @@
 package extract
 
-func extractHTML(in Input) (*Article, error) { return nil, ErrEmpty }
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/newspipe/newspipe/pkg/langid"
+	"github.com/newspipe/newspipe/services/cleaner/internal/decode"
+	"golang.org/x/net/html"
+)
+
+// minArticleChars is the article length under which extraction retries
+// without stripping "unlikely" containers: on some templates the whole
+// article sits in an element with a misleading class.
+const minArticleChars = 500
+
+// extractHTML extracts the article from an HTML page.
+func extractHTML(in Input) (*Article, error) {
+	dec := decode.Decode(in.Body, in.ContentType)
+	root, err := html.Parse(bytes.NewReader(dec.Text))
+	if err != nil {
+		return nil, fmt.Errorf("parse html: %w", err)
+	}
+	a := &Article{Charset: dec.Charset}
+	d := newDOM(root, true)
+	sel := d.selectContent()
+	if sel.chars < minArticleChars {
+		d2 := newDOM(root, false)
+		sel2 := d2.selectContent()
+		if sel2.chars > sel.chars {
+			d, sel = d2, sel2
+		}
+	}
+	for i := range d.blocks {
+		b := &d.blocks[i]
+		if sel.keep[i] {
+			a.Blocks = append(a.Blocks, b.text)
+			a.Stats.BlocksKept++
+			a.Stats.CharsKept += int(b.chars)
+		} else {
+			a.Stats.BlocksRemoved++
+			a.Stats.CharsRemoved += int(b.chars)
+		}
+	}
+	m := collectMeta(root, in.URL)
+	m.apply(a, d)
+	if a.Lang == "" {
+		a.Lang, _ = langid.Detect(a.Text())
+	}
+	if len(a.Blocks) == 0 {
+		if a.Stats.BlocksRemoved == 0 {
+			return a, ErrEmpty
+		}
+		return a, ErrNoContent
+	}
+	return a, nil
+}

@@ -1,0 +1,196 @@
+package extract
+
+import (
+	"golang.org/x/net/html/atom"
+)
+
+// selection is the outcome of content selection on one walked page.
+type selection struct {
+	keep  []bool // per block
+	chars int    // runes kept
+}
+
+// selectContent chooses the article container and marks the blocks to
+// keep.
+func (d *dom) selectContent() selection {
+	sel := selection{keep: make([]bool, len(d.blocks))}
+	cands := d.score()
+	top := d.topCandidate(cands)
+	if top < 0 {
+		return sel
+	}
+	roots := d.roots(top)
+	for _, r := range roots {
+		for b := d.elems[r].firstBlock; b < d.elems[r].endBlock; b++ {
+			sel.keep[b] = true
+		}
+	}
+	for _, r := range roots {
+		d.cleanInside(r, sel.keep)
+	}
+	d.filterBlocks(sel.keep)
+	for i, k := range sel.keep {
+		if k {
+			sel.chars += int(d.blocks[i].chars)
+		}
+	}
+	return sel
+}
+
+// cleanInside removes page furniture inside an article root, innermost
+// elements first so that an outer container is judged without the lists
+// and widgets already removed from it (as Readability does).
+func (d *dom) cleanInside(root int32, keep []bool) {
+	rootE := &d.elems[root]
+	for i := rootE.last; i > root; i-- {
+		e := &d.elems[i]
+		if e.flags&fSkip != 0 || e.endBlock == e.firstBlock || !keep[e.firstBlock] && !anyKept(keep, e.firstBlock, e.endBlock) {
+			continue
+		}
+		if !d.shouldRemove(i, root) {
+			continue
+		}
+		for b := e.firstBlock; b < e.endBlock; b++ {
+			keep[b] = false
+		}
+		// Ancestors are judged later on what remains.
+		for p := e.parent; p >= root; p = d.elems[p].parent {
+			pe := &d.elems[p]
+			pe.chars -= e.chars
+			pe.links -= e.links
+			pe.commas -= e.commas
+			pe.paras -= e.paras
+			pe.imgs -= e.imgs
+			pe.lis -= e.lis
+			pe.headChars -= e.headChars
+			if p == root {
+				break
+			}
+		}
+	}
+}
+
+func anyKept(keep []bool, from, to int32) bool {
+	for b := from; b < to; b++ {
+		if keep[b] {
+			return true
+		}
+	}
+	return false
+}
+
+// shouldRemove decides whether element i inside the article root is chrome.
+func (d *dom) shouldRemove(i, root int32) bool {
+	e := &d.elems[i]
+	switch e.tag {
+	case atom.Nav, atom.Aside, atom.Footer:
+		return true
+	case atom.Form, atom.Fieldset:
+		return e.inputs > 0 && e.commas < 10
+	case atom.H1, atom.H2:
+		return e.weight < 0
+	}
+	if e.flags&fShare != 0 && e.chars < 500 {
+		return true
+	}
+	if e.flags&fUnlikely != 0 && e.chars*2 < d.elems[root].chars && e.flags&fArticle == 0 {
+		return true
+	}
+	switch e.tag {
+	case atom.Table, atom.Ul, atom.Ol, atom.Div, atom.Section, atom.Dl, atom.Header:
+		return d.cleanConditionally(i)
+	}
+	return false
+}
+
+// cleanConditionally is Readability's test for containers inside the
+// article that look like furniture: mostly links, images without text, or
+// near-empty.
+func (d *dom) cleanConditionally(i int32) bool {
+	e := &d.elems[i]
+	weight := float64(e.weight)
+	if e.flags&fScored != 0 {
+		if weight+e.score < 0 {
+			return true
+		}
+	} else if weight < 0 {
+		return true
+	}
+	if e.commas >= 10 {
+		return false
+	}
+	isList := e.tag == atom.Ul || e.tag == atom.Ol
+	p := float64(e.paras)
+	img := float64(e.imgs)
+	li := float64(e.lis) - 100
+	ld := e.linkDensity()
+	headingDensity := 0.0
+	if e.chars > 0 {
+		headingDensity = float64(e.headChars) / float64(e.chars)
+	}
+	inFigure := d.hasAncestor(i, atom.Figure)
+	switch {
+	case img > 1 && p/img < 0.5 && !inFigure:
+		return !d.imageList(i)
+	case !isList && li > p:
+		return true
+	case !isList && headingDensity < 0.9 && e.chars < 25 && (img == 0 || img > 2) && !inFigure:
+		return true
+	case !isList && weight < 25 && ld > 0.2:
+		return true
+	case weight >= 25 && ld > 0.5:
+		return true
+	case isList && ld > 0.5 && e.chars < 600:
+		// A list of links inside the article: "related", tags, pages.
+		return true
+	}
+	return false
+}
+
+// imageList reports a list whose items are images only (a gallery).
+func (d *dom) imageList(i int32) bool {
+	e := &d.elems[i]
+	return (e.tag == atom.Ul || e.tag == atom.Ol) && e.imgs == e.lis
+}
+
+func (d *dom) hasAncestor(i int32, tag atom.Atom) bool {
+	for p := d.elems[i].parent; p >= 0; p = d.elems[p].parent {
+		if d.elems[p].tag == tag {
+			return true
+		}
+	}
+	return false
+}
+
+// filterBlocks drops single blocks that are chrome by their words: share
+// labels, "Read also" teasers, copyright lines, and the link lists that
+// follow a "Related" heading inside the article.
+func (d *dom) filterBlocks(keep []bool) {
+	inList := false
+	for i := range d.blocks {
+		if !keep[i] {
+			continue
+		}
+		b := &d.blocks[i]
+		k := notChrome
+		if b.chars <= maxChromeLine {
+			k = classifyLine(b.text)
+		}
+		switch {
+		case k == chromeListHead:
+			keep[i] = false
+			inList = true
+			continue
+		case k != notChrome:
+			keep[i] = false
+			continue
+		}
+		if inList {
+			if b.chars >= 2*int32(b.links)+1 && b.chars > 120 {
+				inList = false
+			} else {
+				keep[i] = false
+			}
+		}
+	}
+}

@@ -1,0 +1,434 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// maxDepth bounds the element nesting the walker follows; deeper subtrees
+// are read as text only. Real pages nest 30–60 deep.
+const maxDepth = 512
+
+// elem flags.
+const (
+	fSkip     uint16 = 1 << iota // not rendered text: scripts, forms controls, hidden
+	fUnlikely                    // class/id/role marks page furniture
+	fBlock                       // a block-level element
+	fScored                      // has a content score
+	fNegative                    // negative class/id hint
+	fShare                       // share-bar class/id
+	fArticle                     // <article>, itemprop=articleBody and the like
+)
+
+// elem is one element of the page, in document (pre-)order.
+type elem struct {
+	node   *html.Node
+	parent int32
+	last   int32 // index of the last descendant
+	tag    atom.Atom
+	flags  uint16
+	weight int16 // class/id weight
+	depth  int16
+
+	chars, links int32 // runes of text and of link text in the subtree
+	commas       int32
+	paras        int32 // <p> elements in the subtree
+	imgs, lis    int32
+	inputs       int32
+	embeds       int32
+	headChars    int32 // runes inside headings
+	firstBlock   int32 // blocks [firstBlock, endBlock) lie in the subtree
+	endBlock     int32
+	score        float64
+}
+
+// block kinds.
+const (
+	kPara uint8 = iota
+	kHeading
+	kItem
+	kQuote
+	kPre
+	kCell
+	kCaption
+)
+
+// block is a run of text between block-level boundaries.
+type block struct {
+	text   string
+	owner  int32 // innermost block-level element
+	kind   uint8
+	level  uint8 // heading level
+	chars  int32
+	links  int32
+	commas int32
+}
+
+// dom is the walked page: elements and text blocks.
+type dom struct {
+	elems  []elem
+	blocks []block
+	body   int32
+
+	stripUnlikely bool
+
+	// walk state
+	buf       strings.Builder
+	space     bool // a space is pending before the next rune
+	curLinks  int32
+	curCommas int32
+	curChars  int32
+	linkDepth int
+	open      []int32 // open block-level elements
+}
+
+func newDOM(root *html.Node, stripUnlikely bool) *dom {
+	d := &dom{stripUnlikely: stripUnlikely, body: -1}
+	d.elems = make([]elem, 0, 1024)
+	d.blocks = make([]block, 0, 256)
+	d.walk(root, -1, 0, false)
+	d.flush()
+	return d
+}
+
+func isBlockTag(a atom.Atom) bool {
+	switch a {
+	case atom.Address, atom.Article, atom.Aside, atom.Blockquote, atom.Center, atom.Dd, atom.Details, atom.Dialog,
+		atom.Dir, atom.Div, atom.Dl, atom.Dt, atom.Fieldset, atom.Figcaption, atom.Figure, atom.Footer, atom.Form,
+		atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Header, atom.Hgroup, atom.Hr, atom.Li, atom.Main,
+		atom.Menu, atom.Nav, atom.Ol, atom.P, atom.Pre, atom.Section, atom.Summary, atom.Table, atom.Tbody, atom.Td,
+		atom.Tfoot, atom.Th, atom.Thead, atom.Tr, atom.Ul, atom.Caption, atom.Legend, atom.Body, atom.Html, atom.Option:
+		return true
+	}
+	return false
+}
+
+func isSkipTag(a atom.Atom) bool {
+	switch a {
+	case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Svg, atom.Math, atom.Iframe, atom.Object,
+		atom.Embed, atom.Canvas, atom.Input, atom.Button, atom.Select, atom.Textarea, atom.Head, atom.Link,
+		atom.Meta, atom.Audio, atom.Video, atom.Map, atom.Area, atom.Title, atom.Base, atom.Dialog:
+		return true
+	}
+	return false
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key && a.Namespace == "" {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+// isHidden reports elements a browser would not show.
+func isHidden(n *html.Node) bool {
+	for _, a := range n.Attr {
+		switch a.Key {
+		case "hidden":
+			return true
+		case "aria-hidden":
+			if a.Val == "true" {
+				return true
+			}
+		case "style":
+			if strings.Contains(a.Val, "none") || strings.Contains(a.Val, "hidden") {
+				s := strings.ReplaceAll(lowerASCII(a.Val), " ", "")
+				if strings.Contains(s, "display:none") || strings.Contains(s, "visibility:hidden") {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func (d *dom) walk(n *html.Node, parent int32, depth int, skip bool) {
+	switch n.Type {
+	case html.TextNode:
+		if !skip {
+			d.text(n.Data)
+		}
+		return
+	case html.DocumentNode:
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			d.walk(c, parent, depth, skip)
+		}
+		return
+	case html.ElementNode:
+	default:
+		return
+	}
+	idx := int32(len(d.elems))
+	d.elems = append(d.elems, elem{node: n, parent: parent, tag: n.DataAtom, depth: int16(min(depth, 32767))})
+	e := &d.elems[idx]
+	if n.DataAtom == atom.Body && d.body < 0 {
+		d.body = idx
+	}
+	block := isBlockTag(n.DataAtom)
+	switch n.DataAtom {
+	case atom.Input, atom.Select, atom.Textarea, atom.Button:
+		e.inputs = 1
+	case atom.Img, atom.Picture:
+		e.imgs = 1
+	case atom.Iframe, atom.Object, atom.Embed, atom.Video, atom.Audio:
+		e.embeds = 1
+	case atom.Li:
+		e.lis = 1
+	case atom.P:
+		e.paras = 1
+	}
+	if !skip {
+		if isSkipTag(n.DataAtom) || isHidden(n) {
+			e.flags |= fSkip
+			skip = true
+		} else {
+			d.hints(e, n)
+			if d.stripUnlikely && e.flags&fUnlikely != 0 {
+				skip = true
+			}
+		}
+	}
+	if block {
+		e.flags |= fBlock
+		d.flush()
+		d.open = append(d.open, idx)
+	}
+	if n.DataAtom == atom.Br || n.DataAtom == atom.Hr {
+		d.flush()
+	}
+	if n.DataAtom == atom.A {
+		d.linkDepth++
+	}
+	e.firstBlock = int32(len(d.blocks))
+	if depth < maxDepth {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			d.walk(c, idx, depth+1, skip)
+		}
+	} else if !skip {
+		// Too deep to keep structure: keep the words.
+		d.deepText(n)
+	}
+	if n.DataAtom == atom.A {
+		d.linkDepth--
+	}
+	e = &d.elems[idx]
+	if block {
+		d.flush()
+		d.open = d.open[:len(d.open)-1]
+	} else if n.DataAtom == atom.Img && !skip {
+		// An image separates words: "<img>caption" must not glue.
+		d.space = d.buf.Len() > 0
+	}
+	e.endBlock = int32(len(d.blocks))
+	e.last = int32(len(d.elems) - 1)
+	if parent >= 0 {
+		p := &d.elems[parent]
+		p.chars += e.chars
+		p.links += e.links
+		p.commas += e.commas
+		p.paras += e.paras
+		p.imgs += e.imgs
+		p.lis += e.lis
+		p.inputs += e.inputs
+		p.embeds += e.embeds
+		p.headChars += e.headChars
+	}
+}
+
+// deepText appends the text of a subtree below maxDepth, iteratively.
+func (d *dom) deepText(n *html.Node) {
+	stack := []*html.Node{n.FirstChild}
+	for len(stack) > 0 {
+		c := stack[len(stack)-1]
+		if c == nil {
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		stack[len(stack)-1] = c.NextSibling
+		switch c.Type {
+		case html.TextNode:
+			d.text(c.Data)
+		case html.ElementNode:
+			if !isSkipTag(c.DataAtom) {
+				stack = append(stack, c.FirstChild)
+			}
+		}
+	}
+}
+
+// hints sets the class/id weight and flags of an element.
+func (d *dom) hints(e *elem, n *html.Node) {
+	var class, id, role, itemprop string
+	for _, a := range n.Attr {
+		switch a.Key {
+		case "class":
+			class = a.Val
+		case "id":
+			id = a.Val
+		case "role":
+			role = a.Val
+		case "itemprop":
+			itemprop = a.Val
+		}
+	}
+	if n.DataAtom == atom.Article || itemprop == "articleBody" || itemprop == "text" {
+		e.flags |= fArticle
+	}
+	if class == "" && id == "" && role == "" {
+		return
+	}
+	class, id = lowerASCII(class), lowerASCII(id)
+	var w int16
+	for _, s := range [2]string{class, id} {
+		if s == "" {
+			continue
+		}
+		if negativeHint(s) {
+			w -= 25
+		}
+		if positiveHint(s) {
+			w += 25
+		}
+	}
+	e.weight = w
+	if w < 0 {
+		e.flags |= fNegative
+	}
+	both := class + " " + id
+	if shareHint(both) {
+		e.flags |= fShare
+	}
+	switch n.DataAtom {
+	case atom.Body, atom.Html, atom.A:
+	default:
+		if unlikelyHint(both) || unlikelyRole(role) {
+			e.flags |= fUnlikely
+		}
+	}
+	if strings.Contains(both, "articlebody") || strings.Contains(both, "article-body") || strings.Contains(both, "article__body") ||
+		strings.Contains(both, "entry-content") || strings.Contains(both, "post-content") || strings.Contains(both, "story-body") ||
+		strings.Contains(both, "article-content") || strings.Contains(both, "post-body") {
+		e.flags |= fArticle
+	}
+}
+
+// text appends a text node, collapsing white space as a browser does.
+func (d *dom) text(s string) {
+	inLink := d.linkDepth > 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		var r rune
+		size := 1
+		if c < utf8.RuneSelf {
+			r = rune(c)
+		} else {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		i += size
+		if r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '\f' || (r >= 0x80 && unicode.IsSpace(r)) {
+			if d.buf.Len() > 0 {
+				d.space = true
+			}
+			continue
+		}
+		if r == 0 || r == 0xAD || r == 0x200B || r == 0xFEFF {
+			continue
+		}
+		if d.space {
+			d.buf.WriteByte(' ')
+			d.space = false
+			d.curChars++
+			if inLink {
+				d.curLinks++
+			}
+		}
+		if size == 1 {
+			d.buf.WriteByte(c)
+		} else {
+			d.buf.WriteString(s[i-size : i])
+		}
+		d.curChars++
+		if inLink {
+			d.curLinks++
+		}
+		if r == ',' || r == '，' || r == '、' {
+			d.curCommas++
+		}
+	}
+}
+
+// flush ends the current block.
+func (d *dom) flush() {
+	if d.buf.Len() == 0 {
+		d.space = false
+		return
+	}
+	owner := int32(-1)
+	if len(d.open) > 0 {
+		owner = d.open[len(d.open)-1]
+	}
+	b := block{text: d.buf.String(), owner: owner, chars: d.curChars, links: d.curLinks, commas: d.curCommas}
+	d.buf.Reset()
+	d.space = false
+	d.curChars, d.curLinks, d.curCommas = 0, 0, 0
+	if owner >= 0 {
+		o := &d.elems[owner]
+		o.chars += b.chars
+		o.links += b.links
+		o.commas += b.commas
+		b.kind, b.level = d.kindOf(owner)
+		if b.kind == kHeading {
+			o.headChars += b.chars
+		}
+	}
+	d.blocks = append(d.blocks, b)
+}
+
+// kindOf classifies a block by its owner and the owner's ancestors.
+func (d *dom) kindOf(owner int32) (uint8, uint8) {
+	switch d.elems[owner].tag {
+	case atom.H1:
+		return kHeading, 1
+	case atom.H2:
+		return kHeading, 2
+	case atom.H3:
+		return kHeading, 3
+	case atom.H4:
+		return kHeading, 4
+	case atom.H5:
+		return kHeading, 5
+	case atom.H6:
+		return kHeading, 6
+	case atom.Li, atom.Dd, atom.Dt:
+		return kItem, 0
+	case atom.Blockquote:
+		return kQuote, 0
+	case atom.Pre:
+		return kPre, 0
+	case atom.Td, atom.Th:
+		return kCell, 0
+	case atom.Figcaption, atom.Caption:
+		return kCaption, 0
+	}
+	return kPara, 0
+}
+
+// linkDensity of an element's subtree.
+func (e *elem) linkDensity() float64 {
+	if e.chars == 0 {
+		return 0
+	}
+	return float64(e.links) / float64(e.chars)
+}
+
+// isAncestor reports whether a is b or an ancestor of b (by pre-order
+// ranges).
+func (d *dom) contains(a, b int32) bool {
+	return a <= b && b <= d.elems[a].last
+}

@@ -1,0 +1,82 @@
+package extract
+
+import "strings"
+
+// Class and id hints, after Readability's: a container named like article
+// content gains weight, one named like page furniture loses it. Matching is
+// by substring on the lower-cased attribute, as site templates glue words
+// together ("articleBody", "sharebar", "relatedPosts").
+
+// positiveHint reports whether a lower-cased class or id names article
+// content.
+func positiveHint(s string) bool {
+	for _, p := range [...]string{"article", "body", "content", "entry", "hentry", "h-entry", "main", "page", "post", "text", "blog", "story", "prose", "artikel", "statya", "zhengwen", "detail", "isi", "berita"} {
+		if strings.Contains(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// negativeHint reports whether a lower-cased class or id names page
+// furniture.
+func negativeHint(s string) bool {
+	for _, p := range [...]string{"-ad-", "hidden", "banner", "combx", "comment", "com-", "contact", "footer", "gdpr", "masthead", "media", "meta", "outbrain", "promo", "related", "scroll", "share", "shoutbox", "sidebar", "skyscraper", "sponsor", "shopping", "tags", "widget", "taboola", "newsletter", "subscribe", "cookie", "consent", "popular", "trending", "recommend", "social", "breadcrumb", "byline", "author-bio", "disqus", "terkait", "baca-juga", "readmore", "read-more", "more-news", "also-read"} {
+		if strings.Contains(s, p) {
+			return true
+		}
+	}
+	return s == "hid" || strings.HasPrefix(s, "hid ") || strings.HasSuffix(s, " hid") || strings.Contains(s, " hid ")
+}
+
+// unlikelyHint reports whether a lower-cased class+id string marks an
+// element that is almost never article content (Readability's "unlikely
+// candidates"), unless it also names content.
+func unlikelyHint(s string) bool {
+	hit := false
+	for _, p := range [...]string{"-ad-", "ai2html", "banner", "breadcrumbs", "combx", "comment", "community", "cover-wrap", "disqus", "extra", "footer", "gdpr", "header", "legends", "menu", "related", "remark", "replies", "rss", "shoutbox", "sidebar", "skyscraper", "social", "sponsor", "supplemental", "ad-break", "agegate", "pagination", "pager", "popup", "yom-remote", "cookie", "consent", "newsletter", "share", "taboola", "outbrain", "terkait", "baca-juga"} {
+		if strings.Contains(s, p) {
+			hit = true
+			break
+		}
+	}
+	if !hit {
+		return false
+	}
+	for _, p := range [...]string{"and", "article", "body", "column", "content", "main", "shadow"} {
+		if strings.Contains(s, p) {
+			return false
+		}
+	}
+	return true
+}
+
+// unlikelyRole reports ARIA roles of page furniture.
+func unlikelyRole(role string) bool {
+	switch role {
+	case "menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog":
+		return true
+	}
+	return false
+}
+
+// shareHint marks share bars: removed from inside the article when short.
+func shareHint(s string) bool {
+	return strings.Contains(s, "share") || strings.Contains(s, "sharedaddy") || strings.Contains(s, "social")
+}
+
+// lowerASCII lower-cases ASCII letters, allocating only when needed.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if c := b[j]; c >= 'A' && c <= 'Z' {
+					b[j] = c + 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
