@@ -1,0 +1,44 @@
+module github.com/newspipe/newspipe/cmd/newspipe
+
+go 1.26.8
+
+require (
+	github.com/newspipe/newspipe/pkg v0.0.0
+	github.com/newspipe/newspipe/proto v0.0.0
+	github.com/newspipe/newspipe/services/classifier v0.0.0
+	github.com/newspipe/newspipe/services/cleaner v0.0.0
+	github.com/newspipe/newspipe/services/fetcher v0.0.0
+	github.com/newspipe/newspipe/services/sink v0.0.0
+)
+
+require (
+	github.com/antithesishq/antithesis-sdk-go v0.8.0-default-no-op // indirect
+	github.com/google/go-tpm v0.9.8 // indirect
+	github.com/klauspost/compress v1.20.3 // indirect
+	github.com/minio/highwayhash v1.0.4 // indirect
+	github.com/mmcdole/gofeed v1.4.2 // indirect
+	github.com/mmcdole/goxpp/v2 v2.0.0 // indirect
+	github.com/nats-io/jwt/v2 v2.8.2 // indirect
+	github.com/nats-io/nats-server/v2 v2.15.2 // indirect
+	github.com/nats-io/nats.go v1.55.0 // indirect
+	github.com/nats-io/nkeys v0.4.16 // indirect
+	github.com/nats-io/nuid v1.0.1 // indirect
+	golang.org/x/crypto v0.58.0 // indirect
+	golang.org/x/net v0.62.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
+	golang.org/x/text v0.43.0 // indirect
+	golang.org/x/time v0.16.0 // indirect
+	google.golang.org/protobuf v1.36.12 // indirect
+)
+
+replace github.com/newspipe/newspipe/pkg => ../../pkg
+
+replace github.com/newspipe/newspipe/proto => ../../proto
+
+replace github.com/newspipe/newspipe/services/fetcher => ../../services/fetcher
+
+replace github.com/newspipe/newspipe/services/cleaner => ../../services/cleaner
+
+replace github.com/newspipe/newspipe/services/classifier => ../../services/classifier
+
+replace github.com/newspipe/newspipe/services/sink => ../../services/sink

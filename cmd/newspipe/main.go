@@ -1,0 +1,48 @@
+// Command newspipe runs the whole newspipe pipeline in one process, and holds
+// the tools people use around it.
+//
+//	newspipe run     [flags]            the pipeline on the default real feeds (make run)
+//	newspipe demo    [flags]            the pipeline on the bundled local demo site (make demo)
+//	newspipe tail    [flags] SUBJECT    print the events on a subject as JSON lines
+//	newspipe deploy-check DIR           validate the Kubernetes manifests in DIR offline
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+const usage = `usage: newspipe <command> [flags]
+
+commands:
+  run           run the whole pipeline (embedded NATS and store) on the default feeds
+  demo          run it on the bundled local demo site: no internet needed
+  tail SUBJECT  print the events on SUBJECT (wildcards allowed) as JSON lines
+  deploy-check  validate the Kubernetes manifests offline
+
+Run 'newspipe <command> -h' for a command's flags.
+`
+
+func main() { os.Exit(run(os.Args[1:])) }
+
+func run(args []string) int {
+	if len(args) == 0 {
+		fmt.Fprint(os.Stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "run":
+		return runCmd(args[1:], false)
+	case "demo":
+		return runCmd(args[1:], true)
+	case "tail":
+		return tailCmd(args[1:])
+	case "deploy-check":
+		return deployCheckCmd(args[1:])
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(os.Stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(os.Stderr, "newspipe: unknown command %q\n\n%s", args[0], usage)
+	return 2
+}
