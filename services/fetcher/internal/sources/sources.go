@@ -1,0 +1,327 @@
+// Package sources reads and checks the list of feeds the fetcher polls
+// (sources.yaml). It is plain Go: bytes in, validated values out.
+//
+// The format:
+//
+//	sources:
+//	  - id: tass-en               # lowercase token; becomes news.raw.<id>
+//	    name: TASS (English)      # for people; defaults to the id
+//	    url: https://tass.com/rss/v2.xml
+//	    lang: en                  # optional; the cleaner falls back to it
+//	    interval: 15m             # optional; the fetcher's default otherwise
+//	    enabled: true             # optional; default true
+//
+// Every problem is reported, each naming its entry by line and id, so one
+// run of the service shows everything wrong with a file.
+package sources
+
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Interval bounds. Below MinInterval a poll is rude to the publisher; above
+// MaxInterval the source is as good as disabled.
+const (
+	MinInterval = 5 * time.Second
+	MaxInterval = 7 * 24 * time.Hour
+)
+
+// Source is one feed to poll.
+type Source struct {
+	// ID is a lowercase token, unique in the list; it is the <source-id>
+	// of news.raw.<source-id> and the label of the per-source metrics.
+	ID string
+	// Name is for people; it defaults to ID.
+	Name string
+	// URL is the feed's absolute http(s) URL.
+	URL string
+	// Lang is the language the source publishes in, lower case, or "".
+	Lang string
+	// Interval is how often to poll; zero means the fetcher's default.
+	Interval time.Duration
+	// Enabled is false for a source kept in the file but not polled.
+	Enabled bool
+}
+
+// entry is a source as written in YAML, before validation.
+type entry struct {
+	ID       string `yaml:"id"`
+	Name     string `yaml:"name"`
+	URL      string `yaml:"url"`
+	Lang     string `yaml:"lang"`
+	Interval string `yaml:"interval"`
+	Enabled  *bool  `yaml:"enabled"`
+}
+
+var knownFields = map[string]bool{"id": true, "name": true, "url": true, "lang": true, "interval": true, "enabled": true}
+
+//go:embed sources.yaml
+var defaultYAML []byte
+
+// DefaultYAML returns the embedded default sources file: real public news
+// feeds covering Russia–China technology (see the comments in the file).
+func DefaultYAML() []byte { return append([]byte(nil), defaultYAML...) }
+
+// Default parses the embedded default sources file.
+func Default() ([]Source, error) {
+	list, err := Parse(defaultYAML)
+	if err != nil {
+		return nil, fmt.Errorf("default sources: %w", err)
+	}
+	return list, nil
+}
+
+// Load reads and parses the sources file at path.
+func Load(path string) ([]Source, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read sources: %w", err)
+	}
+	list, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("sources %s: %w", path, err)
+	}
+	return list, nil
+}
+
+// Parse decodes a sources file and validates every entry. The error, if
+// any, joins one *EntryError per problem.
+func Parse(data []byte) ([]Source, error) {
+	var doc struct {
+		Sources []yaml.Node `yaml:"sources"`
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, fmt.Errorf("parse sources yaml: %w", err)
+	}
+	if root.Kind == 0 { // empty document
+		return nil, ErrNoSources
+	}
+	if err := checkKeys(&root, map[string]bool{"sources": true}); err != nil {
+		return nil, err
+	}
+	if err := root.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("parse sources yaml: %w", err)
+	}
+	if len(doc.Sources) == 0 {
+		return nil, ErrNoSources
+	}
+
+	var errs []error
+	list := make([]Source, 0, len(doc.Sources))
+	for i := range doc.Sources {
+		n := &doc.Sources[i]
+		fail := func(id, field string, err error) {
+			errs = append(errs, &EntryError{Line: n.Line, Index: i, ID: id, Field: field, Err: err})
+		}
+		if n.Kind != yaml.MappingNode {
+			fail("", "", errors.New("entry is not a mapping of fields"))
+			continue
+		}
+		var e entry
+		if err := n.Decode(&e); err != nil {
+			fail("", "", err)
+			list = append(list, Source{}) // keeps list and nodes aligned
+			continue
+		}
+		if err := checkKeys(n, knownFields); err != nil {
+			fail(e.ID, "", err)
+		}
+		s, problems := e.source()
+		for _, p := range problems {
+			fail(e.ID, p.field, p.err)
+		}
+		list = append(list, s)
+	}
+	errs = append(errs, duplicates(list, doc.Sources))
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return list, nil
+}
+
+// checkKeys reports a mapping key not in known, which is nearly always a typo
+// ("intreval") that would otherwise be silently ignored.
+func checkKeys(n *yaml.Node, known map[string]bool) error {
+	if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
+		n = n.Content[0]
+	}
+	if n.Kind != yaml.MappingNode {
+		return fmt.Errorf("line %d: expected a mapping with a %q list", n.Line, "sources")
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if !known[k.Value] {
+			return fmt.Errorf("line %d: %w %q", k.Line, ErrUnknownField, k.Value)
+		}
+	}
+	return nil
+}
+
+type problem struct {
+	field string
+	err   error
+}
+
+// source validates the fields of one entry on their own.
+func (e entry) source() (Source, []problem) {
+	var ps []problem
+	s := Source{
+		ID:      strings.TrimSpace(e.ID),
+		Name:    strings.TrimSpace(e.Name),
+		URL:     strings.TrimSpace(e.URL),
+		Lang:    strings.ToLower(strings.TrimSpace(e.Lang)),
+		Enabled: e.Enabled == nil || *e.Enabled,
+	}
+	if s.Name == "" {
+		s.Name = s.ID
+	}
+	if iv := strings.TrimSpace(e.Interval); iv != "" {
+		d, err := time.ParseDuration(iv)
+		if err != nil {
+			ps = append(ps, problem{"interval", fmt.Errorf("%w: %q is not a duration such as 10m or 1h", ErrBadInterval, iv)})
+		} else {
+			s.Interval = d
+		}
+	}
+	return s, append(ps, s.check()...)
+}
+
+// check validates the fields of s that do not depend on other sources.
+func (s Source) check() []problem {
+	var ps []problem
+	switch {
+	case s.ID == "":
+		ps = append(ps, problem{"id", ErrMissing})
+	case !validID(s.ID):
+		ps = append(ps, problem{"id", fmt.Errorf("%w: got %q", ErrBadID, s.ID)})
+	}
+	if s.URL == "" {
+		ps = append(ps, problem{"url", ErrMissing})
+	} else if err := checkURL(s.URL); err != nil {
+		ps = append(ps, problem{"url", err})
+	}
+	if s.Lang != "" && !validLang(s.Lang) {
+		ps = append(ps, problem{"lang", fmt.Errorf("%w: got %q", ErrBadLang, s.Lang)})
+	}
+	if s.Interval != 0 && (s.Interval < MinInterval || s.Interval > MaxInterval) {
+		ps = append(ps, problem{"interval", fmt.Errorf("%w: %s is outside %s to %s", ErrBadInterval, s.Interval, MinInterval, MaxInterval)})
+	}
+	return ps
+}
+
+// Validate checks a list built in code (or parsed): each source on its own,
+// then that ids and URLs are unique. Parse calls it; callers that build a
+// list themselves (tests, the demo) should too.
+func Validate(list []Source) error {
+	var errs []error
+	for i, s := range list {
+		for _, p := range s.check() {
+			errs = append(errs, &EntryError{Index: i, ID: s.ID, Field: p.field, Err: p.err})
+		}
+	}
+	errs = append(errs, duplicates(list, nil))
+	return errors.Join(errs...)
+}
+
+// duplicates reports ids and URLs used twice; nodes, when given, supply line
+// numbers.
+func duplicates(list []Source, nodes []yaml.Node) error {
+	var errs []error
+	ids := make(map[string]int, len(list))
+	urls := make(map[string]int, len(list))
+	for i, s := range list {
+		line := 0
+		if i < len(nodes) {
+			line = nodes[i].Line
+		}
+		if s.ID != "" {
+			if j, ok := ids[s.ID]; ok {
+				errs = append(errs, &EntryError{Line: line, Index: i, ID: s.ID, Field: "id", Err: fmt.Errorf("%w: also used by source #%d", ErrDuplicateID, j+1)})
+			} else {
+				ids[s.ID] = i
+			}
+		}
+		if s.URL != "" {
+			if j, ok := urls[s.URL]; ok {
+				errs = append(errs, &EntryError{Line: line, Index: i, ID: s.ID, Field: "url", Err: fmt.Errorf("%w: also used by source #%d", ErrDuplicateURL, j+1)})
+			} else {
+				urls[s.URL] = i
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Enabled returns the sources that are to be polled.
+func Enabled(list []Source) []Source {
+	out := make([]Source, 0, len(list))
+	for _, s := range list {
+		if s.Enabled {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// validID accepts what is safe, unchanged, as a NATS subject token, a KV key
+// and a metrics label value.
+func validID(id string) bool {
+	if len(id) == 0 || len(id) > 64 {
+		return false
+	}
+	for i, r := range id {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+		case (r == '-' || r == '_') && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// validLang accepts lowercase BCP 47-shaped tags: a 2–3 letter language and
+// optional 2–8 character subtags ("en", "zh-hans", "pt-br").
+func validLang(l string) bool {
+	parts := strings.Split(l, "-")
+	if len(parts[0]) < 2 || len(parts[0]) > 3 {
+		return false
+	}
+	for i, p := range parts {
+		if i > 0 && (len(p) < 2 || len(p) > 8) {
+			return false
+		}
+		for _, r := range p {
+			if !(r >= 'a' && r <= 'z' || i > 0 && r >= '0' && r <= '9') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func checkURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrBadURL, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("%w: got %q", ErrBadURL, raw)
+	}
+	if u.Hostname() == "" {
+		return fmt.Errorf("%w: %q has no host", ErrBadURL, raw)
+	}
+	if u.User != nil {
+		return fmt.Errorf("%w: %q carries credentials; they would leak into logs", ErrBadURL, raw)
+	}
+	return nil
+}
