@@ -64,7 +64,7 @@ func TestHandlerServesEveryPage(t *testing.T) {
 				t.Errorf("og:title %q, want headline %q", got, p.Headline)
 			}
 			for _, needle := range []string{`name="description"`, `property="article:published_time"`, "<script", "<style", "©"} {
-				if !strings.Contains(text, needle) {
+				if !strings.Contains(html.UnescapeString(text), needle) {
 					t.Errorf("page lacks %s", needle)
 				}
 			}
