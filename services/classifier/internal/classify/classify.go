@@ -285,6 +285,12 @@ func (c *Classifier) Classify(d Document) Result {
 	if nHostile > nRS {
 		focus *= 0.5
 	}
+	if titleAgainst(sents) {
+		// The headline is a third party acting on the sides (a ban, an
+		// entity listing) or the sides against each other: relations in
+		// the body are that story's detail.
+		focus *= 0.3
+	}
 	score := 1 - math.Exp(-strength*focus/5)
 	res.Score = math.Round(score*1000) / 1000
 	res.RuCnTech = res.Score >= 0.5
@@ -333,6 +339,18 @@ func (c *Classifier) Classify(d Document) Result {
 	return res
 }
 
+// titleAgainst reports a title that restricts, compares or sets the sides
+// against each other.
+func titleAgainst(sents []sentence) bool {
+	for i := range sents {
+		s := &sents[i]
+		if s.title && (s.ru || s.cn || s.dyad) && (s.restrict || s.hostile || s.compare) {
+			return true
+		}
+	}
+	return false
+}
+
 func weighted(s *sentence) float64 {
 	switch {
 	case s.title:
@@ -350,7 +368,7 @@ func weighted(s *sentence) float64 {
 // headlines drop the verb of cooperation.
 func relational(s *sentence, docBoth bool) float64 {
 	actors := (s.ru && s.cn) || s.dyad || (s.anaph && docBoth)
-	if !actors || s.hostile || s.restrict || s.compare {
+	if !actors || s.hostile || s.restrict || s.compare || s.recall {
 		return 0
 	}
 	if popcount(s.third) >= 3 {
@@ -386,7 +404,7 @@ func relational(s *sentence, docBoth bool) float64 {
 func passageRelational(sents []sentence, i int, docBoth bool) float64 {
 	s := &sents[i]
 	actors := (s.ru && s.cn) || s.dyad || (s.anaph && docBoth)
-	if !actors || s.rel < 2 || s.techMax() > 0 || s.hostile || s.restrict || s.compare || s.commodity || s.domains >= 2 || popcount(s.third) >= 2 {
+	if !actors || s.rel < 2 || s.techMax() > 0 || s.hostile || s.restrict || s.compare || s.recall || s.commodity || s.domains >= 2 || popcount(s.third) >= 2 {
 		return 0
 	}
 	for j := i - 1; j <= i+1; j++ {

@@ -1,0 +1,97 @@
+// Command eval-classify scores the classifier on labelled article sets and
+// prints precision and recall of the ru_cn_tech tag and the agreement flag,
+// overall and per language, plus topic coverage and agreement-key agreement
+// for reports of the same event.
+//
+// Sets, each skipped with a message when absent:
+//
+//	seeds   ../shared/seeds/expected.json and its .txt files
+//	dev     ../shared/classify-dev/labels.jsonl (ru_cn_tech = POS_AGREEMENT or POS_TECH)
+//	eval    testdata/eval/labels.jsonl, the project's own set
+//
+// ../shared is $NEWSPIPE_SHARED, else the first "shared" directory found
+// next to the working directory or one of its parents.
+//
+// The own set's labels.jsonl has one JSON object per line:
+//
+//	{"id": "en01", "lang": "en", "label": "POS_AGREEMENT",
+//	 "ru_cn_tech": true, "agreement": true, "topics": ["telecom"],
+//	 "agreement_event": "zte-rostelecom-backbone-2025", "note": "…"}
+//
+// id names <id>.txt in the same directory (title on the first line);
+// agreement_event is null or an event name shared by reports of one deal,
+// whose agreement keys must then be equal (and differ from other events').
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/newspipe/newspipe/services/classifier/internal/classify"
+	"github.com/newspipe/newspipe/services/classifier/internal/taxonomy"
+)
+
+func main() {
+	os.Exit(run())
+}
+
+func run() int {
+	shared := flag.String("shared", "", "shared data directory (default: $NEWSPIPE_SHARED or ../shared found upwards)")
+	evalDir := flag.String("eval", "", "own labelled set (default: testdata/eval found upwards)")
+	taxFile := flag.String("taxonomy", "", "taxonomy YAML to use instead of the embedded default")
+	verbose := flag.Bool("v", false, "list every misclassified item")
+	flag.Parse()
+
+	tax, err := loadTaxonomy(*taxFile)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "eval-classify:", err)
+		return 1
+	}
+	c, err := classify.New(tax)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "eval-classify:", err)
+		return 1
+	}
+	fmt.Printf("taxonomy %s, %d patterns\n", tax.Version, c.Patterns())
+
+	dir := *shared
+	if dir == "" {
+		dir = findShared()
+	}
+	var sets []set
+	if dir == "" {
+		fmt.Println("seeds, dev: skipped (no shared directory; set NEWSPIPE_SHARED)")
+	} else {
+		for _, load := range []func(string) (set, error){loadSeeds, loadDev} {
+			s, err := load(dir)
+			if err != nil {
+				fmt.Printf("%s: skipped (%v)\n", s.name, err)
+				continue
+			}
+			sets = append(sets, s)
+		}
+	}
+	ed := *evalDir
+	if ed == "" {
+		ed = findUp("testdata/eval")
+	}
+	if ed == "" {
+		fmt.Println("eval: skipped (no testdata/eval)")
+	} else if s, err := loadOwn(ed); err != nil {
+		fmt.Printf("eval: skipped (%v)\n", err)
+	} else {
+		sets = append(sets, s)
+	}
+	for _, s := range sets {
+		report(os.Stdout, s, score(c, s), *verbose)
+	}
+	return 0
+}
+
+func loadTaxonomy(path string) (*taxonomy.Taxonomy, error) {
+	if path == "" {
+		return taxonomy.Default()
+	}
+	return taxonomy.LoadFile(path)
+}
