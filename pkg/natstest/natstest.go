@@ -102,3 +102,17 @@ func ConnectTopology(t testing.TB, tg Target, topo topology.Topology) *bus.Bus {
 }
 
 func sanitize(s string) string { return strings.NewReplacer("/", "_", " ", "_").Replace(s) }
+
+// Collect reads the messages stored on subject, oldest first, until n have
+// arrived or within has passed, and returns what it got.
+func Collect(t testing.TB, b *bus.Bus, subject string, n int, within time.Duration) []*bus.Delivery {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), within)
+	defer cancel()
+	var got []*bus.Delivery
+	_ = b.Tail(ctx, subject, true, func(d *bus.Delivery) bool {
+		got = append(got, d)
+		return len(got) < n
+	})
+	return got
+}

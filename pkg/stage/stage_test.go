@@ -71,19 +71,6 @@ func (h *harness) publishRaw(t *testing.T, id, body string) {
 	}
 }
 
-// collect gathers messages on subject until n arrived or the deadline.
-func (h *harness) collect(t *testing.T, subject string, n int, within time.Duration) []*bus.Delivery {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), within)
-	defer cancel()
-	var got []*bus.Delivery
-	_ = h.b.Tail(ctx, subject, true, func(d *bus.Delivery) bool {
-		got = append(got, d)
-		return len(got) < n
-	})
-	return got
-}
-
 func echo(h *harness) stage.HandlerFunc {
 	return func(_ context.Context, m *stage.Message) ([]bus.Message, error) {
 		return []bus.Message{{Subject: h.topo.EnrichedOther(), MsgID: "out:" + string(m.Data), Data: m.Data}}, nil
@@ -99,7 +86,7 @@ func TestStage(t *testing.T) {
 				for i := range 20 {
 					h.publishRaw(t, fmt.Sprint(i), fmt.Sprint("a", i))
 				}
-				got := h.collect(t, h.topo.EnrichedOther(), 20, 10*time.Second)
+				got := natstest.Collect(t, h.b, h.topo.EnrichedOther(), 20, 10*time.Second)
 				if len(got) != 20 {
 					t.Fatalf("got %d outputs, want 20", len(got))
 				}
@@ -115,7 +102,7 @@ func TestStage(t *testing.T) {
 				h.publishRaw(t, "x2", "same")
 				h.publishRaw(t, "x3", "other")
 				waitFor(t, func() bool { return testutil.ToFloat64(h.metricsOK()) == 3 })
-				got := h.collect(t, h.topo.EnrichedOther(), 3, 2*time.Second)
+				got := natstest.Collect(t, h.b, h.topo.EnrichedOther(), 3, 2*time.Second)
 				if len(got) != 2 {
 					t.Fatalf("got %d outputs, want 2 (dedup by message id)", len(got))
 				}
@@ -129,7 +116,7 @@ func TestStage(t *testing.T) {
 					return nil, stage.Permanent(errors.New("cannot parse"))
 				}))
 				h.publishRaw(t, "bad", "garbage")
-				got := h.collect(t, h.topo.DLQ(topology.StageCleaner), 1, 10*time.Second)
+				got := natstest.Collect(t, h.b, h.topo.DLQ(topology.StageCleaner), 1, 10*time.Second)
 				if len(got) != 1 {
 					t.Fatalf("got %d DLQ entries, want 1", len(got))
 				}
@@ -160,7 +147,7 @@ func TestStage(t *testing.T) {
 					return nil, fmt.Errorf("decode: %w", events.ErrMalformed)
 				}))
 				h.publishRaw(t, "m", "\xff\xfe")
-				if got := h.collect(t, h.topo.DLQ(topology.StageCleaner), 1, 10*time.Second); len(got) != 1 {
+				if got := natstest.Collect(t, h.b, h.topo.DLQ(topology.StageCleaner), 1, 10*time.Second); len(got) != 1 {
 					t.Fatalf("got %d DLQ entries, want 1", len(got))
 				}
 			})
@@ -175,7 +162,7 @@ func TestStage(t *testing.T) {
 					return echo(h)(ctx, m)
 				}))
 				h.publishRaw(t, "r", "retry-me")
-				if got := h.collect(t, h.topo.EnrichedOther(), 1, 10*time.Second); len(got) != 1 {
+				if got := natstest.Collect(t, h.b, h.topo.EnrichedOther(), 1, 10*time.Second); len(got) != 1 {
 					t.Fatalf("got %d outputs, want 1", len(got))
 				}
 				if n := calls.Load(); n != 2 {
@@ -194,7 +181,7 @@ func TestStage(t *testing.T) {
 					return nil, errors.New("always down")
 				}))
 				h.publishRaw(t, "e", "exhaust")
-				got := h.collect(t, h.topo.DLQ(topology.StageCleaner), 1, 10*time.Second)
+				got := natstest.Collect(t, h.b, h.topo.DLQ(topology.StageCleaner), 1, 10*time.Second)
 				if len(got) != 1 {
 					t.Fatalf("got %d DLQ entries, want 1", len(got))
 				}
@@ -216,10 +203,10 @@ func TestStage(t *testing.T) {
 				}))
 				h.publishRaw(t, "p1", "boom")
 				h.publishRaw(t, "p2", "fine")
-				if got := h.collect(t, h.topo.DLQ(topology.StageCleaner), 1, 10*time.Second); len(got) != 1 {
+				if got := natstest.Collect(t, h.b, h.topo.DLQ(topology.StageCleaner), 1, 10*time.Second); len(got) != 1 {
 					t.Fatalf("got %d DLQ entries, want 1", len(got))
 				}
-				if got := h.collect(t, h.topo.EnrichedOther(), 1, 10*time.Second); len(got) != 1 {
+				if got := natstest.Collect(t, h.b, h.topo.EnrichedOther(), 1, 10*time.Second); len(got) != 1 {
 					t.Fatalf("got %d outputs, want 1", len(got))
 				}
 			})
@@ -240,7 +227,7 @@ func TestStage(t *testing.T) {
 				waitFor(t, func() bool { return handled.Load() >= 10 })
 				stop()
 				h.run(t, slow)
-				got := h.collect(t, h.topo.EnrichedOther(), n, 15*time.Second)
+				got := natstest.Collect(t, h.b, h.topo.EnrichedOther(), n, 15*time.Second)
 				if len(got) != n {
 					t.Fatalf("got %d distinct outputs after restart, want %d", len(got), n)
 				}
