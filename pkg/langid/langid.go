@@ -99,9 +99,9 @@ func Detect(text string) (lang string, confidence float64) {
 	case scArmenian:
 		return "hy", share
 	case scCyrillic:
-		return s.pick(swRU, swBG+1, share)
+		return s.pickCyrillic(share)
 	}
-	return s.pick(swEN, swRO+1, share)
+	return s.pick(swEN, numStopLangs, share)
 }
 
 func ratio(a, b int) float64 {
@@ -253,7 +253,18 @@ func (s *stats) latinMark(r rune) {
 	case 'ơ', 'ư', 'đ', 'ạ', 'ả', 'ấ', 'ầ', 'ậ', 'ế', 'ề', 'ệ', 'ị', 'ọ', 'ố', 'ồ', 'ộ', 'ớ', 'ờ', 'ợ', 'ụ', 'ủ', 'ứ', 'ừ', 'ữ', 'ự', 'ỳ', 'ỹ':
 		s.votes[swVI] += markWeight * 3
 	case 'å':
-		s.votes[swSV] += markWeight * 2
+		s.votes[swSV] += markWeight / 2
+		s.votes[swDA] += markWeight / 2
+		s.votes[swNO] += markWeight / 2
+	case 'ø', 'æ':
+		s.votes[swDA] += markWeight
+		s.votes[swNO] += markWeight
+	case 'ě', 'ř', 'ů':
+		s.votes[swCS] += markWeight * 3
+	case 'ľ', 'ĺ', 'ŕ', 'ô':
+		s.votes[swSK] += markWeight * 3
+	case 'ő', 'ű':
+		s.votes[swHU] += markWeight * 3
 	case 'ă', 'ș', 'ț', 'â':
 		s.votes[swRO] += markWeight * 3
 	case 'ü', 'ö':
@@ -275,6 +286,11 @@ func (s *stats) cyrillicMark(r rune) {
 		s.votes[swBG] += markWeight
 		s.votes[swRU] += markWeight / 4
 	}
+}
+
+// pickCyrillic picks among the Cyrillic stop-word languages.
+func (s *stats) pickCyrillic(share float64) (string, float64) {
+	return s.pick(swRU, swBG+1, share)
 }
 
 // pick returns the stop-word language in [lo, hi) with the most votes; with

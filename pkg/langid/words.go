@@ -20,7 +20,13 @@ const (
 	swRU         = 13
 	swUK         = 14
 	swBG         = 15
-	numStopLangs = 16
+	swCS         = 16
+	swSK         = 17
+	swHU         = 18
+	swFI         = 19
+	swDA         = 20
+	swNO         = 21
+	numStopLangs = 22
 )
 
 // stopLangCode returns the ISO 639-1 code of stop-word language i.
@@ -58,6 +64,18 @@ func stopLangCode(i int) string {
 		return "uk"
 	case 15:
 		return "bg"
+	case 16:
+		return "cs"
+	case 17:
+		return "sk"
+	case 18:
+		return "hu"
+	case 19:
+		return "fi"
+	case 20:
+		return "da"
+	case 21:
+		return "no"
 	}
 	return ""
 }
@@ -66,13 +84,15 @@ func stopLangCode(i int) string {
 func stopMask(w string) uint32 {
 	switch w {
 	case "a":
-		return 0x100c
+		return 0x7100c
 	case "aan":
 		return 0x40
 	case "aber":
 		return 0x10
 	case "about":
 		return 0x1
+	case "aby":
+		return 0x30000
 	case "această":
 		return 0x1000
 	case "acest":
@@ -81,6 +101,8 @@ func stopMask(w string) uint32 {
 		return 0x80
 	case "adalah":
 		return 0x80
+	case "af":
+		return 0x100000
 	case "after":
 		return 0x1
 	case "agar":
@@ -91,12 +113,18 @@ func stopMask(w string) uint32 {
 		return 0x20
 	case "ainda":
 		return 0x4
+	case "aj":
+		return 0x20000
 	case "akan":
 		return 0x80
+	case "ako":
+		return 0x20000
 	case "al":
 		return 0x1062
 	case "ale":
-		return 0x1200
+		return 0x31200
+	case "alebo":
+		return 0x20000
 	case "algo":
 		return 0x2
 	case "algunas":
@@ -148,7 +176,7 @@ func stopMask(w string) uint32 {
 	case "as":
 		return 0x5
 	case "at":
-		return 0x1
+		return 0x300001
 	case "atau":
 		return 0x80
 	case "att":
@@ -168,21 +196,29 @@ func stopMask(w string) uint32 {
 	case "aux":
 		return 0x8
 	case "av":
-		return 0x800
+		return 0x200800
 	case "avait":
 		return 0x8
 	case "avec":
 		return 0x8
 	case "ayrıca":
 		return 0x100
+	case "az":
+		return 0x40000
+	case "azt":
+		return 0x40000
 	case "bagi":
 		return 0x80
 	case "bahwa":
 		return 0x80
+	case "bara":
+		return 0x800
+	case "bare":
+		return 0x300000
 	case "baru":
 		return 0x80
 	case "be":
-		return 0x1
+		return 0x40001
 	case "because":
 		return 0x1
 	case "been":
@@ -203,20 +239,44 @@ func stopMask(w string) uint32 {
 		return 0x10
 	case "bisa":
 		return 0x80
+	case "ble":
+		return 0x200000
+	case "blev":
+		return 0x100000
+	case "blir":
+		return 0x200800
+	case "bliver":
+		return 0x100000
+	case "bol":
+		return 0x20000
+	case "bola":
+		return 0x20000
+	case "bolo":
+		return 0x20000
 	case "bu":
 		return 0x100
 	case "but":
 		return 0x1
 	case "by":
-		return 0x1
+		return 0x30001
+	case "byl":
+		return 0x10000
+	case "byla":
+		return 0x10000
+	case "bylo":
+		return 0x10000
 	case "być":
 		return 0x200
 	case "było":
 		return 0x200
 	case "były":
 		return 0x200
+	case "byť":
+		return 0x20000
 	case "büyük":
 		return 0x100
+	case "být":
+		return 0x10000
 	case "będzie":
 		return 0x200
 	case "ca":
@@ -255,6 +315,8 @@ func stopMask(w string) uint32 {
 		return 0x2
 	case "could":
 		return 0x1
+	case "csak":
+		return 0x40000
 	case "cu":
 		return 0x1000
 	case "cual":
@@ -304,7 +366,7 @@ func stopMask(w string) uint32 {
 	case "dat":
 		return 0x40
 	case "de":
-		return 0x194e
+		return 0x34194e
 	case "degli":
 		return 0x20
 	case "dei":
@@ -316,9 +378,9 @@ func stopMask(w string) uint32 {
 	case "delle":
 		return 0x20
 	case "dem":
-		return 0x10
+		return 0x300010
 	case "den":
-		return 0x810
+		return 0x300810
 	case "dengan":
 		return 0x80
 	case "depois":
@@ -326,7 +388,7 @@ func stopMask(w string) uint32 {
 	case "depuis":
 		return 0x8
 	case "der":
-		return 0x10
+		return 0x300010
 	case "des":
 		return 0x18
 	case "desde":
@@ -334,7 +396,7 @@ func stopMask(w string) uint32 {
 	case "despre":
 		return 0x1000
 	case "det":
-		return 0x800
+		return 0x300800
 	case "detta":
 		return 0x800
 	case "deze":
@@ -358,7 +420,7 @@ func stopMask(w string) uint32 {
 	case "dla":
 		return 0x200
 	case "do":
-		return 0x204
+		return 0x30204
 	case "does":
 		return 0x1
 	case "donde":
@@ -384,7 +446,13 @@ func stopMask(w string) uint32 {
 	case "een":
 		return 0x40
 	case "efter":
+		return 0x100800
+	case "eftersom":
 		return 0x800
+	case "egy":
+		return 0x40000
+	case "ei":
+		return 0x80000
 	case "ein":
 		return 0x10
 	case "eine":
@@ -398,7 +466,7 @@ func stopMask(w string) uint32 {
 	case "eines":
 		return 0x10
 	case "el":
-		return 0x2
+		return 0x40002
 	case "ela":
 		return 0x4
 	case "ele":
@@ -418,11 +486,15 @@ func stopMask(w string) uint32 {
 	case "em":
 		return 0x4
 	case "en":
-		return 0x94a
+		return 0x30094a
+	case "endnu":
+		return 0x100000
+	case "ennå":
+		return 0x200000
 	case "entre":
 		return 0xe
 	case "er":
-		return 0x50
+		return 0x300050
 	case "era":
 		return 0x20
 	case "es":
@@ -460,23 +532,37 @@ func stopMask(w string) uint32 {
 	case "estão":
 		return 0x4
 	case "et":
-		return 0x8
+		return 0x300008
 	case "ett":
 		return 0x800
+	case "etter":
+		return 0x200000
+	case "että":
+		return 0x80000
+	case "ez":
+		return 0x40000
+	case "ezt":
+		return 0x40000
+	case "ešte":
+		return 0x20000
 	case "fait":
 		return 0x8
+	case "fel":
+		return 0x40000
 	case "fi":
 		return 0x1000
 	case "foi":
 		return 0x4
 	case "for":
-		return 0x1
+		return 0x300001
 	case "foram":
 		return 0x4
+	case "fordi":
+		return 0x300000
 	case "fost":
 		return 0x1000
 	case "fra":
-		return 0x20
+		return 0x300020
 	case "from":
 		return 0x1
 	case "från":
@@ -500,21 +586,23 @@ func stopMask(w string) uint32 {
 	case "göre":
 		return 0x100
 	case "ha":
-		return 0x22
+		return 0x40022
 	case "haar":
 		return 0x40
 	case "habe":
 		return 0x10
 	case "haben":
 		return 0x10
+	case "hadde":
+		return 0x200000
 	case "hade":
 		return 0x800
 	case "han":
-		return 0x802
+		return 0x300802
 	case "hanya":
 		return 0x80
 	case "har":
-		return 0x800
+		return 0x300800
 	case "harus":
 		return 0x80
 	case "has":
@@ -523,6 +611,8 @@ func stopMask(w string) uint32 {
 		return 0x2
 	case "hat":
 		return 0x10
+	case "havde":
+		return 0x100000
 	case "have":
 		return 0x1
 	case "hay":
@@ -533,6 +623,8 @@ func stopMask(w string) uint32 {
 		return 0x40
 	case "heeft":
 		return 0x40
+	case "heidän":
+		return 0x80000
 	case "her":
 		return 0x101
 	case "het":
@@ -543,14 +635,26 @@ func stopMask(w string) uint32 {
 		return 0x80
 	case "his":
 		return 0x1
+	case "hogy":
+		return 0x40000
 	case "how":
 		return 0x1
 	case "hun":
-		return 0x40
+		return 0x300040
+	case "hva":
+		return 0x200000
+	case "hvad":
+		return 0x100000
+	case "hvor":
+		return 0x300000
 	case "há":
 		return 0x4
+	case "hän":
+		return 0x80000
+	case "hänen":
+		return 0x80000
 	case "i":
-		return 0xa00
+		return 0x330a00
 	case "ich":
 		return 0x210
 	case "if":
@@ -559,6 +663,8 @@ func stopMask(w string) uint32 {
 		return 0x10
 	case "iki":
 		return 0x100
+	case "ikke":
+		return 0x300000
 	case "il":
 		return 0x28
 	case "ile":
@@ -578,7 +684,7 @@ func stopMask(w string) uint32 {
 	case "into":
 		return 0x1
 	case "is":
-		return 0x41
+		return 0x40041
 	case "ise":
 		return 0x100
 	case "isso":
@@ -593,6 +699,8 @@ func stopMask(w string) uint32 {
 		return 0x80
 	case "için":
 		return 0x100
+	case "ja":
+		return 0x80000
 	case "jaar":
 		return 0x40
 	case "jag":
@@ -600,15 +708,37 @@ func stopMask(w string) uint32 {
 	case "jahr":
 		return 0x10
 	case "jak":
-		return 0x200
+		return 0x10200
 	case "jako":
-		return 0x200
+		return 0x10200
+	case "je":
+		return 0x30000
 	case "jednak":
 		return 0x200
+	case "jeg":
+		return 0x300000
 	case "jego":
 		return 0x200
+	case "jeho":
+		return 0x30000
+	case "jen":
+		return 0x10000
 	case "jest":
 		return 0x200
+	case "ještě":
+		return 0x10000
+	case "jo":
+		return 0x80000
+	case "joka":
+		return 0x80000
+	case "jos":
+		return 0x80000
+	case "jotka":
+		return 0x80000
+	case "jsem":
+		return 0x10000
+	case "jsou":
+		return 0x10000
 	case "juga":
 		return 0x80
 	case "just":
@@ -617,42 +747,74 @@ func stopMask(w string) uint32 {
 		return 0x200
 	case "já":
 		return 0x4
+	case "k":
+		return 0x30000
 	case "kadar":
 		return 0x100
 	case "kami":
 		return 0x80
 	case "kan":
-		return 0x840
+		return 0x300840
 	case "kann":
 		return 0x10
 	case "karena":
 		return 0x80
+	case "když":
+		return 0x10000
 	case "ke":
 		return 0x80
+	case "kell":
+		return 0x40000
 	case "kepada":
 		return 0x80
+	case "keď":
+		return 0x20000
 	case "khi":
 		return 0x400
 	case "không":
 		return 0x400
+	case "ki":
+		return 0x40000
 	case "kita":
 		return 0x80
+	case "která":
+		return 0x10000
+	case "které":
+		return 0x10000
+	case "který":
+		return 0x10000
+	case "ktorá":
+		return 0x20000
+	case "ktoré":
+		return 0x20000
+	case "ktorý":
+		return 0x20000
 	case "która":
 		return 0x200
 	case "które":
 		return 0x200
 	case "który":
 		return 0x200
+	case "kuin":
+		return 0x80000
+	case "kun":
+		return 0x80000
+	case "között":
+		return 0x40000
 	case "la":
 		return 0x102a
 	case "las":
 		return 0x2
 	case "le":
-		return 0x2a
+		return 0x4002a
 	case "lebih":
 		return 0x80
+	case "len":
+		return 0x20000
 	case "les":
 		return 0xa
+	case "lesz":
+		return 0x40000
 	case "leur":
 		return 0x8
 	case "leurs":
@@ -688,25 +850,45 @@ func stopMask(w string) uint32 {
 	case "me":
 		return 0x2
 	case "med":
-		return 0x800
+		return 0x300800
+	case "medzi":
+		return 0x20000
 	case "meer":
 		return 0x40
+	case "meg":
+		return 0x40000
+	case "meget":
+		return 0x100000
 	case "mehr":
 		return 0x10
-	case "men":
+	case "mellan":
 		return 0x800
+	case "mellem":
+		return 0x100000
+	case "mellom":
+		return 0x200000
+	case "men":
+		return 0x300800
 	case "menjadi":
 		return 0x80
 	case "mereka":
 		return 0x80
+	case "mert":
+		return 0x40000
 	case "mesmo":
 		return 0x4
 	case "met":
 		return 0x40
+	case "mezi":
+		return 0x10000
 	case "mi":
 		return 0x100
+	case "mint":
+		return 0x40000
 	case "mit":
 		return 0x10
+	case "mitä":
+		return 0x80000
 	case "molto":
 		return 0x20
 	case "more":
@@ -721,10 +903,24 @@ func stopMask(w string) uint32 {
 		return 0x2
 	case "muito":
 		return 0x4
+	case "mukaan":
+		return 0x80000
+	case "mutta":
+		return 0x80000
 	case "muy":
 		return 0x2
+	case "mycket":
+		return 0x800
+	case "mye":
+		return 0x200000
+	case "myös":
+		return 0x80000
+	case "már":
+		return 0x40000
 	case "más":
 		return 0x2
+	case "még":
+		return 0x40000
 	case "même":
 		return 0x8
 	case "mí":
@@ -732,19 +928,23 @@ func stopMask(w string) uint32 {
 	case "một":
 		return 0x400
 	case "na":
-		return 0x244
+		return 0x30244
 	case "naar":
 		return 0x40
 	case "nach":
 		return 0x10
 	case "nada":
 		return 0x2
+	case "nagyon":
+		return 0x40000
 	case "namun":
 		return 0x80
 	case "nas":
 		return 0x4
 	case "ne":
 		return 0x108
+	case "nebo":
+		return 0x10000
 	case "negli":
 		return 0x20
 	case "nel":
@@ -752,9 +952,13 @@ func stopMask(w string) uint32 {
 	case "nella":
 		return 0x20
 	case "nem":
-		return 0x4
+		return 0x40004
+	case "není":
+		return 0x10000
 	case "new":
 		return 0x1
+	case "než":
+		return 0x30000
 	case "người":
 		return 0x400
 	case "nhiều":
@@ -770,15 +974,21 @@ func stopMask(w string) uint32 {
 	case "nicht":
 		return 0x10
 	case "nie":
-		return 0x200
+		return 0x20200
 	case "niet":
 		return 0x40
+	case "niin":
+		return 0x80000
 	case "no":
 		return 0x5
 	case "noch":
 		return 0x10
+	case "noen":
+		return 0x200000
 	case "nog":
 		return 0x40
+	case "nogle":
+		return 0x100000
 	case "non":
 		return 0x20
 	case "nos":
@@ -795,40 +1005,58 @@ func stopMask(w string) uint32 {
 		return 0x4
 	case "nur":
 		return 0x10
+	case "nya":
+		return 0x800
+	case "nye":
+		return 0x300000
+	case "nyt":
+		return 0x80000
 	case "này":
 		return 0x400
 	case "não":
 		return 0x4
 	case "när":
 		return 0x800
+	case "några":
+		return 0x800
 	case "năm":
 		return 0x400
 	case "nước":
 		return 0x400
 	case "o":
-		return 0x1306
+		return 0x31306
 	case "och":
 		return 0x800
 	case "också":
 		return 0x800
 	case "od":
-		return 0x200
+		return 0x30200
 	case "oder":
 		return 0x10
 	case "of":
 		return 0x1
+	case "og":
+		return 0x300000
+	case "også":
+		return 0x300000
 	case "olan":
 		return 0x100
 	case "olarak":
 		return 0x100
 	case "olduğu":
 		return 0x100
+	case "ole":
+		return 0x80000
 	case "oleh":
 		return 0x80
+	case "oli":
+		return 0x80000
+	case "olisi":
+		return 0x80000
 	case "om":
-		return 0x840
+		return 0x300840
 	case "on":
-		return 0x1
+		return 0x80001
 	case "onde":
 		return 0x4
 	case "onder":
@@ -863,6 +1091,8 @@ func stopMask(w string) uint32 {
 		return 0x1
 	case "out":
 		return 0x1
+	case "ovat":
+		return 0x80000
 	case "over":
 		return 0x41
 	case "où":
@@ -877,6 +1107,8 @@ func stopMask(w string) uint32 {
 		return 0x8
 	case "pe":
 		return 0x1000
+	case "pedig":
+		return 0x40000
 	case "pela":
 		return 0x4
 	case "pelas":
@@ -900,19 +1132,29 @@ func stopMask(w string) uint32 {
 	case "plus":
 		return 0x8
 	case "po":
-		return 0x200
+		return 0x30200
 	case "poco":
 		return 0x2
 	case "pode":
 		return 0x4
+	case "podle":
+		return 0x10000
+	case "podľa":
+		return 0x20000
 	case "por":
 		return 0x6
 	case "porque":
 		return 0x2
 	case "pour":
 		return 0x8
+	case "pre":
+		return 0x20000
+	case "pri":
+		return 0x20000
 	case "prin":
 		return 0x1000
+	case "pro":
+		return 0x10000
 	case "przez":
 		return 0x200
 	case "przy":
@@ -920,7 +1162,9 @@ func stopMask(w string) uint32 {
 	case "puede":
 		return 0x2
 	case "på":
-		return 0x800
+		return 0x300800
+	case "při":
+		return 0x10000
 	case "qu":
 		return 0x8
 	case "quando":
@@ -943,8 +1187,10 @@ func stopMask(w string) uint32 {
 		return 0x400
 	case "roku":
 		return 0x200
+	case "s":
+		return 0x30000
 	case "sa":
-		return 0x8
+		return 0x20008
 	case "saat":
 		return 0x80
 	case "said":
@@ -960,11 +1206,13 @@ func stopMask(w string) uint32 {
 	case "schon":
 		return 0x10
 	case "se":
-		return 0x102c
+		return 0x9102c
 	case "sebagai":
 		return 0x80
 	case "secara":
 		return 0x80
+	case "seg":
+		return 0x200000
 	case "según":
 		return 0x2
 	case "sei":
@@ -975,10 +1223,14 @@ func stopMask(w string) uint32 {
 		return 0x10
 	case "sejak":
 		return 0x80
+	case "sekä":
+		return 0x80000
 	case "selon":
 		return 0x8
 	case "sem":
 		return 0x4
+	case "sen":
+		return 0x80000
 	case "seperti":
 		return 0x80
 	case "ser":
@@ -1007,24 +1259,34 @@ func stopMask(w string) uint32 {
 		return 0x10
 	case "sie":
 		return 0x10
+	case "sier":
+		return 0x200000
 	case "sig":
-		return 0x800
+		return 0x100800
+	case "siger":
+		return 0x100000
 	case "sin":
 		return 0x2
 	case "sind":
 		return 0x10
+	case "sitä":
+		return 0x80000
 	case "się":
 		return 0x200
+	case "skal":
+		return 0x300000
 	case "skulle":
 		return 0x800
 	case "so":
 		return 0x11
 	case "sobre":
 		return 0x6
+	case "sok":
+		return 0x40000
 	case "soll":
 		return 0x10
 	case "som":
-		return 0x800
+		return 0x320800
 	case "some":
 		return 0x1
 	case "son":
@@ -1057,22 +1319,32 @@ func stopMask(w string) uint32 {
 		return 0x8
 	case "sus":
 		return 0x2
+	case "szerint":
+		return 0x40000
 	case "são":
 		return 0x4
-	case "så":
+	case "säger":
 		return 0x800
+	case "så":
+		return 0x300800
 	case "sí":
 		return 0x2
 	case "só":
 		return 0x4
+	case "sú":
+		return 0x20000
 	case "są":
 		return 0x200
 	case "sẽ":
 		return 0x400
 	case "tahun":
 		return 0x80
+	case "tai":
+		return 0x80000
 	case "tak":
-		return 0x200
+		return 0x30200
+	case "také":
+		return 0x10000
 	case "también":
 		return 0x2
 	case "também":
@@ -1087,10 +1359,14 @@ func stopMask(w string) uint32 {
 		return 0x200
 	case "tej":
 		return 0x200
+	case "tejto":
+		return 0x20000
 	case "telah":
 		return 0x80
 	case "tem":
 		return 0x4
+	case "tento":
+		return 0x30000
 	case "ter":
 		return 0x4
 	case "terhadap":
@@ -1123,10 +1399,12 @@ func stopMask(w string) uint32 {
 		return 0x1
 	case "tidak":
 		return 0x80
+	case "til":
+		return 0x300000
 	case "till":
 		return 0x800
 	case "to":
-		return 0x201
+		return 0x30201
 	case "todo":
 		return 0x2
 	case "todos":
@@ -1147,6 +1425,12 @@ func stopMask(w string) uint32 {
 		return 0x200
 	case "tym":
 		return 0x200
+	case "tämä":
+		return 0x80000
+	case "této":
+		return 0x10000
+	case "több":
+		return 0x40000
 	case "tại":
 		return 0x400
 	case "từ":
@@ -1179,20 +1463,38 @@ func stopMask(w string) uint32 {
 		return 0x800
 	case "ut":
 		return 0x800
-	case "van":
-		return 0x40
-	case "var":
-		return 0x900
-	case "ve":
-		return 0x100
-	case "vi":
+	case "után":
+		return 0x40000
+	case "už":
+		return 0x30000
+	case "v":
+		return 0x30000
+	case "vad":
 		return 0x800
+	case "vagy":
+		return 0x40000
+	case "vain":
+		return 0x80000
+	case "van":
+		return 0x40040
+	case "var":
+		return 0x300900
+	case "ve":
+		return 0x10100
+	case "vi":
+		return 0x300800
 	case "vid":
 		return 0x800
+	case "vielä":
+		return 0x80000
 	case "việc":
 		return 0x400
+	case "vo":
+		return 0x20000
 	case "você":
 		return 0x4
+	case "volt":
+		return 0x40000
 	case "vom":
 		return 0x10
 	case "von":
@@ -1207,6 +1509,10 @@ func stopMask(w string) uint32 {
 		return 0x400
 	case "vào":
 		return 0x400
+	case "være":
+		return 0x300000
+	case "však":
+		return 0x30000
 	case "về":
 		return 0x400
 	case "với":
@@ -1276,9 +1582,9 @@ func stopMask(w string) uint32 {
 	case "you":
 		return 0x1
 	case "z":
-		return 0x200
+		return 0x30200
 	case "za":
-		return 0x200
+		return 0x30200
 	case "zal":
 		return 0x40
 	case "ze":
@@ -1303,6 +1609,8 @@ func stopMask(w string) uint32 {
 		return 0x10
 	case "às":
 		return 0x4
+	case "ännu":
+		return 0x800
 	case "är":
 		return 0x800
 	case "år":
@@ -1315,6 +1623,8 @@ func stopMask(w string) uint32 {
 		return 0x4
 	case "él":
 		return 0x2
+	case "és":
+		return 0x40000
 	case "était":
 		return 0x8
 	case "été":
@@ -1345,6 +1655,8 @@ func stopMask(w string) uint32 {
 		return 0x100
 	case "że":
 		return 0x200
+	case "že":
+		return 0x30000
 	case "și":
 		return 0x1000
 	case "або":

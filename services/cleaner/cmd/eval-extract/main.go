@@ -308,25 +308,26 @@ func (r *subsetResult) scoreMeta(m refMeta, a *extract.Article, verbose bool, id
 func fold(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // sameTime compares a reference time string with an extracted time: the
-// same instant when the reference has a time of day, the same date when it
-// has only a date.
+// same instant when the reference states a zone, the same wall-clock time
+// when it does not, the same day when it has only a date.
 func sameTime(ref string, got time.Time) bool {
 	if got.IsZero() {
 		return false
 	}
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05Z0700", "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02T15:04Z07:00"} {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05Z0700", "2006-01-02T15:04Z07:00", time.RFC1123Z, time.RFC1123} {
 		if t, err := time.Parse(layout, ref); err == nil {
-			return t.Equal(got) || (t.Location() == time.UTC && !strings.ContainsAny(ref[10:], "Z+-") && t.Equal(time.Date(got.Year(), got.Month(), got.Day(), got.Hour(), got.Minute(), got.Second(), got.Nanosecond(), time.UTC)))
+			return t.Equal(got)
+		}
+	}
+	for _, layout := range []string{"2006-01-02T15:04:05.999999999", "2006-01-02T15:04", "2006-01-02 15:04:05"} {
+		if t, err := time.Parse(layout, ref); err == nil {
+			y, mo, d := got.Date()
+			return t.Equal(time.Date(y, mo, d, got.Hour(), got.Minute(), got.Second(), got.Nanosecond(), time.UTC))
 		}
 	}
 	if t, err := time.Parse("2006-01-02", ref); err == nil {
-		return t.Year() == got.Year() && t.Month() == got.Month() && t.Day() == got.Day()
-	}
-	if t, err := time.Parse(time.RFC1123Z, ref); err == nil {
-		return t.Equal(got)
-	}
-	if t, err := time.Parse(time.RFC1123, ref); err == nil {
-		return t.Equal(got)
+		y, mo, d := got.Date()
+		return t.Year() == y && t.Month() == mo && t.Day() == d
 	}
 	return false
 }

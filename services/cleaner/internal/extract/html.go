@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 
-	"github.com/newspipe/newspipe/pkg/langid"
 	"github.com/newspipe/newspipe/services/cleaner/internal/decode"
 	"golang.org/x/net/html"
 )
@@ -42,11 +41,7 @@ func extractHTML(in Input) (*Article, error) {
 			a.Stats.CharsRemoved += int(b.chars)
 		}
 	}
-	m := collectMeta(root, in.URL)
-	m.apply(a, d)
-	if a.Lang == "" {
-		a.Lang, _ = langid.Detect(a.Text())
-	}
+	collectMeta(root, in.URL).apply(a, d)
 	if len(a.Blocks) == 0 {
 		if a.Stats.BlocksRemoved == 0 {
 			return a, ErrEmpty
