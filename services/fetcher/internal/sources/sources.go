@@ -47,8 +47,10 @@ type Source struct {
 	Lang string
 	// Interval is how often to poll; zero means the fetcher's default.
 	Interval time.Duration
-	// Enabled is false for a source kept in the file but not polled.
-	Enabled bool
+	// Disabled marks a source kept in the file but not polled (written
+	// "enabled: false"); the zero value polls, so a Source built in code
+	// needs only ID and URL.
+	Disabled bool
 }
 
 // entry is a source as written in YAML, before validation.
@@ -175,11 +177,11 @@ type problem struct {
 func (e entry) source() (Source, []problem) {
 	var ps []problem
 	s := Source{
-		ID:      strings.TrimSpace(e.ID),
-		Name:    strings.TrimSpace(e.Name),
-		URL:     strings.TrimSpace(e.URL),
-		Lang:    strings.ToLower(strings.TrimSpace(e.Lang)),
-		Enabled: e.Enabled == nil || *e.Enabled,
+		ID:       strings.TrimSpace(e.ID),
+		Name:     strings.TrimSpace(e.Name),
+		URL:      strings.TrimSpace(e.URL),
+		Lang:     strings.ToLower(strings.TrimSpace(e.Lang)),
+		Disabled: e.Enabled != nil && !*e.Enabled,
 	}
 	if s.Name == "" {
 		s.Name = s.ID
@@ -265,7 +267,7 @@ func duplicates(list []Source, nodes []yaml.Node) error {
 func Enabled(list []Source) []Source {
 	out := make([]Source, 0, len(list))
 	for _, s := range list {
-		if s.Enabled {
+		if !s.Disabled {
 			out = append(out, s)
 		}
 	}

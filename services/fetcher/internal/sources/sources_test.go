@@ -33,8 +33,8 @@ sources:
     enabled: false
 `,
 			want: []Source{
-				{ID: "tass-en", Name: "TASS", URL: "https://tass.com/rss/v2.xml", Lang: "en", Interval: 15 * time.Minute, Enabled: true},
-				{ID: "ithome", Name: "ithome", URL: "https://www.ithome.com/rss/", Enabled: false},
+				{ID: "tass-en", Name: "TASS", URL: "https://tass.com/rss/v2.xml", Lang: "en", Interval: 15 * time.Minute},
+				{ID: "ithome", Name: "ithome", URL: "https://www.ithome.com/rss/", Disabled: true},
 			},
 		},
 		{
@@ -193,7 +193,7 @@ sources:
 }
 
 func TestValidate(t *testing.T) {
-	ok := Source{ID: "a", URL: "https://a.example/f", Enabled: true}
+	ok := Source{ID: "a", URL: "https://a.example/f"}
 	tests := []struct {
 		name    string
 		list    []Source
@@ -263,7 +263,7 @@ func TestLoad(t *testing.T) {
 }
 
 func TestEnabled(t *testing.T) {
-	list := []Source{{ID: "a", Enabled: true}, {ID: "b"}, {ID: "c", Enabled: true}}
+	list := []Source{{ID: "a"}, {ID: "b", Disabled: true}, {ID: "c"}}
 	got := Enabled(list)
 	if len(got) != 2 || got[0].ID != "a" || got[1].ID != "c" {
 		t.Fatalf("Enabled = %+v", got)
