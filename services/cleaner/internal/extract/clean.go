@@ -8,7 +8,12 @@ import (
 type selection struct {
 	keep  []bool // per block
 	chars int    // runes kept
+	links int    // runes of link text kept
 }
+
+// quality ranks the outcomes of the retry passes: text that is not link
+// text, so a pass that only adds menus and archive lists does not win.
+func (s selection) quality() int { return s.chars - s.links }
 
 // selectContent chooses the article container and marks the blocks to
 // keep.
@@ -32,6 +37,7 @@ func (d *dom) selectContent() selection {
 	for i, k := range sel.keep {
 		if k {
 			sel.chars += int(d.blocks[i].chars)
+			sel.links += int(d.blocks[i].links)
 		}
 	}
 	return sel
@@ -98,7 +104,7 @@ func (d *dom) shouldRemove(i, root int32) bool {
 	}
 	switch e.tag {
 	case atom.Table, atom.Ul, atom.Ol, atom.Div, atom.Section, atom.Dl, atom.Header:
-		return d.cleanConditionally(i)
+		return d.cleanCond && d.cleanConditionally(i)
 	}
 	return false
 }

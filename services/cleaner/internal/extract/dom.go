@@ -74,7 +74,9 @@ type dom struct {
 	blocks []block
 	body   int32
 
-	stripUnlikely bool
+	stripUnlikely bool // skip "unlikely" subtrees while walking
+	useWeights    bool // class/id weights count in scores
+	cleanCond     bool // clean containers inside the article conditionally
 
 	// walk state
 	buf       strings.Builder
@@ -86,8 +88,17 @@ type dom struct {
 	open      []int32 // open block-level elements
 }
 
-func newDOM(root *html.Node, stripUnlikely bool) *dom {
-	d := &dom{stripUnlikely: stripUnlikely, body: -1}
+// pass is one rung of the retry ladder: each relaxes a heuristic that can
+// throw the article away on some templates (Readability's flags).
+type pass struct{ stripUnlikely, useWeights, cleanCond bool }
+
+// passes are tried in order until one yields an article of minArticleChars.
+func passes() [4]pass {
+	return [4]pass{{true, true, true}, {false, true, true}, {false, false, true}, {false, false, false}}
+}
+
+func newDOM(root *html.Node, p pass) *dom {
+	d := &dom{stripUnlikely: p.stripUnlikely, useWeights: p.useWeights, cleanCond: p.cleanCond, body: -1}
 	d.elems = make([]elem, 0, 1024)
 	d.blocks = make([]block, 0, 256)
 	d.walk(root, -1, 0, false)
@@ -296,7 +307,9 @@ func (d *dom) hints(e *elem, n *html.Node) {
 			w += 25
 		}
 	}
-	e.weight = w
+	if d.useWeights {
+		e.weight = w
+	}
 	if w < 0 {
 		e.flags |= fNegative
 	}

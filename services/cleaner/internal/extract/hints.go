@@ -33,6 +33,9 @@ func negativeHint(s string) bool {
 // element that is almost never article content (Readability's "unlikely
 // candidates"), unless it also names content.
 func unlikelyHint(s string) bool {
+	if commentHint(s) {
+		return true
+	}
 	hit := false
 	for _, p := range [...]string{"-ad-", "ai2html", "banner", "breadcrumbs", "combx", "comment", "community", "cover-wrap", "disqus", "extra", "footer", "gdpr", "header", "legends", "menu", "related", "remark", "replies", "rss", "shoutbox", "sidebar", "skyscraper", "social", "sponsor", "supplemental", "ad-break", "agegate", "pagination", "pager", "popup", "yom-remote", "cookie", "consent", "newsletter", "share", "taboola", "outbrain", "terkait", "baca-juga"} {
 		if strings.Contains(s, p) {
@@ -79,4 +82,24 @@ func lowerASCII(s string) string {
 		}
 	}
 	return s
+}
+
+// commentHint recognises comment sections by a class or id word about
+// comments ("comments-body", "commentlist", "disqus_thread"), whatever else
+// the attribute says: a comment body is not the article body. State
+// classes on the article itself ("has-comments", "comments-open") do not
+// count.
+func commentHint(s string) bool {
+	for _, tok := range strings.Fields(s) {
+		if !strings.Contains(tok, "comment") && !strings.Contains(tok, "disqus") {
+			continue
+		}
+		if strings.HasPrefix(tok, "has") || strings.HasPrefix(tok, "no-") || strings.HasPrefix(tok, "no_") ||
+			strings.HasSuffix(tok, "open") || strings.HasSuffix(tok, "closed") || strings.HasSuffix(tok, "count") ||
+			strings.HasSuffix(tok, "link") || strings.HasSuffix(tok, "number") || strings.HasSuffix(tok, "num") {
+			continue
+		}
+		return true
+	}
+	return false
 }

@@ -21,13 +21,21 @@ func extractHTML(in Input) (*Article, error) {
 		return nil, fmt.Errorf("parse html: %w", err)
 	}
 	a := &Article{Charset: dec.Charset}
-	d := newDOM(root, true)
-	sel := d.selectContent()
-	if sel.chars < minArticleChars {
-		d2 := newDOM(root, false)
+	var (
+		d   *dom
+		sel selection
+	)
+	for i, p := range passes() {
+		d2 := newDOM(root, p)
 		sel2 := d2.selectContent()
-		if sel2.chars > sel.chars {
+		// A relaxed pass must find much more text, and not mostly link
+		// text: otherwise it has found the menus, archive lists and
+		// footers around a short article, not a longer article.
+		if i == 0 || sel2.quality() > 2*sel.quality() && sel2.links*3 < sel2.chars {
 			d, sel = d2, sel2
+		}
+		if sel.quality() >= minArticleChars {
+			break
 		}
 	}
 	for i := range d.blocks {

@@ -628,7 +628,6 @@ func urlString(u *url.URL) string {
 	return u.String()
 }
 
-
 // parseTime parses the date formats found in page metadata, keeping the
 // stated zone; a time without zone is taken as UTC.
 func parseTime(s string) time.Time {
