@@ -339,8 +339,7 @@ func newDateFinder() *dateFinder {
 	all := en + "|" + ru + "|" + es + "|" + id
 	d := &dateFinder{months: map[string]int{}}
 	for _, list := range []string{en, ru, es, id} {
-		for i, m := range strings.Split(list, "|") {
-			_ = i
+		for _, m := range strings.Split(list, "|") {
 			d.months[m] = 0
 		}
 	}
@@ -354,17 +353,22 @@ func newDateFinder() *dateFinder {
 	set(es, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 10, 11, 12)
 	set(id, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)
 	d.res = []*regexp.Regexp{
-		regexp.MustCompile(`(?i)\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b`),
+		regexp.MustCompile(`\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b`),
 		regexp.MustCompile(`(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?`),
-		regexp.MustCompile(`(?i)\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:de\s+)?(?P<mn>` + all + `)\.?,?\s+(?:de\s+|del\s+)?(?P<y>(?:19|20)\d\d)\b`),
-		regexp.MustCompile(`(?i)\b(?P<mn>` + en + `)\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b`),
-		regexp.MustCompile(`(?i)\b(?P<mn>` + all + `)\.?,?\s+(?:de\s+|del\s+)?(?P<y>(?:19|20)\d\d)\b`),
+		regexp.MustCompile(`\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:de\s+)?(?P<mn>` + all + `)\.?,?\s+(?:de\s+|del\s+)?(?P<y>(?:19|20)\d\d)\b`),
+		regexp.MustCompile(`\b(?P<mn>` + en + `)\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b`),
+		regexp.MustCompile(`\b(?P<mn>` + all + `)\.?,?\s+(?:de\s+|del\s+)?(?P<y>(?:19|20)\d\d)\b`),
 		regexp.MustCompile(`(?:^|[^\d])(?P<y>(?:19[5-9]|20[0-4])\d)(?:[^\d]|$)`),
 	}
 	return d
 }
 
 func (d *dateFinder) find(s string) string {
+	if !strings.ContainsAny(s, "0123456789") {
+		return ""
+	}
+	// Month names are matched in lower case: cheaper than (?i).
+	s = strings.ToLower(s)
 	for _, re := range d.res {
 		m := re.FindStringSubmatch(s)
 		if m == nil {

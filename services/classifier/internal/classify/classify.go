@@ -218,9 +218,11 @@ func (c *Classifier) Classify(d Document) Result {
 		titleBlocks = 1 + strings.Count(d.Title, "\n")
 	}
 	if res.Lang == "" {
+		// The title and lead decide the language; a short sample keeps
+		// detection cheap beside the scan.
 		sample := text
-		if len(sample) > 4096 {
-			sample = sample[:4096]
+		if len(sample) > 1536 {
+			sample = sample[:1536]
 		}
 		res.Lang, _ = langid.Detect(sample)
 	}

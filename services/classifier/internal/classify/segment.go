@@ -52,6 +52,17 @@ func splitBlock(text string, start, end, block int, dst []span) []span {
 		sentStart = e
 	}
 	for i := start; i < end; {
+		// Fast path: only '.', '!', '?' and a few three-byte marks
+		// (。！？；…, lead bytes E2, E3, EF) can end a sentence.
+		if b := text[i]; b < utf8.RuneSelf {
+			if b != '.' && b != '!' && b != '?' {
+				i++
+				continue
+			}
+		} else if b != 0xE2 && b != 0xE3 && b != 0xEF {
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(text[i:end])
 		next := i + size
 		switch r {

@@ -70,10 +70,16 @@ func Fold(r rune) rune {
 		}
 		return r
 	}
-	switch r {
-	case 'ё', 'Ё':
+	switch {
+	case r == 'ё' || r == 'Ё':
 		return 'е'
-	case '’', 'ʼ', '‘':
+	case r >= 'А' && r <= 'Я':
+		return r + 'а' - 'А'
+	case r >= 'а' && r <= 'я':
+		return r
+	case r >= 0x3000 && (r < 0xFF21 || r > 0xFF3A):
+		return r // CJK and other scripts without case (fullwidth Latin capitals excepted)
+	case r == '’' || r == 'ʼ' || r == '‘':
 		return '\''
 	}
 	return unicode.ToLower(r)

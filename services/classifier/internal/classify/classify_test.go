@@ -1,0 +1,316 @@
+package classify
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/newspipe/newspipe/services/classifier/internal/taxonomy"
+)
+
+func newClassifier(t testing.TB) *Classifier {
+	t.Helper()
+	tx, err := taxonomy.Default()
+	if err != nil {
+		t.Fatalf("Default: %v", err)
+	}
+	c, err := New(tx)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return c
+}
+
+func TestClassify(t *testing.T) {
+	c := newClassifier(t)
+	tests := []struct {
+		name      string
+		doc       Document
+		ruCnTech  bool
+		agreement bool
+		topic     string   // expected primary topic when ruCnTech
+		parties   []string // expected agreement parties
+		kind      string
+		key       string
+		date      string
+		entities  []string // canonical names that must be listed
+	}{
+		{
+			name: "signed 5G contract, English",
+			doc: Document{Lang: "en", Title: "Huawei wins 5G contract from Russian operator MTS",
+				Text: "Huawei signed a contract with MTS on 5 June 2019 to build a 5G network in Russia.\nThe deal was signed in Moscow in the presence of Vladimir Putin and Xi Jinping."},
+			ruCnTech: true, agreement: true, topic: "telecom", parties: []string{"huawei", "mts"}, kind: "contract",
+			key: "rucn:huawei+ru/telecom", date: "2019-06-05", entities: []string{"Huawei", "MTS", "Vladimir Putin", "Xi Jinping", "Russia"},
+		},
+		{
+			name: "same deal, Indonesian, Russian partner named differently",
+			doc: Document{Title: "Huawei dapat kontrak jaringan 5G di Rusia",
+				Text: "Perusahaan asal China itu menandatangani kontrak dengan Rusia untuk membangun jaringan 5G.\nKontrak tersebut ditandatangani di Moskow."},
+			ruCnTech: true, agreement: true, topic: "telecom", key: "rucn:huawei+ru/telecom", entities: []string{"Huawei", "China", "Russia"},
+		},
+		{
+			name: "Chinese, traditional script, space agreement",
+			doc: Document{Lang: "zh", Title: "中俄簽署月球科研站合作協議",
+				Text: "中國國家航天局與俄羅斯國家航天集團在莫斯科簽署合作協議，雙方將共同建設國際月球科研站。"},
+			ruCnTech: true, agreement: true, topic: "space", kind: "agreement", entities: []string{"China", "Russia", "CNSA", "Roscosmos"},
+		},
+		{
+			name: "Russian inflections, nuclear fuel contract",
+			doc: Document{Lang: "ru", Title: "Росатом и китайская CNNC заключили контракт на поставку ядерного топлива",
+				Text: "Российская госкорпорация поставит топливо для китайского реактора на быстрых нейтронах.\nКонтракт подписан в Пекине."},
+			ruCnTech: true, agreement: true, topic: "energy", parties: []string{"cnnc", "rosatom"}, kind: "contract", key: "rucn:cnnc+ru/energy",
+		},
+		{
+			name: "intent only: expected to be signed",
+			doc: Document{Lang: "en", Title: "Russia and China plan a joint AI research centre",
+				Text: "Russia and China will cooperate on artificial intelligence research at a new centre in Kazan.\nAn agreement is expected to be signed next year."},
+			ruCnTech: true, agreement: false, topic: "ai",
+		},
+		{
+			name: "acronym AI is not the ai in said",
+			doc: Document{Lang: "en", Title: "Officials said trade grew",
+				Text: "Officials in Moscow and Beijing said trade between Russia and China grew again."},
+		},
+		{
+			name: "summit list with technology among many fields",
+			doc: Document{Lang: "en", Title: "Putin and Xi hold talks",
+				Text: "The leaders agreed to expand cooperation in trade, energy, culture, education and technology.\nThey also discussed the situation in the Middle East."},
+		},
+		{
+			name: "signed gas deal is not technology",
+			doc: Document{Lang: "en", Title: "Russia and China sign gas supply contract",
+				Text: "Gazprom and CNPC signed a contract for gas deliveries through a new pipeline."},
+		},
+		{
+			name: "hackers are not cooperation",
+			doc: Document{Lang: "en", Title: "Chinese hackers attack Russian satellite makers",
+				Text: "A Chinese hacking group attacked Russian satellite makers with phishing emails and malware, researchers said."},
+		},
+		{
+			name: "background recall of an old deal",
+			doc: Document{Lang: "en", Title: "Huawei launches a new laptop in Europe",
+				Text: "Huawei launched a new laptop in Paris on Monday.\nThe laptop runs its own operating system and goes on sale in France next month.\nBack in 2019 Huawei signed a deal with MTS to build 5G networks in Russia.\nPrices start at 1,200 euros."},
+		},
+		{
+			name: "one-sided Russian IT story",
+			doc: Document{Lang: "ru", Title: "Госкомпании переходят на российские операционные системы",
+				Text: "Правительство обязало госкомпании перейти на отечественное программное обеспечение до конца года."},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := c.Classify(tt.doc)
+			if r.RuCnTech != tt.ruCnTech {
+				t.Fatalf("RuCnTech = %v (score %.3f), want %v; evidence %+v", r.RuCnTech, r.Score, tt.ruCnTech, r.Evidence)
+			}
+			if r.Agreement.Detected != tt.agreement {
+				t.Fatalf("agreement = %v (stage %q), want %v", r.Agreement.Detected, r.Agreement.Stage, tt.agreement)
+			}
+			if r.TaxonomyVersion == "" {
+				t.Error("no taxonomy version")
+			}
+			if tt.ruCnTech {
+				if r.PrimaryTopic() != tt.topic {
+					t.Errorf("primary topic %q, want %q (topics %v)", r.PrimaryTopic(), tt.topic, r.Topics)
+				}
+				if len(r.Evidence) == 0 || r.Evidence[0].Tag != "ru_cn_tech" {
+					t.Errorf("no ru_cn_tech evidence: %+v", r.Evidence)
+				}
+			} else if len(r.Evidence) != 0 {
+				t.Errorf("evidence on a negative: %+v", r.Evidence)
+			}
+			a := r.Agreement
+			if tt.agreement {
+				if a.Stage != taxonomy.StageSigned || a.Evidence == "" || a.Key == "" {
+					t.Errorf("incomplete agreement %+v", a)
+				}
+				if !strings.Contains(tt.doc.Title+"\n"+tt.doc.Text, a.Evidence) {
+					t.Errorf("evidence %q is not a sentence of the document", a.Evidence)
+				}
+			}
+			if tt.parties != nil && !slices.Equal(a.Parties, tt.parties) {
+				t.Errorf("parties %v, want %v", a.Parties, tt.parties)
+			}
+			if tt.kind != "" && a.Kind != tt.kind {
+				t.Errorf("kind %q, want %q", a.Kind, tt.kind)
+			}
+			if tt.key != "" && a.Key != tt.key {
+				t.Errorf("key %q, want %q", a.Key, tt.key)
+			}
+			if tt.date != "" && a.Date != tt.date {
+				t.Errorf("date %q, want %q", a.Date, tt.date)
+			}
+			for _, name := range tt.entities {
+				if !slices.ContainsFunc(r.Entities, func(e Entity) bool { return e.Name == name }) {
+					t.Errorf("entity %q missing from %+v", name, r.Entities)
+				}
+			}
+			if tt.name == "acronym AI is not the ai in said" && slices.Contains(r.Topics, "ai") {
+				t.Errorf("topic ai from 'said': %v", r.Topics)
+			}
+		})
+	}
+}
+
+func TestLanguageDetectedAndFiltered(t *testing.T) {
+	c := newClassifier(t)
+	r := c.Classify(Document{Title: "Россия и Китай расширяют сотрудничество в области искусственного интеллекта",
+		Text: "Российские и китайские компании будут совместно разрабатывать системы искусственного интеллекта."})
+	if r.Lang != "ru" {
+		t.Errorf("lang %q, want ru", r.Lang)
+	}
+	if !r.RuCnTech || r.PrimaryTopic() != "ai" {
+		t.Errorf("RuCnTech %v topic %q", r.RuCnTech, r.PrimaryTopic())
+	}
+	// A Spanish-only cue ("IA") must not fire in English text.
+	r = c.Classify(Document{Lang: "en", Title: "IA state budget", Text: "The IA budget was approved in Des Moines."})
+	if slices.Contains(r.Topics, "ai") {
+		t.Errorf("Spanish cue fired in English: %v", r.Topics)
+	}
+}
+
+func TestSegment(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want []string
+	}{
+		{"English with abbreviation", "The U.S. Department said so. Russia agreed! Fine", []string{"The U.S. Department said so.", "Russia agreed!", "Fine"}},
+		{"Chinese marks", "中俄签署协议。双方将合作！是吗？好", []string{"中俄签署协议。", "双方将合作！", "是吗？", "好"}},
+		{"Russian initials", "Сказал В. Путин. Далее", []string{"Сказал В. Путин.", "Далее"}},
+		{"lines are blocks", "Title\n\nBody one. Body two.", []string{"Title", "Body one.", "Body two."}},
+		{"decimal point", "Growth was 2.5 percent. Next", []string{"Growth was 2.5 percent.", "Next"}},
+		{"Spanish question", "¿Qué pasa? Nada.", []string{"¿Qué pasa?", "Nada."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, s := range segment(tt.text, nil) {
+				got = append(got, tt.text[s.start:s.end])
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestDate(t *testing.T) {
+	d := newDateFinder()
+	tests := []struct{ in, want string }{
+		{"signed on 19 August, 2019 in Moscow", "2019-08-19"},
+		{"signed on June 5, 2019", "2019-06-05"},
+		{"подписан 22 апреля 2025 года", "2025-04-22"},
+		{"于2025年5月8日签署", "2025-05-08"},
+		{"firmado el 8 de mayo de 2025", "2025-05-08"},
+		{"ditandatangani pada 22 April 2025", "2025-04-22"},
+		{"signed in March 2024", "2024-03"},
+		{"signed in 2019", "2019"},
+		{"no date here", ""},
+	}
+	for _, tt := range tests {
+		if got := d.find(tt.in); got != tt.want {
+			t.Errorf("find(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestTagDir(t *testing.T) {
+	c := newClassifier(t)
+	dir := t.TempDir()
+	write := func(name, s string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("b.txt", "Huawei and MTS sign 5G contract\nHuawei signed a contract with Russia's MTS to build a 5G network.\n")
+	write("a.txt", "Weather\nIt rained in Paris.\n")
+	write("skip.html", "<p>not a txt</p>")
+	if err := os.Symlink(filepath.Join(dir, "gone"), filepath.Join(dir, "c.txt")); err != nil { // dangling: unreadable
+		t.Skipf("no symlinks here: %v", err)
+	}
+	var out bytes.Buffer
+	if err := TagDir(context.Background(), c, dir, &out); err != nil {
+		t.Fatalf("TagDir: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("got %d lines, want 3:\n%s", len(lines), out.String())
+	}
+	var recs []map[string]any
+	for _, l := range lines {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("bad JSON line %q: %v", l, err)
+		}
+		recs = append(recs, m)
+	}
+	if recs[0]["file"] != "a.txt" || recs[0]["ru_cn_tech"] != false {
+		t.Errorf("a.txt: %v", recs[0])
+	}
+	if recs[1]["file"] != "b.txt" || recs[1]["ru_cn_tech"] != true {
+		t.Errorf("b.txt: %v", recs[1])
+	}
+	agr, _ := recs[1]["agreement"].(map[string]any)
+	if agr["detected"] != true || agr["key"] != "rucn:huawei+ru/telecom" {
+		t.Errorf("b.txt agreement: %v", agr)
+	}
+	for _, k := range []string{"lang", "score", "topics", "entities", "evidence"} {
+		if _, ok := recs[1][k]; !ok {
+			t.Errorf("b.txt record lacks %q", k)
+		}
+	}
+	if recs[2]["file"] != "c.txt" || recs[2]["error"] == nil {
+		t.Errorf("c.txt should carry an error: %v", recs[2])
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := TagDir(ctx, c, dir, &out); err == nil {
+		t.Error("TagDir ignored a cancelled context")
+	}
+	if err := TagDir(context.Background(), c, filepath.Join(dir, "missing"), &out); err == nil {
+		t.Error("TagDir accepted a missing directory")
+	}
+}
+
+func TestConcurrentUse(t *testing.T) {
+	c := newClassifier(t)
+	doc := Document{Lang: "en", Title: "Huawei signs 5G contract with MTS", Text: "Huawei signed a contract with Russia's MTS to build a 5G network."}
+	want := c.Classify(doc)
+	done := make(chan Result)
+	for range 8 {
+		go func() { done <- c.Classify(doc) }()
+	}
+	for range 8 {
+		got := <-done
+		if got.RuCnTech != want.RuCnTech || got.Agreement.Key != want.Agreement.Key || got.Score != want.Score {
+			t.Fatalf("concurrent result differs: %+v vs %+v", got, want)
+		}
+	}
+}
+
+func FuzzClassify(f *testing.F) {
+	c := newClassifier(f)
+	f.Add("Huawei signs 5G contract with MTS", "Huawei signed a contract with Russia's MTS.", "")
+	f.Add("中俄签署协议", "中国与俄罗斯签署合作协议。", "zh")
+	f.Add("\xff\xfe", "Россия\x00и\xc0Китай подписали", "ru")
+	f.Add("", "", "")
+	f.Fuzz(func(t *testing.T, title, text, lang string) {
+		r := c.Classify(Document{Title: title, Text: text, Lang: lang})
+		if r.Score < 0 || r.Score > 1 {
+			t.Fatalf("score %v out of range", r.Score)
+		}
+		if r.Agreement.Detected && (!r.RuCnTech || r.Agreement.Key == "") {
+			t.Fatalf("agreement without story or key: %+v", r)
+		}
+		if r.RuCnTech && len(r.Topics) == 0 {
+			t.Fatalf("story without topic")
+		}
+	})
+}

@@ -1,0 +1,201 @@
+package taxonomy
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestDefault(t *testing.T) {
+	tx, err := Default()
+	if err != nil {
+		t.Fatalf("Default: %v", err)
+	}
+	if tx.Version == "" {
+		t.Error("no version")
+	}
+	for _, id := range []string{"huawei", "zte", "smic", "cnsa", "mts", "rostelecom", "roscosmos", "rosatom", "rostec", "yandex", "sber", "kaspersky", "putin", "xi_jinping"} {
+		found := false
+		for _, e := range tx.Entities {
+			if e.ID == id {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("entity %s missing from the default taxonomy", id)
+		}
+	}
+	for _, c := range tx.Countries {
+		if c.Side == SideOther {
+			continue
+		}
+		for _, lang := range Languages {
+			if len(c.Aliases[lang]) == 0 {
+				t.Errorf("country %s has no %s aliases", c.ID, lang)
+			}
+		}
+	}
+}
+
+func TestExpand(t *testing.T) {
+	tests := []struct {
+		term string
+		want []string // Term.String() of each literal
+		cs   bool
+	}{
+		{"Huawei", []string{"Huawei"}, false},
+		{"MTS", []string{"MTS"}, true},
+		{"5G", []string{"5G"}, true},
+		{"=Си", []string{"Си"}, true},
+		{"российск*", []string{"российск*"}, false},
+		{"атомн{ая,ой} станц*", []string{"атомная станц*", "атомной станц*"}, false},
+		{"ядерн* реактор*", []string{"ядерн* реактор*"}, false},
+		{"ракет*-носител*", []string{"ракет*-носител*"}, false},
+		{"red{,es} 5G", []string{"red 5G", "redes 5G"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.term, func(t *testing.T) {
+			got, err := Expand(tt.term)
+			if err != nil {
+				t.Fatalf("Expand: %v", err)
+			}
+			var s []string
+			for _, x := range got {
+				s = append(s, x.String())
+				if x.CaseSensitive != tt.cs {
+					t.Errorf("%q case-sensitive = %v, want %v", x, x.CaseSensitive, tt.cs)
+				}
+			}
+			if strings.Join(s, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("got %q, want %q", s, tt.want)
+			}
+		})
+	}
+}
+
+func TestExpandErrors(t *testing.T) {
+	tests := []struct {
+		term string
+		want error
+	}{
+		{"", ErrEmptyTerm},
+		{"=", ErrEmptyTerm},
+		{"a{b", ErrUnbalancedBraces},
+		{"a}b", ErrUnbalancedBraces},
+		{"a{b{c}}", ErrUnbalancedBraces},
+		{"*abc", ErrInvalidTerm},
+		{"* abc", ErrEmptyTerm},
+		{"ab*c", ErrInvalidTerm},
+		{"{a,b,c,d}{a,b,c,d}{a,b,c,d}{a,b,c,d}{a,b,c,d}", ErrTooManyExpansions},
+		{"\xff", ErrInvalidTerm},
+	}
+	for _, tt := range tests {
+		t.Run(tt.term, func(t *testing.T) {
+			if _, err := Expand(tt.term); !errors.Is(err, tt.want) {
+				t.Errorf("Expand(%q) = %v, want %v", tt.term, err, tt.want)
+			}
+		})
+	}
+}
+
+const minimal = `version: "t1"
+countries:
+  - {id: ru, name: Russia, side: ru, aliases: {en: [Russia]}}
+  - {id: cn, name: China, side: cn, aliases: {en: [China]}}
+topics:
+  - {id: telecom, strong: {en: [5G]}}
+cues:
+  relation: {strong: {en: [cooperation]}}
+stages:
+  - {id: signed, code: "057", cues: {en: [signed]}}
+kinds:
+  - {id: contract, cues: {en: [contract]}}
+`
+
+func TestLoad(t *testing.T) {
+	tests := []struct {
+		name    string
+		edit    func(string) string
+		want    error
+		mention string // the error must name the bad entry
+	}{
+		{"minimal is valid", func(s string) string { return s }, nil, ""},
+		{"no version", func(s string) string { return strings.Replace(s, `version: "t1"`, `version: ""`, 1) }, ErrNoVersion, ""},
+		{"bad side", func(s string) string { return strings.Replace(s, "side: cn", "side: china", 1) }, ErrBadSide, `"cn"`},
+		{"missing side", func(s string) string { return strings.Replace(s, "side: cn", "side: other", 1) }, ErrMissingSide, ""},
+		{"duplicate id", func(s string) string { return strings.Replace(s, "id: cn,", "id: ru,", 1) }, ErrDuplicateID, `"ru"`},
+		{"unknown topic", func(s string) string { return strings.Replace(s, "id: telecom", "id: biotech", 1) }, ErrUnknownTopic, `"biotech"`},
+		{"unknown language", func(s string) string { return strings.Replace(s, "{en: [5G]}", "{fr: [5G]}", 1) }, ErrUnknownLanguage, `"telecom"`},
+		{"bad term", func(s string) string { return strings.Replace(s, "[China]", `["Chi{na"]`, 1) }, ErrUnbalancedBraces, `"cn"`},
+		{"no signed stage", func(s string) string { return strings.Replace(s, "id: signed", "id: intent", 1) }, ErrNoSignedStage, ""},
+		{"unknown kind", func(s string) string { return strings.Replace(s, "id: contract", "id: barter", 1) }, ErrBadAgreementKind, "barter"},
+		{"entity with unknown country", func(s string) string {
+			return s + "entities:\n  - {id: x, name: X, kind: company, country: zz, aliases: {en: [X]}}\n"
+		}, ErrUnknownCountry, `"x"`},
+		{"entity with bad kind", func(s string) string {
+			return s + "entities:\n  - {id: x, name: X, kind: robot, country: cn, aliases: {en: [X]}}\n"
+		}, ErrBadKind, `"x"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tx, err := Load([]byte(tt.edit(minimal)))
+			if tt.want == nil {
+				if err != nil || tx.Version != "t1" {
+					t.Fatalf("Load: %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("got %v, want %v", err, tt.want)
+			}
+			if !strings.Contains(err.Error(), tt.mention) {
+				t.Errorf("error %q does not name %s", err, tt.mention)
+			}
+		})
+	}
+}
+
+func TestLoadRejectsUnknownFields(t *testing.T) {
+	if _, err := Load([]byte(minimal + "colour: blue\n")); err == nil {
+		t.Fatal("unknown field accepted")
+	}
+}
+
+func TestLoadFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "tax.yaml")
+	if err := os.WriteFile(p, DefaultYAML(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := LoadFile(p)
+	if err != nil {
+		t.Fatalf("LoadFile: %v", err)
+	}
+	def, _ := Default()
+	if tx.Version != def.Version || len(tx.Entities) != len(def.Entities) {
+		t.Errorf("file copy of the default differs: %s/%d vs %s/%d", tx.Version, len(tx.Entities), def.Version, len(def.Entities))
+	}
+	if _, err := LoadFile(filepath.Join(t.TempDir(), "missing.yaml")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file: got %v", err)
+	}
+}
+
+func FuzzLoad(f *testing.F) {
+	f.Add([]byte(minimal))
+	f.Add([]byte("version: x\ncountries: [{id: ru}]"))
+	f.Add([]byte("{{{"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tx, err := Load(data)
+		if err == nil {
+			// A loaded taxonomy must expand every term without error.
+			for _, c := range tx.Countries {
+				for _, term := range c.Aliases.Terms() {
+					if len(term.Parts) == 0 {
+						t.Fatalf("empty term from %q", data)
+					}
+				}
+			}
+		}
+	})
+}
