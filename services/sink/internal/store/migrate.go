@@ -1,0 +1,135 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// migrations are applied in order, each once, recorded in
+// schema_migrations. Append new ones; never edit one that has shipped.
+// Statements are separated by ";\n" and use {{blob}} for the event column
+// type, the only type that differs between the engines.
+var migrations = []string{
+	// 1: stories, their topics, agreement novelty and alerts.
+	`CREATE TABLE IF NOT EXISTS stories (
+		id TEXT PRIMARY KEY,
+		url TEXT NOT NULL,
+		canonical_url TEXT NOT NULL,
+		source_id TEXT NOT NULL,
+		title TEXT NOT NULL,
+		lang TEXT NOT NULL,
+		ru_cn_tech BOOLEAN NOT NULL,
+		score DOUBLE PRECISION NOT NULL,
+		primary_topic TEXT NOT NULL,
+		agreement BOOLEAN NOT NULL,
+		agreement_key TEXT NOT NULL,
+		agreement_first_article_id TEXT NOT NULL,
+		published_at BIGINT NOT NULL,
+		sort_at BIGINT NOT NULL,
+		stored_at BIGINT NOT NULL,
+		updated_at BIGINT NOT NULL,
+		version BIGINT NOT NULL,
+		data {{blob}} NOT NULL
+	);
+	CREATE INDEX IF NOT EXISTS stories_sort ON stories (sort_at DESC, id DESC);
+	CREATE INDEX IF NOT EXISTS stories_rucn_sort ON stories (ru_cn_tech, sort_at DESC, id DESC);
+	CREATE INDEX IF NOT EXISTS stories_agreement ON stories (agreement_key, agreement_first_article_id);
+	CREATE TABLE IF NOT EXISTS story_topics (
+		story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+		topic TEXT NOT NULL,
+		PRIMARY KEY (story_id, topic)
+	);
+	CREATE INDEX IF NOT EXISTS story_topics_topic ON story_topics (topic, story_id);
+	CREATE TABLE IF NOT EXISTS agreements (
+		key TEXT PRIMARY KEY,
+		first_article_id TEXT NOT NULL,
+		first_url TEXT NOT NULL,
+		first_title TEXT NOT NULL,
+		first_lang TEXT NOT NULL,
+		first_source_id TEXT NOT NULL,
+		claimed_at BIGINT NOT NULL
+	);
+	CREATE TABLE IF NOT EXISTS alerts (
+		key TEXT NOT NULL,
+		article_id TEXT NOT NULL,
+		url TEXT NOT NULL,
+		title TEXT NOT NULL,
+		lang TEXT NOT NULL,
+		source_id TEXT NOT NULL,
+		raised_at BIGINT NOT NULL,
+		PRIMARY KEY (key, article_id)
+	);
+	CREATE INDEX IF NOT EXISTS alerts_raised ON alerts (raised_at DESC, key)`,
+}
+
+// migrateLock is the PostgreSQL advisory lock taken while migrating, so
+// that replicas starting together do not race on the schema.
+const migrateLock = 7_261_030_118_415
+
+// migrate applies the missing migrations in one transaction. On SQLite the
+// transaction takes the write lock at BEGIN (_txlock=immediate), on
+// PostgreSQL an advisory lock: either way a second opener, such as another
+// replica starting at the same moment, waits and then finds nothing to do.
+// Even CREATE TABLE IF NOT EXISTS needs the lock: on PostgreSQL two
+// concurrent ones can both try to create the table and one fails.
+func (s *DB) migrate(ctx context.Context) (err error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	if s.dialect.numbered {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, migrateLock); err != nil {
+			return fmt.Errorf("lock: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY,
+		applied_at BIGINT NOT NULL
+	)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	for i, m := range migrations {
+		if err := s.apply(ctx, tx, i+1, m); err != nil {
+			return fmt.Errorf("migration %d: %w", i+1, err)
+		}
+	}
+	return tx.Commit()
+}
+
+// apply runs migration version unless it is recorded already.
+func (s *DB) apply(ctx context.Context, tx *sql.Tx, version int, m string) error {
+	var one int
+	switch err := tx.QueryRowContext(ctx, s.q(`SELECT 1 FROM schema_migrations WHERE version = ?`), version).Scan(&one); err {
+	case nil:
+		return nil
+	case sql.ErrNoRows:
+	default:
+		return err
+	}
+	for _, stmt := range strings.Split(strings.ReplaceAll(m, "{{blob}}", s.dialect.blob), ";\n") {
+		if strings.TrimSpace(stmt) == "" {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("%s: %w", firstLine(stmt), err)
+		}
+	}
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`),
+		version, nanos(s.now()))
+	return err
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

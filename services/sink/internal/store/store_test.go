@@ -1,0 +1,587 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	newspipev1 "github.com/newspipe/newspipe/proto/newspipe/v1"
+	"github.com/newspipe/newspipe/services/sink/internal/storetest"
+)
+
+// clock is a settable test clock.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *clock { return &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// backend opens a fresh, empty store.
+type backend struct {
+	name string
+	dsn  func(t testing.TB) string
+	open func(t *testing.T, o Options) *DB
+}
+
+func backends(t *testing.T) []backend {
+	t.Helper()
+	var bs []backend
+	for _, tg := range storetest.Targets(t) {
+		bs = append(bs, backend{name: tg.Name, dsn: tg.DSN, open: func(t *testing.T, o Options) *DB { return mustOpen(t, tg.DSN(t), o) }})
+	}
+	return bs
+}
+
+func mustOpen(t *testing.T, dsn string, o Options) *DB {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	s, err := Open(ctx, dsn, o)
+	if err != nil {
+		t.Fatalf("open %s: %v", dsn, err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// art builds an enriched article; the options tweak it.
+func art(id string, published time.Time, opts ...func(*newspipev1.EnrichedArticle)) *newspipev1.EnrichedArticle {
+	a := &newspipev1.EnrichedArticle{
+		Article: &newspipev1.CleanArticle{
+			Id: id, Url: "https://news.example/" + id, CanonicalUrl: "https://news.example/" + id,
+			SourceId: "example", Title: "Story " + id, Lang: "en",
+			Paragraphs: []string{"A paragraph written for the store tests."},
+		},
+		Topics: []string{"other"}, PrimaryTopic: "other",
+		Times: &newspipev1.StageTimes{
+			FetchedAt:    timestamppb.New(published.Add(time.Hour)),
+			ClassifiedAt: timestamppb.New(published.Add(2 * time.Hour)),
+		},
+	}
+	if !published.IsZero() {
+		a.Article.PublishedAt = timestamppb.New(published)
+	}
+	for _, o := range opts {
+		o(a)
+	}
+	return a
+}
+
+func rucn(topics ...string) func(*newspipev1.EnrichedArticle) {
+	return func(a *newspipev1.EnrichedArticle) {
+		a.RuCnTech, a.Score = true, 0.9
+		a.PrimaryTopic, a.Topics = topics[0], topics
+	}
+}
+
+func agreement(key string) func(*newspipev1.EnrichedArticle) {
+	return func(a *newspipev1.EnrichedArticle) {
+		a.Agreement = &newspipev1.Agreement{Detected: true, Stage: "signed", Kind: "agreement",
+			Parties: []string{"org:a", "org:b"}, Technology: "telecom", Key: key, Evidence: "The two firms signed a deal."}
+	}
+}
+
+func reclassified(d time.Duration) func(*newspipev1.EnrichedArticle) {
+	return func(a *newspipev1.EnrichedArticle) {
+		a.Times.ClassifiedAt = timestamppb.New(a.Times.ClassifiedAt.AsTime().Add(d))
+	}
+}
+
+func ctxT(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func TestOpen(t *testing.T) {
+	t.Run("empty dsn", func(t *testing.T) {
+		if _, err := Open(context.Background(), "", Options{}); !errors.Is(err, ErrNoDSN) {
+			t.Fatalf("err = %v, want ErrNoDSN", err)
+		}
+	})
+	for _, bad := range []string{":memory:", "file:x.db", "x.db?mode=ro"} {
+		t.Run("rejects "+bad, func(t *testing.T) {
+			if _, err := Open(context.Background(), bad, Options{}); !errors.Is(err, ErrInvalid) {
+				t.Fatalf("err = %v, want ErrInvalid", err)
+			}
+		})
+	}
+	t.Run("sqlite is in WAL mode and migrates once", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "nested", "dir", "sink.db")
+		s := mustOpen(t, "sqlite:"+path, Options{})
+		if s.Backend() != "sqlite" {
+			t.Errorf("backend %q", s.Backend())
+		}
+		var mode string
+		if err := s.db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+			t.Errorf("journal_mode = %q (%v), want wal", mode, err)
+		}
+		s.Close()
+		s2 := mustOpen(t, path, Options{}) // second open: migrations already applied
+		assertMigrations(t, s2)
+	})
+	if dsn := os.Getenv(storetest.EnvPostgres); dsn != "" {
+		t.Run("postgres migrates once, concurrently", func(t *testing.T) {
+			dsn := storetest.PostgresSchema(t, dsn)
+			var wg sync.WaitGroup
+			stores := make([]*DB, 4)
+			errs := make([]error, 4)
+			for i := range stores {
+				wg.Go(func() { stores[i], errs[i] = Open(context.Background(), dsn, Options{}) })
+			}
+			wg.Wait()
+			for i, err := range errs {
+				if err != nil {
+					t.Fatalf("open %d: %v", i, err)
+				}
+				defer stores[i].Close()
+			}
+			assertMigrations(t, stores[0])
+		})
+	}
+}
+
+func assertMigrations(t *testing.T, s *DB) {
+	t.Helper()
+	var n int
+	if err := s.db.QueryRow("SELECT COUNT(*) FROM schema_migrations").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != len(migrations) {
+		t.Errorf("schema_migrations has %d rows, want %d", n, len(migrations))
+	}
+}
+
+func TestPutStory(t *testing.T) {
+	base := time.Date(2026, 2, 10, 8, 0, 0, 0, time.UTC)
+	type put struct {
+		a    *newspipev1.EnrichedArticle
+		link string
+		want PutResult
+	}
+	cases := []struct {
+		name      string
+		puts      []put
+		wantTitle string
+		wantLink  string
+	}{
+		{
+			name:      "new story is inserted",
+			puts:      []put{{a: art("a1", base), want: Inserted}},
+			wantTitle: "Story a1",
+		},
+		{
+			name:      "redelivery changes nothing",
+			puts:      []put{{a: art("a1", base), want: Inserted}, {a: art("a1", base), want: Unchanged}},
+			wantTitle: "Story a1",
+		},
+		{
+			name: "later version updates",
+			puts: []put{
+				{a: art("a1", base), want: Inserted},
+				{a: art("a1", base, reclassified(time.Hour), func(a *newspipev1.EnrichedArticle) { a.Article.Title = "Revised" }), want: Updated},
+			},
+			wantTitle: "Revised",
+		},
+		{
+			name: "earlier version is ignored",
+			puts: []put{
+				{a: art("a1", base, reclassified(time.Hour), func(a *newspipev1.EnrichedArticle) { a.Article.Title = "Newer" }), want: Inserted},
+				{a: art("a1", base), want: Unchanged},
+			},
+			wantTitle: "Newer",
+		},
+		{
+			name: "same version, new payload updates",
+			puts: []put{
+				{a: art("a1", base), want: Inserted},
+				{a: art("a1", base, func(a *newspipev1.EnrichedArticle) { a.Article.Title = "Fixed" }), want: Updated},
+			},
+			wantTitle: "Fixed",
+		},
+		{
+			name: "agreement link change updates",
+			puts: []put{
+				{a: art("a1", base, agreement("k")), link: "a1", want: Inserted},
+				{a: art("a1", base, agreement("k")), link: "a0", want: Updated},
+				{a: art("a1", base, agreement("k")), link: "a0", want: Unchanged},
+			},
+			wantTitle: "Story a1",
+			wantLink:  "a0",
+		},
+	}
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			for _, tc := range cases {
+				t.Run(tc.name, func(t *testing.T) {
+					s := b.open(t, Options{Now: newClock().Now})
+					ctx := ctxT(t)
+					for i, p := range tc.puts {
+						got, err := s.PutStory(ctx, Story{Article: p.a, AgreementFirstArticleID: p.link})
+						if err != nil {
+							t.Fatalf("put %d: %v", i, err)
+						}
+						if got != p.want {
+							t.Errorf("put %d = %v, want %v", i, got, p.want)
+						}
+					}
+					st, err := s.GetStory(ctx, "a1")
+					if err != nil {
+						t.Fatal(err)
+					}
+					if got := st.Article.GetArticle().GetTitle(); got != tc.wantTitle {
+						t.Errorf("title %q, want %q", got, tc.wantTitle)
+					}
+					if st.AgreementFirstArticleID != tc.wantLink {
+						t.Errorf("link %q, want %q", st.AgreementFirstArticleID, tc.wantLink)
+					}
+					if !st.Time.Equal(base) {
+						t.Errorf("time %v, want the published time %v", st.Time, base)
+					}
+					stories, err := s.ListStories(ctx, Filter{})
+					if err != nil || len(stories) != 1 {
+						t.Fatalf("list: %d stories, %v; want 1", len(stories), err)
+					}
+				})
+			}
+			t.Run("no id", func(t *testing.T) {
+				s := b.open(t, Options{})
+				if _, err := s.PutStory(ctxT(t), Story{Article: art("", base)}); !errors.Is(err, ErrInvalid) {
+					t.Fatalf("err = %v, want ErrInvalid", err)
+				}
+			})
+			t.Run("unknown id is not found", func(t *testing.T) {
+				s := b.open(t, Options{})
+				if _, err := s.GetStory(ctxT(t), "nope"); !errors.Is(err, ErrNotFound) {
+					t.Fatalf("err = %v, want ErrNotFound", err)
+				}
+			})
+			t.Run("stored event round-trips", func(t *testing.T) {
+				s := b.open(t, Options{})
+				a := art("rt", base, rucn("telecom", "ai"), agreement("k1"), func(a *newspipev1.EnrichedArticle) {
+					a.Entities = []*newspipev1.Entity{{Id: "org:a", Name: "A", Kind: "org", Country: "ru", Count: 2}}
+					a.Evidence = []*newspipev1.Evidence{{Tag: "ru_cn_tech", Sentence: "A sentence."}}
+				})
+				if _, err := s.PutStory(ctxT(t), Story{Article: a}); err != nil {
+					t.Fatal(err)
+				}
+				st, err := s.GetStory(ctxT(t), "rt")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !proto.Equal(st.Article, a) {
+					t.Errorf("stored event differs:\n got %v\nwant %v", st.Article, a)
+				}
+			})
+			t.Run("time falls back and is capped", func(t *testing.T) {
+				clk := newClock()
+				s := b.open(t, Options{Now: clk.Now})
+				future := art("future", clk.Now().Add(48*time.Hour))
+				unstated := art("unstated", time.Time{})
+				unstated.Times.FetchedAt = timestamppb.New(base)
+				for _, a := range []*newspipev1.EnrichedArticle{future, unstated} {
+					if _, err := s.PutStory(ctxT(t), Story{Article: a}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				for id, want := range map[string]time.Time{"future": clk.Now(), "unstated": base} {
+					st, err := s.GetStory(ctxT(t), id)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !st.Time.Equal(want) {
+						t.Errorf("%s: time %v, want %v", id, st.Time, want)
+					}
+				}
+			})
+		})
+	}
+}
+
+func TestListStories(t *testing.T) {
+	base := time.Date(2026, 2, 10, 8, 0, 0, 0, time.UTC)
+	at := func(h int) time.Time { return base.Add(time.Duration(h) * time.Hour) }
+	seed := []*newspipev1.EnrichedArticle{
+		art("s1", at(1), rucn("telecom")),
+		art("s2", at(2), rucn("semiconductors", "telecom"), agreement("k1")),
+		art("s3", at(3)),
+		art("s4", at(4), rucn("ai")),
+		art("s5", at(5), agreement("k2")), // an agreement outside the beat
+		art("s6", at(5), rucn("space")),   // same time as s5: id breaks the tie
+	}
+	yes, no := true, false
+	cases := []struct {
+		name string
+		f    Filter
+		want []string
+	}{
+		{"all newest first", Filter{}, []string{"s6", "s5", "s4", "s3", "s2", "s1"}},
+		{"rucn", Filter{RuCn: &yes}, []string{"s6", "s4", "s2", "s1"}},
+		{"not rucn", Filter{RuCn: &no}, []string{"s5", "s3"}},
+		{"primary topic", Filter{Topic: "semiconductors"}, []string{"s2"}},
+		{"secondary topic too", Filter{Topic: "telecom"}, []string{"s2", "s1"}},
+		{"topic is case-insensitive", Filter{Topic: "AI"}, []string{"s4"}},
+		{"unknown topic", Filter{Topic: "quantum"}, nil},
+		{"agreement", Filter{Agreement: &yes}, []string{"s5", "s2"}},
+		{"rucn agreement", Filter{Agreement: &yes, RuCn: &yes}, []string{"s2"}},
+		{"no agreement", Filter{Agreement: &no}, []string{"s6", "s4", "s3", "s1"}},
+		{"since is inclusive", Filter{Since: at(4)}, []string{"s6", "s5", "s4"}},
+		{"limit", Filter{Limit: 2}, []string{"s6", "s5"}},
+		{"before a tie", Filter{Before: Cursor{Time: at(5), ID: "s6"}}, []string{"s5", "s4", "s3", "s2", "s1"}},
+		{"before and filter", Filter{Before: Cursor{Time: at(4), ID: "s4"}, RuCn: &yes}, []string{"s2", "s1"}},
+	}
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			s := b.open(t, Options{Now: newClock().Now})
+			for _, a := range seed {
+				if _, err := s.PutStory(ctxT(t), Story{Article: a}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, tc := range cases {
+				t.Run(tc.name, func(t *testing.T) {
+					got, err := s.ListStories(ctxT(t), tc.f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if ids := storyIDs(got); strings.Join(ids, ",") != strings.Join(tc.want, ",") {
+						t.Errorf("got %v, want %v", ids, tc.want)
+					}
+				})
+			}
+			t.Run("cursor pages through everything once", func(t *testing.T) {
+				var all []string
+				f := Filter{Limit: 4}
+				for range 5 {
+					page, err := s.ListStories(ctxT(t), f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					all = append(all, storyIDs(page)...)
+					if len(page) < f.Limit {
+						break
+					}
+					c, err := ParseCursor(CursorOf(page[len(page)-1]).String())
+					if err != nil {
+						t.Fatal(err)
+					}
+					f.Before = c
+				}
+				if got := strings.Join(all, ","); got != "s6,s5,s4,s3,s2,s1" {
+					t.Errorf("pages gave %s", got)
+				}
+			})
+		})
+	}
+}
+
+func storyIDs(ss []Story) []string {
+	var ids []string
+	for _, s := range ss {
+		ids = append(ids, s.ID())
+	}
+	return ids
+}
+
+func TestClaimAgreement(t *testing.T) {
+	const window = 90 * 24 * time.Hour
+	ref := func(id string) ArticleRef {
+		return ArticleRef{ID: id, URL: "https://news.example/" + id, Title: "T " + id, Lang: "en", SourceID: "src"}
+	}
+	type step struct {
+		advance   time.Duration
+		key, id   string
+		wantFirst bool
+		wantNew   bool
+		wantOwner string
+	}
+	cases := []struct {
+		name       string
+		steps      []step
+		wantAlerts int
+	}{
+		{"first claim wins", []step{{key: "k", id: "a", wantFirst: true, wantNew: true, wantOwner: "a"}}, 1},
+		{"second article links to the first", []step{
+			{key: "k", id: "a", wantFirst: true, wantNew: true, wantOwner: "a"},
+			{key: "k", id: "b", wantOwner: "a"},
+		}, 1},
+		{"first article claiming again is still first", []step{
+			{key: "k", id: "a", wantFirst: true, wantNew: true, wantOwner: "a"},
+			{key: "k", id: "b", wantOwner: "a"},
+			{key: "k", id: "a", wantFirst: true, wantOwner: "a"},
+		}, 1},
+		{"distinct keys are distinct agreements", []step{
+			{key: "k1", id: "a", wantFirst: true, wantNew: true, wantOwner: "a"},
+			{key: "k2", id: "b", wantFirst: true, wantNew: true, wantOwner: "b"},
+		}, 2},
+		{"within the window is the same agreement", []step{
+			{key: "k", id: "a", wantFirst: true, wantNew: true, wantOwner: "a"},
+			{advance: window - time.Hour, key: "k", id: "b", wantOwner: "a"},
+		}, 1},
+		{"after the window the key is new", []step{
+			{key: "k", id: "a", wantFirst: true, wantNew: true, wantOwner: "a"},
+			{advance: window + time.Hour, key: "k", id: "b", wantFirst: true, wantNew: true, wantOwner: "b"},
+			{key: "k", id: "a", wantOwner: "b"},
+		}, 2},
+		{"first article after the window does not re-alert", []step{
+			{key: "k", id: "a", wantFirst: true, wantNew: true, wantOwner: "a"},
+			{advance: window + time.Hour, key: "k", id: "a", wantFirst: true, wantOwner: "a"},
+		}, 1},
+	}
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			for _, tc := range cases {
+				t.Run(tc.name, func(t *testing.T) {
+					clk := newClock()
+					s := b.open(t, Options{Now: clk.Now})
+					for i, st := range tc.steps {
+						clk.Advance(st.advance)
+						c, err := s.ClaimAgreement(ctxT(t), st.key, window, ref(st.id))
+						if err != nil {
+							t.Fatalf("step %d: %v", i, err)
+						}
+						if c.First != st.wantFirst || c.New != st.wantNew || c.FirstArticle.ID != st.wantOwner {
+							t.Errorf("step %d: first=%v new=%v owner=%s, want first=%v new=%v owner=%s",
+								i, c.First, c.New, c.FirstArticle.ID, st.wantFirst, st.wantNew, st.wantOwner)
+						}
+						if c.FirstArticle != ref(c.FirstArticle.ID) {
+							t.Errorf("step %d: first article %+v is not the claimed ref", i, c.FirstArticle)
+						}
+					}
+					alerts, err := s.ListAlerts(ctxT(t), 0)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if len(alerts) != tc.wantAlerts {
+						t.Errorf("%d alerts, want %d", len(alerts), tc.wantAlerts)
+					}
+				})
+			}
+			t.Run("empty key", func(t *testing.T) {
+				s := b.open(t, Options{})
+				if _, err := s.ClaimAgreement(ctxT(t), "", window, ref("a")); !errors.Is(err, ErrInvalid) {
+					t.Fatalf("err = %v, want ErrInvalid", err)
+				}
+			})
+			t.Run("concurrent claims elect one first article", func(t *testing.T) {
+				// Two handles on one database stand for two replicas.
+				dsn := b.dsn(t)
+				replicas := []*DB{mustOpen(t, dsn, Options{}), mustOpen(t, dsn, Options{})}
+				const n = 16
+				var firsts atomic.Int32
+				owners := make([]string, n)
+				var wg sync.WaitGroup
+				for i := range n {
+					wg.Go(func() {
+						c, err := replicas[i%2].ClaimAgreement(context.Background(), "race", window, ref(fmt.Sprint("r", i)))
+						if err != nil {
+							t.Errorf("claim %d: %v", i, err)
+							return
+						}
+						if c.First {
+							firsts.Add(1)
+						}
+						owners[i] = c.FirstArticle.ID
+					})
+				}
+				wg.Wait()
+				if got := firsts.Load(); got != 1 {
+					t.Errorf("%d claims were first, want exactly 1", got)
+				}
+				for i, o := range owners {
+					if o != owners[0] {
+						t.Errorf("claim %d saw first article %s, claim 0 saw %s", i, o, owners[0])
+					}
+				}
+			})
+		})
+	}
+}
+
+func TestListAlerts(t *testing.T) {
+	base := time.Date(2026, 2, 10, 8, 0, 0, 0, time.UTC)
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			clk := newClock()
+			s := b.open(t, Options{Now: clk.Now})
+			ctx := ctxT(t)
+			// Deal k1 reported by two stories, deal k2 claimed but its story not stored yet.
+			for _, a := range []*newspipev1.EnrichedArticle{
+				art("en1", base, rucn("telecom"), agreement("k1")),
+				art("ru1", base.Add(time.Hour), rucn("telecom"), agreement("k1")),
+			} {
+				c, err := s.ClaimAgreement(ctx, "k1", time.Hour*24*90, RefOf(a))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := s.PutStory(ctx, Story{Article: a, AgreementFirstArticleID: c.FirstArticle.ID}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			clk.Advance(time.Minute)
+			if _, err := s.ClaimAgreement(ctx, "k2", time.Hour, ArticleRef{ID: "zh1", Title: "T"}); err != nil {
+				t.Fatal(err)
+			}
+			alerts, err := s.ListAlerts(ctx, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(alerts) != 2 {
+				t.Fatalf("%d alerts, want 2", len(alerts))
+			}
+			k2, k1 := alerts[0], alerts[1]
+			if k2.Key != "k2" || k2.First != nil || k2.Reports != 0 || k2.FirstArticle.ID != "zh1" {
+				t.Errorf("newest alert = %+v, want k2 without a stored story", k2)
+			}
+			if k1.Key != "k1" || k1.First == nil || k1.First.ID() != "en1" || k1.Reports != 2 {
+				t.Errorf("older alert = key %s first %v reports %d, want k1, en1, 2", k1.Key, k1.First != nil, k1.Reports)
+			}
+			if !k1.RaisedAt.Equal(newClock().Now()) {
+				t.Errorf("k1 raised at %v, want the claim time %v", k1.RaisedAt, newClock().Now())
+			}
+		})
+	}
+}
+
+func FuzzParseCursor(f *testing.F) {
+	f.Add(Cursor{Time: time.Unix(1700000000, 5), ID: "abc"}.String())
+	f.Add("")
+	f.Add("!!")
+	f.Add("MTox")
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := ParseCursor(s)
+		if err != nil {
+			if !errors.Is(err, ErrBadCursor) {
+				t.Fatalf("error %v does not wrap ErrBadCursor", err)
+			}
+			return
+		}
+		back, err := ParseCursor(c.String())
+		if err != nil || back != c {
+			t.Fatalf("round trip of %q: %+v, %v; want %+v", s, back, err, c)
+		}
+	})
+}

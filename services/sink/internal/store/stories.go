@@ -1,0 +1,271 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	newspipev1 "github.com/newspipe/newspipe/proto/newspipe/v1"
+)
+
+// List limits.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 500
+)
+
+// Filter selects stories for ListStories. Zero fields select everything.
+type Filter struct {
+	// RuCn keeps only Russia–China technology stories (true) or only the
+	// others (false).
+	RuCn *bool
+	// Topic keeps stories tagged with this topic (any of their topics, not
+	// only the primary one).
+	Topic string
+	// Agreement keeps stories that report a signed agreement (true) or
+	// those that do not (false).
+	Agreement *bool
+	// Since keeps stories whose Time is at or after it.
+	Since time.Time
+	// Limit caps the page; 0 means DefaultLimit, more than MaxLimit means
+	// MaxLimit.
+	Limit int
+	// Before continues a listing after the last story of a previous page.
+	Before Cursor
+}
+
+// PutStory stores st.Article by its article id. It is idempotent: the same
+// event stored twice changes nothing (Unchanged). A version classified later
+// (times.classified_at) replaces the stored one (Updated); an earlier one is
+// ignored, so out-of-order redeliveries cannot roll a story back. Within one
+// version, a different payload or agreement link also counts as a change.
+// The store sets StoredAt, UpdatedAt and Time; st's own values are ignored.
+func (s *DB) PutStory(ctx context.Context, st Story) (res PutResult, err error) {
+	a := st.Article
+	id := a.GetArticle().GetId()
+	if id == "" {
+		return Unchanged, fmt.Errorf("store: put story: %w: article has no id", ErrInvalid)
+	}
+	data, err := marshal(a)
+	if err != nil {
+		return Unchanged, fmt.Errorf("store: put story %s: encode: %w", id, err)
+	}
+	now := s.now()
+	c := a.GetArticle()
+	ag := a.GetAgreement()
+	version := nanos(a.GetTimes().GetClassifiedAt().AsTime())
+	if a.GetTimes().GetClassifiedAt() == nil {
+		version = 0
+	}
+	// Column order shared by the insert and the update below.
+	cols := []any{
+		c.GetUrl(), c.GetCanonicalUrl(), c.GetSourceId(), c.GetTitle(), c.GetLang(),
+		a.GetRuCnTech(), a.GetScore(), a.GetPrimaryTopic(),
+		ag.GetDetected(), ag.GetKey(), st.AgreementFirstArticleID,
+		publishedNanos(c), nanos(storyTime(a, now)), version, data,
+	}
+
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return Unchanged, fmt.Errorf("store: put story %s: begin: %w", id, err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+
+	// Insert-or-nothing, then a conditional update: the rows-affected count
+	// of each says which case this was, on both engines. On PostgreSQL a
+	// concurrent insert of the same id makes the second wait for the first
+	// and then fall through to the update.
+	ins, err := tx.ExecContext(ctx, s.q(`INSERT INTO stories (id, url, canonical_url, source_id, title, lang,
+		ru_cn_tech, score, primary_topic, agreement, agreement_key, agreement_first_article_id,
+		published_at, sort_at, version, data, stored_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO NOTHING`), append(append([]any{id}, cols...), nanos(now), nanos(now))...)
+	if err != nil {
+		return Unchanged, fmt.Errorf("store: put story %s: insert: %w", id, err)
+	}
+	if n, err := ins.RowsAffected(); err != nil {
+		return Unchanged, fmt.Errorf("store: put story %s: insert: %w", id, err)
+	} else if n == 1 {
+		res = Inserted
+	} else {
+		up, err := tx.ExecContext(ctx, s.q(`UPDATE stories SET url = ?, canonical_url = ?, source_id = ?,
+			title = ?, lang = ?, ru_cn_tech = ?, score = ?, primary_topic = ?, agreement = ?,
+			agreement_key = ?, agreement_first_article_id = ?, published_at = ?, sort_at = ?,
+			version = ?, data = ?, updated_at = ?
+			WHERE id = ? AND (version < ? OR (version = ? AND (data <> ? OR agreement_first_article_id <> ?)))`),
+			append(cols, nanos(now), id, version, version, data, st.AgreementFirstArticleID)...)
+		if err != nil {
+			return Unchanged, fmt.Errorf("store: put story %s: update: %w", id, err)
+		}
+		n, err := up.RowsAffected()
+		if err != nil {
+			return Unchanged, fmt.Errorf("store: put story %s: update: %w", id, err)
+		}
+		if n == 0 {
+			return Unchanged, tx.Commit()
+		}
+		res = Updated
+	}
+
+	if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM story_topics WHERE story_id = ?`), id); err != nil {
+		return Unchanged, fmt.Errorf("store: put story %s: topics: %w", id, err)
+	}
+	for _, t := range storyTopics(a) {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO story_topics (story_id, topic) VALUES (?, ?)`), id, t); err != nil {
+			return Unchanged, fmt.Errorf("store: put story %s: topic %s: %w", id, t, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return Unchanged, fmt.Errorf("store: put story %s: commit: %w", id, err)
+	}
+	return res, nil
+}
+
+// storyTopics returns the story's topics, primary one included, normalised
+// and without repeats.
+func storyTopics(a *newspipev1.EnrichedArticle) []string {
+	var ts []string
+	for _, t := range append([]string{a.GetPrimaryTopic()}, a.GetTopics()...) {
+		t = NormalizeTopic(t)
+		if t != "" && !slices.Contains(ts, t) {
+			ts = append(ts, t)
+		}
+	}
+	return ts
+}
+
+// NormalizeTopic is how topics are compared: trimmed and lower-cased.
+func NormalizeTopic(t string) string { return strings.ToLower(strings.TrimSpace(t)) }
+
+func publishedNanos(c *newspipev1.CleanArticle) int64 {
+	if c.GetPublishedAt() == nil {
+		return 0
+	}
+	return nanos(c.GetPublishedAt().AsTime())
+}
+
+// storyTime is the time a story is listed by: its publication time, else
+// its fetch time, capped at now so that a page claiming a future date does
+// not stick to the top of every listing.
+func storyTime(a *newspipev1.EnrichedArticle, now time.Time) time.Time {
+	c := a.GetArticle()
+	var t time.Time
+	switch {
+	case c.GetPublishedAt() != nil:
+		t = c.GetPublishedAt().AsTime()
+	case a.GetTimes().GetFetchedAt() != nil:
+		t = a.GetTimes().GetFetchedAt().AsTime()
+	case c.GetTimes().GetFetchedAt() != nil:
+		t = c.GetTimes().GetFetchedAt().AsTime()
+	}
+	if t.IsZero() || t.Before(time.Unix(0, 1)) || t.After(now) {
+		return now
+	}
+	return t
+}
+
+const storyColumns = `data, agreement_first_article_id, sort_at, stored_at, updated_at`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanStory(r scanner) (Story, error) {
+	var (
+		data                      []byte
+		st                        Story
+		sortAt, storedAt, updated int64
+	)
+	if err := r.Scan(&data, &st.AgreementFirstArticleID, &sortAt, &storedAt, &updated); err != nil {
+		return Story{}, err
+	}
+	a, err := unmarshal(data)
+	if err != nil {
+		return Story{}, fmt.Errorf("decode stored event: %w", err)
+	}
+	st.Article = a
+	st.Time, st.StoredAt, st.UpdatedAt = fromNanos(sortAt), fromNanos(storedAt), fromNanos(updated)
+	return st, nil
+}
+
+// GetStory returns the story with article id id, or ErrNotFound.
+func (s *DB) GetStory(ctx context.Context, id string) (Story, error) {
+	row := s.db.QueryRowContext(ctx, s.q(`SELECT `+storyColumns+` FROM stories WHERE id = ?`), id)
+	st, err := scanStory(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Story{}, fmt.Errorf("store: get story %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return Story{}, fmt.Errorf("store: get story %s: %w", id, err)
+	}
+	return st, nil
+}
+
+// ListStories returns the stories f selects, newest first (by Time, then by
+// id descending). When as many stories as the limit came back, CursorOf the
+// last one continues the listing.
+func (s *DB) ListStories(ctx context.Context, f Filter) ([]Story, error) {
+	var (
+		where []string
+		args  []any
+	)
+	if f.RuCn != nil {
+		where, args = append(where, "ru_cn_tech = ?"), append(args, *f.RuCn)
+	}
+	if f.Agreement != nil {
+		where, args = append(where, "agreement = ?"), append(args, *f.Agreement)
+	}
+	if t := NormalizeTopic(f.Topic); t != "" {
+		where = append(where, "EXISTS (SELECT 1 FROM story_topics t WHERE t.story_id = stories.id AND t.topic = ?)")
+		args = append(args, t)
+	}
+	if !f.Since.IsZero() {
+		where, args = append(where, "sort_at >= ?"), append(args, nanos(f.Since))
+	}
+	if !f.Before.IsZero() {
+		b := nanos(f.Before.Time)
+		where = append(where, "(sort_at < ? OR (sort_at = ? AND id < ?))")
+		args = append(args, b, b, f.Before.ID)
+	}
+	q := `SELECT ` + storyColumns + ` FROM stories`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY sort_at DESC, id DESC LIMIT ?"
+	args = append(args, limit(f.Limit))
+
+	rows, err := s.db.QueryContext(ctx, s.q(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list stories: %w", err)
+	}
+	defer rows.Close()
+	var out []Story
+	for rows.Next() {
+		st, err := scanStory(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: list stories: %w", err)
+		}
+		out = append(out, st)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: list stories: %w", err)
+	}
+	return out, nil
+}
+
+func limit(n int) int {
+	switch {
+	case n <= 0:
+		return DefaultLimit
+	case n > MaxLimit:
+		return MaxLimit
+	default:
+		return n
+	}
+}
