@@ -105,10 +105,17 @@ func (c *Classifier) agreement(sents []sentence, text string, res Result, ent en
 		a.Stage = taxonomy.StageOrder[bestStage]
 	}
 
+	unsure := c.stageBit(taxonomy.StageIntent) | c.stageBit(taxonomy.StageNegotiation) | rejected
 	best, bestScore, bestStrong := -1, 0.0, false
 	for i := range sents {
 		s := &sents[i]
-		if s.stages&signed == 0 || s.stages&rejected != 0 || s.recall || s.hostile || s.restrict {
+		// "Twenty agreements were signed. Among them, an agreement between
+		// Yandex and Tencent on cloud services": a sentence naming a deal
+		// between the sides inherits the signing of the sentence before.
+		inherits := s.stages&signed == 0 && s.stages&unsure == 0 && i > 0 &&
+			s.kinds&^(pkg|statement) != 0 && ((s.ru && s.cn) || s.dyad) && s.techMax() > 0 &&
+			sents[i-1].stages&signed != 0 && sents[i-1].stages&rejected == 0 && !sents[i-1].recall
+		if (s.stages&signed == 0 && !inherits) || s.stages&rejected != 0 || s.recall || s.hostile || s.restrict {
 			continue
 		}
 		if s.kinds != 0 && s.kinds&^statement == 0 {
