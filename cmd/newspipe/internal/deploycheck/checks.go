@@ -697,7 +697,7 @@ func (s *set) checkService(o *object) {
 	}
 	targets := s.selecting(o.namespace(), func(l map[string]string) bool { return mapSelects(spec.Selector, l) })
 	if len(targets) == 0 {
-		s.add(o.problem(RuleSelector, "spec.selector %v matches no pod template", spec.Selector))
+		s.add(o.problem(RuleSelector, "spec.selector %s matches no pod template", formatLabels(spec.Selector)))
 	}
 	if len(spec.Ports) == 0 {
 		s.add(o.problem(RulePort, "the Service has no ports"))
@@ -848,4 +848,14 @@ func (s *set) checkHPA(o *object) {
 	if len(spec.Metrics) == 0 && spec.TargetCPUUtilizationPercentage == nil {
 		s.add(o.problem(RuleAutoscale, "no metrics: the autoscaler would default to 80%% CPU silently; say what it scales on"))
 	}
+}
+
+// formatLabels writes a label map as a selector string, sorted: a=b,c=d.
+func formatLabels(m map[string]string) string {
+	parts := make([]string, 0, len(m))
+	for k, v := range m {
+		parts = append(parts, k+"="+v)
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, ",")
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -208,7 +209,11 @@ func (r *renderer) buildDir(dir string, stack []string, files map[string]bool) (
 		return Problem{File: kfile, Kind: "Kustomization", Name: r.rel(dir), Rule: RuleKustomize, Message: fmt.Sprintf(format, args...)}
 	}
 	if slices.Contains(stack, dir) {
-		return nil, []Problem{kp("cycle: %s includes itself", strings.Join(append(stack, dir), " -> "))}
+		names := make([]string, 0, len(stack)+1)
+		for _, d := range append(stack, dir) {
+			names = append(names, r.rel(d))
+		}
+		return nil, []Problem{kp("cycle: %s includes itself", strings.Join(names, " -> "))}
 	}
 	stack = append(stack, dir)
 
@@ -225,6 +230,8 @@ func (r *renderer) buildDir(dir string, stack []string, files map[string]bool) (
 		p := filepath.Join(dir, res)
 		st, err := os.Stat(p)
 		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			problems = append(problems, kp("resource %s does not exist", res))
 		case err != nil:
 			problems = append(problems, kp("resource %s: %v", res, err))
 		case st.IsDir():
@@ -285,10 +292,14 @@ func (r *renderer) loadKustomization(kfile string, kp func(string, ...any) Probl
 	for _, key := range keys {
 		if !slices.Contains(supportedFields, key) {
 			problems = append(problems, kp("unsupported kustomization field %q: deploy-check renders only %s", key, strings.Join(supportedFields, ", ")))
+			// Render the rest, so the objects are still checked.
+			delete(top, key)
 		}
 	}
 	if len(problems) > 0 {
-		return nil, problems
+		if data, err = yaml.Marshal(top); err != nil {
+			return nil, append(problems, kp("re-encode: %v", err))
+		}
 	}
 	var k kustomization
 	dec := yaml.NewDecoder(bytes.NewReader(data))
