@@ -1,0 +1,144 @@
+package fetch
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/newspipe/newspipe/services/fetcher/internal/robots"
+)
+
+// robotsRetry is how long an unreadable robots.txt keeps its host closed
+// before it is asked for again.
+const robotsRetry = time.Minute
+
+// robotsCache holds each host's robots.txt for a TTL. The first request to a
+// host fetches it; concurrent requests to the same host wait for that one
+// fetch instead of each asking.
+type robotsCache struct {
+	client *http.Client
+	ua     string
+	ttl    time.Duration
+	now    func() time.Time
+
+	mu      sync.Mutex
+	entries map[string]*robotsEntry
+}
+
+type robotsEntry struct {
+	ready   chan struct{} // closed once rules or err is set
+	rules   *robots.Rules
+	err     error
+	expires time.Time
+}
+
+func newRobotsCache(client *http.Client, ua string, ttl time.Duration, now func() time.Time) *robotsCache {
+	return &robotsCache{client: client, ua: ua, ttl: ttl, now: now, entries: map[string]*robotsEntry{}}
+}
+
+// check returns nil if agent may fetch u, ErrDisallowed if robots.txt says
+// no, or ErrRobotsUnavailable (retryable) if robots.txt cannot be read now.
+func (c *robotsCache) check(ctx context.Context, u *url.URL, agent string) error {
+	e, fetch := c.entry(u.Scheme + "://" + u.Host)
+	if fetch {
+		c.load(ctx, u, e)
+	}
+	select {
+	case <-e.ready:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	if e.err != nil {
+		return e.err
+	}
+	path := u.EscapedPath()
+	if u.RawQuery != "" {
+		path += "?" + u.RawQuery
+	}
+	if !e.rules.Allowed(agent, path) {
+		return ErrDisallowed
+	}
+	return nil
+}
+
+// entry returns the cache entry for origin and whether the caller must load
+// it.
+func (c *robotsCache) entry(origin string) (*robotsEntry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.now()
+	if e := c.entries[origin]; e != nil {
+		select {
+		case <-e.ready:
+			if now.Before(e.expires) {
+				return e, false
+			}
+		default:
+			return e, false // being loaded
+		}
+	}
+	if len(c.entries) > sweepAbove {
+		for k, e := range c.entries {
+			select {
+			case <-e.ready:
+				if !now.Before(e.expires) {
+					delete(c.entries, k)
+				}
+			default:
+			}
+		}
+	}
+	e := &robotsEntry{ready: make(chan struct{})}
+	c.entries[origin] = e
+	return e, true
+}
+
+// load fetches robots.txt into e following RFC 9309: 2xx is parsed, 4xx
+// means no restrictions, 5xx, 429 and network failures mean "closed for
+// now".
+func (c *robotsCache) load(ctx context.Context, u *url.URL, e *robotsEntry) {
+	defer close(e.ready)
+	e.expires = c.now().Add(c.ttl)
+	robotsURL := (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/robots.txt"}).String()
+	unavailable := func(why error) {
+		e.err = fmt.Errorf("%w: %s: %w", ErrRobotsUnavailable, robotsURL, why)
+		e.expires = c.now().Add(robotsRetry)
+		if ctx.Err() != nil {
+			e.expires = time.Time{} // our caller gave up; the next one asks again
+		}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, robotsURL, nil)
+	if err != nil {
+		unavailable(err)
+		return
+	}
+	req.Header.Set("User-Agent", c.ua)
+	resp, err := c.client.Do(req)
+	if err != nil {
+		unavailable(transportError(err))
+		return
+	}
+	defer resp.Body.Close()
+	switch {
+	case resp.StatusCode >= 200 && resp.StatusCode <= 299:
+		body, err := io.ReadAll(io.LimitReader(resp.Body, robots.MaxSize))
+		if err != nil {
+			unavailable(transportError(err))
+			return
+		}
+		e.rules = robots.Parse(body)
+	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
+		unavailable(&StatusError{Code: resp.StatusCode})
+	default: // 4xx (and an unfollowed 3xx): no usable file, no restrictions
+		e.rules = robots.AllowAll
+	}
+}
+
+func dialer(timeout time.Duration) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	return (&net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}).DialContext
+}
