@@ -86,6 +86,7 @@ func pageServer(t *testing.T) *httptest.Server {
 		// 50 MB of HTML that travels as a few tens of KB of gzip.
 		w.Header().Set("Content-Type", "text/html")
 		w.Header().Set("Content-Encoding", "gzip")
+		w.(http.Flusher).Flush()
 		zw := gzip.NewWriter(w)
 		zeros := make([]byte, 1<<20)
 		for range 50 {
@@ -111,7 +112,10 @@ func pageServer(t *testing.T) *httptest.Server {
 
 func TestFetch(t *testing.T) {
 	srv := pageServer(t)
-	c := New(Config{UserAgent: testUA, PerHostDelay: -1, IgnoreRobots: true, Timeout: 500 * time.Millisecond})
+	c := New(Config{UserAgent: testUA, PerHostDelay: -1, IgnoreRobots: true, Timeout: 20 * time.Second})
+	// impatient is for the cases that test the timeout itself; their
+	// servers never answer, so the test waits for the timeout and no more.
+	impatient := New(Config{UserAgent: testUA, PerHostDelay: -1, IgnoreRobots: true, Timeout: 300 * time.Millisecond})
 	article := fixture(t, "article.html")
 	tests := []struct {
 		name        string
@@ -151,7 +155,11 @@ func TestFetch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			page, err := c.Fetch(context.Background(), srv.URL+tt.path)
+			client := c
+			if errors.Is(tt.wantErr, ErrTimeout) {
+				client = impatient
+			}
+			page, err := client.Fetch(context.Background(), srv.URL+tt.path)
 			if got := Class(err); got != tt.class {
 				t.Errorf("Class = %q, want %q (err %v)", got, tt.class, err)
 			}
