@@ -108,19 +108,19 @@ type Agreement struct {
 	// Stage is the furthest agreement stage seen in Russia–China technology
 	// context: intent, negotiation, implemented, signed or rejected ("" if
 	// none). Detected implies signed.
-	Stage string `json:"stage,omitempty"`
+	Stage string `json:"stage"`
 	// Kind is contract, mou, agreement, joint_venture or licence.
-	Kind string `json:"kind,omitempty"`
+	Kind string `json:"kind"`
 	// Parties are canonical entity ids, Chinese side first; a side that names
 	// no organisation is given by its country id.
-	Parties    []string `json:"parties,omitempty"`
-	Technology string   `json:"technology,omitempty"`
+	Parties    []string `json:"parties"`
+	Technology string   `json:"technology"`
 	// Date is the date stated in the evidence sentence: YYYY-MM-DD, YYYY-MM
 	// or YYYY.
-	Date     string `json:"date,omitempty"`
-	Evidence string `json:"evidence,omitempty"`
+	Date     string `json:"date"`
+	Evidence string `json:"evidence"`
 	// Key identifies the deal across reports; see the package doc.
-	Key string `json:"key,omitempty"`
+	Key string `json:"key"`
 }
 
 // Evidence is a sentence that decided a tag.

@@ -42,6 +42,9 @@ func NewRecord(file string, r Result) Record {
 	if rec.Evidence == nil {
 		rec.Evidence = []Evidence{}
 	}
+	if rec.Agreement.Parties == nil {
+		rec.Agreement.Parties = []string{}
+	}
 	return rec
 }
 
