@@ -20,6 +20,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -236,9 +237,16 @@ func unmarshal(b []byte) (*newspipev1.EnrichedArticle, error) {
 
 // nanos stores times as Unix nanoseconds: both engines compare BIGINTs the
 // same way, whereas their timestamp types and text formats differ.
+// Times outside what int64 nanoseconds can hold (years 1678 to 2262) are
+// clamped, so that since=1000-01-01T00:00:00Z still means "everything".
 func nanos(t time.Time) int64 {
-	if t.IsZero() {
+	switch {
+	case t.IsZero():
 		return 0
+	case t.Before(time.Unix(0, math.MinInt64)):
+		return math.MinInt64
+	case t.After(time.Unix(0, math.MaxInt64)):
+		return math.MaxInt64
 	}
 	return t.UnixNano()
 }

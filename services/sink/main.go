@@ -1,0 +1,61 @@
+// Command sink is the newspipe sink service: it stores EnrichedArticles,
+// raises AgreementAlerts, and serves the stories over HTTP.
+//
+//	sink [flags]    run the service against NATS_URL
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/newspipe/newspipe/pkg/service"
+	"github.com/newspipe/newspipe/pkg/telemetry"
+	"github.com/newspipe/newspipe/services/sink/sink"
+)
+
+func main() { os.Exit(run(os.Args[1:])) }
+
+func run(args []string) int {
+	fs := flag.NewFlagSet("sink", flag.ContinueOnError)
+	var common service.Common
+	common.RegisterFlags(fs)
+	var cfg sink.Config
+	storeDSN := fs.String("store", service.Getenv("STORE_DSN", "./data/newspipe.db"),
+		"SQLite file path, or a postgres:// DSN (env STORE_DSN)")
+	httpAddr := fs.String("http-addr", service.Getenv("HTTP_ADDR", ":8080"), "address of the story API, page and feed (env HTTP_ADDR)")
+	fs.DurationVar(&cfg.AgreementWindow, "agreement-window", service.EnvDuration("AGREEMENT_WINDOW", sink.DefaultAgreementWindow),
+		"an agreement reported again after this long alerts again (env AGREEMENT_WINDOW)")
+	fs.IntVar(&cfg.Workers, "workers", service.EnvInt("SINK_WORKERS", 0), "concurrent writes; 0 = one per CPU (env SINK_WORKERS)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	err := service.Run("sink", common, func(ctx context.Context, env *service.Env) (err error) {
+		st, err := sink.Open(ctx, *storeDSN)
+		if err != nil {
+			return err
+		}
+		defer func() { err = errors.Join(err, st.Close()) }()
+		env.Health.AddProbe("store", st.Ping)
+		s, err := sink.New(env.Bus, st, env.Registry, env.StageMetrics, env.Log, cfg)
+		if err != nil {
+			return err
+		}
+		srv, err := telemetry.Listen(*httpAddr, s.Handler())
+		if err != nil {
+			return err
+		}
+		env.Log.Info("api listening", "http_addr", srv.Addr(), "store", fmt.Sprint(st))
+		served := make(chan error, 1)
+		go func() { served <- srv.Serve(ctx, 5*time.Second) }()
+		return errors.Join(s.Run(ctx), <-served)
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
