@@ -1,0 +1,285 @@
+// Package fetcher is the fetcher stage: it polls the configured feeds and
+// publishes each new article page as a RawArticle on news.raw.<source-id>.
+// The standalone service (services/fetcher) and the all-in-one binary both
+// run it through New and Run.
+//
+// Three parts share the NEWS_JOBS work queue, so any number of replicas
+// split the work:
+//
+//   - The scheduler publishes one FeedJob per source and interval on
+//     news.jobs.feed with message id "feed:<source>:<slot>". Slots are the
+//     same on every replica (each source's interval, offset by a phase
+//     derived from its id so polls spread over the interval), so N replicas
+//     publishing the same slot within the duplicate window produce one job.
+//   - The feed stage (consumer "FEED") polls the feed conditionally (ETag /
+//     Last-Modified kept in the NEWS_FEED_STATE bucket), canonicalises each
+//     item's link into an article id, drops ids already in NEWS_SEEN, and
+//     emits an ArticleJob per new item on news.jobs.article ("job:<id>").
+//   - The fetch stage (consumer "FETCH") fetches the page politely and emits
+//     the RawArticle ("raw:<id>"), body gzipped from 16 KiB.
+//
+// # What "seen" guarantees
+//
+// An id enters NEWS_SEEN only together with its RawArticle: the fetch
+// handler returns both the RawArticle and the NEWS_SEEN write as outputs
+// of the same input (the write is a publish on the bucket's subject, with
+// message id "seen:<id>"), and the stage loop acknowledges the ArticleJob
+// only after JetStream has stored both. So:
+//
+//   - No article is marked seen without its RawArticle stored. If the seen
+//     write is stored but the RawArticle is not (the loop then naks the
+//     job), the redelivered job skips the seen check (it does so on every
+//     redelivery) and publishes the RawArticle.
+//   - An article may be fetched, and its RawArticle published, more than
+//     once: when the RawArticle is stored and the seen write is not, or when
+//     two polls queue the same item before either job is done. Within the
+//     two-minute duplicate window the server drops the repeat ("raw:<id>");
+//     after it a subscriber sees a duplicate, which the sink absorbs by id.
+//     This is at-least-once, never at-most-once.
+//   - The feed state follows the same rule: it is an output of the poll,
+//     stored only with the poll's ArticleJobs. A redelivered poll asks
+//     without validators, so a half-stored poll cannot hide items behind a
+//     304.
+//   - A page refused for good (4xx, too large, not HTML, robots.txt) goes to
+//     NEWS_DLQ and its id is marked seen with the reason, so the next poll
+//     does not dead-letter it again. Retryable failures (5xx, 429,
+//     timeouts) are retried with backoff, then dead-lettered without a
+//     mark, so a later poll that still lists the item tries again.
+//   - Seen marks expire after SeenTTL; an item still in its feed after that
+//     is fetched again (a duplicate RawArticle, absorbed by the sink).
+//
+// A feed that fails (no network, HTTP error, not a feed) is logged once
+// per poll with its source_id, counted in newspipe_fetcher_feed_errors_total
+// and newspipe_fetcher_feed_up, and stays scheduled: the next poll is the
+// retry, so a dead feed neither floods the DLQ nor stops the others.
+package fetcher
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/newspipe/newspipe/pkg/bus"
+	"github.com/newspipe/newspipe/pkg/lifecycle"
+	"github.com/newspipe/newspipe/pkg/stage"
+	"github.com/newspipe/newspipe/pkg/topology"
+	"github.com/newspipe/newspipe/services/fetcher/internal/feed"
+	"github.com/newspipe/newspipe/services/fetcher/internal/fetch"
+	"github.com/newspipe/newspipe/services/fetcher/internal/sources"
+)
+
+// Source is one feed to poll; see LoadSources for the file format.
+type Source = sources.Source
+
+// LoadSources reads a sources file, or the embedded default list of real
+// news feeds when path is "".
+func LoadSources(path string) ([]Source, error) {
+	if path == "" {
+		return sources.Default()
+	}
+	return sources.Load(path)
+}
+
+// DefaultSourcesYAML returns the embedded default sources file, to show or
+// copy as a starting point.
+func DefaultSourcesYAML() []byte { return sources.DefaultYAML() }
+
+// Defaults for Config's zero values.
+const (
+	DefaultPollInterval = 10 * time.Minute
+	DefaultWorkers      = 8
+	DefaultFeedWorkers  = 4
+	DefaultSeenTTL      = 90 * 24 * time.Hour
+)
+
+// Config configures the fetcher. Zero values take the defaults.
+type Config struct {
+	// Sources are the feeds to poll; disabled ones are skipped.
+	Sources []Source
+	// PollInterval is the interval of sources that set none. Default 10m.
+	PollInterval time.Duration
+	// FeedTimeout bounds one feed poll. Default 30s.
+	FeedTimeout time.Duration
+	// MaxFeedBytes caps a feed document. Default 10 MiB.
+	MaxFeedBytes int64
+	// ConnectTimeout bounds TCP and TLS set-up. Default 10s.
+	ConnectTimeout time.Duration
+	// FetchTimeout bounds one page request, from its turn at the host to
+	// the end of its body. Default 30s.
+	FetchTimeout time.Duration
+	// MaxBodyBytes caps a page; larger pages are dead-lettered. Default 8 MiB.
+	MaxBodyBytes int64
+	// PerHostDelay is the minimum time between two requests to one host.
+	// Default 1s; negative for none.
+	PerHostDelay time.Duration
+	// PerHostConcurrency caps requests in flight to one host. Default 2.
+	PerHostConcurrency int
+	// IgnoreRobots skips robots.txt (for sites you own, such as the demo).
+	IgnoreRobots bool
+	// Workers fetch pages concurrently. Default 8.
+	Workers int
+	// FeedWorkers poll feeds concurrently. Default 4.
+	FeedWorkers int
+	// SeenTTL is how long an article id stays seen. Default 90 days.
+	SeenTTL time.Duration
+	// Version goes into the User-Agent. Default "dev".
+	Version string
+	// DisableScheduler runs the feed and fetch stages without publishing
+	// FeedJobs (another replica, or a test, schedules).
+	DisableScheduler bool
+	// MaxDeliver and Backoff override the retry policy of both stages
+	// (tests use short ones); zero values keep the topology's.
+	MaxDeliver int
+	Backoff    []time.Duration
+}
+
+// UserAgent is the User-Agent the fetcher sends for version.
+func UserAgent(version string) string {
+	return "newspipe/" + version + " (+https://github.com/newspipe/newspipe)"
+}
+
+// Fetcher is the running stage. Create it with New, run it with Run.
+type Fetcher struct {
+	bus     *bus.Bus
+	topo    topology.Topology
+	cfg     Config
+	sources map[string]Source
+	poller  *feed.Poller
+	client  *fetch.Client
+	metrics *metrics
+	log     *slog.Logger
+	now     func() time.Time
+
+	feedRunner  *stage.Runner
+	fetchRunner *stage.Runner
+
+	// maxRawBytes bounds an encoded RawArticle below the stream's message
+	// size limit.
+	maxRawBytes int
+	// fetchBudget bounds one ArticleJob below the consumer's ack wait, so a
+	// slow page is not redelivered to another worker while still in hand.
+	fetchBudget time.Duration
+
+	// Set by Run before the stages start.
+	seen  *bus.KV
+	state *bus.KV
+}
+
+// New checks cfg and returns a Fetcher on b. Metrics are registered on reg;
+// sm is the process's shared stage-loop metrics.
+func New(b *bus.Bus, cfg Config, reg prometheus.Registerer, sm *stage.Metrics, log *slog.Logger) (*Fetcher, error) {
+	if err := sources.Validate(cfg.Sources); err != nil {
+		return nil, fmt.Errorf("fetcher: sources: %w", err)
+	}
+	if cfg.PollInterval <= 0 {
+		cfg.PollInterval = DefaultPollInterval
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = DefaultWorkers
+	}
+	if cfg.FeedWorkers <= 0 {
+		cfg.FeedWorkers = DefaultFeedWorkers
+	}
+	if cfg.SeenTTL <= 0 {
+		cfg.SeenTTL = DefaultSeenTTL
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = fetch.DefaultMaxBodyBytes
+	}
+	if cfg.Version == "" {
+		cfg.Version = "dev"
+	}
+	ua := UserAgent(cfg.Version)
+	topo := b.Topology()
+	f := &Fetcher{
+		bus: b, topo: topo, cfg: cfg, sources: make(map[string]Source, len(cfg.Sources)),
+		poller: feed.NewPoller(feed.Config{UserAgent: ua, Timeout: cfg.FeedTimeout, MaxBytes: cfg.MaxFeedBytes}),
+		client: fetch.New(fetch.Config{
+			UserAgent: ua, ConnectTimeout: cfg.ConnectTimeout, Timeout: cfg.FetchTimeout,
+			MaxBodyBytes: cfg.MaxBodyBytes, PerHostDelay: cfg.PerHostDelay,
+			PerHostConcurrency: cfg.PerHostConcurrency, IgnoreRobots: cfg.IgnoreRobots,
+		}),
+		metrics:     newMetrics(reg),
+		log:         log,
+		now:         time.Now,
+		maxRawBytes: rawLimit(topo),
+	}
+	for _, s := range cfg.Sources {
+		f.sources[s.ID] = s
+	}
+	spec, err := topo.Consumer(topology.StageFetch)
+	if err != nil {
+		return nil, fmt.Errorf("fetcher: %w", err)
+	}
+	f.fetchBudget = spec.AckWait * 3 / 4
+
+	f.feedRunner, err = stage.New(b, stage.Config{
+		Stage: topology.StageFeed, Workers: cfg.FeedWorkers, MaxDeliver: cfg.MaxDeliver, Backoff: cfg.Backoff,
+	}, stage.HandlerFunc(f.handleFeedJob), sm, log)
+	if err != nil {
+		return nil, fmt.Errorf("fetcher: %w", err)
+	}
+	f.fetchRunner, err = stage.New(b, stage.Config{
+		Stage: topology.StageFetch, Workers: cfg.Workers, MaxDeliver: cfg.MaxDeliver, Backoff: cfg.Backoff,
+		// Jobs wait in the client buffer on the ack clock: keep it short,
+		// since a page can take seconds (host delay, slow site).
+		Consume: bus.ConsumeOptions{MaxMessages: cfg.Workers},
+	}, stage.HandlerFunc(f.handleArticleJob), sm, log)
+	if err != nil {
+		return nil, fmt.Errorf("fetcher: %w", err)
+	}
+	return f, nil
+}
+
+// Run opens the KV buckets, then runs the scheduler and both stages until
+// ctx is done (graceful: in-flight jobs finish) or one of them fails.
+func (f *Fetcher) Run(ctx context.Context) error {
+	var err error
+	if f.seen, err = f.bus.KV(ctx, topology.BucketSeen, f.cfg.SeenTTL); err != nil {
+		return fmt.Errorf("fetcher: %w", err)
+	}
+	if f.state, err = f.bus.KV(ctx, topology.BucketFeedState, 0); err != nil {
+		return fmt.Errorf("fetcher: %w", err)
+	}
+	enabled := sources.Enabled(f.cfg.Sources)
+	f.log.Info("fetcher starting", "sources", len(enabled), "disabled", len(f.cfg.Sources)-len(enabled),
+		"poll_interval", f.cfg.PollInterval.String(), "user_agent", UserAgent(f.cfg.Version))
+	if len(enabled) == 0 && !f.cfg.DisableScheduler {
+		f.log.Warn("no enabled sources: nothing will be polled")
+	}
+	g := lifecycle.NewGroup(ctx)
+	g.Go(f.feedRunner.Run)
+	g.Go(f.fetchRunner.Run)
+	if !f.cfg.DisableScheduler {
+		g.Go(func(ctx context.Context) error { return f.schedule(ctx, enabled) })
+	}
+	if err := g.Wait(); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}
+
+// interval returns the poll interval of source id (the default for a source
+// this replica does not know).
+func (f *Fetcher) interval(id string) time.Duration {
+	if s, ok := f.sources[id]; ok && s.Interval > 0 {
+		return s.Interval
+	}
+	return f.cfg.PollInterval
+}
+
+// rawLimit is the largest encoded RawArticle the raw stream accepts, less
+// room for headers.
+func rawLimit(t topology.Topology) int {
+	const headroom = 64 << 10
+	for _, s := range t.Streams() {
+		if s.Name == t.StreamName(topology.StreamRaw) && s.MaxMsgSize > 0 {
+			return int(s.MaxMsgSize) - headroom
+		}
+	}
+	return 8<<20 - headroom
+}

@@ -1,0 +1,79 @@
+package fetcher
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// Labels of the kind label: what was fetched.
+const (
+	kindFeed = "feed"
+	kindPage = "page"
+)
+
+// metrics are the fetcher's own series; the stage loop's (messages, DLQ,
+// pending) come from pkg/stage. Labels are bounded: source ids come from
+// the configuration, statuses from fetch.Class.
+type metrics struct {
+	fetches      *prometheus.CounterVec   // page fetches by source and status
+	polls        *prometheus.CounterVec   // feed polls by source and status
+	fetchSeconds *prometheus.HistogramVec // by kind
+	bytes        *prometheus.CounterVec   // by kind
+	newItems     *prometheus.CounterVec   // by source
+	skippedSeen  *prometheus.CounterVec   // by source
+	feedErrors   *prometheus.CounterVec   // by source
+	feedUp       *prometheus.GaugeVec     // by source
+	lastSuccess  *prometheus.GaugeVec     // by source
+	scheduled    *prometheus.CounterVec   // by source
+	badLinks     *prometheus.CounterVec   // by source
+}
+
+func newMetrics(reg prometheus.Registerer) *metrics {
+	m := &metrics{
+		fetches: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newspipe_fetcher_fetches_total",
+			Help: "Article page fetches, by source and status (ok, http_4xx, http_5xx, timeout, too_large, content_type, redirects, robots, bad_url, network).",
+		}, []string{"source", "status"}),
+		polls: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newspipe_fetcher_feed_polls_total",
+			Help: "Feed polls, by source and status (ok, not_modified, stale, or an error class).",
+		}, []string{"source", "status"}),
+		fetchSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "newspipe_fetcher_fetch_seconds",
+			Help:    "Time to poll a feed or fetch a page, including the wait for the host's turn, by kind (feed, page).",
+			Buckets: prometheus.ExponentialBuckets(0.01, 2.5, 10),
+		}, []string{"kind"}),
+		bytes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newspipe_fetcher_bytes_total",
+			Help: "Bytes downloaded (after transfer decoding), by kind (feed, page).",
+		}, []string{"kind"}),
+		newItems: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newspipe_fetcher_new_items_total",
+			Help: "Feed items not seen before, queued for fetching, by source.",
+		}, []string{"source"}),
+		skippedSeen: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newspipe_fetcher_skipped_seen_total",
+			Help: "Feed items or article jobs skipped because the article was already published (or refused for good), by source.",
+		}, []string{"source"}),
+		feedErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newspipe_fetcher_feed_errors_total",
+			Help: "Feed polls that failed (network, HTTP status, not a feed, too large), by source.",
+		}, []string{"source"}),
+		feedUp: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "newspipe_fetcher_feed_up",
+			Help: "1 if the source's last poll succeeded, 0 if it failed.",
+		}, []string{"source"}),
+		lastSuccess: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "newspipe_fetcher_feed_last_success_timestamp_seconds",
+			Help: "Unix time of the source's last successful poll.",
+		}, []string{"source"}),
+		scheduled: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newspipe_fetcher_polls_scheduled_total",
+			Help: "Feed polls this replica put on news.jobs.feed (replicas publishing the same slot are deduplicated by the server), by source.",
+		}, []string{"source"}),
+		badLinks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newspipe_fetcher_bad_links_total",
+			Help: "Feed items whose link could not be canonicalised, by source.",
+		}, []string{"source"}),
+	}
+	reg.MustRegister(m.fetches, m.polls, m.fetchSeconds, m.bytes, m.newItems, m.skippedSeen,
+		m.feedErrors, m.feedUp, m.lastSuccess, m.scheduled, m.badLinks)
+	return m
+}

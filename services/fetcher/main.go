@@ -1,0 +1,62 @@
+// Command fetcher is the newspipe fetcher service: it polls the feeds of
+// sources.yaml and publishes each new article page as a RawArticle on
+// news.raw.<source-id>. Run any number of replicas against one NATS_URL;
+// they share the polls and the page fetches.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/newspipe/newspipe/pkg/service"
+	"github.com/newspipe/newspipe/services/fetcher/fetcher"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() { os.Exit(run(os.Args[1:])) }
+
+func run(args []string) int {
+	fs := flag.NewFlagSet("fetcher", flag.ContinueOnError)
+	var common service.Common
+	common.RegisterFlags(fs)
+	cfg := fetcher.Config{Version: version}
+	sourcesFile := fs.String("sources", service.Getenv("SOURCES_FILE", ""), "sources.yaml to poll; empty for the built-in list of real feeds (env SOURCES_FILE)")
+	fs.DurationVar(&cfg.PollInterval, "poll-interval", service.EnvDuration("POLL_INTERVAL", fetcher.DefaultPollInterval), "poll interval of sources that set none (env POLL_INTERVAL)")
+	fs.DurationVar(&cfg.PerHostDelay, "per-host-delay", service.EnvDuration("PER_HOST_DELAY", time.Second), "minimum time between two requests to one host; negative for none (env PER_HOST_DELAY)")
+	fs.IntVar(&cfg.PerHostConcurrency, "per-host-concurrency", service.EnvInt("PER_HOST_CONCURRENCY", 2), "requests in flight to one host (env PER_HOST_CONCURRENCY)")
+	fs.DurationVar(&cfg.FetchTimeout, "fetch-timeout", service.EnvDuration("FETCH_TIMEOUT", 30*time.Second), "bound on one page request (env FETCH_TIMEOUT)")
+	fs.DurationVar(&cfg.FeedTimeout, "feed-timeout", service.EnvDuration("FEED_TIMEOUT", 30*time.Second), "bound on one feed poll (env FEED_TIMEOUT)")
+	fs.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", int64(service.EnvInt("MAX_BODY_BYTES", 8<<20)), "largest page accepted; larger pages are dead-lettered (env MAX_BODY_BYTES)")
+	fs.Int64Var(&cfg.MaxFeedBytes, "max-feed-bytes", int64(service.EnvInt("MAX_FEED_BYTES", 10<<20)), "largest feed accepted (env MAX_FEED_BYTES)")
+	fs.IntVar(&cfg.Workers, "workers", service.EnvInt("FETCHER_WORKERS", fetcher.DefaultWorkers), "pages fetched at once (env FETCHER_WORKERS)")
+	fs.IntVar(&cfg.FeedWorkers, "feed-workers", service.EnvInt("FEED_WORKERS", fetcher.DefaultFeedWorkers), "feeds polled at once (env FEED_WORKERS)")
+	fs.DurationVar(&cfg.SeenTTL, "seen-ttl", service.EnvDuration("SEEN_TTL", fetcher.DefaultSeenTTL), "how long a published article id is remembered (env SEEN_TTL)")
+	ignoreRobots, _ := strconv.ParseBool(service.Getenv("IGNORE_ROBOTS", "false"))
+	fs.BoolVar(&cfg.IgnoreRobots, "ignore-robots", ignoreRobots, "do not read robots.txt; only for sites you own (env IGNORE_ROBOTS)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	var err error
+	if cfg.Sources, err = fetcher.LoadSources(*sourcesFile); err != nil {
+		fmt.Fprintln(os.Stderr, "fetcher:", err)
+		return 2
+	}
+	err = service.Run("fetcher", common, func(ctx context.Context, env *service.Env) error {
+		f, err := fetcher.New(env.Bus, cfg, env.Registry, env.StageMetrics, env.Log)
+		if err != nil {
+			return err
+		}
+		return f.Run(ctx)
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
