@@ -75,8 +75,15 @@ type dom struct {
 	body   int32
 
 	stripUnlikely bool // skip "unlikely" subtrees while walking
-	useWeights    bool // class/id weights count in scores
-	cleanCond     bool // clean containers inside the article conditionally
+	// stripped counts the text skipped in unlikely subtrees, for Stats.
+	strippedBlocks, strippedChars int
+
+	useWeights bool // class/id weights count in scores
+	cleanCond  bool // clean containers inside the article conditionally
+
+	// hintCache memoises class/id analysis: templates repeat the same
+	// class names hundreds of times per page.
+	hintCache map[[3]string]hintResult
 
 	// walk state
 	buf       strings.Builder
@@ -202,6 +209,7 @@ func (d *dom) walk(n *html.Node, parent int32, depth int, skip bool) {
 			d.hints(e, n)
 			if d.stripUnlikely && e.flags&fUnlikely != 0 {
 				skip = true
+				d.countStripped(n)
 			}
 		}
 	}
@@ -273,6 +281,37 @@ func (d *dom) deepText(n *html.Node) {
 	}
 }
 
+// countStripped counts the text of a subtree skipped as unlikely: one
+// block per text node with words, runes of its text.
+func (d *dom) countStripped(n *html.Node) {
+	stack := []*html.Node{n.FirstChild}
+	for len(stack) > 0 {
+		c := stack[len(stack)-1]
+		if c == nil {
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		stack[len(stack)-1] = c.NextSibling
+		switch c.Type {
+		case html.TextNode:
+			if t := foldSpace(c.Data); t != "" {
+				d.strippedBlocks++
+				d.strippedChars += utf8.RuneCountInString(t)
+			}
+		case html.ElementNode:
+			if !isSkipTag(c.DataAtom) && !isHidden(c) {
+				stack = append(stack, c.FirstChild)
+			}
+		}
+	}
+}
+
+// hintResult is the class/id analysis of one (class, id) pair.
+type hintResult struct {
+	weight int16
+	flags  uint16
+}
+
 // hints sets the class/id weight and flags of an element.
 func (d *dom) hints(e *elem, n *html.Node) {
 	var class, id, role, itemprop string
@@ -294,41 +333,56 @@ func (d *dom) hints(e *elem, n *html.Node) {
 	if class == "" && id == "" && role == "" {
 		return
 	}
-	class, id = lowerASCII(class), lowerASCII(id)
-	var w int16
+	key := [3]string{class, id, role}
+	r, ok := d.hintCache[key]
+	if !ok {
+		r = analyseHints(lowerASCII(class), lowerASCII(id), role)
+		if d.hintCache == nil {
+			d.hintCache = make(map[[3]string]hintResult, 256)
+		}
+		d.hintCache[key] = r
+	}
+	if d.useWeights {
+		e.weight = r.weight
+	}
+	f := r.flags
+	if n.DataAtom == atom.Body || n.DataAtom == atom.Html || n.DataAtom == atom.A {
+		f &^= fUnlikely
+	}
+	e.flags |= f
+}
+
+// analyseHints computes the weight and flags that lower-cased class and id
+// values give an element.
+func analyseHints(class, id, role string) hintResult {
+	var r hintResult
 	for _, s := range [2]string{class, id} {
 		if s == "" {
 			continue
 		}
 		if negativeHint(s) {
-			w -= 25
+			r.weight -= 25
 		}
 		if positiveHint(s) {
-			w += 25
+			r.weight += 25
 		}
 	}
-	if d.useWeights {
-		e.weight = w
-	}
-	if w < 0 {
-		e.flags |= fNegative
+	if r.weight < 0 {
+		r.flags |= fNegative
 	}
 	both := class + " " + id
 	if shareHint(both) {
-		e.flags |= fShare
+		r.flags |= fShare
 	}
-	switch n.DataAtom {
-	case atom.Body, atom.Html, atom.A:
-	default:
-		if unlikelyHint(both) || unlikelyRole(role) {
-			e.flags |= fUnlikely
-		}
+	if unlikelyHint(both) || unlikelyRole(role) {
+		r.flags |= fUnlikely
 	}
 	if strings.Contains(both, "articlebody") || strings.Contains(both, "article-body") || strings.Contains(both, "article__body") ||
 		strings.Contains(both, "entry-content") || strings.Contains(both, "post-content") || strings.Contains(both, "story-body") ||
 		strings.Contains(both, "article-content") || strings.Contains(both, "post-body") {
-		e.flags |= fArticle
+		r.flags |= fArticle
 	}
+	return r
 }
 
 // text appends a text node, collapsing white space as a browser does.

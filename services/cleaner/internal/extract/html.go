@@ -2,7 +2,9 @@ package extract
 
 import (
 	"bytes"
-	"fmt"
+	"strings"
+
+	"golang.org/x/net/html/atom"
 
 	"github.com/newspipe/newspipe/services/cleaner/internal/decode"
 	"golang.org/x/net/html"
@@ -18,7 +20,9 @@ func extractHTML(in Input) (*Article, error) {
 	dec := decode.Decode(in.Body, in.ContentType)
 	root, err := html.Parse(bytes.NewReader(dec.Text))
 	if err != nil {
-		return nil, fmt.Errorf("parse html: %w", err)
+		// The parser gives up on pathological pages (more than 512 open
+		// elements); their text is still worth reading line by line.
+		return extractTokens(dec, in.URL)
 	}
 	a := &Article{Charset: dec.Charset}
 	var (
@@ -49,6 +53,8 @@ func extractHTML(in Input) (*Article, error) {
 			a.Stats.CharsRemoved += int(b.chars)
 		}
 	}
+	a.Stats.BlocksRemoved += d.strippedBlocks
+	a.Stats.CharsRemoved += d.strippedChars
 	collectMeta(root, in.URL).apply(a, d)
 	if len(a.Blocks) == 0 {
 		if a.Stats.BlocksRemoved == 0 {
@@ -57,4 +63,61 @@ func extractHTML(in Input) (*Article, error) {
 		return a, ErrNoContent
 	}
 	return a, nil
+}
+
+// extractTokens is the fallback for pages the HTML parser rejects: it
+// flattens the page with the tokenizer, a line per block-level tag, and
+// cleans the lines as a text page.
+func extractTokens(dec decode.Result, pageURL string) (*Article, error) {
+	z := html.NewTokenizer(bytes.NewReader(dec.Text))
+	z.SetMaxBuf(0)
+	var (
+		text    strings.Builder
+		title   string
+		skip    int
+		inTitle bool
+	)
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			a, err := extractLines(text.String())
+			a.Charset = dec.Charset
+			if a.Title == "" {
+				a.Title = foldSpace(title)
+			}
+			if a.CanonicalURL == "" {
+				a.CanonicalURL = pageURL
+			}
+			return a, err
+		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
+			name, _ := z.TagName()
+			a := atom.Lookup(name)
+			if isSkipTag(a) && a != atom.Title && tt != html.SelfClosingTagToken {
+				if tt == html.StartTagToken {
+					skip++
+				} else if skip > 0 {
+					skip--
+				}
+			}
+			if a == atom.Title {
+				inTitle = tt == html.StartTagToken
+			}
+			if isBlockTag(a) || a == atom.Br {
+				text.WriteByte('\n')
+			}
+		case html.TextToken:
+			switch {
+			case inTitle:
+				title += string(z.Text())
+			case skip == 0:
+				text.WriteString(strings.Map(func(r rune) rune {
+					if r == '\n' || r == '\r' {
+						return ' '
+					}
+					return r
+				}, string(z.Text())))
+			}
+		}
+	}
 }

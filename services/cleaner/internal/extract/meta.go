@@ -199,9 +199,23 @@ func (m *pageMeta) itemprop(n *html.Node, prop string) {
 // byline looks for an author element: rel=author, itemprop=author, or a
 // byline/author class, with short text.
 func (m *pageMeta) byline(n *html.Node) {
-	rel := attr(n, "rel")
-	itemprop := attr(n, "itemprop")
-	cls := lowerASCII(attr(n, "class") + " " + attr(n, "id"))
+	var rel, itemprop, class, id string
+	for _, a := range n.Attr {
+		switch a.Key {
+		case "rel":
+			rel = a.Val
+		case "itemprop":
+			itemprop = a.Val
+		case "class":
+			class = a.Val
+		case "id":
+			id = a.Val
+		}
+	}
+	if rel == "" && itemprop == "" && class == "" && id == "" {
+		return
+	}
+	cls := lowerASCII(class + " " + id)
 	if rel != "author" && !strings.Contains(itemprop, "author") &&
 		!(strings.Contains(cls, "byline") || strings.Contains(cls, "author") || strings.Contains(cls, "dateline") ||
 			strings.Contains(cls, "writtenby") || strings.Contains(cls, "p-author")) {
@@ -393,6 +407,13 @@ func (m *pageMeta) apply(a *Article, d *dom) {
 	a.CanonicalURL = m.resolve(firstNonEmpty(m.canonical, m.first("og:url"), m.ld.url))
 	if a.CanonicalURL == "" && m.pageURL != nil {
 		a.CanonicalURL = m.pageURL.String()
+	}
+	if m.pageURL == nil && a.CanonicalURL != "" {
+		// Without the fetch URL, relative links resolve against the
+		// page's own absolute canonical URL.
+		if u, err := url.Parse(a.CanonicalURL); err == nil && u.IsAbs() {
+			m.pageURL = u
+		}
 	}
 	a.ImageURL = m.resolve(firstNonEmpty(m.first("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"), m.ld.image))
 	a.Published = m.published(a.CanonicalURL)

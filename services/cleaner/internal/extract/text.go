@@ -22,8 +22,16 @@ type lineInfo struct {
 // extractText cleans a page that is already text, one block per line.
 func extractText(in Input) (*Article, error) {
 	dec := decode.Decode(in.Body, in.ContentType)
-	a := &Article{Charset: dec.Charset, CanonicalURL: in.URL}
-	lines := splitLines(string(dec.Text))
+	a, err := extractLines(string(dec.Text))
+	a.Charset = dec.Charset
+	a.CanonicalURL = in.URL
+	return a, err
+}
+
+// extractLines cleans text, one block per line.
+func extractLines(text string) (*Article, error) {
+	a := &Article{}
+	lines := splitLines(text)
 	if len(lines) == 0 {
 		return a, ErrEmpty
 	}

@@ -1,0 +1,536 @@
+package extract
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+
+	"github.com/newspipe/newspipe/services/cleaner/internal/decode"
+	"golang.org/x/net/html"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+func readPage(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatalf("read fixture: %v", err)
+	}
+	return b
+}
+
+func TestExtractPages(t *testing.T) {
+	tests := []struct {
+		file      string
+		title     string
+		byline    string
+		lang      string
+		site      string
+		canonical string
+		image     string
+		published string
+		charset   string
+		keep      []string
+		chrome    []string
+	}{
+		{
+			file: "news_en.html", title: "Novosibirsk lab and Shenzhen chipmaker agree to share lithography test line",
+			byline: "Maren Okafor", lang: "en", site: "Harbour Ledger",
+			canonical: "https://news.example.org/technology/lab-chipmaker-lithography",
+			image:     "https://news.example.org/img/lab-chipmaker-lithography-lead.jpg",
+			published: "2025-03-14T09:30:00+03:00", charset: "utf-8",
+			keep: []string{"signed a five-year agreement on Thursday", "A modest line", "where commercial terms allow."},
+			chrome: []string{"We use cookies", "Read also", "Related stories", "Port operators test automated cranes",
+				"comments", "tiny.", "All rights reserved", "Advertisement", "Share", "TCK1", "Newsletter"},
+		},
+		{
+			file: "news_ru_cp1251.html", title: "Томский университет и компания из Ханчжоу создадут общую лабораторию спутниковой связи",
+			byline: "Ирина Лаптева", lang: "ru", site: "Вестник Заречья",
+			canonical: "https://news.example.org/nauka/tomsk-hangzhou-lab",
+			image:     "https://news.example.org/img/tomsk-hangzhou-lab-lead.jpg",
+			published: "2025-05-20T14:05:00+07:00", charset: "windows-1251",
+			keep:   []string{"подписали во вторник соглашение", "Небольшая команда", "сообщили в университете."},
+			chrome: []string{"cookie", "Читайте также", "Новости по теме", "технопарк", "Поделиться", "Все права защищены", "Посмотрим"},
+		},
+		{
+			file: "news_zh_gbk.html", title: "哈尔滨企业与新西伯利亚研究所签署工业机器人联合研发协议",
+			byline: "林晓雯", lang: "zh", site: "江城科技报",
+			canonical: "https://news.example.org/keji/harbin-robot-agreement",
+			image:     "https://news.example.org/img/harbin-robot-agreement-lead.jpg",
+			published: "2025-06-03T10:00:00+08:00", charset: "gbk",
+			keep:   []string{"签署联合研发协议", "低温可靠性", "举行成果发布会。"},
+			chrome: []string{"cookie", "延伸阅读", "相关新闻", "中欧班列", "分享", "版权所有", "希望能早日看到成果"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			a, err := Extract(Input{Body: readPage(t, tt.file)})
+			if err != nil {
+				t.Fatalf("Extract: %v", err)
+			}
+			text := a.Text()
+			golden := filepath.Join("testdata", strings.TrimSuffix(tt.file, ".html")+".golden.txt")
+			if *update {
+				if err := os.WriteFile(golden, []byte(text+"\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("read golden (run with -update): %v", err)
+			}
+			if text+"\n" != string(want) {
+				t.Errorf("text differs from %s:\n%s", golden, text)
+			}
+			for _, k := range tt.keep {
+				if !strings.Contains(text, k) {
+					t.Errorf("lost article text %q", k)
+				}
+			}
+			for _, c := range tt.chrome {
+				if strings.Contains(text, c) {
+					t.Errorf("kept chrome %q", c)
+				}
+			}
+			got := map[string]string{
+				"title": a.Title, "byline": a.Byline, "lang": a.Lang, "site": a.SiteName, "canonical": a.CanonicalURL,
+				"image": a.ImageURL, "published": a.Published.Format(time.RFC3339), "charset": a.Charset,
+			}
+			wantMeta := map[string]string{
+				"title": tt.title, "byline": tt.byline, "lang": tt.lang, "site": tt.site, "canonical": tt.canonical,
+				"image": tt.image, "published": tt.published, "charset": tt.charset,
+			}
+			for k, w := range wantMeta {
+				if got[k] != w {
+					t.Errorf("%s = %q, want %q", k, got[k], w)
+				}
+			}
+			if a.Stats.BlocksKept != len(a.Blocks) || a.Stats.BlocksRemoved == 0 || a.Stats.CharsRemoved == 0 {
+				t.Errorf("stats do not add up: %+v with %d blocks", a.Stats, len(a.Blocks))
+			}
+			for _, b := range a.Blocks {
+				if b == "" || strings.ContainsAny(b, "\n\r") {
+					t.Errorf("malformed block %q", b)
+				}
+			}
+		})
+	}
+}
+
+func TestExtractHTMLStructure(t *testing.T) {
+	para := func(s string) string {
+		return "<p>" + s + " It was the longest sentence of the day, with clauses, commas, and a full stop.</p>"
+	}
+	tests := []struct {
+		name   string
+		html   string
+		keep   []string
+		chrome []string
+	}{
+		{
+			name: "article beside a link sidebar",
+			html: `<html><body><div class="sidebar"><ul><li><a href="/a">Home</a></li><li><a href="/b">World</a></li></ul></div>` +
+				`<div class="story">` + para("First point.") + para("Second point.") + para("Third point.") + `</div></body></html>`,
+			keep:   []string{"First point.", "Third point."},
+			chrome: []string{"Home", "World"},
+		},
+		{
+			name: "related list and share bar inside the article container",
+			html: `<html><body><article><h1>Harbour cranes</h1><div class="social-share"><a>Share</a><a>Tweet</a></div>` +
+				para("The port said.") + para("Officials added.") + para("Workers replied.") +
+				`<div class="related-posts"><h3>Related posts</h3><ul><li><a href="/1">Another story about cranes and ships</a></li>` +
+				`<li><a href="/2">Yet another story about ports</a></li></ul></div></article></body></html>`,
+			keep:   []string{"Harbour cranes", "The port said.", "Workers replied."},
+			chrome: []string{"Share", "Tweet", "Related posts", "Another story"},
+		},
+		{
+			name: "comments after the article",
+			html: `<html><body><div id="main">` + para("Body one.") + para("Body two.") + para("Body three.") + `</div>` +
+				`<div id="comments"><div class="comment-body"><p>I disagree with this article, and here is a long reason, with commas, why.</p></div></div></body></html>`,
+			keep:   []string{"Body one.", "Body three."},
+			chrome: []string{"I disagree"},
+		},
+		{
+			name: "inline markup does not split or glue words",
+			html: `<html><body><div class="entry-content"><p>Chip<b>makers</b> in <a href="/x">Shenzhen</a> and<br>Novosibirsk signed, it said, a deal on lithography, metrology and training.</p>` +
+				para("More.") + para("Even more.") + `</div></body></html>`,
+			keep: []string{"Chipmakers in Shenzhen and", "Novosibirsk signed"},
+		},
+		{
+			name:   "scripts, styles and hidden elements are not text",
+			html:   `<html><head><style>p{color:red}</style></head><body><div>` + para("Visible.") + para("Also visible.") + `<script>var hiddenScript=1;</script><p style="display: none">Invisible words here</p><p hidden>Hidden attribute</p></div></body></html>`,
+			keep:   []string{"Visible.", "Also visible."},
+			chrome: []string{"hiddenScript", "color:red", "Invisible words", "Hidden attribute"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, err := Extract(Input{Body: []byte(tt.html)})
+			if err != nil {
+				t.Fatalf("Extract: %v", err)
+			}
+			text := a.Text()
+			for _, k := range tt.keep {
+				if !strings.Contains(text, k) {
+					t.Errorf("lost %q in:\n%s", k, text)
+				}
+			}
+			for _, c := range tt.chrome {
+				if strings.Contains(text, c) {
+					t.Errorf("kept %q in:\n%s", c, text)
+				}
+			}
+		})
+	}
+}
+
+func TestExtractTextMode(t *testing.T) {
+	prose := func(s string) string {
+		return s + " The delegation met on Monday and agreed to continue talks about the new port terminal next spring."
+	}
+	tests := []struct {
+		name   string
+		lines  []string
+		keep   []string
+		chrome []string
+	}{
+		{
+			name: "head labels, teasers, list after a related heading",
+			lines: []string{"Weather     Markets     Sport", "photo credit", "Harbour talks continue into the spring",
+				prose("First."), "Also read: Ten things about cranes", prose("Second."), "Related Posts", "Crane operators win award",
+				"Port expands night shifts", "0 Comments"},
+			keep:   []string{"Harbour talks continue into the spring", "First.", "Second."},
+			chrome: []string{"Weather     Markets     Sport", "photo credit", "Also read: Ten things about cranes", "Related Posts", "Crane operators win award", "Port expands night shifts", "0 Comments"},
+		},
+		{
+			name: "share labels and shortcodes, byline to metadata",
+			lines: []string{"Share", "Tweet", "Share on Facebook", "[audio_player_btn]", "Anna Petrova", prose("Only paragraph."),
+				"© 2025 Harbour Post. All Rights Reserved."},
+			keep:   []string{"Only paragraph."},
+			chrome: []string{"Share", "Tweet", "Share on Facebook", "[audio_player_btn]", "Anna Petrova", "© 2025 Harbour Post. All Rights Reserved."},
+		},
+		{
+			name: "ticker and cookie notice",
+			lines: []string{"ABC12.5▲ 0.3 (0.01%)DEF7.25▼ -0.1 (-0.02%)GHI3.1▲ 0.02 (0.00%)", prose("Markets."),
+				"This site uses cookies to improve your experience. By continuing you accept our cookie policy."},
+			keep:   []string{"Markets."},
+			chrome: []string{"ABC12.5▲ 0.3 (0.01%)DEF7.25▼ -0.1 (-0.02%)GHI3.1▲ 0.02 (0.00%)", "This site uses cookies to improve your experience. By continuing you accept our cookie policy."},
+		},
+		{
+			name: "Indonesian and Russian list headings",
+			lines: []string{prose("Satu."), "Baca Juga:", "Pelabuhan baru dibuka di Surabaya", "Berita Terkait", "-",
+				"Operator derek mendapat penghargaan", prose("Два."), "Читайте также", "Порт продлил ночные смены"},
+			keep:   []string{"Satu.", "Два."},
+			chrome: []string{"Baca Juga:", "Pelabuhan baru dibuka di Surabaya", "Berita Terkait", "-", "Operator derek mendapat penghargaan", "Читайте также", "Порт продлил ночные смены"},
+		},
+		{
+			name:  "subheadings between paragraphs stay",
+			lines: []string{prose("Intro."), "Port Capacity", prose("Capacity."), "What Comes Next", prose("Next.")},
+			keep:  []string{"Port Capacity", "What Comes Next", "Capacity.", "Next."},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, err := Extract(Input{Body: []byte(strings.Join(tt.lines, "\n")), Text: true})
+			if err != nil {
+				t.Fatalf("Extract: %v", err)
+			}
+			kept := map[string]bool{}
+			for _, b := range a.Blocks {
+				kept[b] = true
+			}
+			text := a.Text()
+			for _, k := range tt.keep {
+				if !strings.Contains(text, k) {
+					t.Errorf("lost %q", k)
+				}
+			}
+			for _, c := range tt.chrome {
+				if kept[foldSpace(c)] {
+					t.Errorf("kept chrome line %q", c)
+				}
+			}
+		})
+	}
+}
+
+func TestTextModeByline(t *testing.T) {
+	body := "Harbour talks continue into spring\nAnna Petrova\nThe delegation met on Monday and agreed to continue talks about the new port terminal next spring, officials said.\n"
+	a, err := Extract(Input{Body: []byte(body), Text: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Byline != "Anna Petrova" || a.Title != "Harbour talks continue into spring" || a.Lang != "en" {
+		t.Fatalf("title %q byline %q lang %q", a.Title, a.Byline, a.Lang)
+	}
+}
+
+func TestClassifyLine(t *testing.T) {
+	tests := []struct {
+		line string
+		want chromeKind
+	}{
+		{"Share", chromeWidget},
+		{"Share on WhatsApp", chromeWidget},
+		{"12 Comments", chromeWidget},
+		{"Post a Comment (3)", chromeWidget},
+		{"Listen to this article", chromeWidget},
+		{"Related Articles", chromeListHead},
+		{"Berita Terkini", chromeListHead},
+		{"相关新闻", chromeListHead},
+		{"Lea también: El puerto amplía su horario", chromeTeaser},
+		{"Читайте также: Порт продлил смены", chromeTeaser},
+		{"We use cookies to improve our website. By continuing to browse you consent to cookies.", chromeLegal},
+		{"Copyright 2024 Harbour Post", chromeLegal},
+		{"Home  |  World  |  Business", chromeMenu},
+		{"XYZ10.5▲ 0.2 (0.01%)QRS8.1▼ -0.3 (-0.02%)", chromeTicker},
+		{"[share_buttons]", chromeJunk},
+		{"—", chromeJunk},
+		{"The port said it would share data with its partners from next year.", notChrome},
+		{"Related challenges remain for the operators of the new terminal, which opened in 2023 after long delays and cost overruns in construction.", notChrome},
+		{"Cookie prices rose.", notChrome},
+		{"Port Capacity", notChrome},
+	}
+	for _, tt := range tests {
+		t.Run(tt.line, func(t *testing.T) {
+			if got := classifyLine(tt.line); got != tt.want {
+				t.Fatalf("classifyLine(%q) = %d, want %d", tt.line, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestExtractErrors(t *testing.T) {
+	big := make([]byte, 50<<20)
+	tests := []struct {
+		name string
+		in   Input
+		opts Options
+		want error
+	}{
+		{"50 MB page over the default cap", Input{Body: big}, Options{}, ErrTooLarge},
+		{"page over a configured cap", Input{Body: []byte("<p>" + strings.Repeat("word ", 100) + "</p>")}, Options{MaxBytes: 100}, ErrTooLarge},
+		{"empty html", Input{Body: nil}, Options{}, ErrEmpty},
+		{"markup without text", Input{Body: []byte("<html><body><div><img src=x></div></body></html>")}, Options{}, ErrEmpty},
+		{"empty text", Input{Body: []byte("\n \n"), Text: true}, Options{}, ErrEmpty},
+		{"text that is all chrome", Input{Body: []byte("Share\nTweet\n"), Text: true}, Options{}, ErrNoContent},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ExtractWithOptions(tt.in, tt.opts)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("err = %v, want %v", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestHostileInput(t *testing.T) {
+	marker := "The marker sentence, with commas, survives the hostile page and is long enough to count as a paragraph."
+	tests := []struct {
+		name string
+		body string
+	}{
+		{"10000-deep div nesting", strings.Repeat("<div>", 10000) + "<p>" + marker + "</p>" + strings.Repeat("</div>", 10000)},
+		{"10000-deep unclosed spans", "<p>" + strings.Repeat("<span>", 10000) + marker},
+		{"giant attribute", `<div class="` + strings.Repeat("x", 4<<20) + `"><p>` + marker + `</p></div>`},
+		{"giant attribute count", "<div " + strings.Repeat(`a="b" `, 200000) + "><p>" + marker + "</p></div>"},
+		{"100000 siblings", strings.Repeat("<p>a</p>", 100000) + "<div><p>" + marker + "</p></div>"},
+		{"giant json-ld", `<script type="application/ld+json">{"@type":"NewsArticle","headline":"` + strings.Repeat("h", 2<<20) + `"}</script><p>` + marker + "</p>"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, err := Extract(Input{Body: []byte(tt.body)})
+			if err != nil && !errors.Is(err, ErrNoContent) {
+				t.Fatalf("Extract: %v", err)
+			}
+			if a == nil {
+				t.Fatal("no article")
+			}
+			if !strings.Contains(a.Text(), marker) && tt.name != "100000 siblings" {
+				t.Fatalf("marker lost; got %.200q", a.Text())
+			}
+		})
+	}
+}
+
+func TestExtractDir(t *testing.T) {
+	in, out := t.TempDir(), t.TempDir()
+	files := map[string]string{
+		"good.html":  string(readPage(t, "news_en.html")),
+		"flat.txt":   "Share\nThe delegation met on Monday and agreed to continue talks about the new port terminal next spring, officials said.\n",
+		"empty.html": "",
+		"skip.json":  "{}",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(in, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sum, err := ExtractDir(context.Background(), in, out, 2)
+	if err != nil {
+		t.Fatalf("ExtractDir: %v", err)
+	}
+	if sum.Pages != 3 || sum.Failed != 1 {
+		t.Fatalf("summary %+v, want 3 pages, 1 failed", sum)
+	}
+	read := func(name string) string {
+		b, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			t.Fatalf("missing output: %v", err)
+		}
+		return string(b)
+	}
+	if txt := read("good.txt"); !strings.Contains(txt, "signed a five-year agreement") || strings.Contains(txt, "We use cookies") {
+		t.Errorf("good.txt: %.200q", txt)
+	}
+	if txt := read("flat.txt"); strings.Contains(txt, "Share") || !strings.Contains(txt, "delegation") {
+		t.Errorf("flat.txt: %q", txt)
+	}
+	var meta PageMeta
+	if err := json.Unmarshal([]byte(read("good.json")), &meta); err != nil {
+		t.Fatal(err)
+	}
+	if meta.Published != "2025-03-14T09:30:00+03:00" || meta.Title == "" || meta.Error != "" {
+		t.Errorf("good.json: %+v", meta)
+	}
+	if err := json.Unmarshal([]byte(read("empty.json")), &meta); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(meta.Error, ErrEmpty.Error()) {
+		t.Errorf("empty.json error = %q", meta.Error)
+	}
+	if _, err := os.Stat(filepath.Join(out, "skip.txt")); !os.IsNotExist(err) {
+		t.Errorf("non-page file was extracted")
+	}
+	if _, err := ExtractDir(context.Background(), filepath.Join(in, "missing"), out, 1); err == nil {
+		t.Error("missing input dir accepted")
+	}
+}
+
+// visibleRunes returns the letters and digits of all text nodes of a page,
+// in order: extraction output must be a subsequence of it. ok is false when
+// the parser rejects the page (Extract then reads it with the tokenizer).
+func visibleRunes(body []byte) (runes []rune, ok bool) {
+	dec := decode.Decode(body, "")
+	root, err := html.Parse(bytes.NewReader(dec.Text))
+	if err != nil {
+		return nil, false
+	}
+	var out []rune
+	var walk func(*html.Node, int)
+	walk = func(n *html.Node, depth int) {
+		if n.Type == html.TextNode {
+			for _, r := range n.Data {
+				if unicode.IsLetter(r) || unicode.IsDigit(r) {
+					out = append(out, r)
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, depth+1)
+		}
+	}
+	walk(root, 0)
+	return out, true
+}
+
+func isSubsequence(sub string, of []rune) bool {
+	i := 0
+	for _, r := range sub {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			continue
+		}
+		for i < len(of) && of[i] != r {
+			i++
+		}
+		if i == len(of) {
+			return false
+		}
+		i++
+	}
+	return true
+}
+
+func FuzzExtract(f *testing.F) {
+	f.Add([]byte("<html><body><article><h1>T</h1><p>Para, one.</p><div class=share>Share</div></article></body></html>"), false)
+	f.Add([]byte("<div><div><p>nested <b>bold <i>italic</b> text</i></p></div>"), false)
+	f.Add([]byte(`<meta charset="windows-1251"><p>`+"\xcf\xf0\xe8\xe2\xe5\xf2"+`</p>`), false)
+	f.Add([]byte("<script type=application/ld+json>{\"@type\":[\"NewsArticle\"],\"author\":[{\"name\":1}]}</script>"), false)
+	f.Add([]byte("Share\nA long paragraph of text, with commas, that goes on for a while and ends.\nRelated Posts\nx"), true)
+	f.Fuzz(func(t *testing.T, body []byte, text bool) {
+		a, err := ExtractWithOptions(Input{Body: body, Text: text}, Options{MaxBytes: 1 << 20})
+		if err != nil && !errors.Is(err, ErrEmpty) && !errors.Is(err, ErrNoContent) && !errors.Is(err, ErrTooLarge) {
+			t.Fatalf("unexpected error %v", err)
+		}
+		if a == nil {
+			return
+		}
+		for _, b := range a.Blocks {
+			if b == "" || strings.ContainsAny(b, "\n") {
+				t.Fatalf("malformed block %q", b)
+			}
+		}
+		if text {
+			lines := strings.Split(string(decode.Decode(body, "").Text), "\n")
+			set := map[string]bool{}
+			for _, l := range lines {
+				set[foldSpace(l)] = true
+			}
+			for _, b := range a.Blocks {
+				if !set[b] {
+					t.Fatalf("block %q is not an input line", b)
+				}
+			}
+			return
+		}
+		if runes, ok := visibleRunes(body); ok && !isSubsequence(a.Text(), runes) {
+			t.Fatalf("output is not a subsequence of the page text: %q", a.Text())
+		}
+	})
+}
+
+func benchPages(b *testing.B, fn func(b *testing.B, body []byte)) {
+	for _, name := range []string{"news_en.html", "news_ru_cp1251.html", "news_zh_gbk.html"} {
+		body := readPage(b, name)
+		b.Run(strings.TrimSuffix(name, ".html"), func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			fn(b, body)
+		})
+	}
+}
+
+// BenchmarkExtract measures a whole extraction: decoding, parsing,
+// content selection and metadata.
+func BenchmarkExtract(b *testing.B) {
+	benchPages(b, func(b *testing.B, body []byte) {
+		for b.Loop() {
+			if _, err := Extract(Input{Body: body}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkDecodeParse is the floor Extract is compared with: decoding
+// and parsing the page, nothing else.
+func BenchmarkDecodeParse(b *testing.B) {
+	benchPages(b, func(b *testing.B, body []byte) {
+		for b.Loop() {
+			dec := decode.Decode(body, "")
+			if _, err := html.Parse(bytes.NewReader(dec.Text)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
