@@ -52,7 +52,7 @@ func New(st Store, log *slog.Logger, cfg Config) *API {
 	a.mux.HandleFunc("GET /api/stories", a.listStories)
 	a.mux.HandleFunc("GET /api/stories/{id}", a.getStory)
 	a.mux.HandleFunc("GET /api/alerts", a.listAlerts)
-	a.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+	a.mux.HandleFunc("GET /api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint")
 	})
 	a.mux.HandleFunc("GET /{$}", a.home)

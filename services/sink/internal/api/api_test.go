@@ -1,0 +1,420 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"flag"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	newspipev1 "github.com/newspipe/newspipe/proto/newspipe/v1"
+	"github.com/newspipe/newspipe/services/sink/internal/store"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// now is the fixed clock of the tests: stored_at and since=… count from it.
+var now = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+func clock() time.Time { return now }
+
+func art(id string, published time.Time, rucn bool, topics ...string) *newspipev1.EnrichedArticle {
+	a := &newspipev1.EnrichedArticle{
+		Article: &newspipev1.CleanArticle{
+			Id: id, Url: "https://news.example/" + id, CanonicalUrl: "https://news.example/" + id,
+			SourceId: "example", Title: "Story " + id, Lang: "en", SiteName: "Example News",
+			Byline: "A. Writer", PublishedAt: timestamppb.New(published),
+			Paragraphs: []string{"First paragraph written for the API tests.", "Second paragraph."},
+		},
+		RuCnTech: rucn, Topics: topics, TaxonomyVersion: "test-1",
+		Times: &newspipev1.StageTimes{FetchedAt: timestamppb.New(published.Add(time.Minute)), ClassifiedAt: timestamppb.New(published.Add(2 * time.Minute))},
+	}
+	if len(topics) > 0 {
+		a.PrimaryTopic = topics[0]
+	}
+	if rucn {
+		a.Score = 0.87
+		a.Evidence = []*newspipev1.Evidence{{Tag: "ru_cn_tech", Sentence: "An evidence sentence for " + id + "."}}
+	}
+	return a
+}
+
+func withAgreement(a *newspipev1.EnrichedArticle, key string) *newspipev1.EnrichedArticle {
+	a.Agreement = &newspipev1.Agreement{Detected: true, Stage: "signed", Kind: "agreement",
+		Parties: []string{"org:alpha", "org:beta"}, Technology: "telecom", Date: "2026-02-20",
+		Evidence: "Alpha and Beta signed a network agreement.", Key: key}
+	a.Entities = []*newspipev1.Entity{
+		{Id: "org:alpha", Name: "Alpha Telecom", Kind: "org", Country: "ru", Count: 3},
+		{Id: "org:beta", Name: "Beta Networks", Kind: "org", Country: "cn", Count: 2},
+	}
+	return a
+}
+
+// fixture is a store with stories s1…s5 (s5 newest) and one alert.
+func fixture(t *testing.T) (*API, *store.DB) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "api.db"), store.Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	h := func(n int) time.Time { return now.Add(-time.Duration(n) * time.Hour) }
+	stories := []*newspipev1.EnrichedArticle{
+		art("s1", h(50), true, "telecom"),
+		withAgreement(art("s2", h(30), true, "telecom", "ai"), "alpha-beta-telecom"),
+		art("s3", h(20), false),
+		withAgreement(art("s4", h(10), true, "telecom"), "alpha-beta-telecom"),
+		art("s5", h(1), true, "space"),
+	}
+	stories[4].Article.Title = `Rockets <script>alert("x")</script> & "satellites"`
+	for _, a := range stories {
+		link := ""
+		if k := a.GetAgreement().GetKey(); k != "" {
+			c, err := st.ClaimAgreement(ctx, k, 90*24*time.Hour, store.RefOf(a))
+			if err != nil {
+				t.Fatal(err)
+			}
+			link = c.FirstArticle.ID
+		}
+		if _, err := st.PutStory(ctx, store.Story{Article: a, AgreementFirstArticleID: link}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Now: clock}), st
+}
+
+func get(t *testing.T, h http.Handler, target string) *httptest.ResponseRecorder {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
+	return rec
+}
+
+func decode[T any](t *testing.T, rec *httptest.ResponseRecorder) T {
+	t.Helper()
+	if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Fatalf("content type %q, want JSON", ct)
+	}
+	var v T
+	if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
+		t.Fatalf("decode %s: %v", rec.Body, err)
+	}
+	return v
+}
+
+type listResp struct {
+	Stories []struct {
+		ID                      string   `json:"id"`
+		RuCnTech                bool     `json:"ru_cn_tech"`
+		Topics                  []string `json:"topics"`
+		AgreementFirstArticleID string   `json:"agreement_first_article_id"`
+		Paragraphs              []string `json:"paragraphs"`
+	} `json:"stories"`
+	NextCursor string `json:"next_cursor"`
+}
+
+func (l listResp) ids() string {
+	var ids []string
+	for _, s := range l.Stories {
+		ids = append(ids, s.ID)
+	}
+	return strings.Join(ids, ",")
+}
+
+func TestListStories(t *testing.T) {
+	a, _ := fixture(t)
+	cases := []struct {
+		name  string
+		query string
+		want  string
+	}{
+		{"all, newest first", "", "s5,s4,s3,s2,s1"},
+		{"rucn", "rucn=true", "s5,s4,s2,s1"},
+		{"not rucn", "rucn=false", "s3"},
+		{"topic, any position", "topic=ai", "s2"},
+		{"topic, upper case", "topic=TELECOM", "s4,s2,s1"},
+		{"agreement", "agreement=true", "s4,s2"},
+		{"no agreement", "agreement=false&rucn=true", "s5,s1"},
+		{"since duration", "since=24h", "s5,s4,s3"},
+		{"since days", "since=2d", "s5,s4,s3,s2"},
+		{"since time", "since=2026-03-01T00:00:00Z", "s5,s4"},
+		{"since far past", "since=1000-01-01T00:00:00Z", "s5,s4,s3,s2,s1"},
+		{"limit", "limit=2", "s5,s4"},
+		{"unknown parameters are ignored", "utm_source=x", "s5,s4,s3,s2,s1"},
+		{"nothing matches", "topic=quantum", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := get(t, a, "/api/stories?"+tc.query)
+			if rec.Code != http.StatusOK {
+				t.Fatalf("status %d: %s", rec.Code, rec.Body)
+			}
+			if got := decode[listResp](t, rec).ids(); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+	t.Run("lists carry no text but the link", func(t *testing.T) {
+		l := decode[listResp](t, get(t, a, "/api/stories?agreement=true"))
+		for _, s := range l.Stories {
+			if s.Paragraphs != nil {
+				t.Errorf("%s: list item has paragraphs", s.ID)
+			}
+			if s.AgreementFirstArticleID != "s2" {
+				t.Errorf("%s: agreement_first_article_id %q, want s2", s.ID, s.AgreementFirstArticleID)
+			}
+		}
+	})
+	t.Run("next_cursor pages through", func(t *testing.T) {
+		var seen []string
+		q := "/api/stories?rucn=true&limit=3"
+		for q != "" {
+			l := decode[listResp](t, get(t, a, q))
+			seen = append(seen, l.ids())
+			q = ""
+			if l.NextCursor != "" {
+				q = "/api/stories?rucn=true&limit=3&before=" + url.QueryEscape(l.NextCursor)
+			}
+		}
+		if got := strings.Join(seen, "|"); got != "s5,s4,s2|s1" {
+			t.Errorf("pages %q, want s5,s4,s2|s1", got)
+		}
+	})
+}
+
+func TestBadParams(t *testing.T) {
+	a, _ := fixture(t)
+	cases := []struct {
+		name, target, wantInError string
+	}{
+		{"rucn not a bool", "/api/stories?rucn=yes", "rucn"},
+		{"agreement empty", "/api/stories?agreement=", "agreement"},
+		{"repeated parameter", "/api/stories?rucn=true&rucn=false", "rucn"},
+		{"limit zero", "/api/stories?limit=0", "limit"},
+		{"limit too big", "/api/stories?limit=501", "limit"},
+		{"limit not a number", "/api/stories?limit=ten", "limit"},
+		{"since word", "/api/stories?since=yesterday", "since"},
+		{"since negative", "/api/stories?since=-5h", "since"},
+		{"since zero days", "/api/stories?since=0d", "since"},
+		{"topic with space", "/api/stories?topic=a+b", "topic"},
+		{"topic too long", "/api/stories?topic=" + strings.Repeat("x", 65), "topic"},
+		{"before garbage", "/api/stories?before=%21%21", "before"},
+		{"alerts limit", "/api/alerts?limit=-1", "limit"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := get(t, a, tc.target)
+			if rec.Code != http.StatusBadRequest {
+				t.Fatalf("status %d, want 400: %s", rec.Code, rec.Body)
+			}
+			e := decode[errorJSON](t, rec)
+			if !strings.Contains(e.Error, tc.wantInError) {
+				t.Errorf("error %q does not name %q", e.Error, tc.wantInError)
+			}
+		})
+	}
+}
+
+func TestGetStory(t *testing.T) {
+	a, _ := fixture(t)
+	t.Run("golden", func(t *testing.T) {
+		rec := get(t, a, "/api/stories/s4")
+		if rec.Code != http.StatusOK {
+			t.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+		golden(t, "story.golden.json", rec.Body.Bytes())
+	})
+	cases := []struct {
+		name, target string
+		status       int
+	}{
+		{"unknown id", "/api/stories/nope", http.StatusNotFound},
+		{"unknown api path", "/api/nothing", http.StatusNotFound},
+		{"escaped id", "/api/stories/s1%2F..", http.StatusNotFound},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := get(t, a, tc.target)
+			if rec.Code != tc.status {
+				t.Fatalf("status %d, want %d", rec.Code, tc.status)
+			}
+			if e := decode[errorJSON](t, rec); e.Error == "" {
+				t.Error("no error message")
+			}
+		})
+	}
+	t.Run("wrong method", func(t *testing.T) {
+		rec := httptest.NewRecorder()
+		a.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/api/stories", nil))
+		if rec.Code != http.StatusMethodNotAllowed {
+			t.Fatalf("status %d, want 405", rec.Code)
+		}
+	})
+}
+
+func TestAlerts(t *testing.T) {
+	a, _ := fixture(t)
+	rec := get(t, a, "/api/alerts")
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	golden(t, "alerts.golden.json", rec.Body.Bytes())
+	got := decode[alertsListJSON](t, rec)
+	if len(got.Alerts) != 1 {
+		t.Fatalf("%d alerts, want 1", len(got.Alerts))
+	}
+	al := got.Alerts[0]
+	if al.FirstArticle.ID != "s2" || al.ReportCount != 2 || strings.Join(al.PartyNames, ",") != "Alpha Telecom,Beta Networks" {
+		t.Errorf("alert = %+v", al)
+	}
+}
+
+func TestPage(t *testing.T) {
+	a, _ := fixture(t)
+	rec := get(t, a, "/")
+	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+		t.Fatalf("status %d, type %q", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	body := rec.Body.String()
+	for _, want := range []string{
+		"Story s4", "Alpha Telecom · Beta Networks", "2 report(s)",
+		"Rockets &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#34;satellites&#34;",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	for _, unwanted := range []string{"<script>", "Story s3"} { // s3 is not a Russia–China story
+		if strings.Contains(body, unwanted) {
+			t.Errorf("page contains %q", unwanted)
+		}
+	}
+	if rec := get(t, a, "/elsewhere"); rec.Code != http.StatusNotFound {
+		t.Errorf("/elsewhere: status %d, want 404", rec.Code)
+	}
+}
+
+func TestFeed(t *testing.T) {
+	a, _ := fixture(t)
+	rec := get(t, a, "/feed.atom")
+	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/atom+xml") {
+		t.Fatalf("status %d, type %q", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	var f atomFeed
+	if err := xml.Unmarshal(rec.Body.Bytes(), &f); err != nil {
+		t.Fatalf("feed is not XML: %v", err)
+	}
+	var ids []string
+	for _, e := range f.Entries {
+		ids = append(ids, strings.TrimPrefix(e.ID, "urn:newspipe:article:"))
+		if e.Title.Body == "" || e.Updated == "" || len(e.Links) == 0 {
+			t.Errorf("entry %s lacks title, updated or link", e.ID)
+		}
+	}
+	if got := strings.Join(ids, ","); got != "s5,s4,s2,s1" {
+		t.Errorf("entries %s, want the Russia–China stories s5,s4,s2,s1", got)
+	}
+	if f.Entries[0].Title.Body != `Rockets <script>alert("x")</script> & "satellites"` {
+		t.Errorf("title did not survive escaping: %q", f.Entries[0].Title.Body)
+	}
+	if f.Entries[0].Summary == nil || f.Entries[0].Summary.Body != "An evidence sentence for s5." {
+		t.Errorf("summary %+v, want the evidence sentence", f.Entries[0].Summary)
+	}
+	if f.Updated == "" || f.Author.Name == "" {
+		t.Error("feed lacks updated or author")
+	}
+}
+
+// failing is a store whose every call fails.
+type failing struct{}
+
+var errDown = errors.New("database down")
+
+func (failing) GetStory(context.Context, string) (store.Story, error) { return store.Story{}, errDown }
+func (failing) ListStories(context.Context, store.Filter) ([]store.Story, error) {
+	return nil, errDown
+}
+func (failing) ListAlerts(context.Context, int) ([]store.Alert, error) { return nil, errDown }
+
+func TestStoreErrors(t *testing.T) {
+	a := New(failing{}, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Now: clock})
+	for _, target := range []string{"/api/stories", "/api/stories/x", "/api/alerts", "/", "/feed.atom"} {
+		t.Run(target, func(t *testing.T) {
+			rec := get(t, a, target)
+			if rec.Code != http.StatusInternalServerError {
+				t.Fatalf("status %d, want 500", rec.Code)
+			}
+			if strings.Contains(rec.Body.String(), errDown.Error()) {
+				t.Error("the store's error text leaked to the client")
+			}
+		})
+	}
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	var v any
+	if err := json.Unmarshal(got, &v); err != nil {
+		t.Fatal(err)
+	}
+	pretty, _ := json.MarshalIndent(v, "", "  ")
+	pretty = append(pretty, '\n')
+	if *update {
+		if err := os.WriteFile(path, pretty, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if string(want) != string(pretty) {
+		t.Errorf("%s differs from the golden file (run with -update if the change is intended):\n%s", name, pretty)
+	}
+}
+
+func FuzzParseStoriesQuery(f *testing.F) {
+	for _, s := range []string{
+		"", "rucn=true&topic=telecom&agreement=false&since=24h&limit=10",
+		"since=2026-03-01T00:00:00Z", "since=7d", "since=99999999999d", "before=MTox", "limit=500",
+		"topic=%00", "since=-1ns", "rucn=true&rucn=true",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		q, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		flt, err := parseStoriesQuery(q, now)
+		if err != nil {
+			if !errors.Is(err, ErrBadParam) {
+				t.Fatalf("error %v does not wrap ErrBadParam", err)
+			}
+			return
+		}
+		if flt.Limit < 1 || flt.Limit > store.MaxLimit {
+			t.Fatalf("limit %d accepted", flt.Limit)
+		}
+		if flt.Topic != "" && (!isTopic(flt.Topic) || flt.Topic != strings.ToLower(flt.Topic)) {
+			t.Fatalf("topic %q accepted", flt.Topic)
+		}
+		if flt.Since.After(now) && q.Get("since") != "" && !strings.Contains(q.Get("since"), "T") {
+			t.Fatalf("duration since=%q lies in the future: %v", q.Get("since"), flt.Since)
+		}
+	})
+}
