@@ -97,9 +97,10 @@ func Check(dir string) ([]Problem, error) {
 
 // Run is Check with the counts a summary line needs.
 func Run(dir string) (Report, error) {
+	dir = filepath.Clean(dir)
 	st, err := os.Stat(dir)
 	if err != nil {
-		return Report{}, fmt.Errorf("deploy-check %s: %w", dir, err)
+		return Report{}, fmt.Errorf("deploy-check: %w", err)
 	}
 	if !st.IsDir() {
 		return Report{}, fmt.Errorf("deploy-check %s: %w", dir, ErrNotDir)
