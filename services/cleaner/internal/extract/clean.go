@@ -35,6 +35,7 @@ func (d *dom) selectContent() selection {
 	}
 	d.filterBlocks(sel.keep)
 	d.addHeadline(sel.keep)
+	d.dropRepeats(sel.keep)
 	for i, k := range sel.keep {
 		if k {
 			sel.chars += int(d.blocks[i].chars)
@@ -147,9 +148,6 @@ func (d *dom) cleanConditionally(i int32) bool {
 		return true
 	case weight >= 25 && ld > 0.5:
 		return true
-	case isList && ld > 0.5 && e.chars < 600:
-		// A list of links inside the article: "related", tags, pages.
-		return true
 	}
 	return false
 }
@@ -227,5 +225,25 @@ func (d *dom) addHeadline(keep []bool) {
 			}
 			return
 		}
+	}
+}
+
+// dropRepeats keeps only the first of identical blocks: pages carry hidden
+// print or app copies of the article, and pull quotes repeat a sentence.
+func (d *dom) dropRepeats(keep []bool) {
+	var seen map[string]bool
+	for i, k := range keep {
+		if !k || d.blocks[i].chars < 20 {
+			continue
+		}
+		if seen == nil {
+			seen = make(map[string]bool, 64)
+		}
+		t := d.blocks[i].text
+		if seen[t] {
+			keep[i] = false
+			continue
+		}
+		seen[t] = true
 	}
 }

@@ -21,7 +21,7 @@ func positiveHint(s string) bool {
 // negativeHint reports whether a lower-cased class or id names page
 // furniture.
 func negativeHint(s string) bool {
-	for _, p := range [...]string{"-ad-", "hidden", "banner", "combx", "comment", "com-", "contact", "footer", "gdpr", "masthead", "media", "meta", "outbrain", "promo", "related", "scroll", "share", "shoutbox", "sidebar", "skyscraper", "sponsor", "shopping", "tags", "widget", "taboola", "newsletter", "subscribe", "cookie", "consent", "popular", "trending", "recommend", "social", "breadcrumb", "byline", "author-bio", "disqus", "terkait", "baca-juga", "readmore", "read-more", "more-news", "also-read"} {
+	for _, p := range [...]string{"-ad-", "hidden", "banner", "combx", "comment", "com-", "contact", "footer", "gdpr", "masthead", "media", "meta", "outbrain", "promo", "related", "scroll", "share", "shoutbox", "sidebar", "skyscraper", "sponsor", "shopping", "tags", "widget", "taboola", "newsletter", "subscribe", "cookie", "consent", "popular", "trending", "recommend", "social", "breadcrumb", "byline", "author-bio", "disqus", "terkait", "baca-juga", "more-news", "also-read"} {
 		if strings.Contains(s, p) {
 			return true
 		}
@@ -37,7 +37,7 @@ func unlikelyHint(s string) bool {
 		return true
 	}
 	hit := false
-	for _, p := range [...]string{"-ad-", "ai2html", "banner", "breadcrumbs", "combx", "comment", "community", "cover-wrap", "disqus", "extra", "footer", "gdpr", "header", "legends", "menu", "related", "remark", "replies", "rss", "shoutbox", "sidebar", "skyscraper", "social", "sponsor", "supplemental", "ad-break", "agegate", "pagination", "pager", "popup", "yom-remote", "cookie", "consent", "newsletter", "share", "taboola", "outbrain", "terkait", "baca-juga"} {
+	for _, p := range [...]string{"-ad-", "ai2html", "banner", "breadcrumbs", "combx", "comment", "community", "cover-wrap", "disqus", "extra", "footer", "gdpr", "header", "legends", "menu", "related", "remark", "replies", "rss", "shoutbox", "sidebar", "skyscraper", "social", "sponsor", "supplemental", "ad-break", "agegate", "pagination", "pager", "popup", "yom-remote", "cookie", "consent", "newsletter", "taboola", "outbrain", "terkait", "baca-juga"} {
 		if strings.Contains(s, p) {
 			hit = true
 			break
