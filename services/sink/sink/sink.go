@@ -7,8 +7,12 @@
 // returned to the stage loop, which publishes it (message id
 // "alert:<agreement key>") and only then acks. Agreement novelty is decided
 // by the store (Store.ClaimAgreement), atomically across replicas that
-// share a database, and a redelivered first article is told it is first
-// again, so an alert whose publish failed is published on the retry.
+// share a database. A redelivered first article is told it is first again
+// and returns the alert again, so an alert whose publish failed (or whose
+// sink crashed after the claim) is published on the retry; the message id
+// keeps the stream from holding it twice. The same article arriving in a
+// fresh message (delivered once, say a replay of the enriched stream) does
+// not re-alert, even after JetStream's duplicate window has passed.
 package sink
 
 import (
@@ -158,7 +162,12 @@ func (s *Sink) Handle(ctx context.Context, m *stage.Message) ([]bus.Message, err
 	}
 	s.observe(a, res, key, claim)
 
-	if key == "" || !claim.First {
+	if key == "" || !claim.First || (!claim.New && m.Delivered <= 1) {
+		// A first article whose claim is older than this message was
+		// already claimed by an earlier message (a replay, a republish):
+		// that message published the alert, or is being redelivered and
+		// will. Only a redelivery re-publishes, which covers a publish that
+		// failed after the claim, or a crash between them.
 		return nil, nil
 	}
 	ev := alert.New(a, claim.FirstArticle.Proto(), claim.RaisedAt)

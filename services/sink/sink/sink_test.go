@@ -1,0 +1,391 @@
+package sink_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	"github.com/newspipe/newspipe/pkg/bus"
+	"github.com/newspipe/newspipe/pkg/events"
+	"github.com/newspipe/newspipe/pkg/natstest"
+	"github.com/newspipe/newspipe/pkg/stage"
+	"github.com/newspipe/newspipe/pkg/topology"
+	newspipev1 "github.com/newspipe/newspipe/proto/newspipe/v1"
+	"github.com/newspipe/newspipe/services/sink/internal/storetest"
+	"github.com/newspipe/newspipe/services/sink/sink"
+)
+
+const dealKey = "telecom:agreement:org:alpha-telecom+org:beta-networks"
+
+// The three stories of the component test, written for it: one deal reported
+// in English and then in Russian, and one story off the beat.
+func enArticle() *newspipev1.EnrichedArticle {
+	return enriched("en1", "en", "Alpha Telecom and Beta Networks sign 5G equipment agreement", dealKey)
+}
+
+func ruArticle() *newspipev1.EnrichedArticle {
+	return enriched("ru1", "ru", "«Альфа Телеком» и Beta Networks подписали соглашение о поставках 5G", dealKey)
+}
+
+func otherArticle() *newspipev1.EnrichedArticle {
+	a := enriched("es1", "es", "El club local gana la copa regional", "")
+	a.RuCnTech, a.Score, a.Topics, a.PrimaryTopic = false, 0.02, nil, ""
+	return a
+}
+
+func enriched(id, lang, title, key string) *newspipev1.EnrichedArticle {
+	fetched := time.Now().Add(-3 * time.Second)
+	a := &newspipev1.EnrichedArticle{
+		Article: &newspipev1.CleanArticle{
+			Id: id, Url: "https://news.example/" + lang + "/" + id, CanonicalUrl: "https://news.example/" + lang + "/" + id,
+			SourceId: "example-" + lang, Title: title, Lang: lang,
+			PublishedAt: timestamppb.New(fetched.Add(-time.Hour)),
+			Paragraphs:  []string{"A paragraph written for the sink's component test."},
+		},
+		RuCnTech: true, Score: 0.93, Topics: []string{"telecom"}, PrimaryTopic: "telecom",
+		Entities: []*newspipev1.Entity{
+			{Id: "org:alpha-telecom", Name: "Alpha Telecom", Kind: "org", Country: "ru", Count: 2},
+			{Id: "org:beta-networks", Name: "Beta Networks", Kind: "org", Country: "cn", Count: 2},
+		},
+		Times: &newspipev1.StageTimes{FetchedAt: timestamppb.New(fetched), ClassifiedAt: timestamppb.New(fetched.Add(time.Second))},
+	}
+	if key != "" {
+		a.Agreement = &newspipev1.Agreement{Detected: true, Stage: "signed", Kind: "agreement",
+			Parties: []string{"org:alpha-telecom", "org:beta-networks"}, Technology: "telecom",
+			Evidence: "The companies signed the agreement on Tuesday.", Key: key}
+	}
+	return a
+}
+
+func message(t *testing.T, topo topology.Topology, a *newspipev1.EnrichedArticle, msgID string) bus.Message {
+	t.Helper()
+	data, hdr, err := events.Marshal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	subject := topo.EnrichedOther()
+	if a.GetRuCnTech() {
+		subject = topo.EnrichedRuCn(a.GetPrimaryTopic())
+	}
+	return bus.Message{Subject: subject, MsgID: msgID, Header: hdr, Data: data}
+}
+
+type harness struct {
+	b     *bus.Bus
+	topo  topology.Topology
+	store sink.Store
+	sink  *sink.Sink
+	reg   *prometheus.Registry
+}
+
+func newHarness(t *testing.T, tg natstest.Target, dsn string) *harness {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	b := natstest.Connect(t, tg)
+	st, err := sink.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	reg := prometheus.NewRegistry()
+	s, err := sink.New(b, st, reg, stage.NewMetrics(reg), slog.New(slog.NewTextHandler(io.Discard, nil)),
+		sink.Config{Workers: 2, MaxDeliver: 3, Backoff: []time.Duration{50 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &harness{b: b, topo: b.Topology(), store: st, sink: s, reg: reg}
+}
+
+func (h *harness) run(t *testing.T) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- h.sink.Run(ctx) }()
+	var once sync.Once
+	t.Cleanup(func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		})
+	})
+}
+
+func (h *harness) publish(t *testing.T, ms ...bus.Message) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := h.b.PublishAll(ctx, ms); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// alerts returns every alert on the alerts subject. It publishes a marker
+// and reads up to it: alerts are stored before the sink acks its input, so
+// once the inputs are acked, everything before the marker is all there is.
+func (h *harness) alerts(t *testing.T, marker string) []*newspipev1.AgreementAlert {
+	t.Helper()
+	h.publish(t, bus.Message{Subject: h.topo.AgreementAlerts(), MsgID: marker, Data: []byte(marker)})
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	var out []*newspipev1.AgreementAlert
+	reached := false
+	err := h.b.Tail(ctx, h.topo.AgreementAlerts(), true, func(d *bus.Delivery) bool {
+		if string(d.Data) == marker {
+			reached = true
+			return false
+		}
+		if d.Header("Nats-Msg-Id") == "" || d.Header(events.HeaderType) == "" {
+			return true // an earlier marker
+		}
+		al := &newspipev1.AgreementAlert{}
+		if err := events.Unmarshal(d.Data, d.Header(events.HeaderType), al); err != nil {
+			t.Errorf("alert does not decode: %v", err)
+		}
+		if id := d.Header("Nats-Msg-Id"); id != "alert:"+al.GetKey() {
+			t.Errorf("alert message id %q, want alert:<key>", id)
+		}
+		out = append(out, al)
+		return true
+	})
+	if err != nil || !reached {
+		t.Fatalf("tail alerts: reached marker %v, err %v", reached, err)
+	}
+	return out
+}
+
+func metric(t *testing.T, reg *prometheus.Registry, name string, labels map[string]string) float64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+	next:
+		for _, m := range mf.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if v, ok := labels[l.GetName()]; ok && v != l.GetValue() {
+					continue next
+				}
+			}
+			if m.GetCounter() != nil {
+				return m.GetCounter().GetValue()
+			}
+			return float64(m.GetHistogram().GetSampleCount())
+		}
+	}
+	return 0
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within 20s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (h *harness) handled(t *testing.T, n float64) {
+	t.Helper()
+	waitFor(t, "inputs acked", func() bool {
+		return metric(t, h.reg, "newspipe_stage_messages_total", map[string]string{"stage": "sink", "outcome": "ok"}) >= n
+	})
+}
+
+func TestSinkComponent(t *testing.T) {
+	for _, tg := range natstest.Targets(t) {
+		for _, db := range storetest.Targets(t) {
+			t.Run(tg.Name+"/"+db.Name, func(t *testing.T) {
+				h := newHarness(t, tg, db.DSN(t))
+				h.run(t)
+				en, ru, other := enArticle(), ruArticle(), otherArticle()
+
+				// The English report arrives first; the Russian one about the same deal later.
+				h.publish(t, message(t, h.topo, en, "classifier:en1"))
+				h.handled(t, 1)
+				h.publish(t, message(t, h.topo, ru, "classifier:ru1"), message(t, h.topo, other, "classifier:es1"))
+				h.handled(t, 3)
+
+				alerts := h.alerts(t, "marker-1")
+				if len(alerts) != 1 {
+					t.Fatalf("%d alerts, want exactly 1", len(alerts))
+				}
+				al := alerts[0]
+				if al.GetKey() != dealKey || al.GetFirstArticle().GetId() != "en1" || al.GetFirstArticle().GetLang() != "en" {
+					t.Errorf("alert key %q first article %v, want %q and en1", al.GetKey(), al.GetFirstArticle(), dealKey)
+				}
+				if got := al.GetPartyNames(); len(got) != 2 || got[0] != "Alpha Telecom" || got[1] != "Beta Networks" {
+					t.Errorf("party names %v", got)
+				}
+				if al.GetRaisedAt() == nil || al.GetEvidence() == "" {
+					t.Errorf("alert lacks raised_at or evidence: %v", al)
+				}
+
+				api := h.sink.Handler()
+				wantLinks := map[string]string{"en1": "en1", "ru1": "en1", "es1": ""}
+				for id, want := range wantLinks {
+					var got struct {
+						ID   string `json:"id"`
+						Link string `json:"agreement_first_article_id"`
+					}
+					getJSON(t, api, "/api/stories/"+id, &got)
+					if got.ID != id || got.Link != want {
+						t.Errorf("story %s: id %q link %q, want link %q", id, got.ID, got.Link, want)
+					}
+				}
+				// Published once, the stories are stored whole.
+				st, err := h.store.GetStory(context.Background(), "ru1")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !proto.Equal(st.Article, ru) {
+					t.Errorf("stored ru1 differs from the event")
+				}
+
+				// Redelivery: the same three events again, in new messages.
+				h.publish(t, message(t, h.topo, en, "again:en1"), message(t, h.topo, ru, "again:ru1"),
+					message(t, h.topo, other, "again:es1"))
+				h.handled(t, 6)
+				if n := len(h.alerts(t, "marker-2")); n != 1 {
+					t.Errorf("after redelivery %d alerts, want still 1", n)
+				}
+				var list struct {
+					Stories []json.RawMessage `json:"stories"`
+				}
+				getJSON(t, api, "/api/stories", &list)
+				if len(list.Stories) != 3 {
+					t.Errorf("%d stories listed, want 3", len(list.Stories))
+				}
+				var alertList struct {
+					Alerts []struct {
+						Key         string `json:"key"`
+						ReportCount int    `json:"report_count"`
+					} `json:"alerts"`
+				}
+				getJSON(t, api, "/api/alerts", &alertList)
+				if len(alertList.Alerts) != 1 || alertList.Alerts[0].ReportCount != 2 {
+					t.Errorf("/api/alerts = %+v, want one alert with 2 reports", alertList.Alerts)
+				}
+
+				for _, m := range []struct {
+					name   string
+					labels map[string]string
+					want   float64
+				}{
+					{"newspipe_sink_stories_stored_total", map[string]string{"relevance": "rucn"}, 2},
+					{"newspipe_sink_stories_stored_total", map[string]string{"relevance": "other"}, 1},
+					{"newspipe_sink_stories_by_topic_total", map[string]string{"topic": "telecom"}, 2},
+					{"newspipe_sink_story_writes_total", map[string]string{"result": "unchanged"}, 3},
+					{"newspipe_sink_agreement_alerts_total", nil, 1},
+					{"newspipe_sink_agreement_duplicates_total", nil, 1},
+					{"newspipe_sink_end_to_end_latency_seconds", nil, 3},
+				} {
+					if got := metric(t, h.reg, m.name, m.labels); got != m.want {
+						t.Errorf("%s%v = %v, want %v", m.name, m.labels, got, m.want)
+					}
+				}
+			})
+		}
+	}
+}
+
+func getJSON(t *testing.T, h http.Handler, target string, v any) {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("GET %s: status %d: %s", target, rec.Code, rec.Body)
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), v); err != nil {
+		t.Fatalf("GET %s: %v", target, err)
+	}
+}
+
+// TestHandle drives the handler directly through the delivery cases the
+// stage loop can produce, on one store.
+func TestHandle(t *testing.T) {
+	tg := natstest.Targets(t)[0]
+	for _, db := range storetest.Targets(t) {
+		t.Run(db.Name, func(t *testing.T) {
+			h := newHarness(t, tg, db.DSN(t))
+			en, ru := enArticle(), ruArticle()
+			noID := enriched("", "en", "No id", "")
+			steps := []struct {
+				name      string
+				a         *newspipev1.EnrichedArticle
+				data      []byte // overrides a
+				delivered int
+				wantAlert bool
+				wantPerm  bool
+			}{
+				{name: "first article raises the alert", a: en, delivered: 1, wantAlert: true},
+				{name: "its redelivery raises it again (the publish may have failed)", a: en, delivered: 2, wantAlert: true},
+				{name: "the same article in a fresh message does not", a: en, delivered: 1},
+				{name: "a second article about the deal does not", a: ru, delivered: 1},
+				{name: "nor does its redelivery", a: ru, delivered: 3},
+				{name: "malformed event is permanent", data: []byte{0xff, 0x01, 0x02}, delivered: 1, wantPerm: true},
+				{name: "article without id is permanent", a: noID, delivered: 1, wantPerm: true},
+			}
+			for _, st := range steps {
+				t.Run(st.name, func(t *testing.T) {
+					m := &stage.Message{Subject: h.topo.EnrichedRuCn("telecom"), Delivered: st.delivered,
+						Header: map[string]string{events.HeaderType: "newspipe.v1.EnrichedArticle"}}
+					if st.data != nil {
+						m.Data = st.data
+					} else {
+						m.Data, _, _ = events.Marshal(st.a)
+					}
+					outs, err := h.sink.Handle(context.Background(), m)
+					if st.wantPerm {
+						if !stage.IsPermanent(err) {
+							t.Fatalf("err = %v, want a permanent error", err)
+						}
+						return
+					}
+					if err != nil {
+						t.Fatal(err)
+					}
+					if got := len(outs) == 1; got != st.wantAlert || len(outs) > 1 {
+						t.Fatalf("%d outputs, want alert=%v", len(outs), st.wantAlert)
+					}
+					if st.wantAlert {
+						o := outs[0]
+						if o.Subject != h.topo.AgreementAlerts() || o.MsgID != "alert:"+dealKey {
+							t.Errorf("output on %s with id %s", o.Subject, o.MsgID)
+						}
+					}
+				})
+			}
+			t.Run("a store failure is retryable", func(t *testing.T) {
+				h.store.Close()
+				data, _, _ := events.Marshal(otherArticle())
+				_, err := h.sink.Handle(context.Background(), &stage.Message{Data: data, Delivered: 1})
+				if err == nil || stage.IsPermanent(err) {
+					t.Fatalf("err = %v, want a retryable error", err)
+				}
+				if errors.Is(err, sink.ErrNoArticleID) {
+					t.Fatalf("wrong error: %v", err)
+				}
+			})
+		})
+	}
+}
