@@ -230,6 +230,16 @@ func prefixKind(key, line string) chromeKind {
 			return chromeTeaser
 		}
 	}
+	// Labelled metadata rows: "Tags: …", "Posted in: …", "Filed under: …".
+	for _, p := range [...]string{"tags", "tagged", "tagged with", "posted in", "filed under", "categories", "category",
+		"topics", "labels", "keywords", "теги", "метки", "рубрика", "标签", "关键词", "etiquetas", "schlagworte", "schlagwörter"} {
+		if strings.HasPrefix(key, p) && (len(key) == len(p) || key[len(p)] == ' ') && hasColonAfterPrefix(line, utf8.RuneCountInString(p)) {
+			return chromeWidget
+		}
+	}
+	if l := strings.ToLower(line); strings.Contains(l, "| tags:") || strings.Contains(l, "| filed under:") {
+		return chromeWidget
+	}
 	for _, p := range [...]string{"share on ", "share via ", "share to ", "share with ", "follow us", "follow on ", "subscribe to ",
 		"sign up for ", "sign up to ", "join our ", "download our ", "get our ", "поделиться в ", "подписывайтесь на ",
 		"ikuti kami", "follow ", "like us on ", "find us on "} {
