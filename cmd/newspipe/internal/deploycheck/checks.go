@@ -30,7 +30,7 @@ type workload struct {
 	hpa      *object
 }
 
-func (w *workload) longRunning() bool { return slices.Contains(longRunningKinds, w.obj.kind()) }
+func (w *workload) longRunning() bool { return longRunning(w.obj.kind()) }
 
 // containers lists init containers first, as the kubelet runs them.
 func (w *workload) containers() []container {
@@ -114,7 +114,7 @@ func (s *set) checkIdentity(o *object) bool {
 	if !ok {
 		return false
 	}
-	info, known := knownKinds[o.kind()]
+	info, known := lookupKind(o.kind())
 	if !known {
 		s.add(o.problem(RuleKind, "unknown kind %s: only built-in kinds are allowed, so the manifests apply to a bare cluster", o.kind()))
 		return false
@@ -472,10 +472,6 @@ func (s *set) checkRef(w *workload, kind, name, key string, optional bool, where
 	}
 }
 
-// validFieldPaths are the pod fields the downward API exposes to env.
-var validFieldPaths = []string{"metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName",
-	"spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs"}
-
 func (s *set) checkEnv(w *workload, c container) {
 	o := w.obj
 	for _, e := range c.Env {
@@ -491,7 +487,7 @@ func (s *set) checkEnv(w *workload, c container) {
 			s.checkRef(w, "Secret", vf.SecretKeyRef.Name, vf.SecretKeyRef.Key, vf.SecretKeyRef.Optional, where)
 		case vf.FieldRef != nil:
 			fp := vf.FieldRef.FieldPath
-			if !slices.Contains(validFieldPaths, fp) && !strings.HasPrefix(fp, "metadata.labels['") && !strings.HasPrefix(fp, "metadata.annotations['") {
+			if !downwardField(fp) {
 				s.add(o.problem(RuleReference, "%s: fieldRef %q is not a field the downward API exposes", where, fp))
 			}
 		case vf.ResourceFieldRef != nil:

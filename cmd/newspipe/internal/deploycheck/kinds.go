@@ -8,35 +8,69 @@ type kindInfo struct {
 	namespaced  bool
 }
 
-// knownKinds are the built-in kinds deploy-check accepts. Custom resources
-// are refused on purpose: the manifests must apply to a bare cluster (for
-// monitoring, pod annotations replace a ServiceMonitor).
-var knownKinds = map[string]kindInfo{
-	"Namespace":               {[]string{"v1"}, false},
-	"ConfigMap":               {[]string{"v1"}, true},
-	"Secret":                  {[]string{"v1"}, true},
-	"Service":                 {[]string{"v1"}, true},
-	"ServiceAccount":          {[]string{"v1"}, true},
-	"PersistentVolumeClaim":   {[]string{"v1"}, true},
-	"Pod":                     {[]string{"v1"}, true},
-	"LimitRange":              {[]string{"v1"}, true},
-	"ResourceQuota":           {[]string{"v1"}, true},
-	"Deployment":              {[]string{"apps/v1"}, true},
-	"StatefulSet":             {[]string{"apps/v1"}, true},
-	"DaemonSet":               {[]string{"apps/v1"}, true},
-	"ReplicaSet":              {[]string{"apps/v1"}, true},
-	"Job":                     {[]string{"batch/v1"}, true},
-	"CronJob":                 {[]string{"batch/v1"}, true},
-	"PodDisruptionBudget":     {[]string{"policy/v1"}, true},
-	"HorizontalPodAutoscaler": {[]string{"autoscaling/v2", "autoscaling/v1"}, true},
-	"NetworkPolicy":           {[]string{"networking.k8s.io/v1"}, true},
-	"Ingress":                 {[]string{"networking.k8s.io/v1"}, true},
-	"PriorityClass":           {[]string{"scheduling.k8s.io/v1"}, false},
+// lookupKind returns what deploy-check knows of a built-in kind; false for
+// any other. Custom resources are refused on purpose: the manifests must
+// apply to a bare cluster (for monitoring, pod annotations replace a
+// ServiceMonitor).
+func lookupKind(kind string) (kindInfo, bool) {
+	switch kind {
+	case "Namespace":
+		return kindInfo{[]string{"v1"}, false}, true
+	case "ConfigMap", "Secret", "Service", "ServiceAccount", "PersistentVolumeClaim", "Pod", "LimitRange", "ResourceQuota":
+		return kindInfo{[]string{"v1"}, true}, true
+	case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet":
+		return kindInfo{[]string{"apps/v1"}, true}, true
+	case "Job", "CronJob":
+		return kindInfo{[]string{"batch/v1"}, true}, true
+	case "PodDisruptionBudget":
+		return kindInfo{[]string{"policy/v1"}, true}, true
+	case "HorizontalPodAutoscaler":
+		return kindInfo{[]string{"autoscaling/v2", "autoscaling/v1"}, true}, true
+	case "NetworkPolicy", "Ingress":
+		return kindInfo{[]string{"networking.k8s.io/v1"}, true}, true
+	case "PriorityClass":
+		return kindInfo{[]string{"scheduling.k8s.io/v1"}, false}, true
+	}
+	return kindInfo{}, false
 }
 
-// workloadKinds run pods from a template; the probe rule applies to the
-// long-running ones.
-var longRunningKinds = []string{"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"}
+// clusterScoped reports a known kind that has no namespace.
+func clusterScoped(kind string) bool {
+	k, ok := lookupKind(kind)
+	return ok && !k.namespaced
+}
+
+// longRunning reports the kinds whose pods run until stopped, which need
+// liveness and readiness probes and a selector.
+func longRunning(kind string) bool {
+	switch kind {
+	case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet":
+		return true
+	}
+	return false
+}
+
+// scalable reports the kinds kustomize's replicas field applies to.
+func scalable(kind string) bool {
+	switch kind {
+	case "Deployment", "ReplicationController", "ReplicaSet", "StatefulSet":
+		return true
+	}
+	return false
+}
+
+// scalableKinds names the scalable kinds, for messages.
+const scalableKinds = "Deployment, ReplicationController, ReplicaSet or StatefulSet"
+
+// downwardField reports a pod field the downward API exposes to env.
+func downwardField(path string) bool {
+	switch path {
+	case "metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName",
+		"spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs":
+		return true
+	}
+	return strings.HasPrefix(path, "metadata.labels['") || strings.HasPrefix(path, "metadata.annotations['")
+}
 
 // isDNSLabel reports an RFC 1123 label: at most 63 lowercase alphanumerics
 // or '-', starting and ending with an alphanumeric.

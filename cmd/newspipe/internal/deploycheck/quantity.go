@@ -7,23 +7,55 @@ import (
 	"strings"
 )
 
-// quantitySuffixes are Kubernetes' resource quantity suffixes and their
-// multipliers, binary first so "Mi" is not read as "M".
-var quantitySuffixes = []struct {
-	suffix string
-	mult   float64
-}{
-	{"Ki", 1 << 10}, {"Mi", 1 << 20}, {"Gi", 1 << 30}, {"Ti", 1 << 40}, {"Pi", 1 << 50}, {"Ei", 1 << 60},
-	{"n", 1e-9}, {"u", 1e-6}, {"m", 1e-3}, {"k", 1e3}, {"M", 1e6}, {"G", 1e9}, {"T", 1e12}, {"P", 1e15}, {"E", 1e18},
+// quantitySuffix returns the multiplier of a Kubernetes resource quantity
+// suffix, binary ("Ki") or decimal ("m", "k").
+func quantitySuffix(suffix string) (float64, bool) {
+	switch suffix {
+	case "Ki":
+		return 1 << 10, true
+	case "Mi":
+		return 1 << 20, true
+	case "Gi":
+		return 1 << 30, true
+	case "Ti":
+		return 1 << 40, true
+	case "Pi":
+		return 1 << 50, true
+	case "Ei":
+		return 1 << 60, true
+	case "n":
+		return 1e-9, true
+	case "u":
+		return 1e-6, true
+	case "m":
+		return 1e-3, true
+	case "k":
+		return 1e3, true
+	case "M":
+		return 1e6, true
+	case "G":
+		return 1e9, true
+	case "T":
+		return 1e12, true
+	case "P":
+		return 1e15, true
+	case "E":
+		return 1e18, true
+	}
+	return 0, false
 }
 
 // parseQuantity reads a resource quantity ("500m", "1.5", "256Mi", "1e3")
 // as a number of base units, precise enough to compare requests with limits.
 func parseQuantity(s string) (float64, error) {
 	num, mult := s, 1.0
-	for _, q := range quantitySuffixes {
-		if strings.HasSuffix(s, q.suffix) {
-			num, mult = strings.TrimSuffix(s, q.suffix), q.mult
+	// Two-letter suffixes first, so "Mi" is not read as "M" after "i".
+	for _, n := range []int{2, 1} {
+		if len(s) < n {
+			continue
+		}
+		if m, ok := quantitySuffix(s[len(s)-n:]); ok {
+			num, mult = s[:len(s)-n], m
 			break
 		}
 	}

@@ -40,7 +40,7 @@ func (o *object) name() string       { return o.str("metadata", "name") }
 // namespace is the object's namespace as the API server would default it;
 // "" for kinds that have none.
 func (o *object) namespace() string {
-	if k, ok := knownKinds[o.kind()]; ok && !k.namespaced {
+	if clusterScoped(o.kind()) {
 		return ""
 	}
 	if ns := o.str("metadata", "namespace"); ns != "" {
@@ -190,9 +190,17 @@ type patchTarget struct {
 	AnnotationSelector string `yaml:"annotationSelector"`
 }
 
-// supportedFields are the top-level kustomization fields deploy-check
+// supportedFields lists the top-level kustomization fields deploy-check
 // renders, for a friendlier message than the strict decoder's.
-var supportedFields = []string{"apiVersion", "kind", "metadata", "resources", "namespace", "images", "replicas", "patches"}
+const supportedFields = "apiVersion, kind, metadata, resources, namespace, images, replicas, patches"
+
+func supportedField(key string) bool {
+	switch key {
+	case "apiVersion", "kind", "metadata", "resources", "namespace", "images", "replicas", "patches":
+		return true
+	}
+	return false
+}
 
 // build renders the kustomization in dir. It returns the objects, the
 // problems met while rendering, and every file it read.
@@ -290,8 +298,8 @@ func (r *renderer) loadKustomization(kfile string, kp func(string, ...any) Probl
 	}
 	sort.Strings(keys)
 	for _, key := range keys {
-		if !slices.Contains(supportedFields, key) {
-			problems = append(problems, kp("unsupported kustomization field %q: deploy-check renders only %s", key, strings.Join(supportedFields, ", ")))
+		if !supportedField(key) {
+			problems = append(problems, kp("unsupported kustomization field %q: deploy-check renders only %s", key, supportedFields))
 			// Render the rest, so the objects are still checked.
 			delete(top, key)
 		}
@@ -385,15 +393,12 @@ func setNamespace(objs []*object, ns string) {
 			md["name"] = ns
 			continue
 		}
-		if k, ok := knownKinds[o.kind()]; ok && !k.namespaced {
+		if clusterScoped(o.kind()) {
 			continue
 		}
 		md["namespace"] = ns
 	}
 }
-
-// scalableKinds are the kinds kustomize's replicas field applies to.
-var scalableKinds = []string{"Deployment", "ReplicationController", "ReplicaSet", "StatefulSet"}
 
 // setReplicas applies one replicas entry; false (with a message) when it
 // selects nothing, which kustomize also refuses.
@@ -403,7 +408,7 @@ func setReplicas(objs []*object, ro replicaOverride) (string, bool) {
 	}
 	found := false
 	for _, o := range objs {
-		if o.name() != ro.Name || !slices.Contains(scalableKinds, o.kind()) {
+		if o.name() != ro.Name || !scalable(o.kind()) {
 			continue
 		}
 		spec, ok := o.data["spec"].(map[string]any)
@@ -415,7 +420,7 @@ func setReplicas(objs []*object, ro replicaOverride) (string, bool) {
 		found = true
 	}
 	if !found {
-		return fmt.Sprintf("replicas: no %s named %s", strings.Join(scalableKinds, ", "), ro.Name), false
+		return fmt.Sprintf("replicas: no %s named %s", scalableKinds, ro.Name), false
 	}
 	return "", true
 }
