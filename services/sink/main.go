@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/newspipe/newspipe/pkg/service"
@@ -30,8 +31,15 @@ func run(args []string) int {
 	fs.DurationVar(&cfg.AgreementWindow, "agreement-window", service.EnvDuration("AGREEMENT_WINDOW", sink.DefaultAgreementWindow),
 		"an agreement reported again after this long alerts again (env AGREEMENT_WINDOW)")
 	fs.IntVar(&cfg.Workers, "workers", service.EnvInt("SINK_WORKERS", 0), "concurrent writes; 0 = one per CPU (env SINK_WORKERS)")
+	webhooks := fs.String("webhooks", service.Getenv("WEBHOOK_URLS", ""),
+		"comma-separated URLs to POST each new agreement alert to, as JSON (env WEBHOOK_URLS)")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	for _, u := range strings.Split(*webhooks, ",") {
+		if u = strings.TrimSpace(u); u != "" {
+			cfg.Webhooks.URLs = append(cfg.Webhooks.URLs, u)
+		}
 	}
 	err := service.Run("sink", common, func(ctx context.Context, env *service.Env) (err error) {
 		st, err := sink.Open(ctx, *storeDSN)
@@ -48,7 +56,7 @@ func run(args []string) int {
 		if err != nil {
 			return err
 		}
-		env.Log.Info("api listening", "http_addr", srv.Addr(), "store", fmt.Sprint(st))
+		env.Log.Info("api listening", "http_addr", srv.Addr(), "store", fmt.Sprint(st), "webhooks", len(cfg.Webhooks.URLs))
 		served := make(chan error, 1)
 		go func() { served <- srv.Serve(ctx, 5*time.Second) }()
 		return errors.Join(s.Run(ctx), <-served)

@@ -22,6 +22,7 @@ type metrics struct {
 	alerts     prometheus.Counter
 	duplicates prometheus.Counter
 	latency    prometheus.Histogram
+	webhooks   *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -51,8 +52,12 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Help:    "Time from an article's fetch to its story being stored.",
 			Buckets: prometheus.ExponentialBuckets(0.01, 2.5, 14), // 10 ms to about 6 h
 		}),
+		webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newspipe_sink_webhook_deliveries_total",
+			Help: "Alert webhook deliveries by outcome: sent, retry (failed, will retry), failed (given up).",
+		}, []string{"outcome"}),
 	}
-	for _, c := range []prometheus.Collector{m.stored, m.byTopic, m.writes, m.alerts, m.duplicates, m.latency} {
+	for _, c := range []prometheus.Collector{m.stored, m.byTopic, m.writes, m.alerts, m.duplicates, m.latency, m.webhooks} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

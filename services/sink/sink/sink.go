@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -33,6 +34,7 @@ import (
 	"github.com/newspipe/newspipe/services/sink/internal/alert"
 	"github.com/newspipe/newspipe/services/sink/internal/api"
 	"github.com/newspipe/newspipe/services/sink/internal/store"
+	"github.com/newspipe/newspipe/services/sink/internal/webhook"
 )
 
 // DefaultAgreementWindow is how long an agreement key stays claimed: an
@@ -49,6 +51,11 @@ type Store interface {
 	// ClaimAgreement records the first article of an agreement key,
 	// atomically and idempotently for that first article.
 	ClaimAgreement(ctx context.Context, key string, window time.Duration, ref store.ArticleRef) (store.Claim, error)
+	// LeaseNotifications, NotifySent and NotifyFailed are the webhook
+	// outbox: see WebhookConfig.
+	LeaseNotifications(ctx context.Context, n int, since time.Time, lease time.Duration) ([]store.Alert, error)
+	NotifySent(ctx context.Context, key, articleID string) error
+	NotifyFailed(ctx context.Context, key, articleID, reason string, retryAt time.Time) error
 	// Ping reports whether the store answers (readiness).
 	Ping(ctx context.Context) error
 	// Close releases the store.
@@ -80,6 +87,8 @@ type Config struct {
 	Title string
 	// Now is the clock for latency and the API; default time.Now.
 	Now func() time.Time
+	// Webhooks: see WebhookConfig.
+	Webhooks WebhookConfig
 }
 
 // Sink is the sink stage. Create it with New, run it with Run; its Handler
@@ -92,6 +101,8 @@ type Sink struct {
 	api     *api.API
 	log     *slog.Logger
 	cfg     Config
+	// notify is nil when no webhook is configured.
+	notify *notifier
 }
 
 // New returns the sink stage consuming news.enriched.> on b and writing to
@@ -113,6 +124,12 @@ func New(b *bus.Bus, st Store, reg prometheus.Registerer, sm *stage.Metrics, log
 		store: st, topo: b.Topology(), metrics: m, log: log, cfg: cfg,
 		api: api.New(st, log, api.Config{Now: cfg.Now, Title: cfg.Title}),
 	}
+	if len(cfg.Webhooks.URLs) > 0 {
+		cfg.Webhooks.defaults()
+		s.cfg.Webhooks = cfg.Webhooks
+		s.notify = &notifier{cfg: cfg.Webhooks, store: st, s: s, poke: make(chan struct{}, 1),
+			poster: webhook.New(webhook.Config{URLs: cfg.Webhooks.URLs, Timeout: cfg.Webhooks.Timeout, Tries: 3, Backoff: cfg.Webhooks.TryBackoff})}
+	}
 	s.runner, err = stage.New(b, stage.Config{
 		Stage: topology.StageSink, Workers: cfg.Workers, MaxDeliver: cfg.MaxDeliver, Backoff: cfg.Backoff,
 	}, s, sm, log)
@@ -122,9 +139,18 @@ func New(b *bus.Bus, st Store, reg prometheus.Registerer, sm *stage.Metrics, log
 	return s, nil
 }
 
-// Run consumes enriched stories until ctx is done, then drains (see
-// stage.Runner.Run). It does not close the store.
-func (s *Sink) Run(ctx context.Context) error { return s.runner.Run(ctx) }
+// Run consumes enriched stories, and delivers webhooks if configured, until
+// ctx is done, then drains (see stage.Runner.Run). It does not close the
+// store.
+func (s *Sink) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	if s.notify != nil {
+		wg.Go(func() { s.notify.run(ctx) })
+	}
+	err := s.runner.Run(ctx)
+	wg.Wait()
+	return err
+}
 
 // Handler returns the HTTP API (routes in the package doc of
 // internal/api): mount it at the root of a mux.
@@ -161,6 +187,9 @@ func (s *Sink) Handle(ctx context.Context, m *stage.Message) ([]bus.Message, err
 		return nil, classify(fmt.Errorf("sink: store %s: %w", id, err))
 	}
 	s.observe(a, res, key, claim)
+	if claim.New && s.notify != nil {
+		s.notify.wake()
+	}
 
 	if key == "" || !claim.First || (!claim.New && m.Delivered <= 1) {
 		// A first article whose claim is older than this message was

@@ -389,3 +389,89 @@ func TestHandle(t *testing.T) {
 		})
 	}
 }
+
+// hookReceiver fails its first failures requests with 500, then answers 200.
+type hookReceiver struct {
+	mu       sync.Mutex
+	failures int
+	calls    int
+	ok       []map[string]any
+}
+
+func (r *hookReceiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls++
+	if r.calls <= r.failures {
+		w.WriteHeader(http.StatusInternalServerError)
+		return
+	}
+	var v map[string]any
+	if err := json.NewDecoder(req.Body).Decode(&v); err != nil {
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
+	v["_id"] = req.Header.Get("Idempotency-Key")
+	r.ok = append(r.ok, v)
+}
+
+func (r *hookReceiver) delivered() []map[string]any {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]map[string]any(nil), r.ok...)
+}
+
+func TestWebhooks(t *testing.T) {
+	tg := natstest.Targets(t)[0]
+	for _, db := range storetest.Targets(t) {
+		t.Run(db.Name, func(t *testing.T) {
+			// Three failed tries make the first delivery fail; the retry succeeds.
+			rcv := &hookReceiver{failures: 3}
+			srv := httptest.NewServer(rcv)
+			t.Cleanup(srv.Close)
+
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			b := natstest.Connect(t, tg)
+			st, err := sink.Open(ctx, db.DSN(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { st.Close() })
+			reg := prometheus.NewRegistry()
+			s, err := sink.New(b, st, reg, stage.NewMetrics(reg), slog.New(slog.NewTextHandler(io.Discard, nil)), sink.Config{
+				Webhooks: sink.WebhookConfig{
+					URLs: []string{srv.URL + "/hook"}, Retry: []time.Duration{50 * time.Millisecond},
+					Poll: 20 * time.Millisecond, TryBackoff: time.Millisecond,
+				},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := &harness{b: b, topo: b.Topology(), store: st, sink: s, reg: reg}
+			h.run(t)
+
+			h.publish(t, message(t, h.topo, enArticle(), "c:en1"))
+			h.handled(t, 1)
+			h.publish(t, message(t, h.topo, ruArticle(), "c:ru1"), message(t, h.topo, enArticle(), "again:en1"))
+			h.handled(t, 3)
+			waitFor(t, "webhook delivered", func() bool {
+				return metric(t, reg, "newspipe_sink_webhook_deliveries_total", map[string]string{"outcome": "sent"}) == 1
+			})
+
+			got := rcv.delivered()
+			if len(got) != 1 {
+				t.Fatalf("%d deliveries, want 1", len(got))
+			}
+			first, _ := got[0]["first_article"].(map[string]any)
+			if got[0]["key"] != dealKey || first["id"] != "en1" || got[0]["_id"] != dealKey+":en1" {
+				t.Errorf("delivered %v", got[0])
+			}
+			for outcome, want := range map[string]float64{"retry": 1, "sent": 1, "failed": 0} {
+				if v := metric(t, reg, "newspipe_sink_webhook_deliveries_total", map[string]string{"outcome": outcome}); v != want {
+					t.Errorf("webhook deliveries %s = %v, want %v", outcome, v, want)
+				}
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/newspipe/newspipe/services/sink/internal/alert"
@@ -155,3 +156,7 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
+
+// AlertJSON encodes an alert as one item of /api/alerts; the sink POSTs it
+// to webhooks, so receivers and API clients read the same shape.
+func AlertJSON(al store.Alert) ([]byte, error) { return json.Marshal(toAlert(al)) }

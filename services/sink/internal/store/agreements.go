@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 )
@@ -110,18 +111,33 @@ type Alert struct {
 	// Reports counts the stored stories linked to this alert's first
 	// article, the first one included.
 	Reports int
+	// NotifyAttempts counts failed webhook deliveries so far.
+	NotifyAttempts int
 }
 
 // ListAlerts returns up to limit alerts (0: DefaultLimit, at most MaxLimit),
 // newest first.
 func (s *DB) ListAlerts(ctx context.Context, n int) ([]Alert, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT a.key, a.article_id, a.url, a.title, a.lang, a.source_id, a.raised_at,
-			s.data, s.agreement_first_article_id, s.sort_at, s.stored_at, s.updated_at,
-			(SELECT COUNT(*) FROM stories r WHERE r.agreement_key = a.key AND r.agreement_first_article_id = a.article_id)
-		FROM alerts a LEFT JOIN stories s ON s.id = a.article_id
-		ORDER BY a.raised_at DESC, a.key DESC LIMIT ?`), limit(n))
+	alerts, err := s.queryAlerts(ctx, s.db, `ORDER BY a.raised_at DESC, a.key DESC LIMIT ?`, limit(n))
 	if err != nil {
 		return nil, fmt.Errorf("store: list alerts: %w", err)
+	}
+	return alerts, nil
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// queryAlerts selects alerts with their first story; tail is the WHERE /
+// ORDER BY / LIMIT part, with the alerts table as "a".
+func (s *DB) queryAlerts(ctx context.Context, db querier, tail string, args ...any) ([]Alert, error) {
+	rows, err := db.QueryContext(ctx, s.q(`SELECT a.key, a.article_id, a.url, a.title, a.lang, a.source_id, a.raised_at,
+			a.notify_attempts, s.data, s.agreement_first_article_id, s.sort_at, s.stored_at, s.updated_at,
+			(SELECT COUNT(*) FROM stories r WHERE r.agreement_key = a.key AND r.agreement_first_article_id = a.article_id)
+		FROM alerts a LEFT JOIN stories s ON s.id = a.article_id `+tail), args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var out []Alert
@@ -134,23 +150,20 @@ func (s *DB) ListAlerts(ctx context.Context, n int) ([]Alert, error) {
 			sortAt, storedAt, updated *int64
 		)
 		f := &al.FirstArticle
-		if err := rows.Scan(&al.Key, &f.ID, &f.URL, &f.Title, &f.Lang, &f.SourceID, &raised,
+		if err := rows.Scan(&al.Key, &f.ID, &f.URL, &f.Title, &f.Lang, &f.SourceID, &raised, &al.NotifyAttempts,
 			&data, &link, &sortAt, &storedAt, &updated, &al.Reports); err != nil {
-			return nil, fmt.Errorf("store: list alerts: %w", err)
+			return nil, err
 		}
 		al.RaisedAt = fromNanos(raised)
 		if data != nil {
 			a, err := unmarshal(data)
 			if err != nil {
-				return nil, fmt.Errorf("store: list alerts: decode story %s: %w", f.ID, err)
+				return nil, fmt.Errorf("decode story %s: %w", f.ID, err)
 			}
 			al.First = &Story{Article: a, AgreementFirstArticleID: *link,
 				Time: fromNanos(*sortAt), StoredAt: fromNanos(*storedAt), UpdatedAt: fromNanos(*updated)}
 		}
 		out = append(out, al)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: list alerts: %w", err)
-	}
-	return out, nil
+	return out, rows.Err()
 }

@@ -62,6 +62,12 @@ var migrations = []string{
 		PRIMARY KEY (key, article_id)
 	);
 	CREATE INDEX IF NOT EXISTS alerts_raised ON alerts (raised_at DESC, key)`,
+	// 2: webhook delivery state of each alert (an outbox).
+	`ALTER TABLE alerts ADD COLUMN notify_state TEXT NOT NULL DEFAULT 'pending';
+	ALTER TABLE alerts ADD COLUMN notify_attempts INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE alerts ADD COLUMN notify_after BIGINT NOT NULL DEFAULT 0;
+	ALTER TABLE alerts ADD COLUMN notify_error TEXT NOT NULL DEFAULT '';
+	CREATE INDEX IF NOT EXISTS alerts_notify ON alerts (notify_state, notify_after)`,
 }
 
 // migrateLock is the PostgreSQL advisory lock taken while migrating, so
