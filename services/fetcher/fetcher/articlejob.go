@@ -82,9 +82,6 @@ func (f *Fetcher) handleArticleJob(ctx context.Context, m *stage.Message) ([]bus
 			job.Id, job.SourceId, fetch.ErrTooLarge, len(data), f.maxRawBytes))
 	}
 	h[events.HeaderArticleID] = job.Id
-	if job.SourceLang != "" {
-		h[events.HeaderLang] = job.SourceLang
-	}
 	return []bus.Message{
 		{Subject: f.topo.Raw(job.SourceId), MsgID: "raw:" + job.Id, Header: h, Data: data},
 		kvPut(f.topo, topology.BucketSeen, job.Id, []byte(seenPublished+" "+page.FetchedAt.UTC().Format(time.RFC3339)), "seen:"+job.Id),

@@ -64,7 +64,7 @@ func (f *Fetcher) handleFeedJob(ctx context.Context, m *stage.Message) ([]bus.Me
 		f.metrics.polls.WithLabelValues(id, pollClass(err)).Inc()
 		f.metrics.feedErrors.WithLabelValues(id).Inc()
 		f.metrics.feedUp.WithLabelValues(id).Set(0)
-		f.log.Warn("feed poll failed", "source_id", id, "feed_url", job.FeedUrl, "http_status", res.Status, "err", err)
+		f.log.Warn("feed poll failed", "source_id", id, "feed_url", job.FeedUrl, "status", pollClass(err), "err", err)
 		return nil, nil
 	}
 	f.metrics.feedUp.WithLabelValues(id).Set(1)

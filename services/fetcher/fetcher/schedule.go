@@ -47,6 +47,18 @@ func (s slots) start(n int64) time.Time {
 	return time.Unix(0, n*int64(s.interval)+int64(s.phase))
 }
 
+// nextAfter returns when to schedule the slot after n, published at now:
+// the start of slot n+1, unless that is less than half an interval away (at
+// start-up, slot n is published late), in which case slot n+2's, so that
+// two polls of a feed are never closer than half an interval.
+func (s slots) nextAfter(n int64, now time.Time) time.Time {
+	next := s.start(n + 1)
+	if next.Sub(now) < s.interval/2 {
+		next = s.start(n + 2)
+	}
+	return next
+}
+
 // feedJobID is the message id of source's poll in slot n.
 func feedJobID(source string, n int64) string {
 	return "feed:" + source + ":" + strconv.FormatInt(n, 10)
@@ -88,7 +100,7 @@ func (f *Fetcher) schedule(ctx context.Context, list []Source) error {
 					j.due = now.Add(publishRetry)
 				} else {
 					f.metrics.scheduled.WithLabelValues(j.src.ID).Inc()
-					j.due = j.slots.start(n + 1)
+					j.due = j.slots.nextAfter(n, now)
 				}
 			}
 			if j.due.Before(next) {

@@ -32,6 +32,15 @@ type group struct {
 type rule struct {
 	allow   bool
 	pattern string
+	// parts are the pattern's pieces between "*"s, split once at parse
+	// time; anchored is a trailing "$".
+	parts    []string
+	anchored bool
+}
+
+func newRule(allow bool, pattern string) rule {
+	anchored := strings.HasSuffix(pattern, "$")
+	return rule{allow: allow, pattern: pattern, anchored: anchored, parts: strings.Split(strings.TrimSuffix(pattern, "$"), "*")}
 }
 
 // AllowAll is the answer for a site without a robots.txt (HTTP 4xx).
@@ -39,7 +48,7 @@ var AllowAll = &Rules{}
 
 // DisallowAll is the answer RFC 9309 prescribes while robots.txt is
 // unreachable (HTTP 5xx, network failure).
-var DisallowAll = &Rules{groups: []group{{agents: []string{"*"}, rules: []rule{{allow: false, pattern: "/"}}}}}
+var DisallowAll = &Rules{groups: []group{{agents: []string{"*"}, rules: []rule{newRule(false, "/")}}}}
 
 // Parse reads a robots.txt. It never fails: lines it does not understand are
 // skipped, as the RFC asks, and input beyond MaxSize is ignored.
@@ -77,7 +86,7 @@ func Parse(data []byte) *Rules {
 			if cur == nil || value == "" { // rules before any user-agent; empty Disallow means nothing
 				continue
 			}
-			cur.rules = append(cur.rules, rule{allow: key == "allow", pattern: value})
+			cur.rules = append(cur.rules, newRule(key == "allow", value))
 		default:
 			// Sitemap, Crawl-delay and unknown lines neither end a group
 			// nor start one.
@@ -102,10 +111,10 @@ func (r *Rules) Allowed(agent, path string) bool {
 	rules := r.rulesFor(strings.ToLower(agent))
 	best, allow := -1, true
 	for _, ru := range rules {
-		n, ok := match(ru.pattern, path)
-		if !ok {
+		if !ru.match(path) {
 			continue
 		}
+		n := len(ru.pattern)
 		if n > best || n == best && ru.allow {
 			best, allow = n, ru.allow
 		}
@@ -136,38 +145,31 @@ func (r *Rules) rulesFor(agent string) []rule {
 	return star
 }
 
-// match reports whether pattern matches path from its start and, if so, the
-// pattern's length, which ranks rules (the most specific wins).
-func match(pattern, path string) (int, bool) {
-	anchored := strings.HasSuffix(pattern, "$")
-	p := strings.TrimSuffix(pattern, "$")
-	parts := strings.Split(p, "*")
+// match reports whether the rule's pattern matches path from its start.
+func (ru *rule) match(path string) bool {
 	rest := path
-	for i, part := range parts {
-		last := i == len(parts)-1
+	for i, part := range ru.parts {
+		last := i == len(ru.parts)-1
 		switch {
 		case i == 0:
 			if !strings.HasPrefix(rest, part) {
-				return 0, false
+				return false
 			}
 			rest = rest[len(part):]
-			if last && anchored && rest != "" {
-				return 0, false
+			if last && ru.anchored && rest != "" {
+				return false
 			}
-		case last && anchored:
+		case last && ru.anchored:
 			// The final part must end the path; everything before it was
 			// matched leftmost, which leaves it the most room.
-			if !strings.HasSuffix(rest, part) {
-				return 0, false
-			}
-			rest = ""
+			return strings.HasSuffix(rest, part)
 		default:
 			j := strings.Index(rest, part)
 			if j < 0 {
-				return 0, false
+				return false
 			}
 			rest = rest[j+len(part):]
 		}
 	}
-	return len(pattern), true
+	return true
 }
