@@ -215,10 +215,13 @@ func New(b *bus.Bus, cfg Config, reg prometheus.Registerer, sm *stage.Metrics, l
 	if err != nil {
 		return nil, fmt.Errorf("fetcher: %w", err)
 	}
-	f.fetchBudget = spec.AckWait * 3 / 4
+	// A job may wait behind Workers others in the client buffer, its ack
+	// clock running, before its own turn: half the ack wait each.
+	f.fetchBudget = spec.AckWait / 2
 
 	f.feedRunner, err = stage.New(b, stage.Config{
 		Stage: topology.StageFeed, Workers: cfg.FeedWorkers, MaxDeliver: cfg.MaxDeliver, Backoff: cfg.Backoff,
+		Consume: bus.ConsumeOptions{MaxMessages: cfg.FeedWorkers}, // as for pages, below
 	}, stage.HandlerFunc(f.handleFeedJob), sm, log)
 	if err != nil {
 		return nil, fmt.Errorf("fetcher: %w", err)
@@ -226,7 +229,8 @@ func New(b *bus.Bus, cfg Config, reg prometheus.Registerer, sm *stage.Metrics, l
 	f.fetchRunner, err = stage.New(b, stage.Config{
 		Stage: topology.StageFetch, Workers: cfg.Workers, MaxDeliver: cfg.MaxDeliver, Backoff: cfg.Backoff,
 		// Jobs wait in the client buffer on the ack clock: keep it short,
-		// since a page can take seconds (host delay, slow site).
+		// since a page can take seconds (host delay, slow site) and a job
+		// past its ack wait is redelivered to another worker.
 		Consume: bus.ConsumeOptions{MaxMessages: cfg.Workers},
 	}, stage.HandlerFunc(f.handleArticleJob), sm, log)
 	if err != nil {
