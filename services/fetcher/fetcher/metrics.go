@@ -29,7 +29,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	m := &metrics{
 		fetches: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "newspipe_fetcher_fetches_total",
-			Help: "Article page fetches, by source and status (ok, http_4xx, http_5xx, timeout, too_large, content_type, redirects, robots, bad_url, network).",
+			Help: "Article page fetches, by source and status (ok, http_4xx, http_5xx, http_other, timeout, too_large, content_type, redirects, robots, bad_url, network).",
 		}, []string{"source", "status"}),
 		polls: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "newspipe_fetcher_feed_polls_total",

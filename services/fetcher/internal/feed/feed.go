@@ -103,7 +103,7 @@ func NewPoller(cfg Config) *Poller {
 	}
 	rt := cfg.Transport
 	if rt == nil {
-		rt = NewTransport(min(cfg.Timeout, 10*time.Second), cfg.Timeout)
+		rt = newTransport(min(cfg.Timeout, 10*time.Second), cfg.Timeout)
 	}
 	client := &http.Client{
 		Transport: rt,
@@ -117,9 +117,9 @@ func NewPoller(cfg Config) *Poller {
 	return &Poller{cfg: cfg, client: client}
 }
 
-// NewTransport returns an HTTP transport with bounded connection set-up and
+// newTransport returns an HTTP transport with bounded connection set-up and
 // time to response headers; proxies are taken from the environment.
-func NewTransport(connectTimeout, headerTimeout time.Duration) *http.Transport {
+func newTransport(connectTimeout, headerTimeout time.Duration) *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.DialContext = (&net.Dialer{Timeout: connectTimeout, KeepAlive: 30 * time.Second}).DialContext
 	t.TLSHandshakeTimeout = connectTimeout

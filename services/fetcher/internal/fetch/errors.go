@@ -78,7 +78,7 @@ func Retryable(err error) bool {
 }
 
 // Class names the kind of failure in a few bounded words, for metrics
-// labels: "ok", "http_4xx", "http_5xx", "timeout", "too_large",
+// labels: "ok", "http_4xx", "http_5xx", "http_other", "timeout", "too_large",
 // "content_type", "redirects", "robots", "bad_url", "network".
 func Class(err error) string {
 	if err == nil {
@@ -87,10 +87,13 @@ func Class(err error) string {
 	var se *StatusError
 	switch {
 	case errors.As(err, &se):
-		if se.Code >= 500 {
+		switch {
+		case se.Code >= 500:
 			return "http_5xx"
+		case se.Code >= 400:
+			return "http_4xx"
 		}
-		return "http_4xx"
+		return "http_other" // 204, an unfollowed 3xx
 	case errors.Is(err, ErrTooLarge):
 		return "too_large"
 	case errors.Is(err, ErrContentType):

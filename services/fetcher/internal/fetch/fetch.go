@@ -84,11 +84,10 @@ type Page struct {
 // Client fetches pages. It is safe for concurrent use; share one per
 // process so the per-host limits hold across all callers.
 type Client struct {
-	cfg     Config
-	client  *http.Client
-	limiter *hostLimiter
-	robots  *robotsCache
-	agent   string
+	cfg    Config
+	client *http.Client
+	robots *robotsCache
+	agent  string
 }
 
 // New returns a Client for cfg.
@@ -144,7 +143,7 @@ func New(cfg Config) *Client {
 		},
 	}
 	agent, _, _ := strings.Cut(cfg.UserAgent, "/")
-	c := &Client{cfg: cfg, client: hc, limiter: lim, agent: strings.TrimSpace(agent)}
+	c := &Client{cfg: cfg, client: hc, agent: strings.TrimSpace(agent)}
 	c.robots = newRobotsCache(hc, cfg.UserAgent, cfg.RobotsTTL, cfg.Now)
 	return c
 }

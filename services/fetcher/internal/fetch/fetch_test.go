@@ -149,7 +149,7 @@ func TestFetch(t *testing.T) {
 		{name: "too many requests", path: "/status/429", wantStatus: 429, retryable: true, class: "http_4xx"},
 		{name: "server error", path: "/status/500", wantStatus: 500, retryable: true, class: "http_5xx"},
 		{name: "unavailable", path: "/status/503", wantStatus: 503, retryable: true, class: "http_5xx"},
-		{name: "no content", path: "/status/204", wantStatus: 204, class: "http_4xx"},
+		{name: "no content", path: "/status/204", wantStatus: 204, class: "http_other"},
 		{name: "slow headers", path: "/slow", wantErr: ErrTimeout, retryable: true, class: "timeout"},
 		{name: "slow body", path: "/slow-body", wantErr: ErrTimeout, retryable: true, class: "timeout"},
 	}
