@@ -72,6 +72,8 @@ type Config struct {
 	// short ones); zero values keep it.
 	MaxDeliver int
 	Backoff    []time.Duration
+	// AckWait overrides the topology's ack deadline (tests use short ones).
+	AckWait time.Duration
 	// PendingEvery is how often the consumer's pending count is sampled;
 	// default 5s, negative disables.
 	PendingEvery time.Duration
@@ -98,6 +100,9 @@ func New(b *bus.Bus, cfg Config, h Handler, m *Metrics, log *slog.Logger) (*Runn
 	}
 	if len(cfg.Backoff) > 0 {
 		spec.Backoff = cfg.Backoff
+	}
+	if cfg.AckWait > 0 {
+		spec.AckWait = cfg.AckWait
 	}
 	if cfg.Workers <= 0 {
 		cfg.Workers = max(2, runtime.GOMAXPROCS(0))
@@ -211,6 +216,15 @@ func (r *Runner) process(ctx context.Context, d *bus.Delivery) {
 	r.metrics.inFlight.WithLabelValues(stage).Inc()
 	defer r.metrics.inFlight.WithLabelValues(stage).Dec()
 
+	// Keep the server from redelivering a slow message to another worker:
+	// AckWait is short so that messages stranded by a crashed or stopped
+	// replica come back quickly, and a working handler says it is alive.
+	beat := r.spec.AckWait / 3
+	var hb *time.Timer
+	hb = time.AfterFunc(beat, func() {
+		_ = d.InProgress()
+		hb.Reset(beat)
+	})
 	outs, err := r.handle(ctx, d)
 	if err == nil {
 		err = r.bus.PublishAll(ctx, outs)
@@ -218,6 +232,7 @@ func (r *Runner) process(ctx context.Context, d *bus.Delivery) {
 			r.metrics.published.WithLabelValues(stage).Add(float64(len(outs)))
 		}
 	}
+	hb.Stop()
 	r.metrics.duration.WithLabelValues(stage).Observe(time.Since(start).Seconds())
 
 	log := r.log.With("subject", d.Subject, "delivered", d.Delivered, "stream_seq", d.StreamSeq)

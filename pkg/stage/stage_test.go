@@ -39,10 +39,14 @@ func newHarness(t *testing.T, tg natstest.Target) *harness {
 
 func (h *harness) run(t *testing.T, hd stage.Handler) (stop func()) {
 	t.Helper()
-	r, err := stage.New(h.b, stage.Config{
-		Stage: topology.StageCleaner, Workers: 3, MaxDeliver: 3,
-		Backoff: []time.Duration{50 * time.Millisecond}, PendingEvery: -1,
-	}, hd, h.metrics, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return h.runWith(t, hd, stage.Config{})
+}
+
+func (h *harness) runWith(t *testing.T, hd stage.Handler, cfg stage.Config) (stop func()) {
+	t.Helper()
+	cfg.Stage, cfg.Workers, cfg.MaxDeliver, cfg.PendingEvery = topology.StageCleaner, 3, 3, -1
+	cfg.Backoff = []time.Duration{50 * time.Millisecond}
+	r, err := stage.New(h.b, cfg, hd, h.metrics, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,6 +212,24 @@ func TestStage(t *testing.T) {
 				}
 				if got := natstest.Collect(t, h.b, h.topo.EnrichedOther(), 1, 10*time.Second); len(got) != 1 {
 					t.Fatalf("got %d outputs, want 1", len(got))
+				}
+			})
+
+			t.Run("slow handler is not redelivered", func(t *testing.T) {
+				h := newHarness(t, tg)
+				var calls atomic.Int32
+				h.runWith(t, stage.HandlerFunc(func(ctx context.Context, m *stage.Message) ([]bus.Message, error) {
+					calls.Add(1)
+					time.Sleep(1500 * time.Millisecond) // three times the ack deadline
+					return echo(h)(ctx, m)
+				}), stage.Config{AckWait: 500 * time.Millisecond})
+				h.publishRaw(t, "slow", "slow")
+				if got := natstest.Collect(t, h.b, h.topo.EnrichedOther(), 1, 10*time.Second); len(got) != 1 {
+					t.Fatalf("got %d outputs, want 1", len(got))
+				}
+				time.Sleep(700 * time.Millisecond)
+				if n := calls.Load(); n != 1 {
+					t.Errorf("handler called %d times, want 1: the message was redelivered while in progress", n)
 				}
 			})
 

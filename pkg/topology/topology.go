@@ -85,15 +85,19 @@ type ConsumerSpec struct {
 	Stream        string
 	Durable       string
 	FilterSubject string
-	AckWait       time.Duration
-	MaxDeliver    int
+	// AckWait is how long the server waits for an ack before redelivering.
+	// It is short (15s) so that messages stranded by a replica that died are
+	// soon redelivered; the stage loop sends InProgress every AckWait/3
+	// while a handler works, so a slow message is not redelivered.
+	AckWait    time.Duration
+	MaxDeliver int
 	// Backoff is the redelivery delay after each failed attempt; the last
 	// entry repeats. It is applied with NakWithDelay by the stage loop.
 	Backoff       []time.Duration
 	MaxAckPending int
 }
 
-// Limits configures the streams; zero values take the defaults of Default.
+// StreamLimits configures the streams; zero values take the defaults of Default.
 type StreamLimits struct {
 	Storage  Storage
 	Replicas int
@@ -227,13 +231,13 @@ func (t Topology) Streams() []StreamSpec {
 	}
 }
 
-// DefaultBackoff is the redelivery schedule for retryable failures.
+// defaultBackoff is the redelivery schedule for retryable failures.
 var defaultBackoff = []time.Duration{time.Second, 5 * time.Second, 30 * time.Second, 2 * time.Minute}
 
 // Consumer returns the durable consumer of a stage.
 func (t Topology) Consumer(stage string) (ConsumerSpec, error) {
 	c := ConsumerSpec{
-		Durable: t.name(strings.ToUpper(stage)), AckWait: 60 * time.Second, MaxDeliver: 5,
+		Durable: t.name(strings.ToUpper(stage)), AckWait: 15 * time.Second, MaxDeliver: 5,
 		Backoff: append([]time.Duration(nil), defaultBackoff...), MaxAckPending: 256,
 	}
 	switch stage {
