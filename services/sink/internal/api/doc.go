@@ -58,7 +58,8 @@
 //
 //	key                         agreement key: the same deal has the same key
 //	                            in any language
-//	raised_at                   when the first article was stored
+//	raised_at                   when the first article claimed the agreement
+//	                            (just before it was stored)
 //	first_article               {id, url, title, lang, source_id}
 //	parties, party_names        entity ids and display names, same order
 //	kind, technology, date, evidence

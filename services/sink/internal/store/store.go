@@ -75,8 +75,8 @@ func Open(ctx context.Context, dsn string, o Options) (*DB, error) {
 func openPostgres(ctx context.Context, dsn string, o Options) (*DB, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		// The error text may quote the DSN, password included.
-		return nil, fmt.Errorf("store: parse postgres dsn: %w", ErrInvalid)
+		// pgconn redacts the password in the DSN it quotes.
+		return nil, fmt.Errorf("store: parse postgres dsn: %w: %w", ErrInvalid, err)
 	}
 	target := fmt.Sprintf("postgres://%s:%d/%s", cfg.Host, cfg.Port, cfg.Database)
 	db := stdlib.OpenDB(*cfg)
