@@ -65,6 +65,7 @@ func runCmd(args []string, demo bool) int {
 		if cfg.Fetcher.PollInterval == 0 {
 			cfg.Fetcher.PollInterval = 15 * time.Second
 		}
+		cfg.Fetcher.IgnoreRobots = true // the demo site is ours
 		if cfg.Fetcher.PerHostDelay == 0 {
 			cfg.Fetcher.PerHostDelay = 20 * time.Millisecond // our own loopback site
 		}

@@ -73,3 +73,12 @@ func (k *KV) Create(ctx context.Context, key string, value []byte) error {
 	}
 	return nil
 }
+
+// KVPutMessage returns a write of key=value into bucket (namespaced by t) as
+// an ordinary Message, so that a stage handler can return it among its
+// outputs and the stage loop stores it, like the events, before acking the
+// input. A JetStream bucket is a stream on subjects "$KV.<bucket>.<key>": a
+// publish there is exactly a Put. The bucket must exist (open it with KV).
+func KVPutMessage(t topology.Topology, bucket, key string, value []byte, msgID string) Message {
+	return Message{Subject: "$KV." + t.Bucket(bucket) + "." + key, MsgID: msgID, Data: value}
+}

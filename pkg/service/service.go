@@ -167,3 +167,13 @@ func EnvDuration(key string, def time.Duration) time.Duration {
 	}
 	return def
 }
+
+// EnvBool is Getenv for booleans; an unparsable value falls back to def.
+func EnvBool(key string, def bool) bool {
+	if v, ok := os.LookupEnv(key); ok {
+		if b, err := strconv.ParseBool(v); err == nil {
+			return b
+		}
+	}
+	return def
+}

@@ -37,10 +37,13 @@ const (
 
 // Key-value buckets.
 const (
-	BucketSeen       = "NEWS_SEEN"       // article ids the fetcher has published
-	BucketFeedState  = "NEWS_FEED_STATE" // per-feed ETag / Last-Modified
-	BucketAgreements = "NEWS_AGREEMENTS" // agreement keys the sink has alerted on
+	BucketSeen      = "NEWS_SEEN"       // article ids the fetcher has published
+	BucketFeedState = "NEWS_FEED_STATE" // per-feed ETag / Last-Modified
 )
+
+// Agreement novelty is not a bucket: the sink keeps it in its store, in the
+// same transaction as the story, so sink replicas sharing PostgreSQL agree on
+// one first article.
 
 // Topics are the taxonomy's topic tokens, the <topic> in news.enriched.rucn.<topic>.
 var Topics = []string{"telecom", "semiconductors", "ai", "space", "cyber", "defense", "energy", "quantum", "research", "digital", "other"}
@@ -86,8 +89,8 @@ type ConsumerSpec struct {
 	Durable       string
 	FilterSubject string
 	// AckWait is how long the server waits for an ack before redelivering.
-	// It is short (15s) so that messages stranded by a replica that died are
-	// soon redelivered; the stage loop sends InProgress every AckWait/3
+	// It is short (15s; 30s for the network-bound fetcher stages) so that
+	// messages stranded by a replica that died are soon redelivered; the stage loop sends InProgress every AckWait/3
 	// while a handler works, so a slow message is not redelivered.
 	AckWait    time.Duration
 	MaxDeliver int
@@ -243,8 +246,10 @@ func (t Topology) Consumer(stage string) (ConsumerSpec, error) {
 	switch stage {
 	case StageFeed:
 		c.Stream, c.FilterSubject = t.name(StreamJobs), t.FeedJobs()
+		c.AckWait = 30 * time.Second // network-bound: a job may wait for its host's turn
 	case StageFetch:
 		c.Stream, c.FilterSubject = t.name(StreamJobs), t.ArticleJobs()
+		c.AckWait = 30 * time.Second
 	case StageCleaner:
 		c.Stream, c.FilterSubject = t.name(StreamRaw), t.AllRaw()
 	case StageClassifier:

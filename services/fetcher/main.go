@@ -9,7 +9,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"strconv"
 	"time"
 
 	"github.com/newspipe/newspipe/pkg/service"
@@ -37,8 +36,7 @@ func run(args []string) int {
 	fs.IntVar(&cfg.Workers, "workers", service.EnvInt("FETCHER_WORKERS", fetcher.DefaultWorkers), "pages fetched at once (env FETCHER_WORKERS)")
 	fs.IntVar(&cfg.FeedWorkers, "feed-workers", service.EnvInt("FEED_WORKERS", fetcher.DefaultFeedWorkers), "feeds polled at once (env FEED_WORKERS)")
 	fs.DurationVar(&cfg.SeenTTL, "seen-ttl", service.EnvDuration("SEEN_TTL", fetcher.DefaultSeenTTL), "how long a published article id is remembered (env SEEN_TTL)")
-	ignoreRobots, _ := strconv.ParseBool(service.Getenv("IGNORE_ROBOTS", "false"))
-	fs.BoolVar(&cfg.IgnoreRobots, "ignore-robots", ignoreRobots, "do not read robots.txt; only for sites you own (env IGNORE_ROBOTS)")
+	fs.BoolVar(&cfg.IgnoreRobots, "ignore-robots", service.EnvBool("IGNORE_ROBOTS", false), "do not read robots.txt; only for sites you own (env IGNORE_ROBOTS)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

@@ -84,7 +84,7 @@ func (f *Fetcher) handleArticleJob(ctx context.Context, m *stage.Message) ([]bus
 	h[events.HeaderArticleID] = job.Id
 	return []bus.Message{
 		{Subject: f.topo.Raw(job.SourceId), MsgID: "raw:" + job.Id, Header: h, Data: data},
-		kvPut(f.topo, topology.BucketSeen, job.Id, []byte(seenPublished+" "+page.FetchedAt.UTC().Format(time.RFC3339)), "seen:"+job.Id),
+		bus.KVPutMessage(f.topo, topology.BucketSeen, job.Id, []byte(seenPublished+" "+page.FetchedAt.UTC().Format(time.RFC3339)), "seen:"+job.Id),
 	}, nil
 }
 

@@ -150,7 +150,7 @@ func (f *Fetcher) stateMessage(source string, st feed.State) (bus.Message, error
 	if err != nil {
 		return bus.Message{}, fmt.Errorf("feed %s: encode state: %w", source, err)
 	}
-	return kvPut(f.topo, topology.BucketFeedState, source, v, "feedstate:"+source+":"+shortHash(v)), nil
+	return bus.KVPutMessage(f.topo, topology.BucketFeedState, source, v, "feedstate:"+source+":"+shortHash(v)), nil
 }
 
 // pollClass names a failed poll for the status label.

@@ -349,7 +349,7 @@ func TestSeenWriteLandsInBucket(t *testing.T) {
 	if _, err := kv.Get(ctx, id); err != bus.ErrKeyNotFound {
 		t.Fatalf("Get before the write = %v, want ErrKeyNotFound", err)
 	}
-	m := kvPut(b.Topology(), topology.BucketSeen, id, []byte("raw x"), "seen:"+id)
+	m := bus.KVPutMessage(b.Topology(), topology.BucketSeen, id, []byte("raw x"), "seen:"+id)
 	if err := b.PublishAll(ctx, []bus.Message{m, m}); err != nil {
 		t.Fatal(err)
 	}

@@ -116,7 +116,7 @@ func Run(ctx context.Context, cfg Config) (err error) {
 	if storeDSN == "" {
 		storeDSN = filepath.Join(cfg.DataDir, "newspipe.db")
 	}
-	st, err := sink.OpenStore(ctx, storeDSN)
+	st, err := sink.Open(ctx, storeDSN)
 	if err != nil {
 		return fmt.Errorf("pipeline: %w", err)
 	}
@@ -131,6 +131,7 @@ func Run(ctx context.Context, cfg Config) (err error) {
 		}
 		return nil
 	})
+	health.AddProbe("store", st.Ping)
 
 	f, err := fetcher.New(b, cfg.Fetcher, reg, sm, log.With("stage", "fetcher"))
 	if err != nil {
