@@ -133,19 +133,19 @@ func Run(ctx context.Context, cfg Config) (err error) {
 	})
 	health.AddProbe("store", st.Ping)
 
-	f, err := fetcher.New(b, cfg.Fetcher, reg, sm, log.With("stage", "fetcher"))
+	f, err := fetcher.New(b, cfg.Fetcher, reg, sm, log.With("service", "fetcher"))
 	if err != nil {
 		return fmt.Errorf("pipeline: %w", err)
 	}
-	cl, err := cleaner.New(b, cleaner.Config{}, reg, sm, log.With("stage", "cleaner"))
+	cl, err := cleaner.New(b, cleaner.Config{}, reg, sm, log.With("service", "cleaner"))
 	if err != nil {
 		return fmt.Errorf("pipeline: %w", err)
 	}
-	cf, err := classifier.New(b, classifier.Config{TaxonomyFile: cfg.TaxonomyFile}, reg, sm, log.With("stage", "classifier"))
+	cf, err := classifier.New(b, classifier.Config{TaxonomyFile: cfg.TaxonomyFile}, reg, sm, log.With("service", "classifier"))
 	if err != nil {
 		return fmt.Errorf("pipeline: %w", err)
 	}
-	sk, err := sink.New(b, st, reg, sm, log.With("stage", "sink"), sink.Config{})
+	sk, err := sink.New(b, st, reg, sm, log.With("service", "sink"), sink.Config{})
 	if err != nil {
 		return fmt.Errorf("pipeline: %w", err)
 	}
