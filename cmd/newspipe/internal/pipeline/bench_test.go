@@ -2,10 +2,7 @@ package pipeline_test
 
 import (
 	"bufio"
-	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
@@ -14,7 +11,6 @@ import (
 	"time"
 
 	"github.com/newspipe/newspipe/cmd/newspipe/internal/demosite"
-	"github.com/newspipe/newspipe/cmd/newspipe/internal/pipeline"
 	"github.com/newspipe/newspipe/services/fetcher/fetcher"
 )
 
@@ -57,29 +53,12 @@ func BenchmarkPipeline(b *testing.B) {
 	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	ready := make(chan pipeline.Info, 1)
-	done := make(chan error, 1)
 	b.ResetTimer()
 	start := time.Now()
-	go func() {
-		done <- pipeline.Run(ctx, pipeline.Config{
-			DataDir: b.TempDir(), NATSAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0",
-			Fetcher: fetcher.Config{
-				Sources:      []fetcher.Source{{ID: "bench", Name: "bench", URL: base + "/bench/feed.xml"}},
-				PollInterval: time.Hour, PerHostDelay: -1, PerHostConcurrency: 64, Workers: 32, IgnoreRobots: true,
-			},
-			Log:     slog.New(slog.NewTextHandler(io.Discard, nil)),
-			OnReady: func(i pipeline.Info) { ready <- i },
-		})
-	}()
-	var info pipeline.Info
-	select {
-	case info = <-ready:
-	case err := <-done:
-		b.Fatalf("pipeline stopped: %v", err)
-	}
+	info := startPipeline(b, fetcher.Config{
+		Sources:      []fetcher.Source{{ID: "bench", Name: "bench", URL: base + "/bench/feed.xml"}},
+		PollInterval: time.Hour, PerHostDelay: -1, PerHostConcurrency: 64, Workers: 32, IgnoreRobots: true,
+	})
 	for {
 		stored, err := storedStories(info.HTTPAddr)
 		if err != nil {
@@ -93,8 +72,6 @@ func BenchmarkPipeline(b *testing.B) {
 	elapsed := time.Since(start)
 	b.StopTimer()
 	b.ReportMetric(float64(n)/elapsed.Seconds(), "articles/s")
-	cancel()
-	<-done
 }
 
 // storedStories sums newspipe_sink_stories_stored_total from /metrics.

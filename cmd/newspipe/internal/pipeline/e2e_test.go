@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -120,32 +119,7 @@ func TestDemoEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := serveDemo(t, "127.0.0.1:0")
-	dir := t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan pipeline.Info, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- pipeline.Run(ctx, pipeline.Config{
-			DataDir: dir, NATSAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0",
-			Fetcher: fetcher.Config{Sources: demoSources(t, base), PollInterval: 2 * time.Second, PerHostDelay: time.Millisecond},
-			Log:     slog.New(slog.NewTextHandler(io.Discard, nil)),
-			OnReady: func(i pipeline.Info) { ready <- i },
-		})
-	}()
-	var info pipeline.Info
-	select {
-	case info = <-ready:
-	case err := <-done:
-		t.Fatalf("pipeline stopped before it was ready: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("pipeline not ready in 30s")
-	}
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("pipeline.Run: %v", err)
-		}
-	})
+	info := startPipeline(t, fetcher.Config{Sources: demoSources(t, base), PollInterval: 2 * time.Second, PerHostDelay: time.Millisecond})
 
 	stories := waitStories(t, info.HTTPAddr, len(expected), 90*time.Second)
 	byPath := map[string]apiStory{}
@@ -253,6 +227,35 @@ func waitAlerts(t testing.TB, httpAddr string, want int, within time.Duration) [
 	return alerts
 }
 
-func TestMain(m *testing.M) {
-	os.Exit(m.Run())
+// startPipeline runs the all-in-one pipeline with fc on loopback ports and a
+// temp data dir, waits until it is ready, and stops it at cleanup (failing
+// the test if it does not stop cleanly).
+func startPipeline(t testing.TB, fc fetcher.Config) pipeline.Info {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan pipeline.Info, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- pipeline.Run(ctx, pipeline.Config{
+			DataDir: t.TempDir(), NATSAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", Fetcher: fc,
+			Log:     slog.New(slog.NewTextHandler(io.Discard, nil)),
+			OnReady: func(i pipeline.Info) { ready <- i },
+		})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("pipeline.Run: %v", err)
+		}
+	})
+	select {
+	case info := <-ready:
+		return info
+	case err := <-done:
+		done <- err
+		t.Fatalf("pipeline stopped before it was ready: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("pipeline not ready in 30s")
+	}
+	return pipeline.Info{}
 }

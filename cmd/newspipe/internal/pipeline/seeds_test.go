@@ -1,12 +1,9 @@
 package pipeline_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"html"
-	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -16,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/newspipe/newspipe/cmd/newspipe/internal/pipeline"
 	"github.com/newspipe/newspipe/services/fetcher/fetcher"
 )
 
@@ -99,24 +95,7 @@ func TestSeedsThroughPipeline(t *testing.T) {
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Close() })
 
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan pipeline.Info, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- pipeline.Run(ctx, pipeline.Config{
-			DataDir: t.TempDir(), NATSAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0",
-			Fetcher: fetcher.Config{Sources: []fetcher.Source{{ID: "seeds", Name: "seeds", URL: base + "/seeds/feed.xml"}}, PollInterval: time.Hour, PerHostDelay: -1, IgnoreRobots: true},
-			Log:     slog.New(slog.NewTextHandler(io.Discard, nil)),
-			OnReady: func(i pipeline.Info) { ready <- i },
-		})
-	}()
-	var info pipeline.Info
-	select {
-	case info = <-ready:
-	case err := <-done:
-		t.Fatalf("pipeline stopped: %v", err)
-	}
-	t.Cleanup(func() { cancel(); <-done })
+	info := startPipeline(t, fetcher.Config{Sources: []fetcher.Source{{ID: "seeds", Name: "seeds", URL: base + "/seeds/feed.xml"}}, PollInterval: time.Hour, PerHostDelay: -1, IgnoreRobots: true})
 
 	stories := waitStories(t, info.HTTPAddr, len(exp.Seeds), 60*time.Second)
 	byFile := map[string]apiStory{}
