@@ -119,7 +119,7 @@ func (n *notifier) round(ctx context.Context) {
 }
 
 func (n *notifier) deliver(ctx context.Context, al store.Alert) {
-	log := n.s.log.With("agreement_key", al.Key, "article_id", al.FirstArticle.ID)
+	log := n.s.log.With("alert_key", al.Key, "article_id", al.FirstArticle.ID)
 	body, err := api.AlertJSON(al)
 	if err == nil {
 		err = n.poster.Post(ctx, al.Key+":"+al.FirstArticle.ID, body)

@@ -3,9 +3,22 @@
 // raises one AgreementAlert on news.alerts.agreement; and it serves the
 // stored stories over HTTP (see Handler).
 //
+// Novelty: the classifier's agreement key is coarse on purpose (one
+// organisation and a country), so that one deal reported in several
+// languages shares it; different deals can share it too. The store keeps
+// several claims per key, told apart by their parties (an organisation per
+// side, or the side unspecified where a report names only the country): a
+// report whose parties agree with a claim of its key within the window, side
+// by side, is the same agreement (the oldest such claim), any other is a
+// new agreement with an alert of its own. Each claim has an alert key: the
+// agreement key for the key's first claim, the key with a suffix of its
+// parties for a later one, e.g. rucn:huawei+ru/telecom~huawei+nti (see
+// internal/store). The alert event carries the alert key; the stored
+// article keeps the classifier's key.
+//
 // Delivery: a story is written before its input is acked, and an alert is
 // returned to the stage loop, which publishes it (message id
-// "alert:<agreement key>") and only then acks. Agreement novelty is decided
+// "alert:<alert key>") and only then acks. Agreement novelty is decided
 // by the store (Store.ClaimAgreement), atomically across replicas that
 // share a database. A redelivered first article is told it is first again
 // and returns the alert again, so an alert whose publish failed (or whose
@@ -37,8 +50,9 @@ import (
 	"github.com/newspipe/newspipe/services/sink/internal/webhook"
 )
 
-// DefaultAgreementWindow is how long an agreement key stays claimed: an
-// agreement reported again later than this counts as a new one.
+// DefaultAgreementWindow is how long an agreement stays claimed: an
+// agreement reported again later than this after its first report counts as
+// a new one.
 const DefaultAgreementWindow = 90 * 24 * time.Hour
 
 // Store is what the sink keeps stories and agreement claims in; Open
@@ -48,9 +62,10 @@ type Store interface {
 	api.Store
 	// PutStory stores a story idempotently by article id.
 	PutStory(ctx context.Context, s store.Story) (store.PutResult, error)
-	// ClaimAgreement records the first article of an agreement key,
-	// atomically and idempotently for that first article.
-	ClaimAgreement(ctx context.Context, key string, window time.Duration, ref store.ArticleRef) (store.Claim, error)
+	// ClaimAgreement decides which agreement of key (with parties) a
+	// report is about, or makes it a new one, atomically and idempotently
+	// for the agreement's first article.
+	ClaimAgreement(ctx context.Context, key string, parties store.Parties, window time.Duration, ref store.ArticleRef) (store.Claim, error)
 	// LeaseNotifications, NotifySent and NotifyFailed are the webhook
 	// outbox: see WebhookConfig.
 	LeaseNotifications(ctx context.Context, n int, since time.Time, lease time.Duration) ([]store.Alert, error)
@@ -176,11 +191,12 @@ func (s *Sink) Handle(ctx context.Context, m *stage.Message) ([]bus.Message, err
 	key := alert.Key(a)
 	if key != "" {
 		var err error
-		claim, err = s.store.ClaimAgreement(ctx, key, s.cfg.AgreementWindow, store.RefOf(a))
+		claim, err = s.store.ClaimAgreement(ctx, key, store.PartiesOf(a), s.cfg.AgreementWindow, store.RefOf(a))
 		if err != nil {
 			return nil, classify(fmt.Errorf("sink: claim agreement %s for %s: %w", key, id, err))
 		}
 		st.AgreementFirstArticleID = claim.FirstArticle.ID
+		st.AgreementAlertKey = claim.AlertKey
 	}
 	res, err := s.store.PutStory(ctx, st)
 	if err != nil {
@@ -199,17 +215,17 @@ func (s *Sink) Handle(ctx context.Context, m *stage.Message) ([]bus.Message, err
 		// failed after the claim, or a crash between them.
 		return nil, nil
 	}
-	ev := alert.New(a, claim.FirstArticle.Proto(), claim.RaisedAt)
+	ev := alert.New(a, claim.AlertKey, claim.FirstArticle.Proto(), claim.RaisedAt)
 	data, hdr, err := events.Marshal(ev)
 	if err != nil {
-		return nil, stage.Permanent(fmt.Errorf("sink: encode alert %s: %w", key, err))
+		return nil, stage.Permanent(fmt.Errorf("sink: encode alert %s: %w", claim.AlertKey, err))
 	}
 	hdr[events.HeaderArticleID] = id
 	hdr[events.HeaderAgreement] = "true"
 	if claim.New {
-		s.log.Info("agreement alert", "agreement_key", key, "article_id", id)
+		s.log.Info("agreement alert", "agreement_key", key, "alert_key", claim.AlertKey, "article_id", id)
 	}
-	return []bus.Message{{Subject: s.topo.AgreementAlerts(), MsgID: "alert:" + key, Header: hdr, Data: data}}, nil
+	return []bus.Message{{Subject: s.topo.AgreementAlerts(), MsgID: "alert:" + claim.AlertKey, Header: hdr, Data: data}}, nil
 }
 
 // classify makes invalid input permanent; every other store error (the

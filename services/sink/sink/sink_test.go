@@ -4,10 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -26,16 +29,28 @@ import (
 	"github.com/newspipe/newspipe/services/sink/sink"
 )
 
-const dealKey = "telecom:agreement:org:alpha-telecom+org:beta-networks"
+// dealKey is the classifier's key of the component test's deals: coarse on
+// purpose, so that Huawei's deal reported with "Russia" and with MTS shares
+// it, and so does Huawei's different deal with NTI.
+const dealKey = "rucn:huawei+ru/telecom"
 
-// The three stories of the component test, written for it: one deal reported
-// in English and then in Russian, and one story off the beat.
+// nextDealKey is the alert key of the NTI deal, the key's second agreement.
+const nextDealKey = dealKey + "~huawei+nti"
+
+// The stories of the component test, written for it: one deal reported in
+// English (naming only Russia) and then in Indonesian (naming MTS), a
+// different deal of the same key reported in Russian, and a story off the
+// beat.
 func enArticle() *newspipev1.EnrichedArticle {
-	return enriched("en1", "en", "Alpha Telecom and Beta Networks sign 5G equipment agreement", dealKey)
+	return enriched("en1", "en", "Huawei signs 5G equipment agreement with Russia", dealKey, "huawei", "ru")
 }
 
-func ruArticle() *newspipev1.EnrichedArticle {
-	return enriched("ru1", "ru", "«Альфа Телеком» и Beta Networks подписали соглашение о поставках 5G", dealKey)
+func mtsArticle() *newspipev1.EnrichedArticle {
+	return enriched("id1", "id", "Huawei teken kontrak 5G dengan MTS", dealKey, "huawei", "mts")
+}
+
+func ntiArticle() *newspipev1.EnrichedArticle {
+	return enriched("ru2", "ru", "Huawei и НТИ подписали соглашение о сетях 5G", dealKey, "huawei", "nti")
 }
 
 func otherArticle() *newspipev1.EnrichedArticle {
@@ -44,7 +59,7 @@ func otherArticle() *newspipev1.EnrichedArticle {
 	return a
 }
 
-func enriched(id, lang, title, key string) *newspipev1.EnrichedArticle {
+func enriched(id, lang, title, key string, parties ...string) *newspipev1.EnrichedArticle {
 	fetched := time.Now().Add(-3 * time.Second)
 	a := &newspipev1.EnrichedArticle{
 		Article: &newspipev1.CleanArticle{
@@ -55,14 +70,16 @@ func enriched(id, lang, title, key string) *newspipev1.EnrichedArticle {
 		},
 		RuCnTech: true, Score: 0.93, Topics: []string{"telecom"}, PrimaryTopic: "telecom",
 		Entities: []*newspipev1.Entity{
-			{Id: "org:alpha-telecom", Name: "Alpha Telecom", Kind: "org", Country: "ru", Count: 2},
-			{Id: "org:beta-networks", Name: "Beta Networks", Kind: "org", Country: "cn", Count: 2},
+			{Id: "huawei", Name: "Huawei", Kind: "org", Country: "cn", Count: 2},
+			{Id: "mts", Name: "MTS", Kind: "org", Country: "ru", Count: 1},
+			{Id: "nti", Name: "National Technology Initiative", Kind: "org", Country: "ru", Count: 1},
+			{Id: "ru", Name: "Russia", Kind: "country", Country: "ru", Count: 1},
 		},
 		Times: &newspipev1.StageTimes{FetchedAt: timestamppb.New(fetched), ClassifiedAt: timestamppb.New(fetched.Add(time.Second))},
 	}
 	if key != "" {
 		a.Agreement = &newspipev1.Agreement{Detected: true, Stage: "signed", Kind: "agreement",
-			Parties: []string{"org:alpha-telecom", "org:beta-networks"}, Technology: "telecom",
+			Parties: parties, Technology: "telecom",
 			Evidence: "The companies signed the agreement on Tuesday.", Key: key}
 	}
 	return a
@@ -217,63 +234,88 @@ func TestSinkComponent(t *testing.T) {
 			t.Run(tg.Name+"/"+db.Name, func(t *testing.T) {
 				h := newHarness(t, tg, db.DSN(t))
 				h.run(t)
-				en, ru, other := enArticle(), ruArticle(), otherArticle()
+				en, mts, nti, other := enArticle(), mtsArticle(), ntiArticle(), otherArticle()
 
-				// The English report arrives first; the Russian one about the same deal later.
+				// The English report arrives first; the Indonesian one about
+				// the same deal later, then one about Huawei's deal with NTI.
 				h.publish(t, message(t, h.topo, en, "classifier:en1"))
 				h.handled(t, 1)
-				h.publish(t, message(t, h.topo, ru, "classifier:ru1"), message(t, h.topo, other, "classifier:es1"))
+				h.publish(t, message(t, h.topo, mts, "classifier:id1"), message(t, h.topo, other, "classifier:es1"))
 				h.handled(t, 3)
+				h.publish(t, message(t, h.topo, nti, "classifier:ru2"))
+				h.handled(t, 4)
 
 				alerts := h.alerts(t, "marker-1")
-				if len(alerts) != 1 {
-					t.Fatalf("%d alerts, want exactly 1", len(alerts))
+				if len(alerts) != 2 {
+					t.Fatalf("%d alerts, want exactly 2", len(alerts))
 				}
-				al := alerts[0]
-				if al.GetKey() != dealKey || al.GetFirstArticle().GetId() != "en1" || al.GetFirstArticle().GetLang() != "en" {
-					t.Errorf("alert key %q first article %v, want %q and en1", al.GetKey(), al.GetFirstArticle(), dealKey)
+				byKey := map[string]*newspipev1.AgreementAlert{}
+				for _, al := range alerts {
+					byKey[al.GetKey()] = al
 				}
-				if got := al.GetPartyNames(); len(got) != 2 || got[0] != "Alpha Telecom" || got[1] != "Beta Networks" {
-					t.Errorf("party names %v", got)
-				}
-				if al.GetRaisedAt() == nil || al.GetEvidence() == "" {
-					t.Errorf("alert lacks raised_at or evidence: %v", al)
+				for _, want := range []struct {
+					key, first, lang string
+					names            []string
+				}{
+					{dealKey, "en1", "en", []string{"Huawei", "Russia"}},
+					{nextDealKey, "ru2", "ru", []string{"Huawei", "National Technology Initiative"}},
+				} {
+					al := byKey[want.key]
+					if al == nil {
+						t.Errorf("no alert %s among %v", want.key, byKey)
+						continue
+					}
+					if al.GetFirstArticle().GetId() != want.first || al.GetFirstArticle().GetLang() != want.lang {
+						t.Errorf("alert %s: first article %v, want %s", want.key, al.GetFirstArticle(), want.first)
+					}
+					if got := al.GetPartyNames(); !slices.Equal(got, want.names) {
+						t.Errorf("alert %s: party names %v, want %v", want.key, got, want.names)
+					}
+					if al.GetRaisedAt() == nil || al.GetEvidence() == "" {
+						t.Errorf("alert lacks raised_at or evidence: %v", al)
+					}
 				}
 
 				api := h.sink.Handler()
-				wantLinks := map[string]string{"en1": "en1", "ru1": "en1", "es1": ""}
+				wantLinks := map[string][2]string{
+					"en1": {"en1", dealKey}, "id1": {"en1", dealKey}, "ru2": {"ru2", nextDealKey}, "es1": {"", ""},
+				}
 				for id, want := range wantLinks {
 					var got struct {
-						ID   string `json:"id"`
-						Link string `json:"agreement_first_article_id"`
+						ID       string `json:"id"`
+						Link     string `json:"agreement_first_article_id"`
+						AlertKey string `json:"agreement_alert_key"`
 					}
 					getJSON(t, api, "/api/stories/"+id, &got)
-					if got.ID != id || got.Link != want {
-						t.Errorf("story %s: id %q link %q, want link %q", id, got.ID, got.Link, want)
+					if got.ID != id || got.Link != want[0] || got.AlertKey != want[1] {
+						t.Errorf("story %s: id %q link %q alert key %q, want %v", id, got.ID, got.Link, got.AlertKey, want)
 					}
 				}
-				// Published once, the stories are stored whole.
-				st, err := h.store.GetStory(context.Background(), "ru1")
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !proto.Equal(st.Article, ru) {
-					t.Errorf("stored ru1 differs from the event")
+				// Published once, the stories are stored whole, with the
+				// classifier's agreement key.
+				for _, a := range []*newspipev1.EnrichedArticle{mts, nti} {
+					st, err := h.store.GetStory(context.Background(), a.GetArticle().GetId())
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !proto.Equal(st.Article, a) || st.Article.GetAgreement().GetKey() != dealKey {
+						t.Errorf("stored %s differs from the event", a.GetArticle().GetId())
+					}
 				}
 
-				// Redelivery: the same three events again, in new messages.
-				h.publish(t, message(t, h.topo, en, "again:en1"), message(t, h.topo, ru, "again:ru1"),
-					message(t, h.topo, other, "again:es1"))
-				h.handled(t, 6)
-				if n := len(h.alerts(t, "marker-2")); n != 1 {
-					t.Errorf("after redelivery %d alerts, want still 1", n)
+				// Redelivery: the same four events again, in new messages.
+				h.publish(t, message(t, h.topo, en, "again:en1"), message(t, h.topo, mts, "again:id1"),
+					message(t, h.topo, nti, "again:ru2"), message(t, h.topo, other, "again:es1"))
+				h.handled(t, 8)
+				if n := len(h.alerts(t, "marker-2")); n != 2 {
+					t.Errorf("after redelivery %d alerts, want still 2", n)
 				}
 				var list struct {
 					Stories []json.RawMessage `json:"stories"`
 				}
 				getJSON(t, api, "/api/stories", &list)
-				if len(list.Stories) != 3 {
-					t.Errorf("%d stories listed, want 3", len(list.Stories))
+				if len(list.Stories) != 4 {
+					t.Errorf("%d stories listed, want 4", len(list.Stories))
 				}
 				var alertList struct {
 					Alerts []struct {
@@ -282,8 +324,12 @@ func TestSinkComponent(t *testing.T) {
 					} `json:"alerts"`
 				}
 				getJSON(t, api, "/api/alerts", &alertList)
-				if len(alertList.Alerts) != 1 || alertList.Alerts[0].ReportCount != 2 {
-					t.Errorf("/api/alerts = %+v, want one alert with 2 reports", alertList.Alerts)
+				reports := map[string]int{}
+				for _, al := range alertList.Alerts {
+					reports[al.Key] = al.ReportCount
+				}
+				if want := map[string]int{dealKey: 2, nextDealKey: 1}; !maps.Equal(reports, want) {
+					t.Errorf("/api/alerts reports %v, want %v", reports, want)
 				}
 
 				for _, m := range []struct {
@@ -291,13 +337,13 @@ func TestSinkComponent(t *testing.T) {
 					labels map[string]string
 					want   float64
 				}{
-					{"newspipe_sink_stories_stored_total", map[string]string{"relevance": "rucn"}, 2},
+					{"newspipe_sink_stories_stored_total", map[string]string{"relevance": "rucn"}, 3},
 					{"newspipe_sink_stories_stored_total", map[string]string{"relevance": "other"}, 1},
-					{"newspipe_sink_stories_by_topic_total", map[string]string{"topic": "telecom"}, 2},
-					{"newspipe_sink_story_writes_total", map[string]string{"result": "unchanged"}, 3},
-					{"newspipe_sink_agreement_alerts_total", nil, 1},
+					{"newspipe_sink_stories_by_topic_total", map[string]string{"topic": "telecom"}, 3},
+					{"newspipe_sink_story_writes_total", map[string]string{"result": "unchanged"}, 4},
+					{"newspipe_sink_agreement_alerts_total", nil, 2},
 					{"newspipe_sink_agreement_duplicates_total", nil, 1},
-					{"newspipe_sink_end_to_end_latency_seconds", nil, 3},
+					{"newspipe_sink_end_to_end_latency_seconds", nil, 4},
 				} {
 					if got := metric(t, h.reg, m.name, m.labels); got != m.want {
 						t.Errorf("%s%v = %v, want %v", m.name, m.labels, got, m.want)
@@ -327,21 +373,24 @@ func TestHandle(t *testing.T) {
 	for _, db := range storetest.Targets(t) {
 		t.Run(db.Name, func(t *testing.T) {
 			h := newHarness(t, tg, db.DSN(t))
-			en, ru := enArticle(), ruArticle()
+			en, mts, nti := enArticle(), mtsArticle(), ntiArticle()
 			noID := enriched("", "en", "No id", "")
 			steps := []struct {
 				name      string
 				a         *newspipev1.EnrichedArticle
 				data      []byte // overrides a
 				delivered int
-				wantAlert bool
+				wantAlert string // the alert key, "" for no alert
 				wantPerm  bool
 			}{
-				{name: "first article raises the alert", a: en, delivered: 1, wantAlert: true},
-				{name: "its redelivery raises it again (the publish may have failed)", a: en, delivered: 2, wantAlert: true},
+				{name: "first article raises the alert", a: en, delivered: 1, wantAlert: dealKey},
+				{name: "its redelivery raises it again (the publish may have failed)", a: en, delivered: 2, wantAlert: dealKey},
 				{name: "the same article in a fresh message does not", a: en, delivered: 1},
-				{name: "a second article about the deal does not", a: ru, delivered: 1},
-				{name: "nor does its redelivery", a: ru, delivered: 3},
+				{name: "a second article about the deal does not", a: mts, delivered: 1},
+				{name: "nor does its redelivery", a: mts, delivered: 3},
+				{name: "another deal of the same key raises its own alert", a: nti, delivered: 1, wantAlert: nextDealKey},
+				{name: "which its redelivery raises again", a: nti, delivered: 2, wantAlert: nextDealKey},
+				{name: "and the first deal's redelivery still raises the first", a: en, delivered: 4, wantAlert: dealKey},
 				{name: "malformed event is permanent", data: []byte{0xff, 0x01, 0x02}, delivered: 1, wantPerm: true},
 				{name: "article without id is permanent", a: noID, delivered: 1, wantPerm: true},
 			}
@@ -364,13 +413,17 @@ func TestHandle(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					if got := len(outs) == 1; got != st.wantAlert || len(outs) > 1 {
-						t.Fatalf("%d outputs, want alert=%v", len(outs), st.wantAlert)
+					if got := len(outs) == 1; got != (st.wantAlert != "") || len(outs) > 1 {
+						t.Fatalf("%d outputs, want alert %q", len(outs), st.wantAlert)
 					}
-					if st.wantAlert {
+					if st.wantAlert != "" {
 						o := outs[0]
-						if o.Subject != h.topo.AgreementAlerts() || o.MsgID != "alert:"+dealKey {
-							t.Errorf("output on %s with id %s", o.Subject, o.MsgID)
+						if o.Subject != h.topo.AgreementAlerts() || o.MsgID != "alert:"+st.wantAlert {
+							t.Errorf("output on %s with id %s, want alert:%s", o.Subject, o.MsgID, st.wantAlert)
+						}
+						al := &newspipev1.AgreementAlert{}
+						if err := events.Unmarshal(o.Data, o.Header[events.HeaderType], al); err != nil || al.GetKey() != st.wantAlert {
+							t.Errorf("alert key %q (%v), want %s", al.GetKey(), err, st.wantAlert)
 						}
 					}
 				})
@@ -453,7 +506,7 @@ func TestWebhooks(t *testing.T) {
 
 			h.publish(t, message(t, h.topo, enArticle(), "c:en1"))
 			h.handled(t, 1)
-			h.publish(t, message(t, h.topo, ruArticle(), "c:ru1"), message(t, h.topo, enArticle(), "again:en1"))
+			h.publish(t, message(t, h.topo, mtsArticle(), "c:id1"), message(t, h.topo, enArticle(), "again:en1"))
 			h.handled(t, 3)
 			waitFor(t, "webhook delivered", func() bool {
 				return metric(t, reg, "newspipe_sink_webhook_deliveries_total", map[string]string{"outcome": "sent"}) == 1
@@ -471,6 +524,84 @@ func TestWebhooks(t *testing.T) {
 				if v := metric(t, reg, "newspipe_sink_webhook_deliveries_total", map[string]string{"outcome": outcome}); v != want {
 					t.Errorf("webhook deliveries %s = %v, want %v", outcome, v, want)
 				}
+			}
+		})
+	}
+}
+
+// TestReplicas runs two sinks on one stream and one database, as two
+// replicas would, and sends them reports of two deals that share a key, in
+// no particular order: whichever replica handles which report, each deal
+// alerts once.
+func TestReplicas(t *testing.T) {
+	tg := natstest.Targets(t)[0]
+	for _, db := range storetest.Targets(t) {
+		t.Run(db.Name, func(t *testing.T) {
+			dsn := db.DSN(t)
+			b := natstest.Connect(t, tg)
+			var hs []*harness
+			for range 2 {
+				ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+				st, err := sink.Open(ctx, dsn)
+				cancel()
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { st.Close() })
+				reg := prometheus.NewRegistry()
+				s, err := sink.New(b, st, reg, stage.NewMetrics(reg), slog.New(slog.NewTextHandler(io.Discard, nil)),
+					sink.Config{Workers: 4, MaxDeliver: 5, Backoff: []time.Duration{20 * time.Millisecond}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				h := &harness{b: b, topo: b.Topology(), store: st, sink: s, reg: reg}
+				h.run(t)
+				hs = append(hs, h)
+			}
+			ru := []string{"ru", "mts", "nti"}
+			const n = 30
+			var ms []bus.Message
+			for i := range n {
+				a := enriched(fmt.Sprint("r", i), "en", "A report of a Huawei 5G deal", dealKey, "huawei", ru[i%3])
+				ms = append(ms, message(t, hs[0].topo, a, fmt.Sprint("classifier:r", i)))
+			}
+			hs[0].publish(t, ms...)
+			ok := func(h *harness) float64 {
+				return metric(t, h.reg, "newspipe_stage_messages_total", map[string]string{"stage": "sink", "outcome": "ok"})
+			}
+			waitFor(t, "reports handled", func() bool { return ok(hs[0])+ok(hs[1]) >= n })
+
+			alerts := hs[0].alerts(t, "marker")
+			keys := map[string]string{}
+			for _, al := range alerts {
+				if prev, dup := keys[al.GetKey()]; dup {
+					t.Errorf("alert %s raised for %s and %s", al.GetKey(), prev, al.GetFirstArticle().GetId())
+				}
+				keys[al.GetKey()] = al.GetFirstArticle().GetId()
+			}
+			if len(alerts) != 2 || keys[dealKey] == "" {
+				t.Fatalf("alerts %v, want 2, one of them %s", keys, dealKey)
+			}
+			link := map[string]string{}
+			for i := range n {
+				st, err := hs[i%2].store.GetStory(context.Background(), fmt.Sprint("r", i))
+				if err != nil {
+					t.Fatal(err)
+				}
+				side := ru[i%3]
+				if keys[st.AgreementAlertKey] != st.AgreementFirstArticleID {
+					t.Errorf("r%d links to %s under %s, which is not an alert", i, st.AgreementFirstArticleID, st.AgreementAlertKey)
+				}
+				if side == "ru" {
+					continue
+				}
+				if l, seen := link[side]; seen && l != st.AgreementFirstArticleID {
+					t.Errorf("reports naming %s link to %s and %s", side, l, st.AgreementFirstArticleID)
+				}
+				link[side] = st.AgreementFirstArticleID
+			}
+			if link["mts"] == link["nti"] {
+				t.Errorf("the MTS and NTI deals share first article %s", link["mts"])
 			}
 		})
 	}

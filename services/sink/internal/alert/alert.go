@@ -21,11 +21,13 @@ func Key(a *newspipev1.EnrichedArticle) string {
 
 // New returns the alert for the agreement that first (the agreement's first
 // article) reports, raised at raisedAt. first.Article must report the
-// agreement; ref points at it.
-func New(first *newspipev1.EnrichedArticle, ref *newspipev1.ArticleRef, raisedAt time.Time) *newspipev1.AgreementAlert {
+// agreement; ref points at it. key is the alert key the store gave the
+// agreement's claim, which tells apart agreements that share first's
+// coarse agreement key.
+func New(first *newspipev1.EnrichedArticle, key string, ref *newspipev1.ArticleRef, raisedAt time.Time) *newspipev1.AgreementAlert {
 	ag := first.GetAgreement()
 	return &newspipev1.AgreementAlert{
-		Key:          ag.GetKey(),
+		Key:          key,
 		Parties:      append([]string(nil), ag.GetParties()...),
 		PartyNames:   PartyNames(first),
 		Kind:         ag.GetKind(),

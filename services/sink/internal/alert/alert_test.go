@@ -36,11 +36,11 @@ func TestNew(t *testing.T) {
 	}
 	ref := &newspipev1.ArticleRef{Id: "a1"}
 	at := time.Date(2026, 1, 6, 0, 0, 0, 0, time.UTC)
-	al := New(a, ref, at)
+	al := New(a, "k~x+y", ref, at)
 	if got, want := al.GetPartyNames(), []string{"X Corp", "China", "org:unnamed"}; !slices.Equal(got, want) {
 		t.Errorf("party names %v, want %v (entity names in party order, id where unnamed)", got, want)
 	}
-	if al.GetKey() != "k" || al.GetKind() != "mou" || al.GetTechnology() != "space" || al.GetDate() != "2026-01-05" ||
+	if al.GetKey() != "k~x+y" || al.GetKind() != "mou" || al.GetTechnology() != "space" || al.GetDate() != "2026-01-05" ||
 		al.GetEvidence() != "They signed." || al.GetFirstArticle() != ref || !al.GetRaisedAt().AsTime().Equal(at) {
 		t.Errorf("alert %v", al)
 	}

@@ -6,8 +6,10 @@ import (
 	"encoding/xml"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -81,15 +83,15 @@ func fixture(t *testing.T) (*API, *store.DB) {
 	}
 	stories[4].Article.Title = `Rockets <script>alert("x")</script> & "satellites"`
 	for _, a := range stories {
-		link := ""
+		link, alertKey := "", ""
 		if k := a.GetAgreement().GetKey(); k != "" {
-			c, err := st.ClaimAgreement(ctx, k, 90*24*time.Hour, store.RefOf(a))
+			c, err := st.ClaimAgreement(ctx, k, store.PartiesOf(a), 90*24*time.Hour, store.RefOf(a))
 			if err != nil {
 				t.Fatal(err)
 			}
-			link = c.FirstArticle.ID
+			link, alertKey = c.FirstArticle.ID, c.AlertKey
 		}
-		if _, err := st.PutStory(ctx, store.Story{Article: a, AgreementFirstArticleID: link}); err != nil {
+		if _, err := st.PutStory(ctx, store.Story{Article: a, AgreementFirstArticleID: link, AgreementAlertKey: alertKey}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -279,6 +281,50 @@ func TestAlerts(t *testing.T) {
 	al := got.Alerts[0]
 	if al.FirstArticle.ID != "s2" || al.ReportCount != 2 || strings.Join(al.PartyNames, ",") != "Alpha Telecom,Beta Networks" {
 		t.Errorf("alert = %+v", al)
+	}
+}
+
+// TestAlertsDistinctAgreements lists two deals that share a coarse agreement
+// key: each is an alert of its own, under its alert key, and each story links
+// to its own deal.
+func TestAlertsDistinctAgreements(t *testing.T) {
+	const key = "rucn:huawei+ru/telecom"
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "api.db"), store.Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	deal := func(id string, ru string, h int) *newspipev1.EnrichedArticle {
+		a := withAgreement(art(id, now.Add(-time.Duration(h)*time.Hour), true, "telecom"), key)
+		a.Agreement.Parties = []string{"huawei", ru}
+		return a
+	}
+	for _, a := range []*newspipev1.EnrichedArticle{deal("c1", "ru", 3), deal("m1", "mts", 2), deal("n1", "nti", 1)} {
+		c, err := st.ClaimAgreement(ctx, key, store.PartiesOf(a), 90*24*time.Hour, store.RefOf(a))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.PutStory(ctx, store.Story{Article: a, AgreementFirstArticleID: c.FirstArticle.ID, AgreementAlertKey: c.AlertKey}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Now: clock})
+
+	got := map[string]string{}
+	for _, al := range decode[alertsListJSON](t, get(t, a, "/api/alerts")).Alerts {
+		got[al.Key] = fmt.Sprintf("%s/%d", al.FirstArticle.ID, al.ReportCount)
+	}
+	want := map[string]string{key: "c1/2", key + "~huawei+nti": "n1/1"}
+	if !maps.Equal(got, want) {
+		t.Errorf("alerts (key: first article/reports) %v, want %v", got, want)
+	}
+	for id, want := range map[string]string{"c1": "c1 " + key, "m1": "c1 " + key, "n1": "n1 " + key + "~huawei+nti"} {
+		s := decode[storyJSON](t, get(t, a, "/api/stories/"+id))
+		if s.AgreementFirstArticleID+" "+s.AgreementAlertKey != want || s.Agreement == nil || s.Agreement.Key != key {
+			t.Errorf("story %s: link %q alert key %q agreement %+v, want %q and key %s",
+				id, s.AgreementFirstArticleID, s.AgreementAlertKey, s.Agreement, want, key)
+		}
 	}
 }
 

@@ -46,22 +46,49 @@
 //	primary_topic, topics       taxonomy topic tokens, strongest first
 //	entities                    [{id, name, kind, country, count}]
 //	agreement                   null, or {detected, stage, kind, parties,
-//	                            technology, date, evidence, key}
+//	                            technology, date, evidence, key}; key is the
+//	                            classifier's agreement key (see ALERT key)
 //	agreement_first_article_id  for a story reporting a signed agreement, the id
 //	                            of the first stored article about it (its own id
 //	                            for the first); "" otherwise
+//	agreement_alert_key         for a story reporting a signed agreement, the
+//	                            key of that agreement's alert; "" otherwise
 //	evidence                    [{tag, sentence}]: the sentences that decided tags
 //	taxonomy_version
 //	paragraphs                  the article text (only in /api/stories/{id})
 //
 // /api/alerts answers {"alerts": [ALERT…]}. An ALERT is:
 //
-//	key                         agreement key: the same deal has the same key
-//	                            in any language
+//	key                         alert key, unique to the agreement (below)
 //	raised_at                   when the first article claimed the agreement
 //	                            (just before it was stored)
 //	first_article               {id, url, title, lang, source_id}
 //	parties, party_names        entity ids and display names, same order
 //	kind, technology, date, evidence
 //	report_count                stored stories about the agreement, first included
+//
+// # Agreement keys and alert keys
+//
+// A story's agreement.key is coarse on purpose, so that one deal has the same
+// key in every language even where a report names only a country:
+// rucn:<cn-org>+ru/<topic>, rucn:cn+<ru-org>/<topic> or rucn:cn+ru/<topic>.
+// Different deals can share it (Huawei's 5G deal with MTS and its 5G deal
+// with NTI both have rucn:huawei+ru/telecom). The sink tells them apart by
+// their parties, one per side, a side that names only its country being
+// unspecified: a report is about an agreement already alerted when, side by
+// side, their parties are equal or one is unspecified, within the sink's
+// agreement window (90 days by default) from the agreement's first report;
+// of several such agreements, the oldest. Each agreement has an alert key:
+//
+//	<key>                         the first agreement with that key
+//	<key>~<cn-party>+<ru-party>   a later, different agreement with that key,
+//	                              by the parties of its first report (an
+//	                              unspecified side as "cn" or "ru"), e.g.
+//	                              rucn:huawei+ru/telecom~huawei+nti
+//
+// and, should that suffix be taken already, ~2, ~3, … after it. An alert key
+// is stable: it names the same agreement in the alert, its webhook, its
+// AgreementAlert event and its stories' agreement_alert_key. An agreement
+// older than the window frees its key for the next new agreement that would
+// take it.
 package api

@@ -32,6 +32,7 @@ type storyJSON struct {
 	Entities                []entityJSON   `json:"entities"`
 	Agreement               *agreementJSON `json:"agreement"`
 	AgreementFirstArticleID string         `json:"agreement_first_article_id"`
+	AgreementAlertKey       string         `json:"agreement_alert_key"`
 	Evidence                []evidenceJSON `json:"evidence"`
 	TaxonomyVersion         string         `json:"taxonomy_version"`
 	Paragraphs              *[]string      `json:"paragraphs,omitempty"`
@@ -107,6 +108,7 @@ func toStory(s store.Story, withText bool) storyJSON {
 		Topics:                  nonNil(a.GetTopics()),
 		Entities:                []entityJSON{},
 		AgreementFirstArticleID: s.AgreementFirstArticleID,
+		AgreementAlertKey:       s.AgreementAlertKey,
 		Evidence:                []evidenceJSON{},
 		TaxonomyVersion:         a.GetTaxonomyVersion(),
 	}

@@ -68,6 +68,34 @@ var migrations = []string{
 	ALTER TABLE alerts ADD COLUMN notify_after BIGINT NOT NULL DEFAULT 0;
 	ALTER TABLE alerts ADD COLUMN notify_error TEXT NOT NULL DEFAULT '';
 	CREATE INDEX IF NOT EXISTS alerts_notify ON alerts (notify_state, notify_after)`,
+	// 3: several claims per agreement key, told apart by their parties
+	// (see ClaimAgreement), and each story's link to its claim's alert.
+	// A claim carried over from the one-claim-per-key table has both
+	// sides unspecified, so it matches every report of its key until a
+	// report names the parties or it leaves the window: as before.
+	`CREATE TABLE IF NOT EXISTS agreement_claims (
+		alert_key TEXT PRIMARY KEY,
+		key TEXT NOT NULL,
+		seq BIGINT NOT NULL,
+		cn_party TEXT NOT NULL,
+		ru_party TEXT NOT NULL,
+		first_article_id TEXT NOT NULL,
+		first_url TEXT NOT NULL,
+		first_title TEXT NOT NULL,
+		first_lang TEXT NOT NULL,
+		first_source_id TEXT NOT NULL,
+		claimed_at BIGINT NOT NULL
+	);
+	CREATE UNIQUE INDEX IF NOT EXISTS agreement_claims_key ON agreement_claims (key, seq);
+	INSERT INTO agreement_claims (alert_key, key, seq, cn_party, ru_party,
+		first_article_id, first_url, first_title, first_lang, first_source_id, claimed_at)
+		SELECT key, key, 1, '', '', first_article_id, first_url, first_title, first_lang, first_source_id, claimed_at
+		FROM agreements;
+	DROP TABLE agreements;
+	ALTER TABLE stories ADD COLUMN agreement_alert_key TEXT NOT NULL DEFAULT '';
+	UPDATE stories SET agreement_alert_key = agreement_key WHERE agreement_first_article_id <> '';
+	DROP INDEX IF EXISTS stories_agreement;
+	CREATE INDEX IF NOT EXISTS stories_alert ON stories (agreement_alert_key, agreement_first_article_id)`,
 }
 
 // migrateLock is the PostgreSQL advisory lock taken while migrating, so
@@ -101,7 +129,7 @@ func (s *DB) migrate(ctx context.Context) (err error) {
 	)`); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
-	for i, m := range migrations {
+	for i, m := range migrations[:s.schema] {
 		if err := s.apply(ctx, tx, i+1, m); err != nil {
 			return fmt.Errorf("migration %d: %w", i+1, err)
 		}

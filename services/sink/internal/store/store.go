@@ -10,8 +10,38 @@
 // replaces the earlier one.
 //
 // Agreement novelty lives here too, so that several sink replicas sharing a
-// PostgreSQL database alert once per agreement: ClaimAgreement records the
-// first article of an agreement key in one atomic statement.
+// PostgreSQL database alert once per agreement: ClaimAgreement decides, in
+// one transaction serialised per agreement key, whether a report is about an
+// agreement already claimed or about a new one.
+//
+// # Agreement claims and alert keys
+//
+// The classifier's agreement key is deliberately coarse (one organisation
+// and a country, such as rucn:huawei+ru/telecom), so that reports of one
+// deal in different languages share it even when one names only a country.
+// Two different deals can share it too, so a key holds several claims, each
+// with its parties per side (Parties: the Chinese organisation and the
+// Russian one, or "unspecified" where the reports so far named only the
+// country). A report matches a claim of its key within the window when, on
+// each side, the two parties are equal or either is unspecified; it belongs
+// to the oldest claim it matches, and fills in a side that claim had
+// unspecified. A report that matches no claim is a new agreement: a new
+// claim, and an alert.
+//
+// Each claim has an alert key, unique and stable, which names its alert
+// (the AgreementAlert event, its message id "alert:<alert key>", the
+// alerts listed by ListAlerts):
+//
+//	<key>                         the key's first claim
+//	<key>~<cn-party>+<ru-party>   a later, distinct claim of the key, by the
+//	                              parties of its first report; a side that
+//	                              report left unspecified is its country id
+//	                              ("cn" or "ru")
+//
+// for example rucn:huawei+ru/telecom and rucn:huawei+ru/telecom~huawei+nti.
+// A claim that has left the window frees its alert key for the next new
+// claim that would take it; should a suffixed key still be held (party ids
+// that contain '+' could make two suffixes equal), "~2", "~3", … follow it.
 //
 // A DB is safe for concurrent use.
 package store
@@ -41,6 +71,9 @@ type Options struct {
 	// Now is the store's clock, for stored_at and agreement windows;
 	// default time.Now. Tests move it to cross a window.
 	Now func() time.Time
+	// schema stops the migrations at this version (0: the latest), so
+	// that tests can build a database as an older sink left it.
+	schema int
 }
 
 // DB is a story store on SQLite or PostgreSQL.
@@ -48,6 +81,8 @@ type DB struct {
 	db      *sql.DB
 	dialect dialect
 	now     func() time.Time
+	// schema is the number of migrations to apply.
+	schema int
 	// target names the database for errors and logs, without credentials.
 	target string
 }
@@ -61,6 +96,9 @@ type DB struct {
 func Open(ctx context.Context, dsn string, o Options) (*DB, error) {
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.schema <= 0 || o.schema > len(migrations) {
+		o.schema = len(migrations)
 	}
 	switch {
 	case dsn == "":
@@ -83,7 +121,7 @@ func openPostgres(ctx context.Context, dsn string, o Options) (*DB, error) {
 	db.SetMaxOpenConns(16)
 	db.SetMaxIdleConns(4)
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	s := &DB{db: db, dialect: postgresDialect, now: o.Now, target: target}
+	s := &DB{db: db, dialect: postgresDialect, now: o.Now, schema: o.schema, target: target}
 	if err := s.init(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -117,7 +155,7 @@ func openSQLite(ctx context.Context, path string, o Options) (*DB, error) {
 	}
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(8)
-	s := &DB{db: db, dialect: sqliteDialect, now: o.Now, target: "sqlite:" + path}
+	s := &DB{db: db, dialect: sqliteDialect, now: o.Now, schema: o.schema, target: "sqlite:" + path}
 	if err := s.init(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -184,6 +222,9 @@ type Story struct {
 	// the first stored article about it (its own id for the first one);
 	// empty for stories without an agreement key.
 	AgreementFirstArticleID string
+	// AgreementAlertKey is the alert key of the agreement claim the story
+	// was linked to (see ClaimAgreement); empty without an agreement key.
+	AgreementAlertKey string
 	// Time orders stories: when the article was published, or fetched
 	// where the page did not say, never later than when it was stored.
 	Time time.Time

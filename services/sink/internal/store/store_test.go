@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -178,15 +177,17 @@ func assertMigrations(t *testing.T, s *DB) {
 func TestPutStory(t *testing.T) {
 	base := time.Date(2026, 2, 10, 8, 0, 0, 0, time.UTC)
 	type put struct {
-		a    *newspipev1.EnrichedArticle
-		link string
-		want PutResult
+		a        *newspipev1.EnrichedArticle
+		link     string
+		alertKey string
+		want     PutResult
 	}
 	cases := []struct {
-		name      string
-		puts      []put
-		wantTitle string
-		wantLink  string
+		name         string
+		puts         []put
+		wantTitle    string
+		wantLink     string
+		wantAlertKey string
 	}{
 		{
 			name:      "new story is inserted",
@@ -232,6 +233,17 @@ func TestPutStory(t *testing.T) {
 			wantTitle: "Story a1",
 			wantLink:  "a0",
 		},
+		{
+			name: "alert key change updates",
+			puts: []put{
+				{a: art("a1", base, agreement("k")), link: "a0", alertKey: "k", want: Inserted},
+				{a: art("a1", base, agreement("k")), link: "a0", alertKey: "k~x+y", want: Updated},
+				{a: art("a1", base, agreement("k")), link: "a0", alertKey: "k~x+y", want: Unchanged},
+			},
+			wantTitle:    "Story a1",
+			wantLink:     "a0",
+			wantAlertKey: "k~x+y",
+		},
 	}
 	for _, b := range backends(t) {
 		t.Run(b.name, func(t *testing.T) {
@@ -240,7 +252,7 @@ func TestPutStory(t *testing.T) {
 					s := b.open(t, Options{Now: newClock().Now})
 					ctx := ctxT(t)
 					for i, p := range tc.puts {
-						got, err := s.PutStory(ctx, Story{Article: p.a, AgreementFirstArticleID: p.link})
+						got, err := s.PutStory(ctx, Story{Article: p.a, AgreementFirstArticleID: p.link, AgreementAlertKey: p.alertKey})
 						if err != nil {
 							t.Fatalf("put %d: %v", i, err)
 						}
@@ -255,8 +267,9 @@ func TestPutStory(t *testing.T) {
 					if got := st.Article.GetArticle().GetTitle(); got != tc.wantTitle {
 						t.Errorf("title %q, want %q", got, tc.wantTitle)
 					}
-					if st.AgreementFirstArticleID != tc.wantLink {
-						t.Errorf("link %q, want %q", st.AgreementFirstArticleID, tc.wantLink)
+					if st.AgreementFirstArticleID != tc.wantLink || st.AgreementAlertKey != tc.wantAlertKey {
+						t.Errorf("link %q alert key %q, want %q %q", st.AgreementFirstArticleID, st.AgreementAlertKey,
+							tc.wantLink, tc.wantAlertKey)
 					}
 					if !st.Time.Equal(base) {
 						t.Errorf("time %v, want the published time %v", st.Time, base)
@@ -406,121 +419,6 @@ func storyIDs(ss []Story) []string {
 	return ids
 }
 
-func TestClaimAgreement(t *testing.T) {
-	const window = 90 * 24 * time.Hour
-	ref := func(id string) ArticleRef {
-		return ArticleRef{ID: id, URL: "https://news.example/" + id, Title: "T " + id, Lang: "en", SourceID: "src"}
-	}
-	type step struct {
-		advance   time.Duration
-		key, id   string
-		wantFirst bool
-		wantNew   bool
-		wantOwner string
-	}
-	cases := []struct {
-		name       string
-		steps      []step
-		wantAlerts int
-	}{
-		{"first claim wins", []step{{key: "k", id: "a", wantFirst: true, wantNew: true, wantOwner: "a"}}, 1},
-		{"second article links to the first", []step{
-			{key: "k", id: "a", wantFirst: true, wantNew: true, wantOwner: "a"},
-			{key: "k", id: "b", wantOwner: "a"},
-		}, 1},
-		{"first article claiming again is still first", []step{
-			{key: "k", id: "a", wantFirst: true, wantNew: true, wantOwner: "a"},
-			{key: "k", id: "b", wantOwner: "a"},
-			{key: "k", id: "a", wantFirst: true, wantOwner: "a"},
-		}, 1},
-		{"distinct keys are distinct agreements", []step{
-			{key: "k1", id: "a", wantFirst: true, wantNew: true, wantOwner: "a"},
-			{key: "k2", id: "b", wantFirst: true, wantNew: true, wantOwner: "b"},
-		}, 2},
-		{"within the window is the same agreement", []step{
-			{key: "k", id: "a", wantFirst: true, wantNew: true, wantOwner: "a"},
-			{advance: window - time.Hour, key: "k", id: "b", wantOwner: "a"},
-		}, 1},
-		{"after the window the key is new", []step{
-			{key: "k", id: "a", wantFirst: true, wantNew: true, wantOwner: "a"},
-			{advance: window + time.Hour, key: "k", id: "b", wantFirst: true, wantNew: true, wantOwner: "b"},
-			{key: "k", id: "a", wantOwner: "b"},
-		}, 2},
-		{"first article after the window does not re-alert", []step{
-			{key: "k", id: "a", wantFirst: true, wantNew: true, wantOwner: "a"},
-			{advance: window + time.Hour, key: "k", id: "a", wantFirst: true, wantOwner: "a"},
-		}, 1},
-	}
-	for _, b := range backends(t) {
-		t.Run(b.name, func(t *testing.T) {
-			for _, tc := range cases {
-				t.Run(tc.name, func(t *testing.T) {
-					clk := newClock()
-					s := b.open(t, Options{Now: clk.Now})
-					for i, st := range tc.steps {
-						clk.Advance(st.advance)
-						c, err := s.ClaimAgreement(ctxT(t), st.key, window, ref(st.id))
-						if err != nil {
-							t.Fatalf("step %d: %v", i, err)
-						}
-						if c.First != st.wantFirst || c.New != st.wantNew || c.FirstArticle.ID != st.wantOwner {
-							t.Errorf("step %d: first=%v new=%v owner=%s, want first=%v new=%v owner=%s",
-								i, c.First, c.New, c.FirstArticle.ID, st.wantFirst, st.wantNew, st.wantOwner)
-						}
-						if c.FirstArticle != ref(c.FirstArticle.ID) {
-							t.Errorf("step %d: first article %+v is not the claimed ref", i, c.FirstArticle)
-						}
-					}
-					alerts, err := s.ListAlerts(ctxT(t), 0)
-					if err != nil {
-						t.Fatal(err)
-					}
-					if len(alerts) != tc.wantAlerts {
-						t.Errorf("%d alerts, want %d", len(alerts), tc.wantAlerts)
-					}
-				})
-			}
-			t.Run("empty key", func(t *testing.T) {
-				s := b.open(t, Options{})
-				if _, err := s.ClaimAgreement(ctxT(t), "", window, ref("a")); !errors.Is(err, ErrInvalid) {
-					t.Fatalf("err = %v, want ErrInvalid", err)
-				}
-			})
-			t.Run("concurrent claims elect one first article", func(t *testing.T) {
-				// Two handles on one database stand for two replicas.
-				dsn := b.dsn(t)
-				replicas := []*DB{mustOpen(t, dsn, Options{}), mustOpen(t, dsn, Options{})}
-				const n = 16
-				var firsts atomic.Int32
-				owners := make([]string, n)
-				var wg sync.WaitGroup
-				for i := range n {
-					wg.Go(func() {
-						c, err := replicas[i%2].ClaimAgreement(context.Background(), "race", window, ref(fmt.Sprint("r", i)))
-						if err != nil {
-							t.Errorf("claim %d: %v", i, err)
-							return
-						}
-						if c.First {
-							firsts.Add(1)
-						}
-						owners[i] = c.FirstArticle.ID
-					})
-				}
-				wg.Wait()
-				if got := firsts.Load(); got != 1 {
-					t.Errorf("%d claims were first, want exactly 1", got)
-				}
-				for i, o := range owners {
-					if o != owners[0] {
-						t.Errorf("claim %d saw first article %s, claim 0 saw %s", i, o, owners[0])
-					}
-				}
-			})
-		})
-	}
-}
-
 func TestListAlerts(t *testing.T) {
 	base := time.Date(2026, 2, 10, 8, 0, 0, 0, time.UTC)
 	for _, b := range backends(t) {
@@ -533,16 +431,16 @@ func TestListAlerts(t *testing.T) {
 				art("en1", base, rucn("telecom"), agreement("k1")),
 				art("ru1", base.Add(time.Hour), rucn("telecom"), agreement("k1")),
 			} {
-				c, err := s.ClaimAgreement(ctx, "k1", time.Hour*24*90, RefOf(a))
+				c, err := s.ClaimAgreement(ctx, "k1", PartiesOf(a), time.Hour*24*90, RefOf(a))
 				if err != nil {
 					t.Fatal(err)
 				}
-				if _, err := s.PutStory(ctx, Story{Article: a, AgreementFirstArticleID: c.FirstArticle.ID}); err != nil {
+				if _, err := s.PutStory(ctx, Story{Article: a, AgreementFirstArticleID: c.FirstArticle.ID, AgreementAlertKey: c.AlertKey}); err != nil {
 					t.Fatal(err)
 				}
 			}
 			clk.Advance(time.Minute)
-			if _, err := s.ClaimAgreement(ctx, "k2", time.Hour, ArticleRef{ID: "zh1", Title: "T"}); err != nil {
+			if _, err := s.ClaimAgreement(ctx, "k2", Parties{}, time.Hour, ArticleRef{ID: "zh1", Title: "T"}); err != nil {
 				t.Fatal(err)
 			}
 			alerts, err := s.ListAlerts(ctx, 10)
@@ -597,12 +495,12 @@ func TestNotifications(t *testing.T) {
 			claim := func(key, id string, store bool) {
 				t.Helper()
 				a := art(id, base, rucn("telecom"), agreement(key))
-				c, err := s.ClaimAgreement(ctx, key, 24*time.Hour, RefOf(a))
+				c, err := s.ClaimAgreement(ctx, key, PartiesOf(a), 24*time.Hour, RefOf(a))
 				if err != nil {
 					t.Fatal(err)
 				}
 				if store {
-					if _, err := s.PutStory(ctx, Story{Article: a, AgreementFirstArticleID: c.FirstArticle.ID}); err != nil {
+					if _, err := s.PutStory(ctx, Story{Article: a, AgreementFirstArticleID: c.FirstArticle.ID, AgreementAlertKey: c.AlertKey}); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -675,10 +573,10 @@ func TestLeaseNotificationsConcurrent(t *testing.T) {
 			const n = 20
 			for i := range n {
 				a := art(fmt.Sprint("a", i), time.Now(), agreement(fmt.Sprint("k", i)))
-				if _, err := replicas[0].ClaimAgreement(ctx, a.Agreement.Key, time.Hour, RefOf(a)); err != nil {
+				if _, err := replicas[0].ClaimAgreement(ctx, a.Agreement.Key, PartiesOf(a), time.Hour, RefOf(a)); err != nil {
 					t.Fatal(err)
 				}
-				if _, err := replicas[0].PutStory(ctx, Story{Article: a, AgreementFirstArticleID: a.Article.Id}); err != nil {
+				if _, err := replicas[0].PutStory(ctx, Story{Article: a, AgreementFirstArticleID: a.Article.Id, AgreementAlertKey: a.Agreement.Key}); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -42,7 +42,8 @@ type Filter struct {
 // event stored twice changes nothing (Unchanged). A version classified later
 // (times.classified_at) replaces the stored one (Updated); an earlier one is
 // ignored, so out-of-order redeliveries cannot roll a story back. Within one
-// version, a different payload or agreement link also counts as a change.
+// version, a different payload or agreement link (first article or alert
+// key) also counts as a change.
 // The store sets StoredAt, UpdatedAt and Time; st's own values are ignored.
 func (s *DB) PutStory(ctx context.Context, st Story) (res PutResult, err error) {
 	a := st.Article
@@ -65,7 +66,7 @@ func (s *DB) PutStory(ctx context.Context, st Story) (res PutResult, err error) 
 	cols := []any{
 		c.GetUrl(), c.GetCanonicalUrl(), c.GetSourceId(), c.GetTitle(), c.GetLang(),
 		a.GetRuCnTech(), a.GetScore(), a.GetPrimaryTopic(),
-		ag.GetDetected(), ag.GetKey(), st.AgreementFirstArticleID,
+		ag.GetDetected(), ag.GetKey(), st.AgreementFirstArticleID, st.AgreementAlertKey,
 		publishedNanos(c), nanos(storyTime(a, now)), version, data,
 	}
 
@@ -85,8 +86,8 @@ func (s *DB) PutStory(ctx context.Context, st Story) (res PutResult, err error) 
 	// and then fall through to the update.
 	ins, err := tx.ExecContext(ctx, s.q(`INSERT INTO stories (id, url, canonical_url, source_id, title, lang,
 		ru_cn_tech, score, primary_topic, agreement, agreement_key, agreement_first_article_id,
-		published_at, sort_at, version, data, stored_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		agreement_alert_key, published_at, sort_at, version, data, stored_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO NOTHING`), append(append([]any{id}, cols...), nanos(now), nanos(now))...)
 	if err != nil {
 		return Unchanged, fmt.Errorf("store: put story %s: insert: %w", id, err)
@@ -98,10 +99,11 @@ func (s *DB) PutStory(ctx context.Context, st Story) (res PutResult, err error) 
 	} else {
 		up, err := tx.ExecContext(ctx, s.q(`UPDATE stories SET url = ?, canonical_url = ?, source_id = ?,
 			title = ?, lang = ?, ru_cn_tech = ?, score = ?, primary_topic = ?, agreement = ?,
-			agreement_key = ?, agreement_first_article_id = ?, published_at = ?, sort_at = ?,
-			version = ?, data = ?, updated_at = ?
-			WHERE id = ? AND (version < ? OR (version = ? AND (data <> ? OR agreement_first_article_id <> ?)))`),
-			append(cols, nanos(now), id, version, version, data, st.AgreementFirstArticleID)...)
+			agreement_key = ?, agreement_first_article_id = ?, agreement_alert_key = ?, published_at = ?,
+			sort_at = ?, version = ?, data = ?, updated_at = ?
+			WHERE id = ? AND (version < ? OR (version = ? AND (data <> ? OR agreement_first_article_id <> ?
+				OR agreement_alert_key <> ?)))`),
+			append(cols, nanos(now), id, version, version, data, st.AgreementFirstArticleID, st.AgreementAlertKey)...)
 		if err != nil {
 			return Unchanged, fmt.Errorf("store: put story %s: update: %w", id, err)
 		}
@@ -172,7 +174,7 @@ func storyTime(a *newspipev1.EnrichedArticle, now time.Time) time.Time {
 	return t
 }
 
-const storyColumns = `data, agreement_first_article_id, sort_at, stored_at, updated_at`
+const storyColumns = `data, agreement_first_article_id, agreement_alert_key, sort_at, stored_at, updated_at`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -182,7 +184,7 @@ func scanStory(r scanner) (Story, error) {
 		st                        Story
 		sortAt, storedAt, updated int64
 	)
-	if err := r.Scan(&data, &st.AgreementFirstArticleID, &sortAt, &storedAt, &updated); err != nil {
+	if err := r.Scan(&data, &st.AgreementFirstArticleID, &st.AgreementAlertKey, &sortAt, &storedAt, &updated); err != nil {
 		return Story{}, err
 	}
 	a, err := unmarshal(data)
