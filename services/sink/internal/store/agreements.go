@@ -134,8 +134,8 @@ type claimRow struct {
 //     gets that claim back, First and not New, whatever its age, so that
 //     an alert whose publish failed is published on the retry, with the
 //     same alert key;
-//   - a report matching a claim of key made less than window ago belongs
-//     to the oldest such claim (neither First nor New) and fills in the
+//   - a report matching a claim of key made within window before now
+//     belongs to the oldest such claim (neither First nor New) and fills in the
 //     sides the claim had unspecified;
 //   - any other report makes a new claim, First and New, and records its
 //     alert, listed by ListAlerts.
