@@ -1227,7 +1227,10 @@ func (x *ArticleRef) GetSourceId() string {
 
 // AgreementAlert is raised once per new agreement (subject news.alerts.agreement).
 type AgreementAlert struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// key is the alert key: the agreement key of the first report, with
+	// "~<cn-party>+<ru-party>" appended for a later, distinct agreement that
+	// shares that agreement key. Unique per alert; the message id is "alert:"+key.
 	Key           string                 `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
 	Parties       []string               `protobuf:"bytes,2,rep,name=parties,proto3" json:"parties,omitempty"`
 	Kind          string                 `protobuf:"bytes,3,opt,name=kind,proto3" json:"kind,omitempty"`
