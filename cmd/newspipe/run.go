@@ -37,7 +37,10 @@ func runCmd(args []string, demo bool) int {
 	fs.DurationVar(&cfg.Fetcher.PerHostDelay, "per-host-delay", service.EnvDuration("PER_HOST_DELAY", 0), "least time between two requests to one host; 0 = default 1s (demo: 20ms) (env PER_HOST_DELAY)")
 	logFormat := fs.String("log-format", service.Getenv("LOG_FORMAT", "text"), "log format: text or json (env LOG_FORMAT)")
 	logLevel := fs.String("log-level", service.Getenv("LOG_LEVEL", "info"), "log level (env LOG_LEVEL)")
-	siteAddr := fs.String("site-addr", "127.0.0.1:0", "demo only: address of the bundled demo site")
+	// The demo site's address is part of every demo article's URL, hence of
+	// its id: a stable default keeps a second `make demo` on the same data
+	// directory from storing every story again under new ids.
+	siteAddr := fs.String("site-addr", "127.0.0.1:8081", "demo only: address of the bundled demo site (keep it stable across runs)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -52,6 +55,11 @@ func runCmd(args []string, demo bool) int {
 
 	if demo {
 		base, shutdown, err := startDemoSite(*siteAddr)
+		if err != nil && *siteAddr != "127.0.0.1:0" {
+			log.Warn("demo site address taken, using a free port: stories stored by earlier demo runs in this data directory will show up again under new URLs",
+				"wanted", *siteAddr, "err", err)
+			base, shutdown, err = startDemoSite("127.0.0.1:0")
+		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "newspipe demo:", err)
 			return 1
