@@ -25,6 +25,8 @@ require (
 )
 
 require (
+	github.com/PuerkitoBio/goquery v1.13.0
+	github.com/andybalholm/cascadia v1.3.4
 	github.com/newspipe/newspipe/pkg v0.0.0
 	github.com/newspipe/newspipe/proto v0.0.0
 	github.com/prometheus/client_golang v1.25.0

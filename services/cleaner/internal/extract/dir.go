@@ -79,6 +79,12 @@ func ExtractDir(ctx context.Context, inDir, outDir string, workers int) (Summary
 
 // ExtractDirWithOptions is ExtractDir with extraction options.
 func ExtractDirWithOptions(ctx context.Context, inDir, outDir string, workers int, opts Options) (Summary, error) {
+	return New(opts).ExtractDir(ctx, inDir, outDir, workers)
+}
+
+// ExtractDir is the package-level ExtractDir with the Extractor's options;
+// its workers share the Extractor.
+func (x *Extractor) ExtractDir(ctx context.Context, inDir, outDir string, workers int) (Summary, error) {
 	start := time.Now()
 	files, err := listPages(inDir)
 	if err != nil {
@@ -103,7 +109,7 @@ func ExtractDirWithOptions(ctx context.Context, inDir, outDir string, workers in
 		go func() {
 			defer wg.Done()
 			for name := range jobs {
-				st, failed, err := extractFile(inDir, outDir, name, opts)
+				st, failed, err := x.extractFile(inDir, outDir, name)
 				results <- result{st, failed, err}
 			}
 		}()
@@ -166,15 +172,15 @@ func listPages(dir string) ([]string, error) {
 
 // extractFile extracts one page and writes its two output files. It
 // reports extraction failure in failed and returns only write errors.
-func extractFile(inDir, outDir, name string, opts Options) (Stats, bool, error) {
+func (x *Extractor) extractFile(inDir, outDir, name string) (Stats, bool, error) {
 	base := strings.TrimSuffix(name, filepath.Ext(name))
 	var a *Article
-	body, err := readCapped(filepath.Join(inDir, name), opts.maxBytes())
+	body, err := readCapped(filepath.Join(inDir, name), x.opts.maxBytes())
 	if err == nil {
-		a, err = ExtractWithOptions(Input{
+		a, err = x.Extract(Input{
 			Body: body,
 			Text: strings.EqualFold(filepath.Ext(name), ".txt"),
-		}, opts)
+		})
 	}
 	text := ""
 	var st Stats

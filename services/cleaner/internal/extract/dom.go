@@ -22,6 +22,7 @@ const (
 	fNegative                    // negative class/id hint
 	fShare                       // share-bar class/id
 	fArticle                     // <article>, itemprop=articleBody and the like
+	fByline                      // class/id names an author or byline (a metadata candidate)
 )
 
 // elem is one element of the page, in document (pre-)order.
@@ -84,6 +85,13 @@ type dom struct {
 	// hintCache memoises class/id analysis: templates repeat the same
 	// class names hundreds of times per page.
 	hintCache map[[3]string]hintResult
+	sel       *selectors
+
+	// collect makes the walk gather metaNodes: the elements, in document
+	// order, that can carry metadata (see selectors).
+	collect   bool
+	metaNodes []*html.Node
+	metaOff   int // depth inside <svg>, <template> and other subtrees without metadata
 
 	// walk state
 	buf       strings.Builder
@@ -104,8 +112,10 @@ func passes() [4]pass {
 	return [4]pass{{true, true, true}, {false, true, true}, {false, false, true}, {false, false, false}}
 }
 
-func newDOM(root *html.Node, p pass) *dom {
-	d := &dom{stripUnlikely: p.stripUnlikely, useWeights: p.useWeights, cleanCond: p.cleanCond, body: -1}
+// newDOM walks the page for one pass; collect asks it to gather the
+// metadata candidates too.
+func newDOM(root *html.Node, p pass, sel *selectors, collect bool) *dom {
+	d := &dom{stripUnlikely: p.stripUnlikely, useWeights: p.useWeights, cleanCond: p.cleanCond, body: -1, sel: sel, collect: collect}
 	d.elems = make([]elem, 0, 1024)
 	d.blocks = make([]block, 0, 256)
 	d.walk(root, -1, 0, false)
@@ -201,17 +211,27 @@ func (d *dom) walk(n *html.Node, parent int32, depth int, skip bool) {
 	case atom.P:
 		e.paras = 1
 	}
+	cand, hinted := false, false
 	if !skip {
 		if isSkipTag(n.DataAtom) || isHidden(n) {
 			e.flags |= fSkip
 			skip = true
 		} else {
-			d.hints(e, n)
+			cand, hinted = d.hints(e, n), true
 			if d.stripUnlikely && e.flags&fUnlikely != 0 {
 				skip = true
 				d.countStripped(n)
 			}
 		}
+	}
+	if d.collect && d.metaOff == 0 {
+		if isMetaTag(n.DataAtom) || hinted && cand || !hinted && d.metaAttrs(n) {
+			d.metaNodes = append(d.metaNodes, n)
+		}
+	}
+	noMeta := noMetaInside(n.DataAtom)
+	if noMeta {
+		d.metaOff++
 	}
 	if block {
 		e.flags |= fBlock
@@ -235,6 +255,9 @@ func (d *dom) walk(n *html.Node, parent int32, depth int, skip bool) {
 	}
 	if n.DataAtom == atom.A {
 		d.linkDepth--
+	}
+	if noMeta {
+		d.metaOff--
 	}
 	e = &d.elems[idx]
 	if block {
@@ -306,15 +329,37 @@ func (d *dom) countStripped(n *html.Node) {
 	}
 }
 
+// isMetaTag reports the elements that carry page metadata by their tag.
+func isMetaTag(a atom.Atom) bool {
+	switch a {
+	case atom.Html, atom.Title, atom.Meta, atom.Link, atom.Script, atom.H1, atom.H2, atom.Time:
+		return true
+	}
+	return false
+}
+
+// noMetaInside reports elements whose content holds no page metadata: an
+// <svg> has its own <title>, a <template> is not rendered.
+func noMetaInside(a atom.Atom) bool {
+	switch a {
+	case atom.Svg, atom.Math, atom.Template, atom.Noscript, atom.Style, atom.Script:
+		return true
+	}
+	return false
+}
+
 // hintResult is the class/id analysis of one (class, id) pair.
 type hintResult struct {
 	weight int16
 	flags  uint16
 }
 
-// hints sets the class/id weight and flags of an element.
-func (d *dom) hints(e *elem, n *html.Node) {
+// hints sets the class/id weight and flags of an element. It reports
+// whether the element's attributes make it a metadata candidate: microdata
+// (itemprop), a rel link, or an author-like class or id.
+func (d *dom) hints(e *elem, n *html.Node) bool {
 	var class, id, role, itemprop string
+	rel := false
 	for _, a := range n.Attr {
 		switch a.Key {
 		case "class":
@@ -325,23 +370,18 @@ func (d *dom) hints(e *elem, n *html.Node) {
 			role = a.Val
 		case "itemprop":
 			itemprop = a.Val
+		case "rel":
+			rel = true
 		}
 	}
 	if n.DataAtom == atom.Article || itemprop == "articleBody" || itemprop == "text" {
 		e.flags |= fArticle
 	}
+	cand := rel || itemprop != ""
 	if class == "" && id == "" && role == "" {
-		return
+		return cand
 	}
-	key := [3]string{class, id, role}
-	r, ok := d.hintCache[key]
-	if !ok {
-		r = analyseHints(lowerASCII(class), lowerASCII(id), role)
-		if d.hintCache == nil {
-			d.hintCache = make(map[[3]string]hintResult, 256)
-		}
-		d.hintCache[key] = r
-	}
+	r := d.hintFor(n, class, id, role)
 	if d.useWeights {
 		e.weight = r.weight
 	}
@@ -350,11 +390,56 @@ func (d *dom) hints(e *elem, n *html.Node) {
 		f &^= fUnlikely
 	}
 	e.flags |= f
+	return cand || f&fByline != 0
+}
+
+// metaAttrs reports whether an element the walk skips (hidden, or inside
+// an unlikely container) is a metadata candidate by its attributes, as
+// hints does for the others: a byline often sits in a hidden print block
+// or a header the first pass strips.
+func (d *dom) metaAttrs(n *html.Node) bool {
+	var class, id, role string
+	for _, a := range n.Attr {
+		switch a.Key {
+		case "itemprop", "rel":
+			return true
+		case "class":
+			class = a.Val
+		case "id":
+			id = a.Val
+		case "role":
+			role = a.Val
+		}
+	}
+	if class == "" && id == "" {
+		return false
+	}
+	return d.hintFor(n, class, id, role).flags&fByline != 0
+}
+
+// hintFor returns the cached analysis of a class/id/role combination,
+// analysing it on n the first time.
+func (d *dom) hintFor(n *html.Node, class, id, role string) hintResult {
+	key := [3]string{class, id, role}
+	r, ok := d.hintCache[key]
+	if !ok {
+		r = analyseHints(lowerASCII(class), lowerASCII(id))
+		if role != "" && d.sel.chromeRole(n) {
+			// The role selectors read the role attribute only, so
+			// this match holds for every element with this key.
+			r.flags |= fUnlikely
+		}
+		if d.hintCache == nil {
+			d.hintCache = make(map[[3]string]hintResult, 256)
+		}
+		d.hintCache[key] = r
+	}
+	return r
 }
 
 // analyseHints computes the weight and flags that lower-cased class and id
 // values give an element.
-func analyseHints(class, id, role string) hintResult {
+func analyseHints(class, id string) hintResult {
 	var r hintResult
 	for _, s := range [2]string{class, id} {
 		if s == "" {
@@ -374,8 +459,11 @@ func analyseHints(class, id, role string) hintResult {
 	if shareHint(both) {
 		r.flags |= fShare
 	}
-	if unlikelyHint(both) || unlikelyRole(role) {
+	if unlikelyHint(both) {
 		r.flags |= fUnlikely
+	}
+	if bylineHint(both) {
+		r.flags |= fByline
 	}
 	if strings.Contains(both, "articlebody") || strings.Contains(both, "article-body") || strings.Contains(both, "article__body") ||
 		strings.Contains(both, "entry-content") || strings.Contains(both, "post-content") || strings.Contains(both, "story-body") ||

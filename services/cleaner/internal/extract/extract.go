@@ -11,6 +11,7 @@ package extract
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -80,14 +81,45 @@ func (o Options) maxBytes() int {
 	return o.MaxBytes
 }
 
-// Extract extracts the article from one page with default options.
+// Extractor extracts articles. It owns the compiled CSS selectors of the
+// metadata lookups and chrome rules, built once by New; it never changes
+// afterwards and is safe for concurrent use. Hold one for the life of a
+// process or a run rather than building one per page.
+type Extractor struct {
+	opts Options
+	sel  *selectors
+}
+
+// New returns an Extractor with the given options.
+func New(opts Options) *Extractor {
+	return &Extractor{opts: opts, sel: compileSelectors()}
+}
+
+// defaultSelectors is the selector set behind the package-level Extract
+// and ExtractWithOptions. It is built on first use and immutable after
+// that (sync.OnceValue), so it is not mutable state: it only spares
+// callers that extract one page at a time the selector compilation on
+// every page. Callers that hold an Extractor do not use it.
+var defaultSelectors = sync.OnceValue(compileSelectors)
+
+// Extract extracts the article from one page with default options, using
+// a shared Extractor.
 func Extract(in Input) (*Article, error) { return ExtractWithOptions(in, Options{}) }
 
-// ExtractWithOptions extracts the article from one page. On ErrNoContent it
-// still returns the Article with its metadata.
+// ExtractWithOptions extracts the article from one page, using the shared
+// selector set. On ErrNoContent it still returns the Article with its
+// metadata.
 func ExtractWithOptions(in Input, opts Options) (*Article, error) {
-	if len(in.Body) > opts.maxBytes() {
-		return nil, fmt.Errorf("extract %s: %d bytes over the %d-byte cap: %w", in.URL, len(in.Body), opts.maxBytes(), ErrTooLarge)
+	x := Extractor{opts: opts, sel: defaultSelectors()}
+	return x.Extract(in)
+}
+
+// Extract extracts the article from one page. On ErrNoContent it still
+// returns the Article with its metadata.
+func (x *Extractor) Extract(in Input) (*Article, error) {
+	max := x.opts.maxBytes()
+	if len(in.Body) > max {
+		return nil, fmt.Errorf("extract %s: %d bytes over the %d-byte cap: %w", in.URL, len(in.Body), max, ErrTooLarge)
 	}
 	var (
 		a   *Article
@@ -96,7 +128,7 @@ func ExtractWithOptions(in Input, opts Options) (*Article, error) {
 	if in.Text {
 		a, err = extractText(in)
 	} else {
-		a, err = extractHTML(in)
+		a, err = x.extractHTML(in)
 	}
 	if err != nil {
 		return a, fmt.Errorf("extract %s: %w", in.URL, err)

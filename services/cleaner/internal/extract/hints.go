@@ -54,13 +54,12 @@ func unlikelyHint(s string) bool {
 	return true
 }
 
-// unlikelyRole reports ARIA roles of page furniture.
-func unlikelyRole(role string) bool {
-	switch role {
-	case "menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog":
-		return true
-	}
-	return false
+// bylineHint reports a lower-cased class+id string that names an author
+// or byline element: a metadata candidate, confirmed by the byline
+// selector.
+func bylineHint(s string) bool {
+	return strings.Contains(s, "byline") || strings.Contains(s, "author") || strings.Contains(s, "dateline") ||
+		strings.Contains(s, "writtenby")
 }
 
 // shareHint marks share bars: removed from inside the article when short.

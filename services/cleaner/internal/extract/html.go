@@ -4,10 +4,9 @@ import (
 	"bytes"
 	"strings"
 
-	"golang.org/x/net/html/atom"
-
 	"github.com/newspipe/newspipe/services/cleaner/internal/decode"
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // minArticleChars is the article length under which extraction retries
@@ -16,7 +15,7 @@ import (
 const minArticleChars = 500
 
 // extractHTML extracts the article from an HTML page.
-func extractHTML(in Input) (*Article, error) {
+func (x *Extractor) extractHTML(in Input) (*Article, error) {
 	dec := decode.Decode(in.Body, in.ContentType)
 	root, err := html.Parse(bytes.NewReader(dec.Text))
 	if err != nil {
@@ -26,11 +25,17 @@ func extractHTML(in Input) (*Article, error) {
 	}
 	a := &Article{Charset: dec.Charset}
 	var (
-		d   *dom
-		sel selection
+		d         *dom
+		sel       selection
+		metaNodes []*html.Node
 	)
 	for i, p := range passes() {
-		d2 := newDOM(root, p)
+		// The first walk also collects the elements that can carry
+		// metadata; later passes see the same elements.
+		d2 := newDOM(root, p, x.sel, i == 0)
+		if i == 0 {
+			metaNodes = d2.metaNodes
+		}
 		sel2 := d2.selectContent()
 		// A relaxed pass must find much more text, and not mostly link
 		// text: otherwise it has found the menus, archive lists and
@@ -55,7 +60,7 @@ func extractHTML(in Input) (*Article, error) {
 	}
 	a.Stats.BlocksRemoved += d.strippedBlocks
 	a.Stats.CharsRemoved += d.strippedChars
-	collectMeta(root, in.URL).apply(a, d)
+	collectMeta(x.sel, metaSelection(root, metaNodes), in.URL).apply(a)
 	if len(a.Blocks) == 0 {
 		if a.Stats.BlocksRemoved == 0 {
 			return a, ErrEmpty

@@ -8,12 +8,13 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/newspipe/newspipe/pkg/langid"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
 
-// pageMeta is what a page says about itself, gathered in one walk.
+// pageMeta is what a page says about itself.
 type pageMeta struct {
 	pageURL   *url.URL
 	htmlLang  string
@@ -37,81 +38,64 @@ type ldArticle struct {
 	url, description, lang string
 }
 
-// collectMeta walks the page for its metadata.
-func collectMeta(root *html.Node, pageURL string) *pageMeta {
+// collectMeta reads the page's metadata from cands, the page's elements
+// that can carry it, in document order (see selectors). One pass over the
+// candidates keeps the old walk's "first in document order wins" rules;
+// the tag switch only spares the selectors that cannot match.
+func collectMeta(sel *selectors, cands *goquery.Selection, pageURL string) *pageMeta {
 	m := &pageMeta{values: make(map[string]string, 32)}
 	if u, err := url.Parse(pageURL); err == nil && u.Host != "" {
 		m.pageURL = u
 	}
-	m.walk(root, 0)
-	return m
-}
-
-func (m *pageMeta) walk(n *html.Node, depth int) {
-	if depth > maxDepth {
-		return
-	}
-	if n.Type == html.ElementNode {
+	cands.Each(func(_ int, s *goquery.Selection) {
+		n := s.Get(0)
 		switch n.DataAtom {
 		case atom.Html:
-			if m.htmlLang == "" {
-				m.htmlLang = attr(n, "lang")
-				if m.htmlLang == "" {
-					m.htmlLang = attr(n, "xml:lang")
-				}
+			if m.htmlLang == "" && sel.htmlRoot(n) {
+				m.htmlLang = firstNonEmpty(s.AttrOr("lang", ""), s.AttrOr("xml:lang", ""))
 			}
 		case atom.Title:
-			if m.docTitle == "" && n.FirstChild != nil && !inSVG(n) {
+			if m.docTitle == "" && sel.title(n) {
 				m.docTitle = foldSpace(nodeText(n))
 			}
 		case atom.Meta:
-			m.meta(n)
+			if sel.meta(n) {
+				m.meta(n)
+			}
+			return
 		case atom.Link:
-			rel := lowerASCII(attr(n, "rel"))
-			if m.canonical == "" && rel == "canonical" {
-				m.canonical = strings.TrimSpace(attr(n, "href"))
+			if m.canonical == "" && sel.canonical(n) {
+				m.canonical = strings.TrimSpace(s.AttrOr("href", ""))
 			}
 		case atom.Script:
-			if strings.Contains(lowerASCII(attr(n, "type")), "ld+json") && n.FirstChild != nil {
+			if !m.ld.found && sel.jsonLD(n) && n.FirstChild != nil {
 				m.jsonLD(n.FirstChild.Data)
 			}
-			return
-		case atom.Style, atom.Noscript, atom.Template, atom.Svg:
-			return
-		case atom.H1, atom.H2:
-			if t := foldSpace(nodeText(n)); t != "" {
-				if n.DataAtom == atom.H1 {
+		case atom.H1:
+			if sel.headline(n) {
+				if t := foldSpace(nodeText(n)); t != "" {
 					m.h1 = append(m.h1, t)
-				} else if len(m.h2) < 20 {
+				}
+			}
+		case atom.H2:
+			if len(m.h2) < 20 && sel.subhead(n) {
+				if t := foldSpace(nodeText(n)); t != "" {
 					m.h2 = append(m.h2, t)
 				}
 			}
 		case atom.Time:
-			if m.timeDOM == "" {
-				if v := attr(n, "datetime"); v != "" {
-					m.timeDOM = v
-				}
+			if m.timeDOM == "" && sel.timeDatetime(n) {
+				m.timeDOM = s.AttrOr("datetime", "")
 			}
 		}
-		if m.bylineDOM == "" && n.DataAtom != atom.Html && n.DataAtom != atom.Body && n.DataAtom != atom.Meta {
-			m.byline(n)
+		if sel.itempropDate(n) || sel.itempropHead(n) {
+			m.itemprop(n)
 		}
-		if v := attr(n, "itemprop"); v != "" && n.DataAtom != atom.Meta {
-			m.itemprop(n, v)
+		if m.bylineDOM == "" && sel.byline(n) {
+			m.byline(sel, s)
 		}
-	}
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		m.walk(c, depth+1)
-	}
-}
-
-func inSVG(n *html.Node) bool {
-	for p := n.Parent; p != nil; p = p.Parent {
-		if p.DataAtom == atom.Svg {
-			return true
-		}
-	}
-	return false
+	})
+	return m
 }
 
 // nodeText returns the text of a subtree, skipping scripts and styles.
@@ -179,80 +163,53 @@ func (m *pageMeta) meta(n *html.Node) {
 	}
 }
 
-// itemprop records microdata on ordinary elements.
-func (m *pageMeta) itemprop(n *html.Node, prop string) {
-	switch prop {
-	case "datePublished", "dateModified", "dateCreated":
-		v := attr(n, "datetime")
-		if v == "" {
-			v = attr(n, "content")
+// itemprop records microdata dates and headlines on ordinary elements;
+// <meta itemprop> is read by meta.
+func (m *pageMeta) itemprop(n *html.Node) {
+	if n.DataAtom == atom.Meta {
+		return
+	}
+	for _, prop := range strings.Fields(attr(n, "itemprop")) {
+		switch prop {
+		case "datePublished", "dateModified", "dateCreated":
+			v := attr(n, "datetime")
+			if v == "" {
+				v = attr(n, "content")
+			}
+			if v == "" {
+				v = foldSpace(nodeText(n))
+			}
+			m.set("itemprop:"+lowerASCII(prop), v)
+		case "headline":
+			m.set("itemprop:headline", foldSpace(nodeText(n)))
 		}
-		if v == "" {
-			v = foldSpace(nodeText(n))
-		}
-		m.set("itemprop:"+lowerASCII(prop), v)
-	case "headline":
-		m.set("itemprop:headline", foldSpace(nodeText(n)))
 	}
 }
 
-// byline looks for an author element: rel=author, itemprop=author, or a
-// byline/author class, with short text.
-func (m *pageMeta) byline(n *html.Node) {
-	var rel, itemprop, class, id string
-	for _, a := range n.Attr {
-		switch a.Key {
-		case "rel":
-			rel = a.Val
-		case "itemprop":
-			itemprop = a.Val
-		case "class":
-			class = a.Val
-		case "id":
-			id = a.Val
-		}
-	}
-	if rel == "" && itemprop == "" && class == "" && id == "" {
+// byline considers one author element (rel=author, itemprop=author, or a
+// byline/author class): the name of a microdata author item, else the
+// element's text when it is short.
+func (m *pageMeta) byline(sel *selectors, s *goquery.Selection) {
+	n := s.Get(0)
+	if sel.notByline(n) {
 		return
 	}
-	cls := lowerASCII(class + " " + id)
-	if rel != "author" && !strings.Contains(itemprop, "author") &&
-		!(strings.Contains(cls, "byline") || strings.Contains(cls, "author") || strings.Contains(cls, "dateline") ||
-			strings.Contains(cls, "writtenby") || strings.Contains(cls, "p-author")) {
-		return
-	}
-	if strings.Contains(itemprop, "author") {
-		// Microdata author: prefer its name property.
-		if nm := findItemprop(n, "name", 0); nm != "" {
-			m.bylineDOM = nm
-			return
+	if sel.bylineItem(n) {
+		if nm := s.FindMatcher(sel.itempropName).First(); nm.Length() > 0 {
+			v := strings.TrimSpace(nm.AttrOr("content", ""))
+			if v == "" {
+				v = foldSpace(nodeText(nm.Get(0)))
+			}
+			if v != "" {
+				m.bylineDOM = v
+				return
+			}
 		}
 	}
 	t := foldSpace(nodeText(n))
 	if t != "" && utf8.RuneCountInString(t) < 100 {
 		m.bylineDOM = t
 	}
-}
-
-func findItemprop(n *html.Node, prop string, depth int) string {
-	if depth > 20 {
-		return ""
-	}
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		if c.Type != html.ElementNode {
-			continue
-		}
-		if attr(c, "itemprop") == prop {
-			if v := attr(c, "content"); v != "" {
-				return strings.TrimSpace(v)
-			}
-			return foldSpace(nodeText(c))
-		}
-		if v := findItemprop(c, prop, depth+1); v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // jsonLD reads an application/ld+json script for an article object.
@@ -396,7 +353,7 @@ func (m *pageMeta) first(keys ...string) string {
 }
 
 // apply fills the Article's metadata.
-func (m *pageMeta) apply(a *Article, d *dom) {
+func (m *pageMeta) apply(a *Article) {
 	a.Title = m.title()
 	a.Byline = m.bylineValue()
 	a.SiteName = firstNonEmpty(m.ld.publisher, m.first("og:site_name", "application-name", "twitter:site"))
@@ -455,6 +412,14 @@ func (m *pageMeta) title() string {
 	t := firstNonEmpty(m.ldTitle(), m.first("dc:title", "dcterm:title", "og:title", "weibo:article:title", "weibo:webpage:title", "title", "twitter:title", "parsely-title"))
 	if t == "" {
 		t = m.stripSiteSuffix(foldSpace(html.UnescapeString(m.docTitleClean())))
+	}
+	if t == "" {
+		// No <title> either: the microdata headline, or the page's only
+		// <h1>.
+		t = m.values["itemprop:headline"]
+		if t == "" && len(m.h1) == 1 {
+			t = m.h1[0]
+		}
 	}
 	return foldSpace(html.UnescapeString(t))
 }
