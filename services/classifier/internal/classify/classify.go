@@ -66,6 +66,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/newspipe/newspipe/pkg/langid"
@@ -185,6 +186,15 @@ type sentence struct {
 	score       float64 // relational score, 0 when not relational
 	lastSide    int8    // side of the previous actor mention: 1 ru, 2 cn
 	lastSideEnd int     // where it ended
+
+	// Signing cues are counted, not flagged, so that one qualified by a
+	// negation, a modal or a pending word does not count while another in
+	// the same sentence still does.
+	signN     int8 // unqualified signing cues
+	signStart int  // start of the last signing cue seen
+	signEnd   int  // end of its word
+	qualEnd   int  // end of the last negation or modal word (0: none)
+	qualReach int8 // how far it reaches, in words
 }
 
 func (s *sentence) techMax() int8 {
@@ -599,16 +609,97 @@ func (c *Classifier) sentences(text string, spans []span, hs []hit, titleBlocks 
 		}
 		c.apply(text, &sents[si], h)
 	}
+	if c.signedStage >= 0 {
+		bit := uint16(1) << uint(c.signedStage)
+		for i := range sents {
+			if sents[i].signN > 0 {
+				sents[i].stages |= bit
+			}
+		}
+	}
 	return sents
+}
+
+// reach is how far a qualifier governs a signing cue: at most words
+// space-separated words and han Chinese characters between them.
+type reach struct{ words, han int }
+
+// Qualifier kinds (sentence.qualReach).
+const (
+	qualModal    int8 = 0
+	qualNegation int8 = 1
+	qualWide     int8 = 2
+)
+
+// reachOf returns the reach of a qualifier kind. Negations govern the verb a
+// few words on ("No agreement has been signed", "尚未与俄方签署"); wide ones
+// open the subject ("ninguno de los dos organismos ha firmado"). Modals reach
+// only auxiliaries and adverbs in spaced scripts ("could eventually be
+// signed", not "will supply parts under the signed contract"), while Chinese
+// puts time and place between (将于明年在莫斯科签署).
+func reachOf(kind int8) reach {
+	switch kind {
+	case qualNegation:
+		return reach{3, 6}
+	case qualWide:
+		return reach{6, 12}
+	}
+	return reach{2, 10}
+}
+
+// reachPending is how close a pending word follows its signing cue
+// ("firmado todavía", "подписан не раньше").
+const reachPendingWords = 2
+
+// within reports whether gap, the text between a qualifier and the cue it
+// qualifies, stays inside one clause and is within reach.
+func within(gap string, rc reach) bool {
+	words, han, inWord := 0, 0, false
+	for _, r := range gap {
+		switch {
+		case match.IsWordRune(r):
+			if !inWord {
+				words++
+				inWord = true
+			}
+			continue
+		case unicode.Is(unicode.Han, r):
+			han++
+		case strings.ContainsRune(",;:()—–!?，；：。（）！？", r):
+			return false
+		}
+		inWord = false
+	}
+	return words <= rc.words && han <= rc.han
+}
+
+// applySigning counts a signing cue unless a negation or modal word close
+// before it makes it unsigned ("could be signed", "no han firmado", "未签署").
+func (c *Classifier) applySigning(text string, s *sentence, h hit) {
+	if s.signEnd > 0 && h.start == s.signStart {
+		return // the same word matched by two spellings of the cue
+	}
+	s.signStart, s.signEnd = h.start, wordEnd(text, h.end)
+	qualEnd := s.qualEnd
+	s.qualEnd = 0 // a qualifier governs one signing verb
+	if qualEnd > 0 && qualEnd <= h.start {
+		if within(text[qualEnd:h.start], reachOf(s.qualReach)) {
+			s.stages |= c.intentBit
+			return
+		}
+	}
+	s.signN++
 }
 
 func (c *Classifier) apply(text string, s *sentence, h hit) {
 	f := &c.feats[h.feat]
 	if side := c.side(f); side != 0 {
-		if s.lastSide != 0 && s.lastSide != side && isConjunction(text[s.lastSideEnd:h.start]) {
+		if s.lastSide != 0 && s.lastSide != side && s.lastSideEnd <= h.start && isConjunction(text[s.lastSideEnd:h.start]) {
 			s.conjoined = true
 		}
-		s.lastSide, s.lastSideEnd = side, h.end
+		// A stem ends inside its word ("Росси|я и Китай"): the gap to the
+		// next actor starts where the word does.
+		s.lastSide, s.lastSideEnd = side, wordEnd(text, h.end)
 	}
 	switch f.fam {
 	case famCountry:
@@ -667,7 +758,22 @@ func (c *Classifier) apply(text string, s *sentence, h hit) {
 	case famRecall:
 		s.recall = true
 	case famStage:
+		if f.ref == c.signedStage {
+			c.applySigning(text, s, h)
+			break
+		}
 		s.stages |= 1 << uint(f.ref)
+	case famNegation:
+		s.qualEnd, s.qualReach = wordEnd(text, h.end), f.weight
+	case famModal:
+		s.qualEnd, s.qualReach = wordEnd(text, h.end), qualModal
+	case famPending:
+		// "ha firmado todavía": the last signing cue, just before, is
+		// still to come.
+		if s.signN > 0 && s.signEnd <= h.start && within(text[s.signEnd:h.start], reach{reachPendingWords, reachPendingWords}) {
+			s.signN--
+			s.stages |= c.intentBit
+		}
 	case famKind:
 		s.kinds |= 1 << uint(f.ref)
 	}

@@ -26,6 +26,9 @@ const (
 	famBlocker
 	famStage
 	famKind
+	famNegation
+	famModal
+	famPending
 )
 
 // feature is one term of the taxonomy as the classifier uses it.
@@ -52,6 +55,8 @@ type Classifier struct {
 	ruCountry, cnCountry int
 	topicIdx             map[string]int
 	stageIdx             map[string]int
+	signedStage          int // index of the signed stage, -1 if none
+	intentBit            uint16
 	kindIDs              []string
 	entityTopics         [][]int // entity -> topic indexes
 	dates                *dateFinder
@@ -69,8 +74,15 @@ func New(t *taxonomy.Taxonomy) (*Classifier, error) {
 	for i, tp := range t.Topics {
 		c.topicIdx[tp.ID] = i
 	}
+	c.signedStage = -1
 	for i, s := range t.Stages {
 		c.stageIdx[s.ID] = i
+		switch s.ID {
+		case taxonomy.StageSigned:
+			c.signedStage = i
+		case taxonomy.StageIntent:
+			c.intentBit = 1 << uint(i)
+		}
 	}
 	for _, k := range t.Kinds {
 		c.kindIDs = append(c.kindIDs, k.ID)
@@ -145,6 +157,10 @@ func New(t *taxonomy.Taxonomy) (*Classifier, error) {
 	add(cu.Domain, famDomain, 0, 1)
 	add(cu.Recall, famRecall, 0, 1)
 	add(cu.Blockers, famBlocker, 0, 1)
+	add(cu.Negation.Strong, famNegation, 0, 2)
+	add(cu.Negation.Weak, famNegation, 0, 1)
+	add(cu.Modality, famModal, 0, 1)
+	add(cu.Pending, famPending, 0, 1)
 	for i, s := range t.Stages {
 		add(s.Cues, famStage, i, 1)
 	}

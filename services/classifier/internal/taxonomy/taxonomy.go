@@ -153,6 +153,18 @@ type Cues struct {
 	// Blockers are phrases whose inner matches are dropped ("South China Sea"
 	// names no Chinese actor).
 	Blockers Lexicon `yaml:"blockers"`
+	// Negation words make a signing cue that follows them in the same clause
+	// a signature that has not happened ("has not signed", "未签署"). Weak
+	// ones (not, не, 未) govern the next few words; strong ones (neither,
+	// ninguno, ни один) open the subject of the clause and reach further.
+	Negation Graded `yaml:"negation"`
+	// Modality words (could, may, will, может, 将, 有望, akan) make a signing
+	// cue that follows them closely a plan or a possibility, not a
+	// signature.
+	Modality Lexicon `yaml:"modality"`
+	// Pending words right after a signing cue say it is still to come
+	// ("firmado todavía", "подписан не раньше…").
+	Pending Lexicon `yaml:"pending"`
 }
 
 // Taxonomy is the whole classifier vocabulary.
@@ -330,6 +342,8 @@ func (t *Taxonomy) Validate() error {
 		{"hostile", t.Cues.Hostile}, {"restrict", t.Cues.Restrict}, {"comparison", t.Cues.Comparison},
 		{"commodity", t.Cues.Commodity}, {"domain", t.Cues.Domain}, {"recall", t.Cues.Recall},
 		{"blockers", t.Cues.Blockers},
+		{"negation.strong", t.Cues.Negation.Strong}, {"negation.weak", t.Cues.Negation.Weak},
+		{"modality", t.Cues.Modality}, {"pending", t.Cues.Pending},
 	}
 	for _, x := range lex {
 		if err := checkLexicon(x.l, false); err != nil {

@@ -1,0 +1,79 @@
+package classify
+
+import (
+	"testing"
+
+	"github.com/newspipe/newspipe/services/classifier/internal/taxonomy"
+)
+
+// TestSigningQualifiers checks, sentence by sentence, that a signing cue
+// counts only when nothing negates it, makes it a plan or says it is still
+// to come, in each of the five languages.
+func TestSigningQualifiers(t *testing.T) {
+	c := newClassifier(t)
+	tests := []struct {
+		name, lang, text string
+		signed           bool
+	}{
+		{"en past", "en", "Huawei and MTS signed a 5G contract on Monday.", true},
+		{"en negated perfect", "en", "Huawei and MTS have not yet signed the 5G contract.", false},
+		{"en contraction", "en", "The two agencies haven't signed any document on the station.", false},
+		{"en no deal", "en", "No contract was signed during the visit.", false},
+		{"en neither", "en", "Neither company has formally signed the memorandum.", false},
+		{"en could be", "en", "The contract could be signed next spring, officials said.", false},
+		{"en may eventually", "en", "A licence may eventually be signed in Beijing.", false},
+		{"en not only", "en", "The two firms not only signed a contract but also opened a lab.", true},
+		{"en month May", "en", "In May the operator signed a contract with the vendor.", true},
+		{"en modal out of reach", "en", "ZTE will supply base stations under the contract signed in March.", true},
+		{"en second cue unqualified", "en", "The ministry has not commented; the operator signed the deal in June.", true},
+
+		{"ru past", "ru", "Роскосмос и CNSA подписали соглашение о лунной станции.", true},
+		{"ru not yet", "ru", "Соглашение пока не подписано.", false},
+		{"ru never did", "ru", "Стороны так и не подписали контракт.", false},
+		{"ru not before", "ru", "Документ может быть подписан не раньше следующего года.", false},
+		{"ru negation after", "ru", "Меморандум подписан не будет, сообщили в министерстве.", false},
+		{"ru postponed", "ru", "Подписание меморандума отложено.", false},
+		{"ru none of", "ru", "Ни одна из компаний не подписала меморандум.", false},
+		{"ru nevertheless", "ru", "Тем не менее стороны подписали контракт на поставку.", true},
+		{"ru scheduled", "ru", "Подписание соглашения запланировано на декабрь.", false},
+		{"ru forum ended with signing", "ru", "Форум завершился подписанием соглашений.", true},
+
+		{"zh past", "zh", "华为与俄罗斯电信签署了合同。", true},
+		{"zh not yet", "zh", "双方尚未签署任何协议。", false},
+		{"zh but not", "zh", "双方进行了磋商，但未签署合作文件。", false},
+		{"zh expected", "zh", "双方有望于年内签署合作协议。", false},
+		{"zh will", "zh", "两国将于明年在莫斯科签署协议。", false},
+		{"zh plan", "zh", "双方拟签署谅解备忘录。", false},
+		{"zh signed then will", "zh", "中方与俄方于5月签署协议，并将共同建设空间站。", true},
+
+		{"es past", "es", "Rostelecom y ZTE firmaron un contrato de equipos.", true},
+		{"es not yet, adverb after", "es", "Las agencias no han firmado todavía un acuerdo.", false},
+		{"es nobody", "es", "Ninguna de las dos empresas ha firmado el contrato.", false},
+		{"es still, adverb after only", "es", "Ninguno de los organismos lo ha confirmado y el acuerdo está firmado aún en borrador.", false},
+		{"es could", "es", "El memorando podría ser firmado en la próxima cumbre.", false},
+		{"es however", "es", "Sin embargo, ambas partes firmaron un memorando.", true},
+
+		{"id past", "id", "Huawei dan MTS menandatangani kontrak 5G.", true},
+		{"id not yet", "id", "Kedua pihak belum menandatangani perjanjian.", false},
+		{"id will soon", "id", "Perjanjian itu segera ditandatangani di Moskow.", false},
+		{"id could", "id", "Nota kesepahaman bisa diteken tahun depan.", false},
+		{"id none", "id", "Tidak ada perjanjian yang ditandatangani dalam kunjungan itu.", false},
+		{"id not only", "id", "Tidak hanya menandatangani kontrak, kedua perusahaan juga membuka laboratorium.", true},
+	}
+	signed := c.stageBit(taxonomy.StageSigned)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hs := c.hits(tt.text, tt.lang)
+			sents := c.sentences(tt.text, segment(tt.text, nil), hs, 0)
+			got := false
+			for i := range sents {
+				if sents[i].stages&signed != 0 {
+					got = true
+				}
+			}
+			if got != tt.signed {
+				t.Errorf("signed = %v, want %v", got, tt.signed)
+			}
+		})
+	}
+}
