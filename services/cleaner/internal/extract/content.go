@@ -119,10 +119,13 @@ func (d *dom) topCandidate(cands []int32) int32 {
 	}
 
 	// Climb while the parent scores better: the top candidate is often
-	// one part of a larger article container.
+	// one part of a larger article container. A container the page marks
+	// as the article body (itemprop=articleBody, "entry-content") is the
+	// article: its parents outscore it only through their own class
+	// names ("site-content") while holding the page's chrome.
 	last := d.elems[top].score
 	threshold := last / 3
-	for p := d.elems[top].parent; p >= 0 && d.elems[p].tag != atom.Body; p = d.elems[p].parent {
+	for p := d.elems[top].parent; p >= 0 && d.elems[p].tag != atom.Body && d.elems[top].flags&fArticle == 0; p = d.elems[p].parent {
 		if d.elems[p].flags&fScored == 0 {
 			continue
 		}

@@ -21,10 +21,17 @@ func positiveHint(s string) bool {
 // negativeHint reports whether a lower-cased class or id names page
 // furniture.
 func negativeHint(s string) bool {
-	for _, p := range [...]string{"-ad-", "hidden", "banner", "combx", "comment", "com-", "contact", "footer", "gdpr", "masthead", "media", "meta", "outbrain", "promo", "related", "scroll", "share", "shoutbox", "sidebar", "skyscraper", "sponsor", "shopping", "tags", "widget", "taboola", "newsletter", "subscribe", "cookie", "consent", "popular", "trending", "recommend", "social", "breadcrumb", "byline", "author-bio", "disqus", "terkait", "baca-juga", "more-news", "also-read"} {
+	for _, p := range [...]string{"-ad-", "hidden", "banner", "combx", "comment", "com-", "contact", "footer", "gdpr", "masthead", "media", "meta", "outbrain", "promo", "related", "scroll", "share", "shoutbox", "sidebar", "skyscraper", "sponsor", "shopping", "tags", "widget", "taboola", "newsletter", "subscribe", "cookie", "consent", "popular", "trending", "recommend", "social", "breadcrumb", "byline", "author-bio", "disqus", "terkait", "baca-juga", "more-news", "also-read",
+		// Class words of other languages' templates: Spanish and Portuguese
+		// (relacionadas, boletín), Indonesian (langganan = subscription),
+		// Chinese pinyin (dingyue = subscribe, xiangguan = related).
+		"relacionad", "boletin", "langganan", "dingyue", "xiangguan"} {
 		if strings.Contains(s, p) {
 			return true
 		}
+	}
+	if otherCommentWord(s) {
+		return true
 	}
 	return s == "hid" || strings.HasPrefix(s, "hid ") || strings.HasSuffix(s, " hid") || strings.Contains(s, " hid ")
 }
@@ -37,7 +44,8 @@ func unlikelyHint(s string) bool {
 		return true
 	}
 	hit := false
-	for _, p := range [...]string{"-ad-", "ai2html", "banner", "breadcrumbs", "combx", "comment", "community", "cover-wrap", "disqus", "extra", "footer", "gdpr", "header", "legends", "menu", "related", "remark", "replies", "rss", "shoutbox", "sidebar", "skyscraper", "social", "sponsor", "supplemental", "ad-break", "agegate", "pagination", "pager", "popup", "yom-remote", "cookie", "consent", "newsletter", "taboola", "outbrain", "terkait", "baca-juga"} {
+	for _, p := range [...]string{"-ad-", "ai2html", "banner", "breadcrumbs", "combx", "comment", "community", "cover-wrap", "disqus", "extra", "footer", "gdpr", "header", "legends", "menu", "related", "remark", "replies", "rss", "shoutbox", "sidebar", "skyscraper", "social", "sponsor", "supplemental", "ad-break", "agegate", "pagination", "pager", "popup", "yom-remote", "cookie", "consent", "newsletter", "taboola", "outbrain", "terkait", "baca-juga",
+		"relacionad", "boletin", "langganan", "dingyue", "xiangguan"} {
 		if strings.Contains(s, p) {
 			hit = true
 			break
@@ -63,8 +71,16 @@ func bylineHint(s string) bool {
 }
 
 // shareHint marks share bars: removed from inside the article when short.
+// Besides English it knows Spanish and Portuguese (compartir,
+// compartilhar), Indonesian (bagikan), French (partage) and pinyin
+// (fenxiang).
 func shareHint(s string) bool {
-	return strings.Contains(s, "share") || strings.Contains(s, "sharedaddy") || strings.Contains(s, "social")
+	for _, w := range [...]string{"share", "social", "compartir", "compartilh", "bagikan", "partage", "fenxiang"} {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // lowerASCII lower-cases ASCII letters, allocating only when needed.
@@ -90,7 +106,7 @@ func lowerASCII(s string) string {
 // count.
 func commentHint(s string) bool {
 	for _, tok := range strings.Fields(s) {
-		if !strings.Contains(tok, "comment") && !strings.Contains(tok, "disqus") {
+		if !strings.Contains(tok, "comment") && !strings.Contains(tok, "disqus") && !otherCommentWord(tok) {
 			continue
 		}
 		if strings.HasPrefix(tok, "has") || strings.HasPrefix(tok, "no-") || strings.HasPrefix(tok, "no_") ||
@@ -101,4 +117,13 @@ func commentHint(s string) bool {
 		return true
 	}
 	return false
+}
+
+// otherCommentWord reports the word for comments in other languages'
+// class names: Spanish and Portuguese (comentarios), Indonesian
+// (komentar), German and Russian transliterated (kommentar, kommentarii),
+// Chinese pinyin (pinglun).
+func otherCommentWord(tok string) bool {
+	return strings.Contains(tok, "comentari") || strings.Contains(tok, "komentar") || strings.Contains(tok, "kommentar") ||
+		strings.Contains(tok, "pinglun")
 }

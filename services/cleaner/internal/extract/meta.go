@@ -355,11 +355,21 @@ func (m *pageMeta) first(keys ...string) string {
 // apply fills the Article's metadata.
 func (m *pageMeta) apply(a *Article) {
 	a.Title = m.title()
-	a.Byline = m.bylineValue()
 	a.SiteName = firstNonEmpty(m.ld.publisher, m.first("og:site_name", "application-name", "twitter:site"))
 	if a.SiteName == m.ld.publisher && m.first("og:site_name") != "" {
 		a.SiteName = m.first("og:site_name")
 	}
+	if a.SiteName == "" {
+		a.SiteName = m.siteFromTitle(a.Title)
+	}
+	if a.SiteName == "" {
+		// <meta name=author> naming what the <title> appends to the
+		// headline is the site ("Headline_Channel_Site").
+		if au := cleanByline(m.first("author")); au != "" && m.titleTail(au) {
+			a.SiteName = au
+		}
+	}
+	a.Byline = m.bylineValue(a.SiteName)
 	a.Description = firstNonEmpty(m.ld.description, m.first("og:description", "description", "twitter:description", "dc:description"))
 	a.CanonicalURL = m.resolve(firstNonEmpty(m.canonical, m.first("og:url"), m.ld.url))
 	if a.CanonicalURL == "" && m.pageURL != nil {
@@ -422,6 +432,127 @@ func (m *pageMeta) title() string {
 		}
 	}
 	return foldSpace(html.UnescapeString(t))
+}
+
+// isHardTitleSep reports characters that separate a title from the
+// site's name and section in a <title> wherever they stand:
+// "Headline | Site", "Headline_Section_Site" (Chinese portals),
+// "Headline :: Site", "Site » Headline".
+func isHardTitleSep(r rune) bool {
+	return strings.ContainsRune("|_·•»«~>\\", r)
+}
+
+// isSoftTitleSep reports characters that separate title parts only with
+// spaces around them: "Headline - Site", not "Covid-19".
+func isSoftTitleSep(r rune) bool {
+	return strings.ContainsRune("-–—:/", r)
+}
+
+// leadsWithTitleSep reports whether s, the rest of a <title> after the
+// headline, starts with a separator; tail is the rest before the headline,
+// read from its end.
+func leadsWithTitleSep(s string, tail bool) bool {
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return false
+	}
+	r, edge, spaced := firstRune(t), s[0] == ' ', len(t) > 1 && t[len(string(firstRune(t)))] == ' '
+	if tail {
+		r, edge = lastRune(t), s[len(s)-1] == ' '
+		_, size := utf8.DecodeLastRuneInString(t)
+		spaced = len(t) > size && t[len(t)-size-1] == ' '
+	}
+	return isHardTitleSep(r) || isSoftTitleSep(r) && edge && (spaced || len(t) == 1) ||
+		r == ':' && !tail // "Headline: Site" and "Headline:: Site"
+}
+
+// siteFromTitle returns the site's name from a <title> that is the
+// article title plus separators and names ("Headline_Section_Site"): the
+// last name, or the first when the title comes last. It returns "" when
+// the <title> is not built that way.
+func (m *pageMeta) siteFromTitle(title string) string {
+	dt := foldSpace(html.UnescapeString(m.docTitle))
+	if title == "" || len(title) >= len(dt) {
+		return ""
+	}
+	var rest string
+	first := false
+	switch {
+	case strings.HasPrefix(dt, title) && leadsWithTitleSep(dt[len(title):], false):
+		rest = dt[len(title):]
+	case strings.HasSuffix(dt, title) && leadsWithTitleSep(dt[:len(dt)-len(title)], true):
+		rest, first = dt[:len(dt)-len(title)], true
+	default:
+		return ""
+	}
+	clean := splitTitleParts(rest)
+	if len(clean) == 0 {
+		return ""
+	}
+	site := clean[len(clean)-1]
+	if first {
+		site = clean[0]
+	}
+	if utf8.RuneCountInString(site) > 40 || len(strings.Fields(site)) > 5 {
+		return ""
+	}
+	return site
+}
+
+// titleTail reports whether name is one of the parts the <title> has
+// after its first (the headline's): a channel or the site's name.
+func (m *pageMeta) titleTail(name string) bool {
+	parts := splitTitleParts(foldSpace(html.UnescapeString(m.docTitle)))
+	for _, p := range parts[min(1, len(parts)):] {
+		if strings.EqualFold(p, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// splitTitleParts splits what a <title> has besides the headline into its
+// names: hard separators split anywhere, soft ones only as words of their
+// own ("Сибирь-Тех" stays one name).
+func splitTitleParts(s string) []string {
+	var (
+		parts []string
+		cur   strings.Builder
+	)
+	flush := func() {
+		if t := strings.Trim(cur.String(), " -–—:/"); t != "" {
+			parts = append(parts, t)
+		}
+		cur.Reset()
+	}
+	for _, w := range strings.Fields(s) {
+		if strings.IndexFunc(w, func(r rune) bool { return !isHardTitleSep(r) && !isSoftTitleSep(r) }) < 0 {
+			flush()
+			continue
+		}
+		if cur.Len() > 0 {
+			cur.WriteByte(' ')
+		}
+		for _, r := range w {
+			if isHardTitleSep(r) {
+				flush()
+				continue
+			}
+			cur.WriteRune(r)
+		}
+	}
+	flush()
+	return parts
+}
+
+func firstRune(s string) rune {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r
+}
+
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
 }
 
 // stripSiteSuffix cuts a " | Site" or " - Site" tail off a title when the
@@ -576,12 +707,29 @@ func (m *pageMeta) docTitleClean() string {
 }
 
 // bylineValue picks the author line.
-func (m *pageMeta) bylineValue() string {
-	b := firstNonEmpty(m.ld.author, m.first("dc:creator", "dcterm:creator", "author", "parsely-author", "article:author", "byl", "sailthru.author"))
-	if b == "" || strings.HasPrefix(b, "http") {
-		b = firstNonEmpty(m.bylineDOM, b)
+// Structured authors (JSON-LD, meta tags) come first, the page's byline
+// element after them; an author that is a URL or the site's own name (as
+// Chinese portals put in <meta name=author>) yields to the next source
+// and is the answer only when no source names a person.
+func (m *pageMeta) bylineValue(site string) string {
+	fallback := ""
+	for _, raw := range [...]string{m.ld.author,
+		m.first("dc:creator", "dcterm:creator", "author", "parsely-author", "article:author", "byl", "sailthru.author"),
+		m.bylineDOM} {
+		if strings.HasPrefix(strings.TrimSpace(raw), "http") {
+			continue
+		}
+		b := cleanByline(raw)
+		if b == "" {
+			continue
+		}
+		if site != "" && strings.EqualFold(b, site) {
+			fallback = firstNonEmpty(fallback, b)
+			continue
+		}
+		return b
 	}
-	return foldSpace(html.UnescapeString(b))
+	return fallback
 }
 
 // published finds the publication time: JSON-LD, then meta tags, then
