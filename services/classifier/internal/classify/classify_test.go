@@ -97,6 +97,47 @@ func TestClassify(t *testing.T) {
 				Text: "Huawei launched a new laptop in Paris on Monday.\nThe laptop runs its own operating system and goes on sale in France next month.\nBack in 2019 Huawei signed a deal with MTS to build 5G networks in Russia.\nPrices start at 1,200 euros."},
 		},
 		{
+			name: "market share of Chinese phones in Russia, Indonesian",
+			doc: Document{Lang: "id", Title: "Merek ponsel China rebut pasar Rusia",
+				Text: "Lebih dari separuh smartphone yang terjual di Rusia tahun ini dibuat oleh produsen China.\nPabrikan China juga memasok chipset dan layar untuk perakit lokal di Rusia."},
+			ruCnTech: true, topic: "telecom",
+		},
+		{
+			name: "market share of Chinese cars is not technology",
+			doc: Document{Lang: "en", Title: "Chinese car brands lead Russian sales",
+				Text: "Chinese brands took 55 percent of the Russian car market in October.\nHaval and Chery sold the most cars, ahead of Lada."},
+		},
+		{
+			name: "forum without a signature, Chinese",
+			doc: Document{Lang: "zh", Title: "中俄量子通信研讨会在北京举行",
+				Text: "来自中俄两国的专家就量子通信合作进行了交流。\n双方尚未签署合作协议，有关文件有望明年签署。"},
+			ruCnTech: true, topic: "quantum",
+		},
+		{
+			name: "Russian headline, inflected sides joined by и",
+			doc: Document{Lang: "ru", Title: "Россия и Китай обсуждают единые стандарты искусственного интеллекта",
+				Text: "Министерства провели первую встречу рабочей группы.\nРешения пока не приняты."},
+			ruCnTech: true, topic: "ai",
+		},
+		{
+			name: "reached an agreement",
+			doc: Document{Lang: "en", Title: "Rosatom and CNNC reach agreement on fast-reactor fuel",
+				Text: "Rosatom and China National Nuclear Corporation reached an agreement on Tuesday to supply fuel for a fast-neutron reactor in China."},
+			ruCnTech: true, agreement: true, topic: "energy", key: "rucn:cnnc+ru/energy",
+		},
+		{
+			name: "agreed to cooperate is not a signature",
+			doc: Document{Lang: "en", Title: "Russia and China agree to cooperate on quantum computing",
+				Text: "Russian and Chinese research institutes agreed to cooperate on quantum computing and will draft an agreement next year."},
+			ruCnTech: true, topic: "quantum",
+		},
+		{
+			name: "deal could be signed, Spanish",
+			doc: Document{Lang: "es", Title: "Rusia y China preparan un acuerdo sobre satélites de navegación",
+				Text: "Roscosmos y la agencia espacial china trabajan juntos en la compatibilidad de GLONASS y BeiDou.\nEl acuerdo podría ser firmado en la próxima cumbre, pero ninguna de las partes ha firmado nada todavía."},
+			ruCnTech: true, topic: "space",
+		},
+		{
 			name: "one-sided Russian IT story",
 			doc: Document{Lang: "ru", Title: "Госкомпании переходят на российские операционные системы",
 				Text: "Правительство обязало госкомпании перейти на отечественное программное обеспечение до конца года."},
