@@ -18,7 +18,8 @@
 // A sentence is relational when it holds a Russian actor and a Chinese actor
 // (a country alias, a company, agency, product or person tied to one, a
 // dyad such as "Sino-Russian", or "both countries" in a document that names
-// both), a relation cue (cooperation, joint work, supply, transfer, sale) and
+// both), a relation cue (cooperation, joint work, supply, transfer, sale,
+// market share; weakly talks, a market, relations) and
 // a technology cue, and nothing that breaks the tie: hostile words (hackers,
 // attacks), a restriction imposed by someone else (a ban, sanctions), a
 // comparison (benchmarks, "like the Chinese model"), or three or more third
@@ -34,13 +35,25 @@
 // # Agreements
 //
 // An agreement is detected only at the signed stage (CAMEO 057): a sentence
-// with a signing cue, no cue of rejection or recall ("back in 2019", an
-// anniversary), not a mere declaration, with both sides in the sentence or
+// with a signing cue that nothing qualifies, no cue of rejection or recall
+// ("back in 2019", an anniversary), not a mere declaration, with both sides in the sentence or
 // its neighbours, about technology (in the sentence, or in its neighbours or
 // the story when the sentence itself names none and no commodity). A signed
 // package of documents listed with other fields counts only inside a
 // technology story. A strong signed technology deal between named actors
 // also makes the story relevant when the headline is about something else.
+//
+// A signing cue does not count when a negation governs it ("have not yet
+// signed", "ninguno de los dos ha firmado", "так и не подписали", "但未签署",
+// "belum menandatangani"), when a modal or future word stands just before it
+// ("could be signed", "может быть подписан", "有望于年内签署", "bisa
+// diteken"), or when a pending word follows it ("firmado todavía", "подписан
+// не раньше 2027 года", "подписание отложено"); the sentence is then at the
+// intent stage. Reach is counted in words between the qualifier and the cue,
+// within one clause: a few for negations and only auxiliaries and adverbs
+// for modals in spaced scripts (Chinese puts time and place between, so it
+// gets more characters), and phrases that only look negative ("not only",
+// "тем не менее", "sin embargo", "tidak hanya") are blocked.
 //
 // # Agreement key
 //
