@@ -408,10 +408,15 @@ func relational(s *sentence, docBoth bool) float64 {
 			return 0
 		}
 		if s.domains >= 3 {
-			tech = 1
+			return 0 // a summit agenda: technology is one field of many
 		}
 	}
 	rel := float64(s.rel)
+	if rel == 1 && s.third != 0 {
+		// A weak tie (talks, a market, relations) among the sides and
+		// another country is a multilateral setting, not a bilateral one.
+		return 0
+	}
 	if rel == 0 && s.title && s.conjoined && s.third == 0 && tech >= 2 {
 		rel = 1
 	}
