@@ -138,6 +138,16 @@ func TestClassify(t *testing.T) {
 			ruCnTech: true, topic: "space",
 		},
 		{
+			name: "multilateral talks with third countries are not a bilateral tie",
+			doc: Document{Lang: "en", Title: "Geneva talks on military AI end without a text",
+				Text: "Delegations from Russia, China, the United States and the European Union discussed rules for military artificial intelligence in Geneva.\nNo common text was agreed."},
+		},
+		{
+			name: "summit agenda naming science and technology among many fields",
+			doc: Document{Lang: "en", Title: "Leaders pledge closer ties",
+				Text: "The Russian and Chinese presidents pledged to expand cooperation in trade, finance, culture, tourism and science and technology.\nThey met for three hours."},
+		},
+		{
 			name: "one-sided Russian IT story",
 			doc: Document{Lang: "ru", Title: "Госкомпании переходят на российские операционные системы",
 				Text: "Правительство обязало госкомпании перейти на отечественное программное обеспечение до конца года."},
