@@ -135,6 +135,9 @@ func (c *Classifier) agreement(sents []sentence, text string, res Result, ent en
 		if c.specificTopics(s) >= 3 && len(s.ruOrgs)+len(s.cnOrgs) == 0 {
 			continue // agreements "in space, AI, cloud computing…": a summary, not a deal
 		}
+		if s.domains >= 2 && c.onlyGenericTech(s) {
+			continue // agreements "on trade, energy and science and technology": a summit package
+		}
 		mixed := s.domains >= 1 && tech > 0 && s.domains+s.topicCount() >= 2
 		specificKind := s.kinds&^(pkg|statement) != 0
 		switch {
@@ -224,6 +227,20 @@ func (c *Classifier) specificTopics(s *sentence) int {
 		}
 	}
 	return n
+}
+
+// onlyGenericTech reports whether the only technology a sentence names is
+// the generic field of science and technology (research) or the bare word
+// "technology", which summit packages list beside trade and culture.
+func (c *Classifier) onlyGenericTech(s *sentence) bool {
+	research, hasResearch := c.topicIdx["research"]
+	other, hasOther := c.topicIdx["other"]
+	for t, w := range s.topicW {
+		if w > 0 && !(hasResearch && t == research) && !(hasOther && t == other) {
+			return false
+		}
+	}
+	return true
 }
 
 // specificTech reports whether a sentence's technology comes from a cue

@@ -148,6 +148,17 @@ func TestClassify(t *testing.T) {
 				Text: "The Russian and Chinese presidents pledged to expand cooperation in trade, finance, culture, tourism and science and technology.\nThey met for three hours."},
 		},
 		{
+			name: "summit package signed on trade, energy and science and technology",
+			doc: Document{Lang: "en", Title: "Putin and Xi sign a package of agreements",
+				Text: "Putin and Xi signed agreements on trade, energy, education and science and technology in the Kremlin.\nThe leaders also discussed regional security."},
+		},
+		{
+			name: "summit package in which one document is on satellite navigation",
+			doc: Document{Lang: "en", Title: "Putin and Xi sign 12 documents",
+				Text: "Putin and Xi signed 12 documents, among them agreements on trade, energy and satellite navigation.\nThe navigation agreement makes the GLONASS and BeiDou systems work together."},
+			ruCnTech: true, agreement: true, topic: "space", key: "rucn:cn+ru/space",
+		},
+		{
 			name: "one-sided Russian IT story",
 			doc: Document{Lang: "ru", Title: "Госкомпании переходят на российские операционные системы",
 				Text: "Правительство обязало госкомпании перейти на отечественное программное обеспечение до конца года."},
