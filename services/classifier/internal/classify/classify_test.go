@@ -159,6 +159,11 @@ func TestClassify(t *testing.T) {
 			ruCnTech: true, agreement: true, topic: "space", key: "rucn:cn+ru/space",
 		},
 		{
+			name: "accusation of copying a design is not cooperation",
+			doc: Document{Lang: "en", Title: "Moscow says Beijing copied a Russian fighter jet engine",
+				Text: "Russian officials said Chinese engineers had reverse-engineered jet engines delivered two decades ago and built them without a licence.\nBeijing denies the claim."},
+		},
+		{
 			name: "one-sided Russian IT story",
 			doc: Document{Lang: "ru", Title: "Госкомпании переходят на российские операционные системы",
 				Text: "Правительство обязало госкомпании перейти на отечественное программное обеспечение до конца года."},
