@@ -45,6 +45,8 @@ func TestSigningQualifiers(t *testing.T) {
 		{"zh will", "zh", "两国将于明年在莫斯科签署协议。", false},
 		{"zh plan", "zh", "双方拟签署谅解备忘录。", false},
 		{"zh signed then will", "zh", "中方与俄方于5月签署协议，并将共同建设空间站。", true},
+		{"zh virtual is not a plan", "zh", "双方在虚拟现实领域签署了合作协议。", true},
+		{"zh reception is not pending", "zh", "在接待俄方代表团期间双方签署了协议。", true},
 
 		{"es past", "es", "Rostelecom y ZTE firmaron un contrato de equipos.", true},
 		{"es not yet, adverb after", "es", "Las agencias no han firmado todavía un acuerdo.", false},
