@@ -25,6 +25,7 @@ func TestSigningQualifiers(t *testing.T) {
 		{"en not only", "en", "The two firms not only signed a contract but also opened a lab.", true},
 		{"en month May", "en", "In May the operator signed a contract with the vendor.", true},
 		{"en modal out of reach", "en", "ZTE will supply base stations under the contract signed in March.", true},
+		{"en yet another", "en", "Huawei signed yet another contract with the operator.", true},
 		{"en second cue unqualified", "en", "The ministry has not commented; the operator signed the deal in June.", true},
 
 		{"ru past", "ru", "Роскосмос и CNSA подписали соглашение о лунной станции.", true},
@@ -53,6 +54,7 @@ func TestSigningQualifiers(t *testing.T) {
 		{"es nobody", "es", "Ninguna de las dos empresas ha firmado el contrato.", false},
 		{"es still, adverb after only", "es", "Ninguno de los organismos lo ha confirmado y el acuerdo está firmado aún en borrador.", false},
 		{"es could", "es", "El memorando podría ser firmado en la próxima cumbre.", false},
+		{"es even more", "es", "Las dos empresas firmaron aún más contratos este año.", true},
 		{"es however", "es", "Sin embargo, ambas partes firmaron un memorando.", true},
 
 		{"id past", "id", "Huawei dan MTS menandatangani kontrak 5G.", true},
