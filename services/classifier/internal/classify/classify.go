@@ -19,13 +19,15 @@
 // (a country alias, a company, agency, product or person tied to one, a
 // dyad such as "Sino-Russian", or "both countries" in a document that names
 // both), a relation cue (cooperation, joint work, supply, transfer, sale,
-// market share; weakly talks, a market, relations) and
-// a technology cue, and nothing that breaks the tie: hostile words (hackers,
-// attacks), a restriction imposed by someone else (a ban, sanctions), a
+// market share; weakly talks, a market, relations) and a technology cue,
+// and nothing that breaks the tie: hostile words (hackers, attacks, copying
+// without a licence), a restriction imposed by someone else (a ban, sanctions), a
 // comparison (benchmarks, "like the Chinese model"), or three or more third
-// countries (a multilateral list). A generic technology word named among
-// other fields of a summit agenda (economy, culture, energy), or next to oil,
-// gas or grain, does not count.
+// countries or groupings (a multilateral list; any one for a weak tie such
+// as talks or a market). A generic technology word named among other fields
+// of a summit agenda (economy, culture, energy), or next to oil, gas or
+// grain, does not count, nor does any technology in an agenda of three or
+// more fields.
 //
 // A document is a Russia–China technology story when its relational
 // sentences carry enough weight — title and lead count three and two times —
@@ -36,11 +38,12 @@
 //
 // An agreement is detected only at the signed stage (CAMEO 057): a sentence
 // with a signing cue that nothing qualifies, no cue of rejection or recall
-// ("back in 2019", an anniversary), not a mere declaration, with both sides in the sentence or
-// its neighbours, about technology (in the sentence, or in its neighbours or
-// the story when the sentence itself names none and no commodity). A signed
-// package of documents listed with other fields counts only inside a
-// technology story. A strong signed technology deal between named actors
+// ("back in 2019", an anniversary), not a mere declaration, with both sides
+// in the sentence or its neighbours, about technology (in the sentence, or
+// in its neighbours or the story when the sentence itself names none and no
+// commodity). A signed package of documents listed with other fields counts
+// only inside a technology story, and never when its only technology is the
+// generic field of science and technology. A strong signed technology deal between named actors
 // also makes the story relevant when the headline is about something else.
 //
 // A signing cue does not count when a negation governs it ("have not yet
@@ -665,8 +668,8 @@ func reachOf(kind int8) reach {
 	return reach{2, 10}
 }
 
-// reachPending is how close a pending word follows its signing cue
-// ("firmado todavía", "подписан не раньше").
+// reachPendingWords is how close, in words or Han characters, a pending
+// word follows its signing cue ("firmado todavía", "подписан не раньше").
 const reachPendingWords = 2
 
 // within reports whether gap, the text between a qualifier and the cue it
