@@ -27,6 +27,23 @@ func TestDefault(t *testing.T) {
 			t.Errorf("entity %s missing from the default taxonomy", id)
 		}
 	}
+	// Cues every language needs: a language without them reads every
+	// "not signed" or "will be signed" as a signature.
+	cues := []struct {
+		name string
+		l    Lexicon
+	}{
+		{"negation.weak", tx.Cues.Negation.Weak}, {"negation.strong", tx.Cues.Negation.Strong},
+		{"modality", tx.Cues.Modality}, {"relation.strong", tx.Cues.Relation.Strong},
+		{"relation.weak", tx.Cues.Relation.Weak}, {"hostile", tx.Cues.Hostile},
+	}
+	for _, cu := range cues {
+		for _, lang := range Languages {
+			if len(cu.l[lang]) == 0 {
+				t.Errorf("cues %s have no %s terms", cu.name, lang)
+			}
+		}
+	}
 	for _, c := range tx.Countries {
 		if c.Side == SideOther {
 			continue
