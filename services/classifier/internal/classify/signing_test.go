@@ -26,6 +26,8 @@ func TestSigningQualifiers(t *testing.T) {
 		{"en month May", "en", "In May the operator signed a contract with the vendor.", true},
 		{"en modal out of reach", "en", "ZTE will supply base stations under the contract signed in March.", true},
 		{"en yet another", "en", "Huawei signed yet another contract with the operator.", true},
+		{"en negation out of reach", "en", "Officials did not disclose the value of the contract signed on Tuesday.", true},
+		{"en modal in another clause", "en", "The agreement, which could be worth $2 billion, was signed on Tuesday.", true},
 		{"en second cue unqualified", "en", "The ministry has not commented; the operator signed the deal in June.", true},
 
 		{"ru past", "ru", "Роскосмос и CNSA подписали соглашение о лунной станции.", true},
@@ -35,6 +37,7 @@ func TestSigningQualifiers(t *testing.T) {
 		{"ru negation after", "ru", "Меморандум подписан не будет, сообщили в министерстве.", false},
 		{"ru postponed", "ru", "Подписание меморандума отложено.", false},
 		{"ru none of", "ru", "Ни одна из компаний не подписала меморандум.", false},
+		{"ru negation in another clause", "ru", "Это не первое соглашение, подписанное компаниями.", true},
 		{"ru nevertheless", "ru", "Тем не менее стороны подписали контракт на поставку.", true},
 		{"ru scheduled", "ru", "Подписание соглашения запланировано на декабрь.", false},
 		{"ru forum ended with signing", "ru", "Форум завершился подписанием соглашений.", true},
@@ -46,6 +49,7 @@ func TestSigningQualifiers(t *testing.T) {
 		{"zh will", "zh", "两国将于明年在莫斯科签署协议。", false},
 		{"zh plan", "zh", "双方拟签署谅解备忘录。", false},
 		{"zh signed then will", "zh", "中方与俄方于5月签署协议，并将共同建设空间站。", true},
+		{"zh will after the signing", "zh", "双方签署的协议将于明年生效。", true},
 		{"zh virtual is not a plan", "zh", "双方在虚拟现实领域签署了合作协议。", true},
 		{"zh reception is not pending", "zh", "在接待俄方代表团期间双方签署了协议。", true},
 
@@ -55,6 +59,7 @@ func TestSigningQualifiers(t *testing.T) {
 		{"es still, adverb after only", "es", "Ninguno de los organismos lo ha confirmado y el acuerdo está firmado aún en borrador.", false},
 		{"es could", "es", "El memorando podría ser firmado en la próxima cumbre.", false},
 		{"es even more", "es", "Las dos empresas firmaron aún más contratos este año.", true},
+		{"es negation out of reach", "es", "No es el primer acuerdo de este tipo firmado entre ambas empresas.", true},
 		{"es however", "es", "Sin embargo, ambas partes firmaron un memorando.", true},
 
 		{"id past", "id", "Huawei dan MTS menandatangani kontrak 5G.", true},
@@ -62,6 +67,7 @@ func TestSigningQualifiers(t *testing.T) {
 		{"id will soon", "id", "Perjanjian itu segera ditandatangani di Moskow.", false},
 		{"id could", "id", "Nota kesepahaman bisa diteken tahun depan.", false},
 		{"id none", "id", "Tidak ada perjanjian yang ditandatangani dalam kunjungan itu.", false},
+		{"id negation and modal after", "id", "Kontrak yang ditandatangani Senin itu akan berlaku lima tahun dan tidak mencakup layanan.", true},
 		{"id not only", "id", "Tidak hanya menandatangani kontrak, kedua perusahaan juga membuka laboratorium.", true},
 	}
 	signed := c.stageBit(taxonomy.StageSigned)
