@@ -29,7 +29,6 @@ func TestSigningQualifiers(t *testing.T) {
 		{"en negation out of reach", "en", "Officials did not disclose the value of the contract signed on Tuesday.", true},
 		{"en modal in another clause", "en", "The agreement, which could be worth $2 billion, was signed on Tuesday.", true},
 		{"en signed in a city", "en", "The contract was signed in Beijing on Tuesday.", true},
-		{"en signed in an old year is a recall", "en", "The contract was signed in 2015.", false},
 		{"en second cue unqualified", "en", "The ministry has not commented; the operator signed the deal in June.", true},
 
 		{"ru past", "ru", "Роскосмос и CNSA подписали соглашение о лунной станции.", true},
