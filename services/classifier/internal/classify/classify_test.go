@@ -164,6 +164,12 @@ func TestClassify(t *testing.T) {
 				Text: "Russian officials said Chinese engineers had reverse-engineered jet engines delivered two decades ago and built them without a licence.\nBeijing denies the claim."},
 		},
 		{
+			name: "deal that was signed in a city is not a recall",
+			doc: Document{Lang: "en", Title: "ZTE to supply Rostelecom with 5G routers",
+				Text: "A supply contract between ZTE and Rostelecom for 5G routers was signed in Moscow on Monday."},
+			ruCnTech: true, agreement: true, topic: "telecom", key: "rucn:zte+ru/telecom", kind: "contract",
+		},
+		{
 			name: "one-sided Russian IT story",
 			doc: Document{Lang: "ru", Title: "Госкомпании переходят на российские операционные системы",
 				Text: "Правительство обязало госкомпании перейти на отечественное программное обеспечение до конца года."},
