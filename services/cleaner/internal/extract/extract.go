@@ -4,7 +4,12 @@
 // dates, language, site, canonical URL, lead image).
 //
 // It works on raw HTML in any charset (decoded with package decode) and on
-// pages already flattened to text, one block per line. It is plain Go: it
+// pages already flattened to text, one block per line. The page is parsed
+// once with golang.org/x/net/html; content selection walks the nodes
+// directly (Readability-style scoring of containers), and the metadata
+// lookups and role-based chrome rules are CSS selectors matched through
+// goquery on the same tree. An Extractor holds the compiled selectors;
+// Extract and ExtractWithOptions use a shared one. It is plain Go: it
 // takes values and returns values, and is safe for concurrent use.
 package extract
 
