@@ -83,7 +83,7 @@ func (c *Classifier) Handle(_ context.Context, m *stage.Message) ([]bus.Message,
 	if lang == "und" {
 		lang = ""
 	}
-	res := c.c.Classify(classify.Document{Title: in.Title, Text: strings.Join(in.Paragraphs, "\n"), Lang: lang})
+	res := c.c.Classify(classify.Document{Title: in.Title, Text: strings.Join(body(&in), "\n"), Lang: lang})
 	c.metrics.seconds.Observe(time.Since(start).Seconds())
 
 	out := Enrich(&in, res, c.now())
@@ -103,6 +103,17 @@ func (c *Classifier) Handle(_ context.Context, m *stage.Message) ([]bus.Message,
 	h[events.HeaderAgreement] = strconv.FormatBool(out.Agreement.GetDetected())
 	h[events.HeaderTaxonomy] = out.TaxonomyVersion
 	return []bus.Message{{Subject: subject, MsgID: "enriched:" + in.Id, Header: h, Data: data}}, nil
+}
+
+// body returns the paragraphs without a leading headline: the cleaner keeps
+// the headline as the first block, and the classifier already weighs the
+// title as a title, so counting it again as the lead would double it.
+func body(in *newspipev1.CleanArticle) []string {
+	p := in.Paragraphs
+	if len(p) > 0 && strings.EqualFold(strings.Join(strings.Fields(p[0]), " "), strings.Join(strings.Fields(in.Title), " ")) {
+		return p[1:]
+	}
+	return p
 }
 
 // Enrich builds the EnrichedArticle event from a clean article and its
