@@ -4,6 +4,7 @@
 //	newspipe run     [flags]            the pipeline on the default real feeds (make run)
 //	newspipe demo    [flags]            the pipeline on the bundled local demo site (make demo)
 //	newspipe tail    [flags] SUBJECT    print the events on a subject as JSON lines
+//	newspipe dlq     [-stage S] [-replay]  list or replay dead-lettered messages
 //	newspipe deploy-check DIR           validate the Kubernetes manifests in DIR offline
 package main
 
@@ -18,6 +19,7 @@ commands:
   run           run the whole pipeline (embedded NATS and store) on the default feeds
   demo          run it on the bundled local demo site: no internet needed
   tail SUBJECT  print the events on SUBJECT (wildcards allowed) as JSON lines
+  dlq           list what the stages dead-lettered, or replay it (-replay)
   deploy-check  validate the Kubernetes manifests offline
 
 Run 'newspipe <command> -h' for a command's flags.
@@ -37,6 +39,8 @@ func run(args []string) int {
 		return runCmd(args[1:], true)
 	case "tail":
 		return tailCmd(args[1:])
+	case "dlq":
+		return dlqCmd(args[1:])
 	case "deploy-check":
 		return deployCheckCmd(args[1:])
 	case "-h", "-help", "--help", "help":

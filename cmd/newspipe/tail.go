@@ -33,25 +33,13 @@ func tailCmd(args []string) int {
 		fs.Usage()
 		return 2
 	}
-	url := *natsURL
-	if url == "" {
-		if b, err := os.ReadFile(filepath.Join(*dataDir, "nats.url")); err == nil {
-			url = strings.TrimSpace(string(b))
-		}
-	}
-	if url == "" {
-		url = "nats://127.0.0.1:4222"
-	}
 	ctx, stop := lifecycle.SignalContext(context.Background())
 	defer stop()
 	subject := fs.Arg(0)
-	topo := topology.Default().WithNamespace(*namespace)
 	if *namespace != "" && !strings.HasPrefix(subject, *namespace+".") {
 		subject = *namespace + "." + subject
 	}
-	cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	b, err := bus.Connect(cctx, url, topo, bus.Options{Name: "newspipe-tail"})
+	b, err := connectLocal(ctx, *natsURL, *dataDir, *namespace, "newspipe-tail")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "newspipe tail:", err)
 		return 1
@@ -62,4 +50,20 @@ func tailCmd(args []string) int {
 		return 1
 	}
 	return 0
+}
+
+// connectLocal connects to url, or else to the NATS server a local
+// 'newspipe run' announced in dataDir/nats.url, or else to the default port.
+func connectLocal(ctx context.Context, url, dataDir, namespace, name string) (*bus.Bus, error) {
+	if url == "" {
+		if b, err := os.ReadFile(filepath.Join(dataDir, "nats.url")); err == nil {
+			url = strings.TrimSpace(string(b))
+		}
+	}
+	if url == "" {
+		url = "nats://127.0.0.1:4222"
+	}
+	cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	return bus.Connect(cctx, url, topology.Default().WithNamespace(namespace), bus.Options{Name: name})
 }

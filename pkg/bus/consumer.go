@@ -24,6 +24,9 @@ type Delivery struct {
 	StreamSeq uint64
 	// Published is when the server stored the message.
 	Published time.Time
+	// Pending is how many matching messages the stream held after this one
+	// when it was delivered (set by Tail; 0 means caught up).
+	Pending uint64
 }
 
 // Header returns the value of header key, or "".

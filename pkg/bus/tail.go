@@ -46,10 +46,49 @@ func (b *Bus) Tail(ctx context.Context, subject string, fromStart bool, fn func(
 		if md, err := m.Metadata(); err == nil {
 			d.StreamSeq = md.Sequence.Stream
 			d.Published = md.Timestamp
+			d.Pending = md.NumPending
 		}
 		if !fn(d) {
 			it.Stop()
 			return nil
 		}
 	}
+}
+
+// DeleteMsg removes the message with sequence seq from the stream holding
+// subject (used to clear a dead-letter entry once it has been replayed).
+func (b *Bus) DeleteMsg(ctx context.Context, subject string, seq uint64) error {
+	stream, err := b.js.StreamNameBySubject(ctx, subject)
+	if err != nil {
+		return fmt.Errorf("bus: find stream for %s: %w", subject, err)
+	}
+	s, err := b.js.Stream(ctx, stream)
+	if err != nil {
+		return fmt.Errorf("bus: stream %s: %w", stream, err)
+	}
+	if err := s.DeleteMsg(ctx, seq); err != nil {
+		return fmt.Errorf("bus: delete %s #%d: %w", stream, seq, err)
+	}
+	return nil
+}
+
+// Count returns how many messages the stream holding subject stores on it.
+func (b *Bus) Count(ctx context.Context, subject string) (uint64, error) {
+	stream, err := b.js.StreamNameBySubject(ctx, subject)
+	if err != nil {
+		return 0, fmt.Errorf("bus: find stream for %s: %w", subject, err)
+	}
+	s, err := b.js.Stream(ctx, stream)
+	if err != nil {
+		return 0, fmt.Errorf("bus: stream %s: %w", stream, err)
+	}
+	info, err := s.Info(ctx, jetstream.WithSubjectFilter(subject))
+	if err != nil {
+		return 0, fmt.Errorf("bus: stream info %s: %w", stream, err)
+	}
+	var n uint64
+	for _, c := range info.State.Subjects {
+		n += c
+	}
+	return n, nil
 }
