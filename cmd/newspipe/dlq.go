@@ -20,7 +20,7 @@ func dlqCmd(args []string) int {
 	replay := fs.Bool("replay", false, "send the entries back on their original subjects, then remove them from the DLQ")
 	limit := fs.Int("n", 0, "with -replay: at most n entries (0: all)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: newspipe dlq [-stage S] [-replay [-n N]]\\n\\nLists what the stages dead-lettered (one JSON line each: stage, error, deliveries,\\noriginal subject, event), or replays it once the cause is fixed.")
+		fmt.Fprintln(fs.Output(), "usage: newspipe dlq [-stage S] [-replay [-n N]]\n\nLists what the stages dead-lettered (one JSON line each: stage, error, deliveries,\noriginal subject, event), or replays it once the cause is fixed.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -36,7 +36,7 @@ func dlqCmd(args []string) int {
 	defer b.Close()
 	if *replay {
 		n, err := dlq.Replay(ctx, b, *stage, *limit)
-		fmt.Fprintf(os.Stderr, "newspipe dlq: replayed %d entries\\n", n)
+		fmt.Fprintf(os.Stderr, "newspipe dlq: replayed %d entries\n", n)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "newspipe dlq:", err)
 			return 1
@@ -51,6 +51,6 @@ func dlqCmd(args []string) int {
 		fmt.Fprintln(os.Stderr, "newspipe dlq:", err)
 		return 1
 	}
-	fmt.Fprintf(os.Stderr, "newspipe dlq: %d entries\\n", n)
+	fmt.Fprintf(os.Stderr, "newspipe dlq: %d entries\n", n)
 	return 0
 }
