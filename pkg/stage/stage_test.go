@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -233,6 +235,30 @@ func TestStage(t *testing.T) {
 				}
 			})
 
+			t.Run("stopping leaves no goroutines behind", func(t *testing.T) {
+				h := newHarness(t, tg)
+				stop := h.run(t, echo(h))
+				for i := range 10 {
+					h.publishRaw(t, fmt.Sprint("g", i), fmt.Sprint("g", i))
+				}
+				natstest.Collect(t, h.b, h.topo.EnrichedOther(), 10, 10*time.Second)
+				stop()
+				// The server and the connection keep goroutines of their own;
+				// what must be gone is every goroutine running this package.
+				var leaked []string
+				deadline := time.Now().Add(3 * time.Second)
+				for {
+					leaked = stageGoroutines()
+					if len(leaked) == 0 || time.Now().After(deadline) {
+						break
+					}
+					time.Sleep(20 * time.Millisecond)
+				}
+				for _, g := range leaked {
+					t.Errorf("goroutine still running after stop:\n%s", g)
+				}
+			})
+
 			t.Run("stop and restart loses nothing", func(t *testing.T) {
 				h := newHarness(t, tg)
 				const n = 60
@@ -286,4 +312,17 @@ func waitFor(t *testing.T, cond func() bool) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// stageGoroutines returns the stacks of goroutines running code of package
+// stage (not its tests).
+func stageGoroutines() []string {
+	buf := make([]byte, 1<<20)
+	var out []string
+	for _, g := range strings.Split(string(buf[:runtime.Stack(buf, true)]), "\n\n") {
+		if strings.Contains(g, "newspipe/pkg/stage.") && !strings.Contains(g, "stage_test.") {
+			out = append(out, g)
+		}
+	}
+	return out
 }
