@@ -12,6 +12,11 @@
 // Usage, from services/cleaner:
 //
 //	go run ./cmd/eval-extract [-set DIR] [-out DIR] [-v] [-seeds OUT]
+//	go run ./cmd/eval-extract [-set DIR] -score-dir DIR
+//
+// With -score-dir it runs no extractor: it scores the texts another
+// extractor wrote to DIR/<subset>/<id>.txt (a missing file counts as an
+// empty output) and prints no times and no metadata scores.
 //
 // Times are wall-clock per page, one page at a time: ms/page is the mean,
 // ms/p50 the median, and parse/p50 the median of decoding and parsing the
@@ -47,12 +52,13 @@ func main() {
 }
 
 type config struct {
-	set     string
-	out     string
-	seeds   string
-	subset  string
-	verbose bool
-	cpuprof string
+	set      string
+	out      string
+	scoreDir string
+	seeds    string
+	subset   string
+	verbose  bool
+	cpuprof  string
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -61,6 +67,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var cfg config
 	fs.StringVar(&cfg.set, "set", "", "extraction-dev directory (default: $NEWSPIPE_SHARED/extraction-dev or <repo>/../shared/extraction-dev)")
 	fs.StringVar(&cfg.out, "out", "", "write each page's extracted text to OUT/<subset>/<id>.txt")
+	fs.StringVar(&cfg.scoreDir, "score-dir", "", "score DIR/<subset>/<id>.txt instead of running the extractor")
 	fs.StringVar(&cfg.seeds, "seeds", "", "also run the extractor over shared/seeds into this directory (check with seeds_check.py chrome DIR)")
 	fs.StringVar(&cfg.subset, "subset", "", "score only this subset")
 	fs.BoolVar(&cfg.verbose, "v", false, "print per-page scores")
@@ -263,6 +270,23 @@ func evalSubset(cfg config, name string, stdout io.Writer) (*subsetResult, error
 		truth, err := os.ReadFile(filepath.Join(dir, "expected", id+".txt"))
 		if err != nil {
 			return nil, fmt.Errorf("read truth %s: %w", id, err)
+		}
+		if cfg.scoreDir != "" {
+			got, err := os.ReadFile(filepath.Join(cfg.scoreDir, name, id+".txt"))
+			if err != nil && !errors.Is(err, os.ErrNotExist) {
+				return nil, fmt.Errorf("read output %s: %w", id, err)
+			}
+			p, r, ok := score(string(got), string(truth))
+			res.pages++
+			res.sumR += r
+			if ok {
+				res.sumP += p
+				res.nonEmpty++
+			}
+			if cfg.verbose {
+				fmt.Fprintf(stdout, "  %-10s %-28s P %.3f R %.3f\n", name, id, p, r)
+			}
+			continue
 		}
 		t0 := time.Now()
 		if root, err := html.Parse(bytes.NewReader(decode.Decode(body, "").Text)); err == nil && root != nil {
