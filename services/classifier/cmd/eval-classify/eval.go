@@ -143,6 +143,20 @@ func loadOwn(dir string) (set, error) {
 	return s, err
 }
 
+// present keeps the items whose text file exists and returns how many were
+// left out: a labelled set may be split, with part of it sealed elsewhere.
+func present(s set) (set, int) {
+	kept := s.items[:0:0]
+	for _, it := range s.items {
+		if _, err := os.Stat(it.path); err == nil {
+			kept = append(kept, it)
+		}
+	}
+	missing := len(s.items) - len(kept)
+	s.items = kept
+	return s, missing
+}
+
 func readJSONL(path string, fn func([]byte) error) error {
 	f, err := os.Open(path)
 	if err != nil {
