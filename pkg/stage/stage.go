@@ -219,12 +219,7 @@ func (r *Runner) process(ctx context.Context, d *bus.Delivery) {
 	// Keep the server from redelivering a slow message to another worker:
 	// AckWait is short so that messages stranded by a crashed or stopped
 	// replica come back quickly, and a working handler says it is alive.
-	beat := r.spec.AckWait / 3
-	var hb *time.Timer
-	hb = time.AfterFunc(beat, func() {
-		_ = d.InProgress()
-		hb.Reset(beat)
-	})
+	hb := startHeartbeat(d, r.spec.AckWait/3)
 	outs, err := r.handle(ctx, d)
 	if err == nil {
 		err = r.bus.PublishAll(ctx, outs)
@@ -232,7 +227,7 @@ func (r *Runner) process(ctx context.Context, d *bus.Delivery) {
 			r.metrics.published.WithLabelValues(stage).Add(float64(len(outs)))
 		}
 	}
-	hb.Stop()
+	hb.stop()
 	r.metrics.duration.WithLabelValues(stage).Observe(time.Since(start).Seconds())
 
 	log := r.log.With("subject", d.Subject, "delivered", d.Delivered, "stream_seq", d.StreamSeq)
@@ -251,6 +246,37 @@ func (r *Runner) process(ctx context.Context, d *bus.Delivery) {
 		_ = d.NakWithDelay(delay)
 		r.metrics.messages.WithLabelValues(stage, OutcomeRetry).Inc()
 	}
+}
+
+// heartbeat tells the server, at an interval, that a message is still being
+// worked on, so that it is not redelivered to another worker meanwhile.
+type heartbeat struct {
+	mu      sync.Mutex
+	t       *time.Timer
+	stopped bool
+}
+
+func startHeartbeat(d *bus.Delivery, every time.Duration) *heartbeat {
+	h := &heartbeat{}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.t = time.AfterFunc(every, func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if h.stopped { // stop ran while this call was on its way: do not re-arm
+			return
+		}
+		_ = d.InProgress()
+		h.t.Reset(every)
+	})
+	return h
+}
+
+func (h *heartbeat) stop() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.stopped = true
+	h.t.Stop()
 }
 
 // handle runs the handler, turning a panic into a permanent error: a message
