@@ -423,4 +423,18 @@ func (d *dateFinder) find(s string) string {
 	return ""
 }
 
-func (c *Classifier) date(s string) string { return c.dates.find(s) }
+// date returns the date stated in an evidence sentence. A bare year that is
+// an end or a deadline ("до 2022 года") is not the signing date: the first
+// year stated as a time is taken instead, or none.
+func (c *Classifier) date(s string) string {
+	d := c.dates.find(s)
+	if len(d) != 4 {
+		return d
+	}
+	for _, y := range c.dates.years(s) {
+		if !y.bound {
+			return itoa4(y.year)
+		}
+	}
+	return ""
+}

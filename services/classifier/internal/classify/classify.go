@@ -46,6 +46,15 @@
 // generic field of science and technology. A strong signed technology deal between named actors
 // also makes the story relevant when the headline is about something else.
 //
+// A signing sentence that states a year is a recall when the year lies two
+// or more years before the latest year the story states as its own time
+// (years of plans and deadlines — "will start in 2027", "до 2022 года",
+// "hasta 2030", "2030年前" — do not count), or when it is a bare year ("In
+// 2019 MTS and Huawei signed…", "2019年，華為與MTS簽署") and the two sides
+// are otherwise neither in the headline and lead nor named throughout. A
+// recall is neither an agreement nor a relational sentence. The agreement
+// date skips deadline years for the same reason.
+//
 // A signing cue does not count when a negation governs it ("have not yet
 // signed", "ninguno de los dos ha firmado", "так и не подписали", "但未签署",
 // "belum menandatangani"), when a modal or future word stands just before it
@@ -191,6 +200,7 @@ type sentence struct {
 	compare     bool
 	commodity   bool
 	recall      bool
+	modal       bool // a modal or future word: what it says is not yet so
 	domains     int
 	topicW      [maxTopics]int8
 	topicSpec   [maxTopics]bool // a cue, not only an entity's sector
@@ -255,6 +265,7 @@ func (c *Classifier) Classify(d Document) Result {
 	hits := c.hits(text, res.Lang)
 	spans := segment(text, nil)
 	sents := c.sentences(text, spans, hits, titleBlocks)
+	c.pastSignings(text, sents)
 
 	ent := c.entities(hits)
 	docRU, docCN := ent.sideCount[0], ent.sideCount[1]
@@ -327,7 +338,7 @@ func (c *Classifier) Classify(d Document) Result {
 	c.topics(&res, sents)
 
 	agr, agrSent, strong := c.agreement(sents, text, res, ent, docBoth)
-	if agr.Detected && !res.RuCnTech && strong && c.sidesProminent(sents) {
+	if agr.Detected && !res.RuCnTech && strong && sidesProminent(sents, -1) {
 		// A signed technology deal reported inside a story headlined on
 		// something else (a summit) still makes it a Russia–China
 		// technology story.
@@ -462,11 +473,15 @@ func popcount(x uint64) int {
 }
 
 // sidesProminent reports whether both sides are named in the title or lead,
-// or each in at least three sentences: the test that tells a Russia–China
-// story headlined on something else from a one-sentence recall.
-func (c *Classifier) sidesProminent(sents []sentence) bool {
+// or each in at least three sentences, leaving out sentence except (-1:
+// none): the test that tells a Russia–China story headlined on something
+// else from a one-sentence recall.
+func sidesProminent(sents []sentence, except int) bool {
 	ru, cn, ruN, cnN := false, false, 0, 0
 	for i := range sents {
+		if i == except {
+			continue
+		}
 		s := &sents[i]
 		r, k := s.ru || s.dyad, s.cn || s.dyad
 		if r {
@@ -788,6 +803,7 @@ func (c *Classifier) apply(text string, s *sentence, h hit) {
 		s.qualEnd, s.qualReach = wordEnd(text, h.end), f.weight
 	case famModal:
 		s.qualEnd, s.qualReach = wordEnd(text, h.end), qualModal
+		s.modal = true
 	case famPending:
 		// "ha firmado todavía": the last signing cue, just before, is
 		// still to come.

@@ -1,0 +1,215 @@
+package classify
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// yearMention is a year a sentence states as a time ("in 2019", "в 2019
+// году", "2019年", "5 June 2019"), not a bare number ("2000 base stations").
+type yearMention struct {
+	year  int
+	start int // offset in the sentence
+	// bound marks an end or a deadline ("until 2022", "до 2022 года", "к
+	// 2030 году", "hasta 2026", "2030年前", the end of "2019–2022"): when
+	// something runs to, not when it happened.
+	bound bool
+}
+
+// isYearMarker reports a word that makes a following number a year.
+func isYearMarker(w string) bool {
+	switch w {
+	case "in", "of", "since", "from", "year", "early", "late", "mid",
+		"в", "во", "с", "со", "от",
+		"en", "de", "del", "desde", "año",
+		"pada", "tahun", "sejak", "awal":
+		return true
+	}
+	return false
+}
+
+// isYearBound reports a word that, just before a year, makes it an end or a
+// deadline.
+func isYearBound(w string) bool {
+	switch w {
+	case "until", "till", "through", "to", "by", "before", "end",
+		"до", "по", "к", "конца", "концу",
+		"hasta", "para", "antes", "finales", "fines",
+		"hingga", "sampai", "sebelum", "akhir":
+		return true
+	}
+	return false
+}
+
+// years finds the years a sentence states as times.
+func (d *dateFinder) years(s string) []yearMention {
+	var out []yearMention
+	for i := 0; i+4 <= len(s); i++ {
+		if !isDigit(s[i]) {
+			continue
+		}
+		j := i
+		for j < len(s) && isDigit(s[j]) {
+			j++
+		}
+		if j-i != 4 || (i > 0 && (s[i-1] == '.' || s[i-1] == ',') && i > 1 && isDigit(s[i-2])) {
+			i = j
+			continue
+		}
+		y := int(s[i]-'0')*1000 + int(s[i+1]-'0')*100 + int(s[i+2]-'0')*10 + int(s[i+3]-'0')
+		if y < 1950 || y > 2049 {
+			i = j
+			continue
+		}
+		w1, w2 := prevWords(s[:i])
+		after := strings.TrimLeft(s[j:], " \u00a0")
+		marked := isYearMarker(w1) || isYearBound(w1) || isYearBound(w2) || d.isMonth(w1) ||
+			strings.HasPrefix(after, "год") || strings.HasPrefix(after, "г.") || strings.HasPrefix(after, "年") ||
+			(w1 == "" && i > 0 && isMonthDigits(s[:i]))
+		if !marked {
+			i = j
+			continue
+		}
+		bound := isYearBound(w1) || isYearBound(w2) ||
+			strings.HasPrefix(after, "年前") || strings.HasPrefix(after, "年底前") || strings.HasPrefix(after, "年以前")
+		before := strings.TrimRight(s[:i], " \u00a0")
+		if r, _ := utf8.DecodeLastRuneInString(before); r == '至' || r == '到' || r == '止' {
+			bound = true
+		}
+		if k := len(before); k > 0 && (before[k-1] == '-' || strings.HasSuffix(before, "–") || strings.HasSuffix(before, "—")) {
+			bound = true // the end of a range
+		}
+		out = append(out, yearMention{year: y, start: i, bound: bound})
+		i = j
+	}
+	return out
+}
+
+func isDigit(b byte) bool { return '0' <= b && b <= '9' }
+
+// prevWords returns the last two words before the end of s, lower-cased;
+// punctuation other than spaces ends the search ("(EFE).- 2019" has none).
+func prevWords(s string) (w1, w2 string) {
+	words := make([]string, 0, 2)
+	end := len(s)
+	for len(words) < 2 {
+		i := end
+		for i > 0 {
+			r, size := utf8.DecodeLastRuneInString(s[:i])
+			if r != ' ' && r != '\u00a0' {
+				break
+			}
+			i -= size
+		}
+		j := i
+		for j > 0 {
+			r, size := utf8.DecodeLastRuneInString(s[:j])
+			if !unicode.IsLetter(r) || unicode.Is(unicode.Han, r) {
+				break
+			}
+			j -= size
+		}
+		if j == i {
+			break
+		}
+		words = append(words, strings.ToLower(s[j:i]))
+		end = j
+	}
+	if len(words) > 0 {
+		w1 = words[0]
+	}
+	if len(words) > 1 {
+		w2 = words[1]
+	}
+	return w1, w2
+}
+
+func (d *dateFinder) isMonth(w string) bool {
+	if w == "" {
+		return false
+	}
+	_, ok := d.months[w]
+	return ok
+}
+
+// isMonthDigits reports a numeric date before a year: "05.06." or "5/6/".
+func isMonthDigits(before string) bool {
+	n := len(before)
+	return n >= 2 && (before[n-1] == '.' || before[n-1] == '/') && isDigit(before[n-2])
+}
+
+// docYear is the document's time frame: the latest year it states as a
+// past or present time.
+func (c *Classifier) docYear(text string, sents []sentence) int {
+	best := 0
+	for i := range sents {
+		s := &sents[i]
+		if s.modal || s.stages&c.intentBit != 0 {
+			continue // "deliveries will start in 2027" is not the story's time
+		}
+		for _, y := range c.dates.years(text[s.start:s.end]) {
+			if !y.bound && y.year > best {
+				best = y.year
+			}
+		}
+	}
+	return best
+}
+
+// signingYear returns the year stated closest to the signing cue of a
+// sentence (0 if none), and whether it is a bare year ("in 2019") rather than
+// part of a date with a month.
+func (c *Classifier) signingYear(sent string, cue int) (int, bool) {
+	best, dist := 0, -1
+	for _, y := range c.dates.years(sent) {
+		if y.bound {
+			continue
+		}
+		d := y.start - cue
+		if d < 0 {
+			d = -d
+		}
+		if dist < 0 || d < dist {
+			best, dist = y.year, d
+		}
+	}
+	if best == 0 {
+		return 0, false
+	}
+	d := c.dates.find(sent)
+	return best, !(len(d) > 4 && d[:4] == itoa4(best))
+}
+
+func itoa4(y int) string {
+	return string([]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10)})
+}
+
+// pastSignings marks as recalls the signing sentences that state a year well
+// before the story's own time ("In 2019 MTS and Huawei signed…" in a 2025
+// story), or any bare year while the story is about something else (the two
+// sides are neither in the headline and lead nor named throughout): a deal
+// of the past recalled in passing, not news.
+func (c *Classifier) pastSignings(text string, sents []sentence) {
+	doc := -1
+	for i := range sents {
+		s := &sents[i]
+		if s.signN == 0 || s.recall {
+			continue
+		}
+		y, bare := c.signingYear(text[s.start:s.end], s.signStart-s.start)
+		if y == 0 {
+			continue
+		}
+		if doc < 0 {
+			doc = c.docYear(text, sents)
+		}
+		if doc-y >= recallYears || (bare && !sidesProminent(sents, i)) {
+			s.recall = true
+		}
+	}
+}
+
+// recallYears is how many years before the story's latest stated year a
+// signing must lie to be a recall: a deal of last year may still be news.
+const recallYears = 2
