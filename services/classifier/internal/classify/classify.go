@@ -59,9 +59,11 @@
 // signed", "ninguno de los dos ha firmado", "так и не подписали", "但未签署",
 // "belum menandatangani"), when a modal or future word stands just before it
 // ("could be signed", "может быть подписан", "有望于年内签署", "bisa
-// diteken"), or when a pending word follows it ("firmado todavía", "подписан
-// не раньше 2027 года", "подписание отложено"); the sentence is then at the
-// intent stage. Reach is counted in words between the qualifier and the cue,
+// diteken"), when a pending word follows it ("firmado todavía", "подписан
+// не раньше 2027 года", "подписание отложено"), or when an existential
+// negation denies it later in its clause ("Подписанных контрактов пока нет";
+// before it: "there is no", "belum ditemukan", "no hay", "尚无"); the
+// sentence is then at the intent stage. Reach is counted in words between the qualifier and the cue,
 // within one clause: a few for negations and only auxiliaries and adverbs
 // for modals in spaced scripts (Chinese puts time and place between, so it
 // gets more characters), and phrases that only look negative ("not only",
@@ -672,7 +674,8 @@ const (
 // open the subject ("ninguno de los dos organismos ha firmado"). Modals reach
 // only auxiliaries and adverbs in spaced scripts ("could eventually be
 // signed", not "will supply parts under the signed contract"), while Chinese
-// puts time and place between (将于明年在莫斯科签署).
+// puts time, place and whole verb phrases between, so there a modal governs
+// the rest of its clause (将于明年在莫斯科签署, 希望在年内就章程达成一致并正式签署).
 func reachOf(kind int8) reach {
 	switch kind {
 	case qualNegation:
@@ -680,12 +683,17 @@ func reachOf(kind int8) reach {
 	case qualWide:
 		return reach{6, 12}
 	}
-	return reach{2, 10}
+	return reach{2, 24}
 }
 
 // reachPendingWords is how close, in words or Han characters, a pending
 // word follows its signing cue ("firmado todavía", "подписан не раньше").
 const reachPendingWords = 2
+
+// reachAbsent is how far, in words, an existential negation may follow the
+// signing cue it denies, within the clause ("Подписанных контрактов на
+// серийные поставки пока нет").
+const reachAbsent = 6
 
 // within reports whether gap, the text between a qualifier and the cue it
 // qualifies, stays inside one clause and is within reach.
@@ -808,6 +816,11 @@ func (c *Classifier) apply(text string, s *sentence, h hit) {
 		// "ha firmado todavía": the last signing cue, just before, is
 		// still to come.
 		if s.signN > 0 && s.signEnd <= h.start && within(text[s.signEnd:h.start], reach{reachPendingWords, reachPendingWords}) {
+			s.signN--
+			s.stages |= c.intentBit
+		}
+	case famAbsent:
+		if s.signN > 0 && s.signEnd <= h.start && within(text[s.signEnd:h.start], reach{reachAbsent, reachAbsent * 2}) {
 			s.signN--
 			s.stages |= c.intentBit
 		}

@@ -29,6 +29,7 @@ const (
 	famNegation
 	famModal
 	famPending
+	famAbsent
 )
 
 // feature is one term of the taxonomy as the classifier uses it.
@@ -161,6 +162,7 @@ func New(t *taxonomy.Taxonomy) (*Classifier, error) {
 	add(cu.Negation.Weak, famNegation, 0, 1)
 	add(cu.Modality, famModal, 0, 1)
 	add(cu.Pending, famPending, 0, 1)
+	add(cu.Absent, famAbsent, 0, 1)
 	for i, s := range t.Stages {
 		add(s.Cues, famStage, i, 1)
 	}

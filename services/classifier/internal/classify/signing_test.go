@@ -42,6 +42,9 @@ func TestSigningQualifiers(t *testing.T) {
 		{"ru nevertheless", "ru", "Тем не менее стороны подписали контракт на поставку.", true},
 		{"ru scheduled", "ru", "Подписание соглашения запланировано на декабрь.", false},
 		{"ru forum ended with signing", "ru", "Форум завершился подписанием соглашений.", true},
+		{"ru none exist", "ru", "Подписанных контрактов на серийные поставки пока нет.", false},
+		{"ru absence in another clause", "ru", "Контракт подписан в понедельник, других подробностей нет.", true},
+		{"ru not found", "ru", "Не обнаружено подписанных соглашений между компаниями.", false},
 
 		{"zh past", "zh", "华为与俄罗斯电信签署了合同。", true},
 		{"zh not yet", "zh", "双方尚未签署任何协议。", false},
@@ -51,6 +54,8 @@ func TestSigningQualifiers(t *testing.T) {
 		{"zh plan", "zh", "双方拟签署谅解备忘录。", false},
 		{"zh signed then will", "zh", "中方与俄方于5月签署协议，并将共同建设空间站。", true},
 		{"zh will after the signing", "zh", "双方签署的协议将于明年生效。", true},
+		{"zh hope governs the clause", "zh", "双方希望在年内就实验室章程达成一致并正式签署合作协议。", false},
+		{"zh hope in another clause", "zh", "双方希望扩大合作，并于周一签署了合作协议。", true},
 		{"zh virtual is not a plan", "zh", "双方在虚拟现实领域签署了合作协议。", true},
 		{"zh reception is not pending", "zh", "在接待俄方代表团期间双方签署了协议。", true},
 
@@ -62,12 +67,15 @@ func TestSigningQualifiers(t *testing.T) {
 		{"es even more", "es", "Las dos empresas firmaron aún más contratos este año.", true},
 		{"es negation out of reach", "es", "No es el primer acuerdo de este tipo firmado entre ambas empresas.", true},
 		{"es however", "es", "Sin embargo, ambas partes firmaron un memorando.", true},
+		{"es there is none", "es", "No hay ningún acuerdo firmado entre las dos empresas.", false},
 
 		{"id past", "id", "Huawei dan MTS menandatangani kontrak 5G.", true},
 		{"id not yet", "id", "Kedua pihak belum menandatangani perjanjian.", false},
 		{"id will soon", "id", "Perjanjian itu segera ditandatangani di Moskow.", false},
 		{"id could", "id", "Nota kesepahaman bisa diteken tahun depan.", false},
 		{"id none", "id", "Tidak ada perjanjian yang ditandatangani dalam kunjungan itu.", false},
+		{"id none found", "id", "Hingga kini belum ditemukan kontrak lisensi yang ditandatangani kedua pihak.", false},
+		{"en there is none", "en", "There is no agreement signed between the two companies.", false},
 		{"id negation and modal after", "id", "Kontrak yang ditandatangani Senin itu akan berlaku lima tahun dan tidak mencakup layanan.", true},
 		{"id not only", "id", "Tidak hanya menandatangani kontrak, kedua perusahaan juga membuka laboratorium.", true},
 	}

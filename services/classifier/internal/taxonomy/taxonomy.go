@@ -165,6 +165,10 @@ type Cues struct {
 	// Pending words right after a signing cue say it is still to come
 	// ("firmado todavía", "подписан не раньше…").
 	Pending Lexicon `yaml:"pending"`
+	// Absent words later in the clause of a signing cue say that no such
+	// signed thing exists ("Подписанных соглашений пока нет", "belum
+	// ditemukan"): an existential negation that follows what it denies.
+	Absent Lexicon `yaml:"absent"`
 }
 
 // Taxonomy is the whole classifier vocabulary.
@@ -343,7 +347,7 @@ func (t *Taxonomy) Validate() error {
 		{"commodity", t.Cues.Commodity}, {"domain", t.Cues.Domain}, {"recall", t.Cues.Recall},
 		{"blockers", t.Cues.Blockers},
 		{"negation.strong", t.Cues.Negation.Strong}, {"negation.weak", t.Cues.Negation.Weak},
-		{"modality", t.Cues.Modality}, {"pending", t.Cues.Pending},
+		{"modality", t.Cues.Modality}, {"pending", t.Cues.Pending}, {"absent", t.Cues.Absent},
 	}
 	for _, x := range lex {
 		if err := checkLexicon(x.l, false); err != nil {
