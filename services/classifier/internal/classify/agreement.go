@@ -125,6 +125,12 @@ func (c *Classifier) agreement(sents []sentence, text string, res Result, ent en
 			continue
 		}
 		inSentence := (s.ru && s.cn) || s.dyad || (s.anaph && docBoth)
+		if s.thirdPair || (!inSentence && s.third != 0) {
+			// The signatories are a side and a third country ("India y
+			// Rusia firmaron", "signed with Nicaragua"); China or Russia
+			// named elsewhere is not a party.
+			continue
+		}
 		if !inSentence && !passageBoth(sents, i, docBoth) {
 			continue
 		}

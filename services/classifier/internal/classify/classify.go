@@ -17,10 +17,13 @@
 //
 // A sentence is relational when it holds a Russian actor and a Chinese actor
 // (a country alias, a company, agency, product or person tied to one, a
-// dyad such as "Sino-Russian", or "both countries" in a document that names
-// both), a relation cue (cooperation, joint work, supply, transfer, sale,
+// dyad such as "Sino-Russian", or "both countries" when the last pair of
+// countries named is Russia and China — the last pair joined as one subject,
+// "India y Rusia", "中俄", unless two countries named after it replace it —
+// or, before any pair is named, in a document that names both), a relation cue (cooperation, joint work, supply, transfer, sale,
 // market share; weakly talks, a market, relations) and a technology cue,
-// and nothing that breaks the tie: hostile words (hackers, attacks, copying
+// and nothing that breaks the tie: a side joined to a third country as one
+// subject ("India and Russia jointly developed…"), hostile words (hackers, attacks, copying
 // without a licence), a restriction imposed by someone else (a ban, sanctions), a
 // comparison (benchmarks, "like the Chinese model"), or three or more third
 // countries or groupings (a multilateral list; any one for a weak tie such
@@ -39,7 +42,10 @@
 // An agreement is detected only at the signed stage (CAMEO 057): a sentence
 // with a signing cue that nothing qualifies, no cue of rejection or recall
 // ("back in 2019", an anniversary), not a mere declaration, with both sides
-// in the sentence or its neighbours, about technology (in the sentence, or
+// in the sentence or its neighbours — but never when the sentence joins a
+// side to a third country, or names a third country and only one side: the
+// signatories are then that pair, and China or Russia named elsewhere is no
+// party — about technology (in the sentence, or
 // in its neighbours or the story when the sentence itself names none and no
 // commodity). A signed package of documents listed with other fields counts
 // only inside a technology story, and never when its only technology is the
@@ -211,6 +217,7 @@ type sentence struct {
 	ruOrgs      []int
 	cnOrgs      []int
 	conjoined   bool    // a Russian and a Chinese actor joined by "and" or a comma
+	thirdPair   bool    // a third country joined to a side ("India y Rusia")
 	score       float64 // relational score, 0 when not relational
 	lastSide    int8    // side of the previous actor mention: 1 ru, 2 cn
 	lastSideEnd int     // where it ended
@@ -412,7 +419,9 @@ func relational(s *sentence, docBoth bool) float64 {
 	if !actors || s.hostile || s.restrict || s.compare || s.recall {
 		return 0
 	}
-	if popcount(s.third) >= 3 {
+	if popcount(s.third) >= 3 || (s.thirdPair && !s.conjoined && !s.dyad) {
+		// A multilateral list, or a side joined to a third country ("India
+		// and Russia jointly developed…"): the tie is not between the sides.
 		return 0
 	}
 	tech := float64(s.techMax())
@@ -635,6 +644,7 @@ func (c *Classifier) sentences(text string, spans []span, hs []hit, titleBlocks 
 	}
 	// hs are sorted by start; spans are in order.
 	si := 0
+	k := newCoref()
 	for _, h := range hs {
 		for si < len(sents) && sents[si].end <= h.start {
 			si++
@@ -645,7 +655,7 @@ func (c *Classifier) sentences(text string, spans []span, hs []hit, titleBlocks 
 		if h.start < sents[si].start {
 			continue // between sentences (white space): cannot happen for real hits
 		}
-		c.apply(text, &sents[si], h)
+		c.apply(text, &sents[si], h, &k)
 	}
 	if c.signedStage >= 0 {
 		bit := uint16(1) << uint(c.signedStage)
@@ -735,8 +745,14 @@ func (c *Classifier) applySigning(text string, s *sentence, h hit) {
 	s.signN++
 }
 
-func (c *Classifier) apply(text string, s *sentence, h hit) {
+func (c *Classifier) apply(text string, s *sentence, h hit, k *coref) {
 	f := &c.feats[h.feat]
+	if a, ok := c.actorOf(text, f, h); ok {
+		k.see(text, a, h.start, wordEnd(text, h.end))
+		if k.pairPos == h.start && (k.pair[0].side == 3) != (k.pair[1].side == 3) {
+			s.thirdPair = true
+		}
+	}
 	if side := c.side(f); side != 0 {
 		if s.lastSide != 0 && s.lastSide != side && s.lastSideEnd <= h.start && isConjunction(text[s.lastSideEnd:h.start]) {
 			s.conjoined = true
@@ -778,8 +794,14 @@ func (c *Classifier) apply(text string, s *sentence, h hit) {
 		}
 	case famDyad:
 		s.dyad, s.ru, s.cn = true, true, true
+		k.seePair(h.start, wordEnd(text, h.end))
 	case famAnaphor:
-		s.anaph = true
+		// "Both countries" counts for the sides only when the last pair of
+		// countries named is Russia and China, or when no pair has been
+		// named yet (then the document must name both).
+		if rucn, known := k.resolve(); rucn || !known {
+			s.anaph = true
+		}
 	case famTopic:
 		if f.weight > s.topicW[f.ref] {
 			s.topicW[f.ref] = f.weight
@@ -827,6 +849,28 @@ func (c *Classifier) apply(text string, s *sentence, h hit) {
 	case famKind:
 		s.kinds |= 1 << uint(f.ref)
 	}
+}
+
+// actorOf returns the country a country or entity mention stands for.
+func (c *Classifier) actorOf(text string, f *feature, h hit) (actor, bool) {
+	switch f.fam {
+	case famCountry:
+		co := &c.tax.Countries[f.ref]
+		switch co.Side {
+		case taxonomy.SideRU:
+			return actor{side: 1}, true
+		case taxonomy.SideCN:
+			return actor{side: 2}, true
+		}
+		if co.ID == "misc" {
+			return actor{side: 3, ref: f.ref, key: text[h.start:h.end]}, true
+		}
+		return actor{side: 3, ref: f.ref}, true
+	case famEntity:
+		a := c.entityActor[f.ref]
+		return a, a.side != 0
+	}
+	return actor{}, false
 }
 
 // side returns 1 for a Russian actor, 2 for a Chinese one, 0 otherwise.

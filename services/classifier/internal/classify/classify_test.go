@@ -170,6 +170,16 @@ func TestClassify(t *testing.T) {
 			ruCnTech: true, agreement: true, topic: "telecom", key: "rucn:zte+ru/telecom", kind: "contract",
 		},
 		{
+			name: "signed by both countries, which are Russia and a third country",
+			doc: Document{Lang: "es", Title: "Rusia inaugura una estación GLONASS en Nicaragua",
+				Text: "Nicaragua inauguró una estación del sistema ruso GLONASS construida con tecnología de Roscosmos.\nLa estación forma parte de un acuerdo de cooperación espacial firmado por ambos países.\nChina, por su parte, opera una estación espacial en Argentina."},
+		},
+		{
+			name: "signed India-Russia contract, China only as India's rival",
+			doc: Document{Lang: "en", Title: "India and Russia sign missile production contract",
+				Text: "India and Russia signed a contract on Tuesday to produce cruise missiles jointly in India, a project both countries have pursued for years.\nNew Delhi sees its defence ties with Moscow as a hedge against China, its main rival."},
+		},
+		{
 			name: "one-sided Russian IT story",
 			doc: Document{Lang: "ru", Title: "Госкомпании переходят на российские операционные системы",
 				Text: "Правительство обязало госкомпании перейти на отечественное программное обеспечение до конца года."},

@@ -60,6 +60,7 @@ type Classifier struct {
 	intentBit            uint16
 	kindIDs              []string
 	entityTopics         [][]int // entity -> topic indexes
+	entityActor          []actor // entity -> the country it is tied to
 	dates                *dateFinder
 }
 
@@ -90,6 +91,22 @@ func New(t *taxonomy.Taxonomy) (*Classifier, error) {
 	}
 	if len(t.Topics) > maxTopics {
 		return nil, fmt.Errorf("new classifier: %d topics: %w", len(t.Topics), ErrTooManyTopics)
+	}
+	c.entityActor = make([]actor, len(t.Entities))
+	for i, e := range t.Entities {
+		for j, co := range t.Countries {
+			if co.ID != e.Country {
+				continue
+			}
+			switch co.Side {
+			case taxonomy.SideRU:
+				c.entityActor[i] = actor{side: 1}
+			case taxonomy.SideCN:
+				c.entityActor[i] = actor{side: 2}
+			default:
+				c.entityActor[i] = actor{side: 3, ref: j}
+			}
+		}
 	}
 	c.entityTopics = make([][]int, len(t.Entities))
 	for i, e := range t.Entities {
