@@ -27,7 +27,9 @@
 // without a licence), a restriction imposed by someone else (a ban, sanctions), a
 // comparison (benchmarks, "like the Chinese model"), or three or more third
 // countries or groupings (a multilateral list; any one for a weak tie such
-// as talks or a market). A generic technology word named among other fields
+// as talks or a market). Weapons named beside a military operation (a joint
+// patrol, drills, an exercise) are not defence technology, and excluding or
+// phasing out both sides' suppliers is a restriction. A generic technology word named among other fields
 // of a summit agenda (economy, culture, energy), or next to oil, gas or
 // grain, does not count, nor does any technology in an agenda of three or
 // more fields.
@@ -207,6 +209,7 @@ type sentence struct {
 	restrict    bool
 	compare     bool
 	commodity   bool
+	ops         bool // a military operation: patrol, drills, an exercise
 	recall      bool
 	modal       bool // a modal or future word: what it says is not yet so
 	domains     int
@@ -657,6 +660,15 @@ func (c *Classifier) sentences(text string, spans []span, hs []hit, titleBlocks 
 		}
 		c.apply(text, &sents[si], h, &k)
 	}
+	if d, ok := c.topicIdx["defense"]; ok {
+		for i := range sents {
+			if sents[i].ops {
+				// Bombers on a joint patrol or missiles fired in a drill
+				// are an operation, not defence technology.
+				sents[i].topicW[d] = 0
+			}
+		}
+	}
 	if c.signedStage >= 0 {
 		bit := uint16(1) << uint(c.signedStage)
 		for i := range sents {
@@ -817,6 +829,8 @@ func (c *Classifier) apply(text string, s *sentence, h hit, k *coref) {
 		s.restrict = true
 	case famComparison:
 		s.compare = true
+	case famOperations:
+		s.ops = true
 	case famCommodity:
 		s.commodity = true
 	case famDomain:

@@ -180,6 +180,21 @@ func TestClassify(t *testing.T) {
 				Text: "India and Russia signed a contract on Tuesday to produce cruise missiles jointly in India, a project both countries have pursued for years.\nNew Delhi sees its defence ties with Moscow as a hedge against China, its main rival."},
 		},
 		{
+			name: "joint bomber patrol is an operation, not defence technology",
+			doc: Document{Lang: "en", Title: "Russian and Chinese bombers fly joint patrol over the Sea of Japan",
+				Text: "Russian and Chinese strategic bombers flew a joint patrol over the Sea of Japan, prompting Japanese fighter jets to scramble.\nThe missile-carrying aircraft stayed in international airspace, the two defence ministries said."},
+		},
+		{
+			name: "joint naval drills with missiles, Chinese",
+			doc: Document{Lang: "zh", Title: "中俄海军举行联合演习",
+				Text: "中俄两国海军在日本海举行联合演习，双方舰艇进行了导弹实射和反潜演练。"},
+		},
+		{
+			name: "proposal to exclude both sides' suppliers is a restriction, not a tie",
+			doc: Document{Lang: "en", Title: "EU weighs excluding Chinese and Russian suppliers from telecom networks",
+				Text: "The European Commission is preparing rules that would exclude Chinese and Russian suppliers of network equipment and software from 5G networks.\nOperators would have five years to phase out the equipment."},
+		},
+		{
 			name: "one-sided Russian IT story",
 			doc: Document{Lang: "ru", Title: "Госкомпании переходят на российские операционные системы",
 				Text: "Правительство обязало госкомпании перейти на отечественное программное обеспечение до конца года."},

@@ -21,6 +21,7 @@ const (
 	famRestrict
 	famComparison
 	famCommodity
+	famOperations
 	famDomain
 	famRecall
 	famBlocker
@@ -172,6 +173,7 @@ func New(t *taxonomy.Taxonomy) (*Classifier, error) {
 	add(cu.Restrict, famRestrict, 0, 1)
 	add(cu.Comparison, famComparison, 0, 1)
 	add(cu.Commodity, famCommodity, 0, 1)
+	add(cu.Operations, famOperations, 0, 1)
 	add(cu.Domain, famDomain, 0, 1)
 	add(cu.Recall, famRecall, 0, 1)
 	add(cu.Blockers, famBlocker, 0, 1)

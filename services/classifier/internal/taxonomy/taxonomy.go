@@ -144,6 +144,9 @@ type Cues struct {
 	Comparison Lexicon `yaml:"comparison"`
 	// Commodity words (oil, gas, grain) mark deals that are not technology.
 	Commodity Lexicon `yaml:"commodity"`
+	// Operations words (joint patrol, drills, exercise) mark military
+	// operations: the weapons they name are not technology cooperation.
+	Operations Lexicon `yaml:"operations"`
 	// Domain words (economy, culture, education) are the other fields of a
 	// summit list; technology named among them is diluted.
 	Domain Lexicon `yaml:"domain"`
@@ -344,7 +347,7 @@ func (t *Taxonomy) Validate() error {
 		{"dyads", t.Cues.Dyads}, {"anaphora", t.Cues.Anaphora},
 		{"relation.strong", t.Cues.Relation.Strong}, {"relation.weak", t.Cues.Relation.Weak},
 		{"hostile", t.Cues.Hostile}, {"restrict", t.Cues.Restrict}, {"comparison", t.Cues.Comparison},
-		{"commodity", t.Cues.Commodity}, {"domain", t.Cues.Domain}, {"recall", t.Cues.Recall},
+		{"commodity", t.Cues.Commodity}, {"operations", t.Cues.Operations}, {"domain", t.Cues.Domain}, {"recall", t.Cues.Recall},
 		{"blockers", t.Cues.Blockers},
 		{"negation.strong", t.Cues.Negation.Strong}, {"negation.weak", t.Cues.Negation.Weak},
 		{"modality", t.Cues.Modality}, {"pending", t.Cues.Pending}, {"absent", t.Cues.Absent},
