@@ -37,7 +37,9 @@
 // A document is a Russia–China technology story when its relational
 // sentences carry enough weight — title and lead count three and two times —
 // and are a fair share of the text: one relational sentence deep inside a
-// long article about something else is a background mention.
+// long article about something else is a background mention. So is a single
+// relational sentence in the body when the headline and lead are about
+// something else and the sides are not named throughout.
 //
 // # Agreements
 //
@@ -332,6 +334,13 @@ func (c *Classifier) Classify(d Document) Result {
 	// Evidence strength: title and lead, or a body where relational
 	// sentences are a fair share of the text.
 	strength := wTitleLead + (w-wTitleLead)*math.Min(1, share/0.08)
+	if nRS == 1 && wTitleLead == 0 && !sidesProminent(sents, -1) {
+		// One relational sentence in the body of a story whose headline
+		// and lead are about something else, and that names the sides
+		// little, is a background mention ("…the lunar station China is
+		// planning with Russia").
+		strength *= 0.5
+	}
 	focus := math.Min(1, 0.4+sideShare*2)
 	if nHostile > nRS {
 		focus *= 0.5

@@ -195,6 +195,17 @@ func TestClassify(t *testing.T) {
 				Text: "The European Commission is preparing rules that would exclude Chinese and Russian suppliers of network equipment and software from 5G networks.\nOperators would have five years to phase out the equipment."},
 		},
 		{
+			name: "one background sentence on Russia in an Indonesia-China story",
+			doc: Document{Lang: "id", Title: "Indonesia dan China luncurkan program beasiswa teknologi nuklir",
+				Text: "BRIN dan badan energi atom China meluncurkan program beasiswa untuk 40 peneliti muda Indonesia.\nPara peserta akan belajar teknologi reaktor di Beijing selama dua tahun.\nProgram ini bagian dari kerja sama energi nuklir kedua negara.\nChina membangun puluhan reaktor dalam sepuluh tahun terakhir.\nChina juga mengembangkan reaktor cepat bersama Rusia, yang memasok bahan bakar nuklir untuk proyek itu.\nBRIN berharap program ini mendukung rencana PLTN pertama Indonesia."},
+		},
+		{
+			name: "Russian instrument aboard a Chinese lunar probe, Indonesian",
+			doc: Document{Lang: "id", Title: "Rusia siapkan instrumen untuk misi bulan Tiongkok",
+				Text: "Ilmuwan Rusia menyelesaikan instrumen yang akan dibawa wahana pendarat Tiongkok ke kutub selatan bulan.\nInstrumen itu mengukur debu di permukaan bulan."},
+			ruCnTech: true, topic: "space",
+		},
+		{
 			name: "one-sided Russian IT story",
 			doc: Document{Lang: "ru", Title: "Госкомпании переходят на российские операционные системы",
 				Text: "Правительство обязало госкомпании перейти на отечественное программное обеспечение до конца года."},
