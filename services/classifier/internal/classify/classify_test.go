@@ -206,6 +206,18 @@ func TestClassify(t *testing.T) {
 			ruCnTech: true, topic: "space",
 		},
 		{
+			name: "grid connection of a Russian-designed reactor in China, no signing",
+			doc: Document{Lang: "en", Title: "Tianwan 8 connected to the grid",
+				Text: "Unit 8 of the Tianwan nuclear power plant has been connected to the grid, the second Russian-designed VVER-1200 reactor in China to do so.\nRosatom supplied the reactor vessel and steam generators.\nCommercial operation is expected later this year."},
+			ruCnTech: true, topic: "energy", entities: []string{"Tianwan NPP", "VVER", "Rosatom"},
+		},
+		{
+			name: "Spacesail contract with RSCC, Indonesian, under another headline",
+			doc: Document{Lang: "id", Title: "Tiongkok luncurkan satelit internet Qianfan",
+				Text: "Tiongkok meluncurkan 18 satelit internet orbit rendah, Selasa.\nKonstelasi itu dikelola Shanghai Spacesail Technologies.\nPerusahaan itu menargetkan layanan komersial tahun depan.\nPada hari yang sama, Spacesail menandatangani kontrak dengan operator satelit Rusia RSCC untuk membangun stasiun bumi di Rusia.\nBerdasarkan kontrak itu, RSCC menjadi mitra layanan Qianfan di Rusia."},
+			ruCnTech: true, agreement: true, topic: "space", parties: []string{"spacesail", "rscc"}, kind: "contract",
+		},
+		{
 			name: "one-sided Russian IT story",
 			doc: Document{Lang: "ru", Title: "Госкомпании переходят на российские операционные системы",
 				Text: "Правительство обязало госкомпании перейти на отечественное программное обеспечение до конца года."},
