@@ -70,7 +70,7 @@ func passageTech(sents []sentence, i int) int8 {
 // returns the agreement, the evidence sentence index (-1 if none) and
 // whether the evidence is strong enough to stand on its own (both sides and
 // a specific technology cue in the sentence, a specific deal kind).
-func (c *Classifier) agreement(sents []sentence, text string, res Result, ent entityCounts, docBoth bool) (Agreement, int, bool) {
+func (c *Classifier) agreement(sents []sentence, hs []hit, text string, res Result, ent entityCounts, docBoth bool) (Agreement, int, bool) {
 	var a Agreement
 	signed, rejected := c.stageBit(taxonomy.StageSigned), c.stageBit(taxonomy.StageRejected)
 	statement, pkg := c.kindBit("statement"), c.kindBit("package")
@@ -107,6 +107,7 @@ func (c *Classifier) agreement(sents []sentence, text string, res Result, ent en
 
 	unsure := c.stageBit(taxonomy.StageIntent) | c.stageBit(taxonomy.StageNegotiation) | rejected
 	best, bestScore, bestStrong := -1, 0.0, false
+	var bestItem listItem
 	for i := range sents {
 		s := &sents[i]
 		// "Twenty agreements were signed. Among them, an agreement between
@@ -136,6 +137,20 @@ func (c *Classifier) agreement(sents []sentence, text string, res Result, ent en
 		}
 		if popcount(s.third) >= 2 {
 			continue
+		}
+		if s.signN > 0 && len(s.ruOrgs) > 0 && len(s.cnOrgs) > 0 {
+			// A list of signed documents: the item that is a technology
+			// deal between the sides stands on its own.
+			if it := c.signedItem(text, s, hs); it.ok && it.kinds&^(pkg|statement) != 0 {
+				v := 8.0
+				if s.score > 0 {
+					v++
+				}
+				if v > bestScore {
+					best, bestScore, bestStrong, bestItem = i, v, true, it
+				}
+				continue
+			}
 		}
 		tech := s.techMax()
 		if c.specificTopics(s) >= 3 && len(s.ruOrgs)+len(s.cnOrgs) == 0 {
@@ -181,7 +196,7 @@ func (c *Classifier) agreement(sents []sentence, text string, res Result, ent en
 			v++
 		}
 		if v > bestScore {
-			best, bestScore = i, v
+			best, bestScore, bestItem = i, v, listItem{}
 			bestStrong = inSentence && tech >= 2 && specificKind && c.specificTech(s)
 		}
 	}
@@ -193,15 +208,25 @@ func (c *Classifier) agreement(sents []sentence, text string, res Result, ent en
 	a.Stage = taxonomy.StageSigned
 	a.Evidence = text[s.start:s.end]
 	a.Kind = "agreement"
+	kinds := s.kinds
+	if bestItem.ok {
+		kinds = bestItem.kinds
+	}
 	for _, k := range kindPriority {
-		if s.kinds&c.kindBit(k) != 0 {
+		if kinds&c.kindBit(k) != 0 {
 			a.Kind = k
 			break
 		}
 	}
-	a.Technology = c.agreementTopic(sents, best)
-	cnOrg := c.party(sents, best, ent, true)
-	ruOrg := c.party(sents, best, ent, false)
+	var cnOrg, ruOrg int
+	if bestItem.ok {
+		a.Technology = c.tax.Topics[bestItem.topic].ID
+		cnOrg, ruOrg = bestItem.cnOrg, bestItem.ruOrg
+	} else {
+		a.Technology = c.agreementTopic(sents, best)
+		cnOrg = c.party(sents, best, ent, true)
+		ruOrg = c.party(sents, best, ent, false)
+	}
 	ruID, cnID := c.tax.Countries[c.ruCountry].ID, c.tax.Countries[c.cnCountry].ID
 	cnParty, ruParty := cnID, ruID
 	if cnOrg >= 0 {

@@ -51,7 +51,14 @@
 // signatories are then that pair, and China or Russia named elsewhere is no
 // party — about technology (in the sentence, or
 // in its neighbours or the story when the sentence itself names none and no
-// commodity). A signed package of documents listed with other fields counts
+// commodity). In a list of signed documents whose lead-in carries the
+// signing verb ("Among the documents signed: a grain protocol; …; an
+// agreement between Roscosmos and CNSA on remote-sensing data"), the item
+// that names a Russian and a Chinese organisation within a few words, a deal
+// kind, no commodity, and a technology cue or a sector both organisations
+// share stands on its own: its kind, technology and parties are the
+// agreement's, whatever the other items are. A signed package of documents
+// listed with other fields counts
 // only inside a technology story, and never when its only technology is the
 // generic field of science and technology. A strong signed technology deal between named actors
 // also makes the story relevant when the headline is about something else.
@@ -224,6 +231,8 @@ type sentence struct {
 	conjoined   bool    // a Russian and a Chinese actor joined by "and" or a comma
 	thirdPair   bool    // a third country joined to a side ("India y Rusia")
 	score       float64 // relational score, 0 when not relational
+	hitLo       int32   // the sentence's hits are hs[hitLo:hitHi]
+	hitHi       int32
 	lastSide    int8    // side of the previous actor mention: 1 ru, 2 cn
 	lastSideEnd int     // where it ended
 
@@ -358,7 +367,7 @@ func (c *Classifier) Classify(d Document) Result {
 	res.Entities = ent.list
 	c.topics(&res, sents)
 
-	agr, agrSent, strong := c.agreement(sents, text, res, ent, docBoth)
+	agr, agrSent, strong := c.agreement(sents, hits, text, res, ent, docBoth)
 	if agr.Detected && !res.RuCnTech && strong && sidesProminent(sents, -1) {
 		// A signed technology deal reported inside a story headlined on
 		// something else (a summit) still makes it a Russia–China
@@ -657,7 +666,7 @@ func (c *Classifier) sentences(text string, spans []span, hs []hit, titleBlocks 
 	// hs are sorted by start; spans are in order.
 	si := 0
 	k := newCoref()
-	for _, h := range hs {
+	for hi, h := range hs {
 		for si < len(sents) && sents[si].end <= h.start {
 			si++
 		}
@@ -667,6 +676,10 @@ func (c *Classifier) sentences(text string, spans []span, hs []hit, titleBlocks 
 		if h.start < sents[si].start {
 			continue // between sentences (white space): cannot happen for real hits
 		}
+		if sents[si].hitHi == 0 {
+			sents[si].hitLo = int32(hi)
+		}
+		sents[si].hitHi = int32(hi + 1)
 		c.apply(text, &sents[si], h, &k)
 	}
 	if d, ok := c.topicIdx["defense"]; ok {

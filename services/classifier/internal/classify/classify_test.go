@@ -218,6 +218,23 @@ func TestClassify(t *testing.T) {
 			ruCnTech: true, agreement: true, topic: "space", parties: []string{"spacesail", "rscc"}, kind: "contract",
 		},
 		{
+			name: "summit list: the signing verb in the lead-in, one item a space deal between named agencies",
+			doc: Document{Lang: "es", Title: "Putin y Xi cierran su cumbre con una veintena de documentos",
+				Text: "Los presidentes de Rusia y China concluyeron la cumbre en Pekín.\nEntre los documentos firmados figuran un protocolo sobre exportaciones de trigo, un memorando sobre turismo, un acuerdo aduanero y un acuerdo entre Roscosmos y la Administración Espacial Nacional de China sobre el intercambio de datos de teledetección."},
+			ruCnTech: true, agreement: true, topic: "space", parties: []string{"cnsa", "roscosmos"}, kind: "agreement",
+		},
+		{
+			name: "summit list in Chinese, the item names the agencies before its kind",
+			doc: Document{Lang: "zh", Title: "中俄元首会谈后签署多份合作文件",
+				Text: "两国元首见证签署了多份合作文件，包括粮食贸易议定书、旅游合作备忘录、俄罗斯国家航天集团与中国国家航天局关于月球科研站合作的协议。"},
+			ruCnTech: true, agreement: true, topic: "space", parties: []string{"cnsa", "roscosmos"}, kind: "agreement",
+		},
+		{
+			name: "signed list whose org pair is two banks on payments is not technology",
+			doc: Document{Lang: "en", Title: "Putin and Xi oversee the signing of 15 documents",
+				Text: "The documents signed include a grain protocol, a tourism memorandum and an agreement between Sberbank and the Bank of China on payments in national currencies."},
+		},
+		{
 			name: "one-sided Russian IT story",
 			doc: Document{Lang: "ru", Title: "Госкомпании переходят на российские операционные системы",
 				Text: "Правительство обязало госкомпании перейти на отечественное программное обеспечение до конца года."},
