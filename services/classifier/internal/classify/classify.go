@@ -233,8 +233,8 @@ type sentence struct {
 	score       float64 // relational score, 0 when not relational
 	hitLo       int32   // the sentence's hits are hs[hitLo:hitHi]
 	hitHi       int32
-	lastSide    int8    // side of the previous actor mention: 1 ru, 2 cn
-	lastSideEnd int     // where it ended
+	lastSide    int8 // side of the previous actor mention: 1 ru, 2 cn
+	lastSideEnd int  // where it ended
 
 	// Signing cues are counted, not flagged, so that one qualified by a
 	// negation, a modal or a pending word does not count while another in
