@@ -113,9 +113,12 @@ func passes() [4]pass {
 }
 
 // newDOM walks the page for one pass; collect asks it to gather the
-// metadata candidates too.
-func newDOM(root *html.Node, p pass, sel *selectors, collect bool) *dom {
-	d := &dom{stripUnlikely: p.stripUnlikely, useWeights: p.useWeights, cleanCond: p.cleanCond, body: -1, sel: sel, collect: collect}
+// metadata candidates too. hints is the class/id analysis of an earlier
+// pass over the same page, or nil: the analysis does not depend on the
+// pass, and real pages carry hundreds of distinct class/id pairs.
+func newDOM(root *html.Node, p pass, sel *selectors, collect bool, hints map[[3]string]hintResult) *dom {
+	d := &dom{stripUnlikely: p.stripUnlikely, useWeights: p.useWeights, cleanCond: p.cleanCond, body: -1, sel: sel, collect: collect,
+		hintCache: hints}
 	d.elems = make([]elem, 0, 1024)
 	d.blocks = make([]block, 0, 256)
 	d.walk(root, -1, 0, false)
@@ -371,13 +374,13 @@ func (d *dom) hints(e *elem, n *html.Node) bool {
 		case "itemprop":
 			itemprop = a.Val
 		case "rel":
-			rel = true
+			rel = rel || metaRel(a.Val)
 		}
 	}
 	if n.DataAtom == atom.Article || itemprop == "articleBody" || itemprop == "text" {
 		e.flags |= fArticle
 	}
-	cand := rel || itemprop != ""
+	cand := rel || metaItemprop(itemprop)
 	if class == "" && id == "" && role == "" {
 		return cand
 	}
@@ -396,78 +399,137 @@ func (d *dom) hints(e *elem, n *html.Node) bool {
 // metaAttrs reports whether an element the walk skips (hidden, or inside
 // an unlikely container) is a metadata candidate by its attributes, as
 // hints does for the others: a byline often sits in a hidden print block
-// or a header the first pass strips.
+// or a header the first pass strips. It does not go through the hint
+// cache: skipped parts of real pages (comment threads, footers) carry
+// many one-off ids, and a full class analysis of each costs more than
+// the two substring checks needed here.
 func (d *dom) metaAttrs(n *html.Node) bool {
-	var class, id, role string
 	for _, a := range n.Attr {
 		switch a.Key {
-		case "itemprop", "rel":
-			return true
-		case "class":
-			class = a.Val
-		case "id":
-			id = a.Val
-		case "role":
-			role = a.Val
+		case "itemprop":
+			if metaItemprop(a.Val) {
+				return true
+			}
+		case "rel":
+			if metaRel(a.Val) {
+				return true
+			}
+		case "class", "id":
+			if a.Val != "" && d.sel.hints.find(lowerASCII(a.Val))&hwByline != 0 {
+				return true
+			}
 		}
 	}
-	if class == "" && id == "" {
-		return false
-	}
-	return d.hintFor(n, class, id, role).flags&fByline != 0
+	return false
 }
+
+// metaItemprop reports microdata properties some metadata selector reads
+// (dates, headline, author); a superset of those selectors, checked
+// before them to keep the candidate list short.
+func metaItemprop(v string) bool {
+	return v != "" && (strings.Contains(v, "date") || strings.Contains(v, "headline") || strings.Contains(v, "author"))
+}
+
+// metaRel reports rel values the byline selector reads: rel=author, not
+// the nofollow on every link.
+func metaRel(v string) bool { return v == "author" }
 
 // hintFor returns the cached analysis of a class/id/role combination,
 // analysing it on n the first time.
 func (d *dom) hintFor(n *html.Node, class, id, role string) hintResult {
 	key := [3]string{class, id, role}
 	r, ok := d.hintCache[key]
-	if !ok {
-		r = analyseHints(lowerASCII(class), lowerASCII(id))
-		if role != "" && d.sel.chromeRole(n) {
-			// The role selectors read the role attribute only, so
-			// this match holds for every element with this key.
-			r.flags |= fUnlikely
+	if ok {
+		return r
+	}
+	if d.hintCache == nil {
+		d.hintCache = make(map[[3]string]hintResult, 256)
+	}
+	// Templates number their ids and classes ("comment-48213",
+	// "post-1177"): with each run of digits folded to one "0" they share
+	// one analysis. No hint word has a digit in it, so the folded string
+	// matches exactly the words the original does.
+	fc, fi := foldDigits(class), foldDigits(id)
+	if fc != class || fi != id {
+		if r, ok = d.hintCache[[3]string{fc, fi, role}]; ok {
+			d.hintCache[key] = r
+			return r
 		}
-		if d.hintCache == nil {
-			d.hintCache = make(map[[3]string]hintResult, 256)
-		}
-		d.hintCache[key] = r
+	}
+	r = analyseHints(d.sel.hints, lowerASCII(fc), lowerASCII(fi))
+	if role != "" && d.sel.chromeRole(n) {
+		// The role selectors read the role attribute only, so this
+		// match holds for every element with this key.
+		r.flags |= fUnlikely
+	}
+	d.hintCache[key] = r
+	if fc != class || fi != id {
+		d.hintCache[[3]string{fc, fi, role}] = r
 	}
 	return r
 }
 
-// analyseHints computes the weight and flags that lower-cased class and id
-// values give an element.
-func analyseHints(class, id string) hintResult {
-	var r hintResult
-	for _, s := range [2]string{class, id} {
-		if s == "" {
+// foldDigits replaces each run of ASCII digits in s with one "0",
+// allocating only when s has a run longer than one digit or a digit other
+// than 0.
+func foldDigits(s string) string {
+	i := strings.IndexAny(s, "0123456789")
+	if i < 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:i])
+	inRun := false
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c >= '0' && c <= '9' {
+			if !inRun {
+				b.WriteByte('0')
+				inRun = true
+			}
 			continue
 		}
-		if negativeHint(s) {
+		inRun = false
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// analyseHints computes the weight and flags that lower-cased class and id
+// values give an element. No hint word has a space, so a word found in
+// "class id" is one found in the class or in the id.
+func analyseHints(w *hintWords, class, id string) hintResult {
+	var r hintResult
+	kc, ki := w.find(class), w.find(id)
+	for _, v := range [2]struct {
+		s string
+		k uint16
+	}{{class, kc}, {id, ki}} {
+		if v.s == "" {
+			continue
+		}
+		if negativeValue(v.s, v.k) {
 			r.weight -= 25
 		}
-		if positiveHint(s) {
+		if v.k&hwPositive != 0 {
 			r.weight += 25
 		}
 	}
 	if r.weight < 0 {
 		r.flags |= fNegative
 	}
-	both := class + " " + id
-	if shareHint(both) {
+	k := kc | ki
+	if k&hwShare != 0 {
 		r.flags |= fShare
 	}
-	if unlikelyHint(both) {
+	if w.unlikely(class, id, k) {
 		r.flags |= fUnlikely
 	}
-	if bylineHint(both) {
+	if k&hwByline != 0 {
 		r.flags |= fByline
 	}
-	if strings.Contains(both, "articlebody") || strings.Contains(both, "article-body") || strings.Contains(both, "article__body") ||
-		strings.Contains(both, "entry-content") || strings.Contains(both, "post-content") || strings.Contains(both, "story-body") ||
-		strings.Contains(both, "article-content") || strings.Contains(both, "post-body") {
+	if k&hwArticleBody != 0 {
 		r.flags |= fArticle
 	}
 	return r

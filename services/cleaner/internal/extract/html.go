@@ -28,11 +28,13 @@ func (x *Extractor) extractHTML(in Input) (*Article, error) {
 		d         *dom
 		sel       selection
 		metaNodes []*html.Node
+		hints     map[[3]string]hintResult // shared by the passes
 	)
 	for i, p := range passes() {
 		// The first walk also collects the elements that can carry
 		// metadata; later passes see the same elements.
-		d2 := newDOM(root, p, x.sel, i == 0)
+		d2 := newDOM(root, p, x.sel, i == 0, hints)
+		hints = d2.hintCache
 		if i == 0 {
 			metaNodes = d2.metaNodes
 		}

@@ -45,6 +45,10 @@ type selectors struct {
 	// attribute only, so one match per distinct class/id/role key (the
 	// walk's hint cache) decides for every element with that key.
 	chromeRole cascadia.Selector
+
+	// hints finds the class/id hint words (not selectors, but compiled
+	// with them: an automaton built once).
+	hints *hintWords
 }
 
 // compileSelectors compiles the fixed selector set; cascadia.MustCompile
@@ -67,6 +71,7 @@ func compileSelectors() *selectors {
 			"[id*=byline i], [id*=author i], [id*=dateline i], [id*=writtenby i]"),
 		bylineItem: cascadia.MustCompile("[itemprop*=author]"),
 		notByline:  cascadia.MustCompile("html, body, meta"),
+		hints:      newHintWords(),
 		chromeRole: cascadia.MustCompile("[role=menu i], [role=menubar i], [role=complementary i], [role=navigation i], " +
 			"[role=alert i], [role=alertdialog i], [role=dialog i]"),
 	}

@@ -177,15 +177,15 @@ func BenchmarkMetadata(b *testing.B) {
 		page := strings.TrimSuffix(name, ".html")
 		b.Run(page+"/walk", func(b *testing.B) {
 			for b.Loop() {
-				newDOM(root, passes()[0], sel, false)
+				newDOM(root, passes()[0], sel, false, nil)
 			}
 		})
 		b.Run(page+"/walk+collect", func(b *testing.B) {
 			for b.Loop() {
-				newDOM(root, passes()[0], sel, true)
+				newDOM(root, passes()[0], sel, true, nil)
 			}
 		})
-		cands := newDOM(root, passes()[0], sel, true).metaNodes
+		cands := newDOM(root, passes()[0], sel, true, nil).metaNodes
 		b.Run(page+"/lookups", func(b *testing.B) {
 			for b.Loop() {
 				collectMeta(sel, metaSelection(root, cands), "")
