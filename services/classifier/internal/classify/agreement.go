@@ -138,7 +138,8 @@ func (c *Classifier) agreement(sents []sentence, hs []hit, text string, res Resu
 		if popcount(s.third) >= 2 {
 			continue
 		}
-		if s.signN > 0 && len(s.ruOrgs) > 0 && len(s.cnOrgs) > 0 {
+		listLike := s.commodity || s.domains > 0 || s.kinds&pkg != 0 || popcount(uint64(s.kinds&^(pkg|statement))) >= 2
+		if listLike && s.signN > 0 && len(s.ruOrgs) > 0 && len(s.cnOrgs) > 0 {
 			// A list of signed documents: the item that is a technology
 			// deal between the sides stands on its own.
 			if it := c.signedItem(text, s, hs); it.ok && it.kinds&^(pkg|statement) != 0 {
@@ -236,16 +237,58 @@ func (c *Classifier) agreement(sents []sentence, hs []hit, text string, res Resu
 		ruParty = c.tax.Entities[ruOrg].ID
 	}
 	a.Parties = []string{cnParty, ruParty}
+	subjects := s.subjects
+	if bestItem.ok {
+		subjects = bestItem.subjects
+	}
+	anchor := cnOrg
+	if anchor < 0 {
+		anchor = ruOrg
+	}
+	keyTopic := c.keyTopic(anchor, s, a.Technology)
 	switch {
 	case cnOrg >= 0:
-		a.Key = fmt.Sprintf("rucn:%s+%s/%s", cnParty, ruID, a.Technology)
+		a.Key = fmt.Sprintf("rucn:%s+%s/%s", cnParty, ruID, keyTopic)
 	case ruOrg >= 0:
-		a.Key = fmt.Sprintf("rucn:%s+%s/%s", cnID, ruParty, a.Technology)
+		a.Key = fmt.Sprintf("rucn:%s+%s/%s", cnID, ruParty, keyTopic)
 	default:
-		a.Key = fmt.Sprintf("rucn:%s+%s/%s", cnID, ruID, a.Technology)
+		a.Key = fmt.Sprintf("rucn:%s+%s/%s", cnID, ruID, keyTopic)
+	}
+	if sj := c.subject(subjects); sj != "" {
+		a.Key += "/" + sj
 	}
 	a.Date = c.date(a.Evidence)
 	return a, best, bestStrong
+}
+
+// keyTopic is the topic an agreement key names. With an anchoring
+// organisation that stands for sectors, it is the sector the evidence sentence
+// weighs most (the first listed if the sentence names none): reports of one
+// deal word its technology differently ("a nuclear plant on the Moon" is
+// energy in one and space in another), but CNSA is a space party in all of
+// them. Without one, it is the deal's technology.
+func (c *Classifier) keyTopic(anchor int, s *sentence, technology string) string {
+	if anchor < 0 || len(c.entityTopics[anchor]) == 0 {
+		return technology
+	}
+	sectors := c.entityTopics[anchor]
+	best, bw := sectors[0], int8(0)
+	for _, t := range sectors {
+		if s.topicSpec[t] && s.topicW[t] > bw {
+			best, bw = t, s.topicW[t]
+		}
+	}
+	return c.tax.Topics[best].ID
+}
+
+// subject returns the first taxonomy subject in a set, or "".
+func (c *Classifier) subject(set uint32) string {
+	for i := range c.tax.Subjects {
+		if set&(1<<uint(i)) != 0 {
+			return c.tax.Subjects[i].ID
+		}
+	}
+	return ""
 }
 
 // specificTopics counts the topics other than "other" a sentence names.

@@ -90,20 +90,40 @@
 //
 // The key identifies the deal across reports and languages:
 //
-//	rucn:<cn-org>+ru/<topic>   when a Chinese organisation is a party
-//	rucn:cn+<ru-org>/<topic>   when only a Russian organisation is named
-//	rucn:cn+ru/<topic>         when only the countries are
+//	rucn:<cn-org>+ru/<topic>[/<subject>]   when a Chinese organisation is a party
+//	rucn:cn+<ru-org>/<topic>[/<subject>]   when only a Russian organisation is named
+//	rucn:cn+ru/<topic>[/<subject>]         when only the countries are
 //
 // One organisation anchors the key — the Chinese one when any is named,
 // because reports of a deal name the Chinese company far more consistently
 // than its Russian counterpart — and the other side is reduced to its
-// country. The deal kind ("contract", "commercial agreements", "kontrak") and
-// the date are left out, because reports word them differently. So an
-// English report of "Huawei's agreements with Russia on 5G" and an Indonesian
-// one of "Huawei's contract with MTS for 5G" share rucn:huawei+ru/telecom.
-// The trade-off: two different deals of the same Chinese company on the
-// same topic with different Russian partners share a key; the sink's time
-// window keeps that to deals reported close together.
+// country. Parties come from the signing sentence (in a list of signed
+// documents, from its item), else from its neighbours, else from the story's
+// relational sentences. Organisations are normalised to the party that
+// usually signs: a subsidiary is its group (CNEIC, CNNP and Jiangsu Nuclear
+// Power are CNNC; TVEL and Atomstroyexport are Rosatom; the China Satellite
+// Navigation Office is CNSA; Khrunichev and Glavkosmos are Roscosmos), so
+// "CNEIC … TVEL" and "中核集团…俄罗斯国家原子能公司" are one party pair.
+//
+// The topic is the anchoring organisation's sector — the one the signing
+// sentence weighs most, else the first — because reports word the technology
+// differently ("a nuclear plant on the Moon" is energy in one report and space
+// in another) while CNSA is a space party in all of them; without an
+// anchoring organisation it is the deal's technology. The subject is the
+// first taxonomy subject (by the taxonomy's priority: the Moon, satellite
+// navigation, remote sensing, launches, satellite communications, a named
+// nuclear plant, fast reactors, mobile networks, optical networks, data
+// centres, large language models) the signing sentence names, and nothing
+// when it names none, so that CNSA's lunar and navigation deals, or ZTE's 4G
+// base stations and optical backbone, get different keys. The deal kind
+// ("contract", "commercial agreements", "kontrak") and the date are left out,
+// because reports word them differently. So an English report of "Huawei's
+// agreements with Russia" and an Indonesian one of "Huawei's contract with
+// MTS" share rucn:huawei+ru/telecom. The trade-off: two deals of the same
+// Chinese organisation on the same subject with different Russian partners
+// share a key, and a report whose signing sentence omits the subject that
+// another report of the deal names gets a key without it; the sink tells
+// deals of one key apart by their parties, within its time window.
 package classify
 
 import (
@@ -226,6 +246,7 @@ type sentence struct {
 	topicSpec   [maxTopics]bool // a cue, not only an entity's sector
 	stages      uint16
 	kinds       uint16
+	subjects    uint32 // taxonomy subjects named, bit i for Subjects[i]
 	ruOrgs      []int
 	cnOrgs      []int
 	conjoined   bool    // a Russian and a Chinese actor joined by "and" or a comma
@@ -617,6 +638,7 @@ func skipSep(text string, i int, sep string) (int, bool) {
 
 // dropNested removes hits strictly inside a longer hit, and hits inside
 // blockers (blockers themselves carry no meaning and are removed too).
+// Subject hits are kept apart from nesting.
 func (c *Classifier) dropNested(hs []hit) []hit {
 	sort.Slice(hs, func(i, j int) bool {
 		if hs[i].start != hs[j].start {
@@ -636,6 +658,14 @@ func (c *Classifier) dropNested(hs []hit) []hit {
 			continue
 		}
 		if h.end <= blockEnd {
+			continue
+		}
+		if f.fam == famSubject {
+			// Subjects annotate the text for the agreement key: they
+			// neither hide the terms they overlap ("satellite internet")
+			// nor hide inside an entity's name ("田湾核电").
+			hs[n] = h
+			n++
 			continue
 		}
 		if maxEnd > h.end || (maxEnd == h.end && maxStart < h.start) {
@@ -884,6 +914,8 @@ func (c *Classifier) apply(text string, s *sentence, h hit, k *coref) {
 		}
 	case famKind:
 		s.kinds |= 1 << uint(f.ref)
+	case famSubject:
+		s.subjects |= 1 << uint(f.ref)
 	}
 }
 

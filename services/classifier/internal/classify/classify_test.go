@@ -45,13 +45,13 @@ func TestClassify(t *testing.T) {
 			doc: Document{Lang: "en", Title: "Huawei wins 5G contract from Russian operator MTS",
 				Text: "Huawei signed a contract with MTS on 5 June 2019 to build a 5G network in Russia.\nThe deal was signed in Moscow in the presence of Vladimir Putin and Xi Jinping."},
 			ruCnTech: true, agreement: true, topic: "telecom", parties: []string{"huawei", "mts"}, kind: "contract",
-			key: "rucn:huawei+ru/telecom", date: "2019-06-05", entities: []string{"Huawei", "MTS", "Vladimir Putin", "Xi Jinping", "Russia"},
+			key: "rucn:huawei+ru/telecom/mobile", date: "2019-06-05", entities: []string{"Huawei", "MTS", "Vladimir Putin", "Xi Jinping", "Russia"},
 		},
 		{
 			name: "same deal, Indonesian, Russian partner named differently",
 			doc: Document{Title: "Huawei dapat kontrak jaringan 5G di Rusia",
 				Text: "Perusahaan asal China itu menandatangani kontrak dengan Rusia untuk membangun jaringan 5G.\nKontrak tersebut ditandatangani di Moskow."},
-			ruCnTech: true, agreement: true, topic: "telecom", key: "rucn:huawei+ru/telecom", entities: []string{"Huawei", "China", "Russia"},
+			ruCnTech: true, agreement: true, topic: "telecom", key: "rucn:huawei+ru/telecom/mobile", entities: []string{"Huawei", "China", "Russia"},
 		},
 		{
 			name: "Chinese, traditional script, space agreement",
@@ -123,7 +123,7 @@ func TestClassify(t *testing.T) {
 			name: "reached an agreement",
 			doc: Document{Lang: "en", Title: "Rosatom and CNNC reach agreement on fast-reactor fuel",
 				Text: "Rosatom and China National Nuclear Corporation reached an agreement on Tuesday to supply fuel for a fast-neutron reactor in China."},
-			ruCnTech: true, agreement: true, topic: "energy", key: "rucn:cnnc+ru/energy",
+			ruCnTech: true, agreement: true, topic: "energy", key: "rucn:cnnc+ru/energy/fast_reactor",
 		},
 		{
 			name: "agreed to cooperate is not a signature",
@@ -156,7 +156,7 @@ func TestClassify(t *testing.T) {
 			name: "summit package in which one document is on satellite navigation",
 			doc: Document{Lang: "en", Title: "Putin and Xi sign 12 documents",
 				Text: "Putin and Xi signed 12 documents, among them agreements on trade, energy and satellite navigation.\nThe navigation agreement makes the GLONASS and BeiDou systems work together."},
-			ruCnTech: true, agreement: true, topic: "space", key: "rucn:cn+ru/space",
+			ruCnTech: true, agreement: true, topic: "space", key: "rucn:cn+ru/space/navigation",
 		},
 		{
 			name: "accusation of copying a design is not cooperation",
@@ -167,7 +167,7 @@ func TestClassify(t *testing.T) {
 			name: "deal that was signed in a city is not a recall",
 			doc: Document{Lang: "en", Title: "ZTE to supply Rostelecom with 5G routers",
 				Text: "A supply contract between ZTE and Rostelecom for 5G routers was signed in Moscow on Monday."},
-			ruCnTech: true, agreement: true, topic: "telecom", key: "rucn:zte+ru/telecom", kind: "contract",
+			ruCnTech: true, agreement: true, topic: "telecom", key: "rucn:zte+ru/telecom/mobile", kind: "contract",
 		},
 		{
 			name: "signed by both countries, which are Russia and a third country",
@@ -395,7 +395,7 @@ func TestTagDir(t *testing.T) {
 		t.Errorf("b.txt: %v", recs[1])
 	}
 	agr, _ := recs[1]["agreement"].(map[string]any)
-	if agr["detected"] != true || agr["key"] != "rucn:huawei+ru/telecom" {
+	if agr["detected"] != true || agr["key"] != "rucn:huawei+ru/telecom/mobile" {
 		t.Errorf("b.txt agreement: %v", agr)
 	}
 	for _, k := range []string{"lang", "score", "topics", "entities", "evidence"} {

@@ -31,6 +31,7 @@ const (
 	famModal
 	famPending
 	famAbsent
+	famSubject
 )
 
 // feature is one term of the taxonomy as the classifier uses it.
@@ -187,6 +188,9 @@ func New(t *taxonomy.Taxonomy) (*Classifier, error) {
 	}
 	for i, k := range t.Kinds {
 		add(k.Cues, famKind, i, 1)
+	}
+	for i, sj := range t.Subjects {
+		add(sj.Cues, famSubject, i, 1)
 	}
 	m, err := match.Compile(pats)
 	if err != nil {

@@ -17,6 +17,7 @@ type listItem struct {
 	cnOrg      int
 	topic      int    // the item's technology topic (-1: none)
 	kinds      uint16 // deal kinds named in the item
+	subjects   uint32 // taxonomy subjects named in the item
 }
 
 // pairWords is how far apart, in words or Han characters, the two
@@ -109,6 +110,8 @@ func (c *Classifier) itemAround(text string, s *sentence, sh []hit, from, to int
 			it.ok = false
 		case famKind:
 			it.kinds |= 1 << uint(f.ref)
+		case famSubject:
+			it.subjects |= 1 << uint(f.ref)
 		}
 	}
 	return it

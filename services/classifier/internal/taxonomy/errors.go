@@ -6,6 +6,8 @@ import "errors"
 var (
 	// ErrNoVersion means the taxonomy has no version string.
 	ErrNoVersion = errors.New("no version")
+	// ErrTooManySubjects means the taxonomy lists more than MaxSubjects subjects.
+	ErrTooManySubjects = errors.New("too many subjects")
 	// ErrMissingID means an entry has no id.
 	ErrMissingID = errors.New("missing id")
 	// ErrDuplicateID means two entries share an id.

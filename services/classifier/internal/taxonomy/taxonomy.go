@@ -120,6 +120,18 @@ type Stage struct {
 	Cues Lexicon `yaml:"cues"`
 }
 
+// Subject is what a deal is about, finer than a topic (the Moon, satellite
+// navigation, a named nuclear plant), so that two deals of one organisation on
+// one topic get different agreement keys. Subjects are listed by priority:
+// the first one an evidence sentence names is the deal's.
+type Subject struct {
+	ID   string  `yaml:"id"`
+	Cues Lexicon `yaml:"cues"`
+}
+
+// MaxSubjects bounds the subject list (a sentence tracks them in a bit set).
+const MaxSubjects = 32
+
 // Kind is one kind of deal and its cues.
 type Kind struct {
 	ID   string  `yaml:"id"`
@@ -183,6 +195,7 @@ type Taxonomy struct {
 	Cues      Cues      `yaml:"cues"`
 	Stages    []Stage   `yaml:"stages"`
 	Kinds     []Kind    `yaml:"kinds"`
+	Subjects  []Subject `yaml:"subjects"`
 }
 
 // Term is one expanded literal of a Lexicon. Most terms have one part; a stem
@@ -375,6 +388,22 @@ func (t *Taxonomy) Validate() error {
 	}
 	if !seenStage[StageSigned] {
 		return fmt.Errorf("stages: %w", ErrNoSignedStage)
+	}
+	if len(t.Subjects) > MaxSubjects {
+		return fmt.Errorf("subjects: %d: %w", len(t.Subjects), ErrTooManySubjects)
+	}
+	seenSubject := map[string]bool{}
+	for i, sj := range t.Subjects {
+		if sj.ID == "" {
+			return fmt.Errorf("subjects[%d]: %w", i, ErrMissingID)
+		}
+		if seenSubject[sj.ID] {
+			return fmt.Errorf("subject %q: %w", sj.ID, ErrDuplicateID)
+		}
+		seenSubject[sj.ID] = true
+		if err := checkLexicon(sj.Cues, false); err != nil {
+			return fmt.Errorf("subject %q: %w", sj.ID, err)
+		}
 	}
 	seenKind := map[string]bool{}
 	for i, k := range t.Kinds {
