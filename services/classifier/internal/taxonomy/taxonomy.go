@@ -2,7 +2,9 @@
 // (Russia, China) and third countries with their aliases in five languages,
 // the companies, agencies, products and people tied to a country, the
 // technology topics and their cues, the cue lists that make or break a
-// relation between the sides, and the agreement cues by stage and kind.
+// relation between the sides, the agreement cues by stage and kind, and the
+// subjects (the Moon, satellite navigation, a named nuclear plant…) that tell
+// apart, in agreement keys, deals of one organisation on one topic.
 //
 // A default taxonomy is embedded (default.yaml); Load and LoadFile read an
 // override. Every term list is a Lexicon: language code ("en", "ru", "zh",

@@ -2,6 +2,7 @@ package taxonomy
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,11 +37,21 @@ func TestDefault(t *testing.T) {
 		{"negation.weak", tx.Cues.Negation.Weak}, {"negation.strong", tx.Cues.Negation.Strong},
 		{"modality", tx.Cues.Modality}, {"relation.strong", tx.Cues.Relation.Strong},
 		{"relation.weak", tx.Cues.Relation.Weak}, {"hostile", tx.Cues.Hostile},
+		{"restrict", tx.Cues.Restrict}, {"operations", tx.Cues.Operations},
 	}
 	for _, cu := range cues {
 		for _, lang := range Languages {
 			if len(cu.l[lang]) == 0 {
 				t.Errorf("cues %s have no %s terms", cu.name, lang)
+			}
+		}
+	}
+	// Subjects feed the agreement key: a subject one language cannot name
+	// splits the reports of one deal into two keys.
+	for _, sj := range tx.Subjects {
+		for _, lang := range Languages {
+			if len(sj.Cues[lang])+len(sj.Cues[AnyLang]) == 0 {
+				t.Errorf("subject %s has no %s cues", sj.ID, lang)
 			}
 		}
 	}
@@ -154,6 +165,23 @@ func TestLoad(t *testing.T) {
 		{"entity with bad kind", func(s string) string {
 			return s + "entities:\n  - {id: x, name: X, kind: robot, country: cn, aliases: {en: [X]}}\n"
 		}, ErrBadKind, `"x"`},
+		{"subjects are valid", func(s string) string {
+			return s + "subjects:\n  - {id: lunar, cues: {en: [Moon]}}\n  - {id: navigation, cues: {any: [GLONASS]}}\n"
+		}, nil, ""},
+		{"duplicate subject", func(s string) string {
+			return s + "subjects:\n  - {id: lunar, cues: {en: [Moon]}}\n  - {id: lunar, cues: {en: [lunar]}}\n"
+		}, ErrDuplicateID, `"lunar"`},
+		{"subject with a bad term", func(s string) string {
+			return s + "subjects:\n  - {id: lunar, cues: {en: [\"Mo*on\"]}}\n"
+		}, ErrInvalidTerm, `"lunar"`},
+		{"too many subjects", func(s string) string {
+			var b strings.Builder
+			b.WriteString(s + "subjects:\n")
+			for i := 0; i <= MaxSubjects; i++ {
+				fmt.Fprintf(&b, "  - {id: s%d, cues: {en: [w%d]}}\n", i, i)
+			}
+			return b.String()
+		}, ErrTooManySubjects, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
