@@ -40,6 +40,7 @@ type Config struct {
 // Cleaner is the running stage.
 type Cleaner struct {
 	topo    topology.Topology
+	x       *extract.Extractor
 	cfg     Config
 	metrics *metrics
 	runner  *stage.Runner
@@ -51,7 +52,10 @@ func New(b *bus.Bus, cfg Config, reg prometheus.Registerer, sm *stage.Metrics, l
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 8 << 20
 	}
-	c := &Cleaner{topo: b.Topology(), cfg: cfg, metrics: newMetrics(reg), now: time.Now}
+	c := &Cleaner{
+		topo: b.Topology(), cfg: cfg, metrics: newMetrics(reg), now: time.Now,
+		x: extract.New(extract.Options{MaxBytes: int(cfg.MaxBodyBytes)}),
+	}
 	r, err := stage.New(b, stage.Config{
 		Stage:   topology.StageCleaner,
 		Workers: cfg.Workers,
@@ -82,7 +86,7 @@ func (c *Cleaner) Handle(_ context.Context, m *stage.Message) ([]bus.Message, er
 		return nil, stage.Permanent(fmt.Errorf("article %s: %w", raw.Id, err))
 	}
 	start := time.Now()
-	art, err := extract.Extract(extract.Input{
+	art, err := c.x.Extract(extract.Input{
 		Body: body, URL: raw.Url, ContentType: raw.ContentType,
 		Text: strings.HasPrefix(strings.ToLower(raw.ContentType), "text/plain"),
 	})
