@@ -60,8 +60,11 @@
 // agreement's, whatever the other items are. A signed package of documents
 // listed with other fields counts
 // only inside a technology story, and never when its only technology is the
-// generic field of science and technology. A strong signed technology deal between named actors
-// also makes the story relevant when the headline is about something else.
+// generic field of science and technology. A strong signed technology deal
+// between named actors also makes the story relevant when the headline is
+// about something else, if the sides run through the story or the next
+// sentence goes on about the deal (names a deal kind or one of its
+// organisations); a deal named in passing does not.
 //
 // A signing sentence that states a year is a recall when the year lies two
 // or more years before the latest year the story states as its own time
@@ -128,6 +131,7 @@ package classify
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -389,10 +393,11 @@ func (c *Classifier) Classify(d Document) Result {
 	c.topics(&res, sents)
 
 	agr, agrSent, strong := c.agreement(sents, hits, text, res, ent, docBoth)
-	if agr.Detected && !res.RuCnTech && strong && sidesProminent(sents, -1) {
+	if agr.Detected && !res.RuCnTech && strong && (sidesProminent(sents, -1) || dealDetailed(sents, agrSent)) {
 		// A signed technology deal reported inside a story headlined on
-		// something else (a summit) still makes it a Russia–China
-		// technology story.
+		// something else (a summit, a trade fair) still makes it a
+		// Russia–China technology story, when the sides run through the
+		// story or the deal gets detail of its own.
 		res.RuCnTech = true
 		if res.Score < 0.5 {
 			res.Score = 0.5
@@ -427,6 +432,34 @@ func (c *Classifier) Classify(d Document) Result {
 		res.Evidence = append(res.Evidence, Evidence{Tag: "agreement", Sentence: res.Agreement.Evidence})
 	}
 	return res
+}
+
+// dealDetailed reports whether the sentence after a signing sentence, in its
+// block or the next, goes on about the deal — names a deal kind ("Under the
+// contract…", "根据协议") or one of its organisations — which a passing
+// mention of a deal does not.
+func dealDetailed(sents []sentence, i int) bool {
+	if i < 0 || i+1 >= len(sents) {
+		return false
+	}
+	s, n := &sents[i], &sents[i+1]
+	if n.block > s.block+1 || n.recall {
+		return false
+	}
+	if n.kinds != 0 {
+		return true
+	}
+	for _, o := range n.ruOrgs {
+		if slices.Contains(s.ruOrgs, o) {
+			return true
+		}
+	}
+	for _, o := range n.cnOrgs {
+		if slices.Contains(s.cnOrgs, o) {
+			return true
+		}
+	}
+	return false
 }
 
 // titleAgainst reports a title that restricts, compares or sets the sides

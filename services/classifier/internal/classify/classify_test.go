@@ -235,6 +235,17 @@ func TestClassify(t *testing.T) {
 				Text: "The documents signed include a grain protocol, a tourism memorandum and an agreement between Sberbank and the Bank of China on payments in national currencies."},
 		},
 		{
+			name: "deal reported deep inside a trade-fair story, with a paragraph of detail",
+			doc: Document{Lang: "en", Title: "Shanghai import fair closes with record purchase deals",
+				Text: "The China International Import Expo closed on Sunday with purchase deals worth $80 billion, organisers said.\nFood and farm companies signed most of the contracts.\nMachinery makers from Germany and Japan reported strong interest.\nOn the sidelines, Russia's Yandex signed a contract with Chinese lidar maker Hesai to supply lidar sensors for its self-driving cars.\nUnder the contract, Hesai will deliver several thousand sensors over two years.\nThe next fair opens in November."},
+			ruCnTech: true, agreement: true, topic: "ai", parties: []string{"hesai", "yandex"},
+		},
+		{
+			name: "deal named in passing inside a trade-fair story, without detail",
+			doc: Document{Lang: "en", Title: "Shanghai import fair closes with record purchase deals",
+				Text: "The China International Import Expo closed on Sunday with purchase deals worth $80 billion, organisers said.\nFood and farm companies signed most of the contracts.\nMachinery makers from Germany and Japan reported strong interest.\nOn the sidelines, Russia's Yandex signed a contract with Chinese lidar maker Hesai to supply lidar sensors for its self-driving cars.\nThe next fair opens in November, organisers said.\nMore than 3,000 companies took part this year."},
+		},
+		{
 			name: "one-sided Russian IT story",
 			doc: Document{Lang: "ru", Title: "Госкомпании переходят на российские операционные системы",
 				Text: "Правительство обязало госкомпании перейти на отечественное программное обеспечение до конца года."},
