@@ -246,6 +246,22 @@ func TestClassify(t *testing.T) {
 				Text: "The China International Import Expo closed on Sunday with purchase deals worth $80 billion, organisers said.\nFood and farm companies signed most of the contracts.\nMachinery makers from Germany and Japan reported strong interest.\nOn the sidelines, Russia's Yandex signed a contract with Chinese lidar maker Hesai to supply lidar sensors for its self-driving cars.\nThe next fair opens in November, organisers said.\nMore than 3,000 companies took part this year."},
 		},
 		{
+			name: "banks linking payment systems is finance, not technology",
+			doc: Document{Lang: "en", Title: "Russian and Chinese banks sign deal to link payment systems",
+				Text: "Sberbank and the Bank of China signed an agreement on Tuesday to connect their payment systems for settlements in roubles and yuan.\nThe banks expect the link to cut transfer times for exporters."},
+		},
+		{
+			name: "digital rouble settlement, Russian",
+			doc: Document{Lang: "ru", Title: "Россия и Китай договорились о расчетах в цифровых валютах",
+				Text: "Центробанки России и Китая подписали соглашение о расчетах в цифровом рубле и цифровом юане."},
+		},
+		{
+			name: "list item with a price in yuan is still a technology deal",
+			doc: Document{Lang: "en", Title: "Putin and Xi oversee signing of documents",
+				Text: "The documents signed include a wheat protocol, a tourism memorandum and a contract between Rosatom and CNNC worth 2 billion yuan for fast-reactor fuel.\nRosatom said deliveries would start next year."},
+			ruCnTech: true, agreement: true, topic: "energy", parties: []string{"cnnc", "rosatom"}, kind: "contract",
+		},
+		{
 			name: "one-sided Russian IT story",
 			doc: Document{Lang: "ru", Title: "Госкомпании переходят на российские операционные системы",
 				Text: "Правительство обязало госкомпании перейти на отечественное программное обеспечение до конца года."},

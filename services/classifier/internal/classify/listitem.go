@@ -17,6 +17,7 @@ type listItem struct {
 	cnOrg      int
 	topic      int    // the item's technology topic (-1: none)
 	kinds      uint16 // deal kinds named in the item
+	commodity  bool   // the item names a commodity or a payment
 	subjects   uint32 // taxonomy subjects named in the item
 }
 
@@ -69,7 +70,10 @@ func (c *Classifier) signedItem(text string, s *sentence, hs []hit) listItem {
 			} else {
 				it.ruOrg, it.cnOrg = b.ref, a.ref
 			}
-			it.ok = it.ok && c.itemTech(&it, sh)
+			tech, cue := c.itemTech(&it, sh)
+			// "…worth 2 billion yuan" beside a technology cue is a price;
+			// without one the item is a commodity deal.
+			it.ok = tech && (cue || !it.commodity)
 			if it.ok {
 				return it
 			}
@@ -107,7 +111,7 @@ func (c *Classifier) itemAround(text string, s *sentence, sh []hit, from, to int
 		f := &c.feats[h.feat]
 		switch f.fam {
 		case famCommodity:
-			it.ok = false
+			it.commodity = true
 		case famKind:
 			it.kinds |= 1 << uint(f.ref)
 		case famSubject:
@@ -118,8 +122,9 @@ func (c *Classifier) itemAround(text string, s *sentence, sh []hit, from, to int
 }
 
 // itemTech sets the item's technology: its strongest specific cue, else a
-// sector both organisations stand for. It reports whether there is one.
-func (c *Classifier) itemTech(it *listItem, sh []hit) bool {
+// sector both organisations stand for. It reports whether there is one, and
+// whether it comes from a cue.
+func (c *Classifier) itemTech(it *listItem, sh []hit) (tech, cue bool) {
 	other, hasOther := c.topicIdx["other"]
 	var best int8
 	for _, h := range sh {
@@ -135,15 +140,15 @@ func (c *Classifier) itemTech(it *listItem, sh []hit) bool {
 		}
 	}
 	if it.topic >= 0 {
-		return true
+		return true, true
 	}
 	for _, a := range c.entityTopics[it.ruOrg] {
 		for _, b := range c.entityTopics[it.cnOrg] {
 			if a == b && !(hasOther && a == other) {
 				it.topic = a
-				return true
+				return true, false
 			}
 		}
 	}
-	return false
+	return false, false
 }
