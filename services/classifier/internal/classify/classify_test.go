@@ -262,6 +262,16 @@ func TestClassify(t *testing.T) {
 			ruCnTech: true, agreement: true, topic: "energy", parties: []string{"cnnc", "rosatom"}, kind: "contract",
 		},
 		{
+			name: "financing arrangements are not information security, Chinese",
+			doc: Document{Lang: "zh", Title: "中俄签署天然气补充协议",
+				Text: "中俄双方签署天然气供应补充协议。\n对于新管道的价格和融资安排，双方均未公布细节。"},
+		},
+		{
+			name: "car engines shipped to Russia are a car market, not defence technology",
+			doc: Document{Lang: "en", Title: "Chinese carmakers ship engines to Russian assembly plants",
+				Text: "Chinese carmakers exported 200,000 car engines to Russian assembly plants this year, customs data show.\nChinese cars now hold most of the Russian market."},
+		},
+		{
 			name: "one-sided Russian IT story",
 			doc: Document{Lang: "ru", Title: "Госкомпании переходят на российские операционные системы",
 				Text: "Правительство обязало госкомпании перейти на отечественное программное обеспечение до конца года."},
