@@ -272,6 +272,24 @@ func TestClassify(t *testing.T) {
 				Text: "Chinese carmakers exported 200,000 car engines to Russian assembly plants this year, customs data show.\nChinese cars now hold most of the Russian market."},
 		},
 		{
+			name: "a cooperation model and amounts that exceed are not comparisons, Chinese",
+			doc: Document{Lang: "zh", Title: "中俄企业探索芯片合作新模式",
+				Text: "中俄两国企业在芯片设计领域开展合作，探索联合研发的新模式，合作项目投资超过五亿元。\n双方工程师将共同开发工业控制芯片。"},
+			ruCnTech: true, topic: "semiconductors",
+		},
+		{
+			name: "tensions with the West are not hostility between the sides",
+			doc: Document{Lang: "en", Title: "Amid tensions with the West, Russia and China deepen chip cooperation",
+				Text: "Ahead of the summit, Russian and Chinese chipmakers agreed to cooperate on processor design amid the conflict in Ukraine and tensions with the West.\nChinese foundries will produce chips designed in Russia."},
+			ruCnTech: true, topic: "semiconductors",
+		},
+		{
+			name: "confrontation with the West and competitiveness are not hostility, Russian",
+			doc: Document{Lang: "ru", Title: "Россия и Китай расширяют сотрудничество в области искусственного интеллекта",
+				Text: "На фоне противостояния с Западом российские и китайские компании развивают совместные проекты в области искусственного интеллекта, чтобы повысить конкурентоспособность своих разработок.\nСтороны создадут совместную лабораторию."},
+			ruCnTech: true, topic: "ai",
+		},
+		{
 			name: "one-sided Russian IT story",
 			doc: Document{Lang: "ru", Title: "Госкомпании переходят на российские операционные системы",
 				Text: "Правительство обязало госкомпании перейти на отечественное программное обеспечение до конца года."},
