@@ -134,6 +134,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -152,6 +153,11 @@ type Document struct {
 	Text string
 	// Lang is the ISO 639-1 language; "" means detect it.
 	Lang string
+	// Published is when the article appeared; zero if unknown. A signing
+	// the text dates two or more years before it is a recall of an old
+	// deal. Without it, the latest year the text states as its own time
+	// stands in.
+	Published time.Time
 }
 
 // TopicScore is a topic and its weight in the document.
@@ -313,7 +319,7 @@ func (c *Classifier) Classify(d Document) Result {
 	hits := c.hits(text, res.Lang)
 	spans := segment(text, nil)
 	sents := c.sentences(text, spans, hits, titleBlocks)
-	c.pastSignings(text, sents)
+	c.pastSignings(text, sents, d.Published)
 
 	ent := c.entities(hits)
 	docRU, docCN := ent.sideCount[0], ent.sideCount[1]

@@ -2,6 +2,7 @@ package classify
 
 import (
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -186,11 +187,11 @@ func itoa4(y int) string {
 }
 
 // pastSignings marks as recalls the signing sentences that state a year well
-// before the story's own time ("In 2019 MTS and Huawei signed…" in a 2025
+// before the story's own time (its publication, or the latest year it states) ("In 2019 MTS and Huawei signed…" in a 2025
 // story), or any bare year while the story is about something else (the two
 // sides are neither in the headline and lead nor named throughout): a deal
 // of the past recalled in passing, not news.
-func (c *Classifier) pastSignings(text string, sents []sentence) {
+func (c *Classifier) pastSignings(text string, sents []sentence, published time.Time) {
 	doc := -1
 	for i := range sents {
 		s := &sents[i]
@@ -203,6 +204,9 @@ func (c *Classifier) pastSignings(text string, sents []sentence) {
 		}
 		if doc < 0 {
 			doc = c.docYear(text, sents)
+			if !published.IsZero() && published.Year() > doc {
+				doc = published.Year()
+			}
 		}
 		if doc-y >= recallYears || (bare && !sidesProminent(sents, i)) {
 			s.recall = true

@@ -3,6 +3,7 @@ package classify
 import (
 	"reflect"
 	"testing"
+	"time"
 )
 
 func TestYears(t *testing.T) {
@@ -79,6 +80,19 @@ func TestPastSigning(t *testing.T) {
 			doc: Document{Lang: "en", Title: "Rostelecom signs network deal with ZTE",
 				Text: "Rostelecom signed a contract with ZTE on 3 March 2025 to supply routers for its data centres.\nDeliveries are due to begin in 2026 and end in 2027."},
 			ruCnTech: true, agreement: true, date: "2025-03-03",
+		},
+		{
+			name: "en publication date two years after the dated signing",
+			doc: Document{Lang: "en", Title: "Rostelecom expands ZTE network in Siberia",
+				Text:      "Rostelecom signed a contract with ZTE on 3 March 2023 to supply routers for its data centres in Siberia.\nZTE also supplies Rostelecom with 5G base stations, the operator said.",
+				Published: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)},
+			ruCnTech: true,
+		},
+		{
+			name: "en same text with no publication date",
+			doc: Document{Lang: "en", Title: "Rostelecom expands ZTE network in Siberia",
+				Text: "Rostelecom signed a contract with ZTE on 3 March 2023 to supply routers for its data centres in Siberia.\nZTE also supplies Rostelecom with 5G base stations, the operator said."},
+			ruCnTech: true, agreement: true, date: "2023-03-03",
 		},
 		{
 			name: "ru deadline is not the signing date",
