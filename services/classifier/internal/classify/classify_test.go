@@ -290,6 +290,11 @@ func TestClassify(t *testing.T) {
 			ruCnTech: true, topic: "ai",
 		},
 		{
+			name: "Russian-made weapons bought by India beside China are not a tie",
+			doc: Document{Lang: "en", Title: "India takes delivery of Russian-made air defence systems",
+				Text: "India took delivery of the last Russian-made S-400 air defence systems, which China also operates.\nThe systems will be deployed along the northern border."},
+		},
+		{
 			name: "one-sided Russian IT story",
 			doc: Document{Lang: "ru", Title: "Госкомпании переходят на российские операционные системы",
 				Text: "Правительство обязало госкомпании перейти на отечественное программное обеспечение до конца года."},
