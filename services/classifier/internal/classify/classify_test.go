@@ -291,8 +291,8 @@ func TestClassify(t *testing.T) {
 		},
 		{
 			name: "Russian-made weapons bought by India beside China are not a tie",
-			doc: Document{Lang: "en", Title: "India takes delivery of Russian-made air defence systems",
-				Text: "India took delivery of the last Russian-made S-400 air defence systems, which China also operates.\nThe systems will be deployed along the northern border."},
+			doc: Document{Lang: "en", Title: "India inducts more Russian-made air defence systems",
+				Text: "India inducted more Russian-made S-400 air defence systems, which China also operates.\nThe systems will be deployed along the northern border."},
 		},
 		{
 			name: "one-sided Russian IT story",
