@@ -196,6 +196,11 @@ func (c *Classifier) agreement(sents []sentence, hs []hit, text string, res Resu
 		if s.score > 0 {
 			v++
 		}
+		if s.title || s.lead {
+			// News of a signing leads the story; a later "under the
+			// agreement signed…" sentence is its detail.
+			v += 0.5
+		}
 		if v > bestScore {
 			best, bestScore, bestItem = i, v, listItem{}
 			bestStrong = inSentence && tech >= 2 && specificKind && c.specificTech(s)

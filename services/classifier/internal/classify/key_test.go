@@ -12,6 +12,8 @@ func TestAgreementKeys(t *testing.T) {
 			Text: "中国国家航天局与俄罗斯国家航天集团在莫斯科签署协议，双方将共同为国际月球科研站建设核动力装置。"},
 		"lunar es": {Lang: "es", Title: "Rusia y China firman un acuerdo para una central nuclear en la Luna",
 			Text: "Roscosmos y la Administración Nacional del Espacio de China firmaron en Moscú un acuerdo para construir una central nuclear para la Estación Internacional de Investigación Lunar."},
+		"lunar es, a later Rosatom sentence": {Lang: "es", Title: "Rusia y China construirán una central nuclear en la Luna",
+			Text: "Roscosmos y la agencia espacial china firmaron el martes un acuerdo para construir una central nuclear en la Luna.\nLa central abastecerá la estación lunar que ambos países planean.\nEl reactor será desarrollado por Rosatom, según el acuerdo firmado con China, y llegará a la Luna en un cohete chino."},
 		"navigation en": {Lang: "en", Title: "Russia and China sign satellite navigation agreement",
 			Text: "Roscosmos and the China National Space Administration signed an agreement on the joint use of the GLONASS and BeiDou satellite navigation systems."},
 		"navigation id, the navigation office": {Lang: "id", Title: "Rusia dan Tiongkok teken perjanjian navigasi satelit",
@@ -31,6 +33,7 @@ func TestAgreementKeys(t *testing.T) {
 	}
 	same := [][2]string{
 		{"lunar zh", "lunar es"},
+		{"lunar zh", "lunar es, a later Rosatom sentence"},
 		{"navigation en", "navigation id, the navigation office"},
 		{"fuel en, subsidiaries", "fuel zh, parents"},
 	}
