@@ -263,6 +263,15 @@ func (c *Classifier) agreement(sents []sentence, hs []hit, text string, res Resu
 		a.Key += "/" + sj
 	}
 	a.Date = c.date(a.Evidence)
+	if a.Date == "" && s.title {
+		// Headlines drop the date; the lead's signing sentence states it.
+		for j := best + 1; j < len(sents) && j <= best+3; j++ {
+			if n := &sents[j]; !n.title && n.signN > 0 && !n.recall {
+				a.Date = c.date(text[n.start:n.end])
+				break
+			}
+		}
+	}
 	return a, best, bestStrong
 }
 

@@ -95,6 +95,12 @@ func TestPastSigning(t *testing.T) {
 			ruCnTech: true, agreement: true, date: "2023-03-03",
 		},
 		{
+			name: "zh headline evidence takes the lead's date",
+			doc: Document{Lang: "zh", Title: "中俄签署月球核电站合作协议",
+				Text: "2025年5月8日，中俄双方在莫斯科签署月球核电站合作协议。\n该电站将为国际月球科研站供电。"},
+			ruCnTech: true, agreement: true, date: "2025-05-08",
+		},
+		{
 			name: "ru deadline is not the signing date",
 			doc: Document{Lang: "ru", Title: "Росатом и CNNC подписали контракт на поставку ядерного топлива",
 				Text: "Росатом и китайская CNNC подписали контракт на поставку ядерного топлива для реактора на быстрых нейтронах до 2030 года."},
