@@ -126,7 +126,7 @@ func (c *Classifier) agreement(sents []sentence, hs []hit, text string, res Resu
 			continue
 		}
 		inSentence := (s.ru && s.cn) || s.dyad || (s.anaph && docBoth)
-		if s.thirdPair || (!inSentence && s.third != 0) {
+		if s.thirdPair || (!inSentence && s.third != 0) || (s.pairObject && s.third != 0) {
 			// The signatories are a side and a third country ("India y
 			// Rusia firmaron", "signed with Nicaragua"); China or Russia
 			// named elsewhere is not a party.

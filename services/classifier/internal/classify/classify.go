@@ -24,7 +24,8 @@
 // (cooperation, joint work, supply, transfer, sale, market share; weakly
 // talks, a market, relations) and a technology cue, and nothing that breaks
 // the tie: a side joined to a third country as one subject ("India and Russia
-// jointly developed…"), hostile words (hackers, attacks, copying without a
+// jointly developed…"), the two sides as a third country's partners
+// ("Indonesia weighs cooperation with Rosatom and CNNC", also no agreement), hostile words (hackers, attacks, copying without a
 // licence), a restriction imposed by someone else (a ban, sanctions), a
 // comparison (benchmarks, "like the Chinese model"), or three or more third
 // countries or groupings (a multilateral list; any one for a weak tie such as
@@ -266,6 +267,8 @@ type sentence struct {
 	hitHi       int32
 	lastSide    int8 // side of the previous actor mention: 1 ru, 2 cn
 	lastSideEnd int  // where it ended
+	lastSideObj bool // it follows "with", "from", "dengan", "с", "与"…
+	pairObject  bool // the joined sides follow "with…": someone else's partners
 
 	// Signing cues are counted, not flagged, so that one qualified by a
 	// negation, a modal or a pending word does not count while another in
@@ -500,9 +503,11 @@ func relational(s *sentence, docBoth bool) float64 {
 	if !actors || s.hostile || s.restrict || s.compare || s.recall {
 		return 0
 	}
-	if popcount(s.third) >= 3 || (s.thirdPair && !s.conjoined && !s.dyad) {
-		// A multilateral list, or a side joined to a third country ("India
-		// and Russia jointly developed…"): the tie is not between the sides.
+	if popcount(s.third) >= 3 || (s.thirdPair && !s.conjoined && !s.dyad) || (s.pairObject && s.third != 0) {
+		// A multilateral list, a side joined to a third country ("India
+		// and Russia jointly developed…"), or the sides as a third
+		// country's partners ("Indonesia weighs offers from Rosatom and
+		// CNNC"): the tie is not between the sides.
 		return 0
 	}
 	tech := float64(s.techMax())
@@ -859,10 +864,14 @@ func (c *Classifier) apply(text string, s *sentence, h hit, k *coref) {
 	if side := c.side(f); side != 0 {
 		if s.lastSide != 0 && s.lastSide != side && s.lastSideEnd <= h.start && isConjunction(text[s.lastSideEnd:h.start]) {
 			s.conjoined = true
+			if s.lastSideObj {
+				s.pairObject = true
+			}
 		}
 		// A stem ends inside its word ("Росси|я и Китай"): the gap to the
 		// next actor starts where the word does.
 		s.lastSide, s.lastSideEnd = side, wordEnd(text, h.end)
+		s.lastSideObj = objectMarked(text[s.start:h.start])
 	}
 	switch f.fam {
 	case famCountry:
@@ -998,6 +1007,36 @@ func (c *Classifier) side(f *feature) int8 {
 		return 2
 	}
 	return 0
+}
+
+// objectMarked reports whether the text before an actor mention ends in a
+// word that makes what follows the object of someone else's tie: "with",
+// "from", "to", "con", "dengan", "с", "与"… ("Indonesia weighs offers from
+// Rosatom and CNNC", "menjajaki kerja sama dengan Rusia dan China").
+func objectMarked(before string) bool {
+	b := strings.TrimRight(before, " \u00a0")
+	if r, _ := utf8.DecodeLastRuneInString(b); strings.ContainsRune("与與和同跟向从從", r) {
+		// Chinese marks the object before the first of the pair; the pair
+		// itself opening the clause is the subject.
+		return len(b) > len(string(r)) && !strings.ContainsRune("，。；：、 ", lastRune(b[:len(b)-len(string(r))]))
+	}
+	w1, w2 := prevWords(b + " ")
+	switch w1 {
+	case "with", "from", "to", "con", "a", "dengan", "dari", "kepada", "ke", "с", "со", "к":
+		return true
+	case "the", "el", "la", "los", "las":
+		// "with the Russian and Chinese…"
+		switch w2 {
+		case "with", "from", "to", "con", "a":
+			return true
+		}
+	}
+	return false
+}
+
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
 }
 
 // isConjunction reports whether the text between two actor mentions joins

@@ -295,6 +295,22 @@ func TestClassify(t *testing.T) {
 				Text: "India inducted more Russian-made S-400 air defence systems, which China also operates.\nThe systems will be deployed along the northern border."},
 		},
 		{
+			name: "a third country weighing cooperation with both sides, Indonesian",
+			doc: Document{Lang: "id", Title: "Indonesia jajaki kerja sama PLTN dengan Rusia dan China",
+				Text: "Pemerintah Indonesia menjajaki kerja sama pembangunan PLTN dengan Rosatom dan CNNC, kata Kepala BRIN.\nKedua perusahaan telah menyampaikan proposal reaktor modular kecil."},
+		},
+		{
+			name: "a third country signing with both sides is not their agreement",
+			doc: Document{Lang: "en", Title: "Vietnam signs nuclear memorandums with Rosatom and CNNC",
+				Text: "Vietnam signed memorandums on nuclear power plant construction with Rosatom and China's CNNC on Monday, the ministry said.\nA tender will follow next year."},
+		},
+		{
+			name: "cooperation between the sides watched by a third country stays a tie, Spanish",
+			doc: Document{Lang: "es", Title: "La cooperación en chips entre Rusia y China preocupa a Estados Unidos",
+				Text: "La cooperación en semiconductores entre Rusia y China preocupa a Estados Unidos, según un informe.\nFábricas chinas producen chips diseñados por empresas rusas."},
+			ruCnTech: true, topic: "semiconductors",
+		},
+		{
 			name: "one-sided Russian IT story",
 			doc: Document{Lang: "ru", Title: "Госкомпании переходят на российские операционные системы",
 				Text: "Правительство обязало госкомпании перейти на отечественное программное обеспечение до конца года."},
