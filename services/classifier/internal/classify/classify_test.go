@@ -311,6 +311,16 @@ func TestClassify(t *testing.T) {
 			ruCnTech: true, topic: "semiconductors",
 		},
 		{
+			name: "both sides developing weapons each on its own is a parallel",
+			doc: Document{Lang: "en", Title: "Both Russia and China have developed anti-satellite missiles",
+				Text: "Both Russia and China have developed anti-satellite missiles and are testing them, the report says.\nThe report was published on Monday."},
+		},
+		{
+			name: "both sides developing weapons each on its own, Russian",
+			doc: Document{Lang: "ru", Title: "Гиперзвуковые ракеты есть как у России, так и у Китая",
+				Text: "Гиперзвуковые ракеты разрабатывают как Россия, так и Китай, говорится в докладе.\nДоклад опубликован в понедельник."},
+		},
+		{
 			name: "one-sided Russian IT story",
 			doc: Document{Lang: "ru", Title: "Госкомпании переходят на российские операционные системы",
 				Text: "Правительство обязало госкомпании перейти на отечественное программное обеспечение до конца года."},
