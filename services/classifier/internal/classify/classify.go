@@ -907,6 +907,9 @@ func (c *Classifier) apply(text string, s *sentence, h hit, k *coref) {
 	case famDyad:
 		s.dyad, s.ru, s.cn = true, true, true
 		k.seePair(h.start, wordEnd(text, h.end))
+		if objectMarked(text[s.start:h.start]) {
+			s.pairObject = true // "印尼与中俄两国", "with Sino-Russian…"
+		}
 	case famAnaphor:
 		// "Both countries" counts for the sides only when the last pair of
 		// countries named is Russia and China, or when no pair has been

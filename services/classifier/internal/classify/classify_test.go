@@ -321,6 +321,11 @@ func TestClassify(t *testing.T) {
 				Text: "Гиперзвуковые ракеты разрабатывают как Россия, так и Китай, говорится в докладе.\nДоклад опубликован в понедельник."},
 		},
 		{
+			name: "a third country's cooperation with the Russia-China pair, Chinese",
+			doc: Document{Lang: "zh", Title: "印尼寻求与中俄两国开展核电合作",
+				Text: "印尼能源部表示，印尼正寻求与中俄两国开展核电站建设合作。\n印尼计划在2032年前建成首座核电站。"},
+		},
+		{
 			name: "one-sided Russian IT story",
 			doc: Document{Lang: "ru", Title: "Госкомпании переходят на российские операционные системы",
 				Text: "Правительство обязало госкомпании перейти на отечественное программное обеспечение до конца года."},
