@@ -1023,14 +1023,23 @@ func objectMarked(before string) bool {
 		// itself opening the clause is the subject.
 		return len(b) > len(string(r)) && !strings.ContainsRune("，。；：、 ", lastRune(b[:len(b)-len(string(r))]))
 	}
-	w1, w2 := prevWords(b + " ")
-	switch w1 {
-	case "with", "from", "to", "con", "a", "dengan", "dari", "kepada", "ke", "с", "со", "к":
+	w1, w2 := rawPrevWords(b)
+	if isObjectWord(w1) {
 		return true
-	case "the", "el", "la", "los", "las":
-		// "with the Russian and Chinese…"
-		switch w2 {
-		case "with", "from", "to", "con", "a":
+	}
+	// "with the Russian and Chinese…"
+	return (strings.EqualFold(w1, "the") || strings.EqualFold(w1, "el") || strings.EqualFold(w1, "la") ||
+		strings.EqualFold(w1, "los") || strings.EqualFold(w1, "las")) && isObjectWord(w2)
+}
+
+// isObjectWord reports a preposition after which actors are someone else's
+// partners.
+func isObjectWord(w string) bool {
+	if w == "" || len(w) > 12 {
+		return false
+	}
+	for _, o := range [...]string{"with", "from", "to", "con", "a", "dengan", "dari", "kepada", "ke", "с", "со", "к"} {
+		if strings.EqualFold(w, o) {
 			return true
 		}
 	}

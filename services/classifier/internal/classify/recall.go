@@ -92,9 +92,14 @@ func isDigit(b byte) bool { return '0' <= b && b <= '9' }
 // prevWords returns the last two words before the end of s, lower-cased;
 // punctuation other than spaces ends the search ("(EFE).- 2019" has none).
 func prevWords(s string) (w1, w2 string) {
-	words := make([]string, 0, 2)
+	r1, r2 := rawPrevWords(s)
+	return strings.ToLower(r1), strings.ToLower(r2)
+}
+
+// rawPrevWords is prevWords without lower-casing, which allocates nothing.
+func rawPrevWords(s string) (w1, w2 string) {
 	end := len(s)
-	for len(words) < 2 {
+	for k := 0; k < 2; k++ {
 		i := end
 		for i > 0 {
 			r, size := utf8.DecodeLastRuneInString(s[:i])
@@ -114,14 +119,12 @@ func prevWords(s string) (w1, w2 string) {
 		if j == i {
 			break
 		}
-		words = append(words, strings.ToLower(s[j:i]))
+		if k == 0 {
+			w1 = s[j:i]
+		} else {
+			w2 = s[j:i]
+		}
 		end = j
-	}
-	if len(words) > 0 {
-		w1 = words[0]
-	}
-	if len(words) > 1 {
-		w2 = words[1]
 	}
 	return w1, w2
 }
