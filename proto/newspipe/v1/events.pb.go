@@ -932,6 +932,7 @@ type Agreement struct {
 	Date          string                 `protobuf:"bytes,6,opt,name=date,proto3" json:"date,omitempty"`             // as stated, ISO 8601 where it could be read
 	Evidence      string                 `protobuf:"bytes,7,opt,name=evidence,proto3" json:"evidence,omitempty"`     // the sentence that reports the signing
 	Key           string                 `protobuf:"bytes,8,opt,name=key,proto3" json:"key,omitempty"`               // agreement key: same deal, same key, in any language
+	Subject       string                 `protobuf:"bytes,9,opt,name=subject,proto3" json:"subject,omitempty"`       // what the deal is about, finer than technology
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1018,6 +1019,13 @@ func (x *Agreement) GetEvidence() string {
 func (x *Agreement) GetKey() string {
 	if x != nil {
 		return x.Key
+	}
+	return ""
+}
+
+func (x *Agreement) GetSubject() string {
+	if x != nil {
+		return x.Subject
 	}
 	return ""
 }
@@ -1435,7 +1443,7 @@ const file_newspipe_v1_events_proto_rawDesc = "" +
 	"\x05score\x18\x02 \x01(\x01R\x05score\"8\n" +
 	"\bEvidence\x12\x10\n" +
 	"\x03tag\x18\x01 \x01(\tR\x03tag\x12\x1a\n" +
-	"\bsentence\x18\x02 \x01(\tR\bsentence\"\xcd\x01\n" +
+	"\bsentence\x18\x02 \x01(\tR\bsentence\"\xe7\x01\n" +
 	"\tAgreement\x12\x1a\n" +
 	"\bdetected\x18\x01 \x01(\bR\bdetected\x12\x14\n" +
 	"\x05stage\x18\x02 \x01(\tR\x05stage\x12\x12\n" +
@@ -1446,7 +1454,8 @@ const file_newspipe_v1_events_proto_rawDesc = "" +
 	"technology\x12\x12\n" +
 	"\x04date\x18\x06 \x01(\tR\x04date\x12\x1a\n" +
 	"\bevidence\x18\a \x01(\tR\bevidence\x12\x10\n" +
-	"\x03key\x18\b \x01(\tR\x03key\"\xe7\x03\n" +
+	"\x03key\x18\b \x01(\tR\x03key\x12\x18\n" +
+	"\asubject\x18\t \x01(\tR\asubject\"\xe7\x03\n" +
 	"\x0fEnrichedArticle\x123\n" +
 	"\aarticle\x18\x01 \x01(\v2\x19.newspipe.v1.CleanArticleR\aarticle\x12\x1c\n" +
 	"\n" +

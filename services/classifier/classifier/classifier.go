@@ -83,7 +83,11 @@ func (c *Classifier) Handle(_ context.Context, m *stage.Message) ([]bus.Message,
 	if lang == "und" {
 		lang = ""
 	}
-	res := c.c.Classify(classify.Document{Title: in.Title, Text: strings.Join(body(&in), "\n"), Lang: lang})
+	doc := classify.Document{Title: in.Title, Text: strings.Join(body(&in), "\n"), Lang: lang}
+	if in.PublishedAt != nil {
+		doc.Published = in.PublishedAt.AsTime() // dates recalls of old deals against the story's time
+	}
+	res := c.c.Classify(doc)
 	c.metrics.seconds.Observe(time.Since(start).Seconds())
 
 	out := Enrich(&in, res, c.now())
