@@ -12,6 +12,8 @@
 //	        colleague; records whose .txt file is missing (a sealed half kept
 //	        elsewhere) are left out and counted, so the set scores whatever
 //	        part of it is present
+//	blind2  testdata/blind2/labels.jsonl, a second blind set (negative-heavy),
+//	        written by another colleague and read the same way
 //
 // ../shared is $NEWSPIPE_SHARED, else the first "shared" directory found
 // next to the working directory or one of its parents.
@@ -31,6 +33,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/newspipe/newspipe/services/classifier/internal/classify"
 	"github.com/newspipe/newspipe/services/classifier/internal/taxonomy"
@@ -44,6 +47,7 @@ func run() int {
 	shared := flag.String("shared", "", "shared data directory (default: $NEWSPIPE_SHARED or ../shared found upwards)")
 	evalDir := flag.String("eval", "", "own labelled set (default: testdata/eval found upwards)")
 	blindDir := flag.String("blind", "", "blind labelled set (default: testdata/blind found upwards)")
+	blind2Dir := flag.String("blind2", "", "second blind labelled set (default: testdata/blind2 found upwards)")
 	taxFile := flag.String("taxonomy", "", "taxonomy YAML to use instead of the embedded default")
 	verbose := flag.Bool("v", false, "list every misclassified item")
 	flag.Parse()
@@ -88,26 +92,39 @@ func run() int {
 	} else {
 		sets = append(sets, s)
 	}
-	bd := *blindDir
-	if bd == "" {
-		bd = findUp("testdata/blind")
-	}
-	if bd == "" {
-		fmt.Println("blind: skipped (no testdata/blind)")
-	} else if s, err := loadOwn(bd); err != nil {
-		fmt.Printf("blind: skipped (%v)\n", err)
-	} else {
-		s.name = "blind"
-		s, missing := present(s)
-		if missing > 0 {
-			fmt.Printf("blind: %d of %d labelled files absent, scoring the %d present\n", missing, missing+len(s.items), len(s.items))
+	for _, b := range []struct{ name, dir string }{{"blind", *blindDir}, {"blind2", *blind2Dir}} {
+		if s, ok := loadBlind(b.name, b.dir); ok {
+			sets = append(sets, s)
 		}
-		sets = append(sets, s)
 	}
 	for _, s := range sets {
 		report(os.Stdout, s, score(c, s), *verbose)
 	}
 	return 0
+}
+
+// loadBlind loads a blind set from dir (default: testdata/<name> found
+// upwards), keeping the records whose text file is present. It reports
+// why it skips the set.
+func loadBlind(name, dir string) (set, bool) {
+	if dir == "" {
+		dir = findUp(filepath.Join("testdata", name))
+	}
+	if dir == "" {
+		fmt.Printf("%s: skipped (no testdata/%s)\n", name, name)
+		return set{}, false
+	}
+	s, err := loadOwn(dir)
+	if err != nil {
+		fmt.Printf("%s: skipped (%v)\n", name, err)
+		return set{}, false
+	}
+	s.name = name
+	s, missing := present(s)
+	if missing > 0 {
+		fmt.Printf("%s: %d of %d labelled files absent, scoring the %d present\n", name, missing, missing+len(s.items), len(s.items))
+	}
+	return s, true
 }
 
 func loadTaxonomy(path string) (*taxonomy.Taxonomy, error) {
