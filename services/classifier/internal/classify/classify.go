@@ -835,6 +835,47 @@ func within(gap string, rc reach) bool {
 	return words <= rc.words && han <= rc.han
 }
 
+// reachAbsentAside is how far, in words, an existential negation may follow
+// a signing participle in the genitive, across a parenthetical aside
+// ("Подписанных соглашений о такой локализации, по имеющимся данным, нет"):
+// the genitive of negation ties the two however the clause is cut.
+const reachAbsentAside = 10
+
+// genitiveParticiple reports a Russian signing participle in the genitive
+// ("подписанных", "заключенного"), the case a denied existence takes.
+func genitiveParticiple(w string) bool {
+	return strings.HasSuffix(w, "нных") || strings.HasSuffix(w, "нного") || strings.HasSuffix(w, "ённых")
+}
+
+// withinAside reports whether gap holds at most words words and no end of a
+// clause other than commas and dashes (an aside is cut off by commas).
+func withinAside(gap string, words int) bool {
+	n, inWord := 0, false
+	for _, r := range gap {
+		switch {
+		case match.IsWordRune(r):
+			if !inWord {
+				n++
+				inWord = true
+			}
+			continue
+		case strings.ContainsRune(";:()!?；：。（）！？", r):
+			return false
+		}
+		inWord = false
+	}
+	return n <= words
+}
+
+// zhPrepositions open a Chinese prepositional phrase between a negation and
+// its verb ("尚未就建设此类网络签署", "未与俄方签署"): the negation governs
+// the verb after the phrase, however long.
+const zhPrepositions = "就与與同和跟对對在向从從为為"
+
+// reachZhPhrase is the reach in Han characters of a negation whose gap to the
+// signing cue opens with a preposition.
+const reachZhPhrase = 16
+
 // applySigning counts a signing cue unless a negation or modal word close
 // before it makes it unsigned ("could be signed", "no han firmado", "未签署").
 func (c *Classifier) applySigning(text string, s *sentence, h hit) {
@@ -845,7 +886,13 @@ func (c *Classifier) applySigning(text string, s *sentence, h hit) {
 	qualEnd := s.qualEnd
 	s.qualEnd = 0 // a qualifier governs one signing verb
 	if qualEnd > 0 && qualEnd <= h.start {
-		if within(text[qualEnd:h.start], reachOf(s.qualReach)) {
+		rc := reachOf(s.qualReach)
+		if s.qualReach != qualModal {
+			if r, _ := utf8.DecodeRuneInString(text[qualEnd:h.start]); strings.ContainsRune(zhPrepositions, r) {
+				rc.han = max(rc.han, reachZhPhrase)
+			}
+		}
+		if within(text[qualEnd:h.start], rc) {
 			s.stages |= c.intentBit
 			return
 		}
@@ -959,7 +1006,8 @@ func (c *Classifier) apply(text string, s *sentence, h hit, k *coref) {
 			s.stages |= c.intentBit
 		}
 	case famAbsent:
-		if s.signN > 0 && s.signEnd <= h.start && within(text[s.signEnd:h.start], reach{reachAbsent, reachAbsent * 2}) {
+		if s.signN > 0 && s.signEnd <= h.start && (within(text[s.signEnd:h.start], reach{reachAbsent, reachAbsent * 2}) ||
+			(genitiveParticiple(text[s.signStart:s.signEnd]) && withinAside(text[s.signEnd:h.start], reachAbsentAside))) {
 			s.signN--
 			s.stages |= c.intentBit
 		}

@@ -30,6 +30,9 @@ func TestSigningQualifiers(t *testing.T) {
 		{"en modal in another clause", "en", "The agreement, which could be worth $2 billion, was signed on Tuesday.", true},
 		{"en signed in a city", "en", "The contract was signed in Beijing on Tuesday.", true},
 		{"en second cue unqualified", "en", "The ministry has not commented; the operator signed the deal in June.", true},
+		{"en until present passive", "en", "Until the supply contract is signed, the partners fund only the prototype.", false},
+		{"en once present passive", "en", "Once it is signed, assembly would move to Harbin.", false},
+		{"en has been signed", "en", "The supply contract has been signed in Harbin.", true},
 
 		{"ru past", "ru", "Роскосмос и CNSA подписали соглашение о лунной станции.", true},
 		{"ru not yet", "ru", "Соглашение пока не подписано.", false},
@@ -45,6 +48,8 @@ func TestSigningQualifiers(t *testing.T) {
 		{"ru none exist", "ru", "Подписанных контрактов на серийные поставки пока нет.", false},
 		{"ru absence in another clause", "ru", "Контракт подписан в понедельник, других подробностей нет.", true},
 		{"ru not found", "ru", "Не обнаружено подписанных соглашений между компаниями.", false},
+		{"ru none exist across an aside", "ru", "Заключенных контрактов на сборку, по словам источника, пока нет.", false},
+		{"ru signed, then no questions", "ru", "Контракт подписан, и вопросов у сторон нет.", true},
 
 		{"zh past", "zh", "华为与俄罗斯电信签署了合同。", true},
 		{"zh not yet", "zh", "双方尚未签署任何协议。", false},
@@ -58,6 +63,9 @@ func TestSigningQualifiers(t *testing.T) {
 		{"zh hope in another clause", "zh", "双方希望扩大合作，并于周一签署了合作协议。", true},
 		{"zh virtual is not a plan", "zh", "双方在虚拟现实领域签署了合作协议。", true},
 		{"zh reception is not pending", "zh", "在接待俄方代表团期间双方签署了协议。", true},
+		{"zh not yet through a 就-phrase", "zh", "双方尚未就建设此类量子网络签署正式协议。", false},
+		{"zh not yet through a 与-phrase", "zh", "该公司至今未与俄罗斯运营商签署供货合同。", false},
+		{"zh negation far without a phrase", "zh", "未透露金额的这份卫星导航合作协议已于周五签署。", true},
 
 		{"es past", "es", "Rostelecom y ZTE firmaron un contrato de equipos.", true},
 		{"es not yet, adverb after", "es", "Las agencias no han firmado todavía un acuerdo.", false},
