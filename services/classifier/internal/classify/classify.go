@@ -548,7 +548,7 @@ func passageRelational(sents []sentence, i int, docBoth bool) float64 {
 	if !actors || s.rel < 2 || s.techMax() > 0 || s.hostile || s.restrict || s.compare || s.recall || s.commodity || s.domains >= 2 || popcount(s.third) >= 2 {
 		return 0
 	}
-	for j := i - 1; j <= i+1; j++ {
+	for j := i - 2; j <= i+2; j++ {
 		if j == i || j < 0 || j >= len(sents) || sents[j].block != s.block {
 			continue
 		}

@@ -97,10 +97,12 @@ func TestClassify(t *testing.T) {
 				Text: "Huawei launched a new laptop in Paris on Monday.\nThe laptop runs its own operating system and goes on sale in France next month.\nBack in 2019 Huawei signed a deal with MTS to build 5G networks in Russia.\nPrices start at 1,200 euros."},
 		},
 		{
-			name: "market share of Chinese phones in Russia, Indonesian",
+			// Phones sold are trade; chipsets supplied to Russian
+			// assemblers are a technology input.
+			name: "phone market with chipsets supplied to local assemblers, Indonesian",
 			doc: Document{Lang: "id", Title: "Merek ponsel China rebut pasar Rusia",
 				Text: "Lebih dari separuh smartphone yang terjual di Rusia tahun ini dibuat oleh produsen China.\nPabrikan China juga memasok chipset dan layar untuk perakit lokal di Rusia."},
-			ruCnTech: true, topic: "telecom",
+			ruCnTech: true, topic: "semiconductors",
 		},
 		{
 			name: "market share of Chinese cars is not technology",
@@ -324,6 +326,22 @@ func TestClassify(t *testing.T) {
 			name: "a third country's cooperation with the Russia-China pair, Chinese",
 			doc: Document{Lang: "zh", Title: "印尼寻求与中俄两国开展核电合作",
 				Text: "印尼能源部表示，印尼正寻求与中俄两国开展核电站建设合作。\n印尼计划在2032年前建成首座核电站。"},
+		},
+		{
+			name: "phone sales statistics are trade, Russian",
+			doc: Document{Lang: "ru", Title: "Китайские смартфоны заняли две трети российского рынка",
+				Text: "Доля китайских брендов в продажах смартфонов в России выросла до 66%.\nЛидирует Xiaomi, далее следуют Tecno и Honor."},
+		},
+		{
+			name: "phone sales statistics are trade, Chinese",
+			doc: Document{Lang: "zh", Title: "中国品牌智能手机在俄销量份额升至六成",
+				Text: "中国品牌智能手机在俄罗斯市场的销量份额升至六成。\n小米位居第一。"},
+		},
+		{
+			name: "phones beside a technology cue still count, Spanish",
+			doc: Document{Lang: "es", Title: "Los teléfonos chinos vendidos en Rusia ya funcionan con redes 5G de MTS",
+				Text: "Huawei suministra a MTS estaciones base 5G y los teléfonos chinos vendidos en Rusia ya se conectan a esa red.\nLa cooperación entre Huawei y MTS se amplía este año."},
+			ruCnTech: true, topic: "telecom",
 		},
 		{
 			name: "one-sided Russian IT story",
