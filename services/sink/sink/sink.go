@@ -3,18 +3,24 @@
 // raises one AgreementAlert on news.alerts.agreement; and it serves the
 // stored stories over HTTP (see Handler).
 //
-// Novelty: the classifier's agreement key is coarse on purpose (one
-// organisation and a country), so that one deal reported in several
-// languages shares it; different deals can share it too. The store keeps
-// several claims per key, told apart by their parties (an organisation per
-// side, or the side unspecified where a report names only the country): a
-// report whose parties agree with a claim of its key within the window, side
-// by side, is the same agreement (the oldest such claim), any other is a
-// new agreement with an alert of its own. Each claim has an alert key: the
-// agreement key for the key's first claim, the key with a suffix of its
-// parties for a later one, e.g. rucn:huawei+ru/telecom~huawei+nti (see
-// internal/store). The alert event carries the alert key; the stored
-// article keeps the classifier's key.
+// Novelty: the classifier's agreement key, rucn:<cn>+<ru>/<topic>[/<subject>],
+// is coarse on purpose (one organisation and a country), and reports of one
+// deal in different languages may still get different keys (the other
+// side's organisation anchors one, only the countries another, the topic
+// follows the anchor's sector). So the sink does not match reports by key
+// but by the deal the key stands for (store.DealOf): its subject
+// (Agreement.subject, else the key's subject segment), its topic
+// (Agreement.technology, else the key's topic segment) and its parties, an
+// organisation per side or the side unspecified where a report names only
+// the country. A report is about an agreement already claimed within the
+// window when their parties agree side by side and they have the same
+// subject, or, where either names none, the same topic (the oldest such
+// claim); any other report is a new agreement with an alert of its own.
+// Each claim has an alert key: the agreement key of its first report, or,
+// where a live claim holds that already, the key with a suffix of its
+// parties, e.g. rucn:huawei+ru/telecom~huawei+nti (see internal/store).
+// The alert event carries the alert key; the stored article keeps the
+// classifier's key.
 //
 // Delivery: a story is written before its input is acked, and an alert is
 // returned to the stage loop, which publishes it (message id
@@ -62,10 +68,10 @@ type Store interface {
 	api.Store
 	// PutStory stores a story idempotently by article id.
 	PutStory(ctx context.Context, s store.Story) (store.PutResult, error)
-	// ClaimAgreement decides which agreement of key (with parties) a
-	// report is about, or makes it a new one, atomically and idempotently
-	// for the agreement's first article.
-	ClaimAgreement(ctx context.Context, key string, parties store.Parties, window time.Duration, ref store.ArticleRef) (store.Claim, error)
+	// ClaimAgreement decides which agreement a report of deal is about, or
+	// makes it a new one, atomically and idempotently for the agreement's
+	// first article.
+	ClaimAgreement(ctx context.Context, deal store.Deal, window time.Duration, ref store.ArticleRef) (store.Claim, error)
 	// LeaseNotifications, NotifySent and NotifyFailed are the webhook
 	// outbox: see WebhookConfig.
 	LeaseNotifications(ctx context.Context, n int, since time.Time, lease time.Duration) ([]store.Alert, error)
@@ -191,7 +197,7 @@ func (s *Sink) Handle(ctx context.Context, m *stage.Message) ([]bus.Message, err
 	key := alert.Key(a)
 	if key != "" {
 		var err error
-		claim, err = s.store.ClaimAgreement(ctx, key, store.PartiesOf(a), s.cfg.AgreementWindow, store.RefOf(a))
+		claim, err = s.store.ClaimAgreement(ctx, store.DealOf(a), s.cfg.AgreementWindow, store.RefOf(a))
 		if err != nil {
 			return nil, classify(fmt.Errorf("sink: claim agreement %s for %s: %w", key, id, err))
 		}

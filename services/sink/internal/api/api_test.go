@@ -55,7 +55,7 @@ func art(id string, published time.Time, rucn bool, topics ...string) *newspipev
 
 func withAgreement(a *newspipev1.EnrichedArticle, key string) *newspipev1.EnrichedArticle {
 	a.Agreement = &newspipev1.Agreement{Detected: true, Stage: "signed", Kind: "agreement",
-		Parties: []string{"org:alpha", "org:beta"}, Technology: "telecom", Date: "2026-02-20",
+		Parties: []string{"org:alpha", "org:beta"}, Technology: "telecom", Subject: "mobile", Date: "2026-02-20",
 		Evidence: "Alpha and Beta signed a network agreement.", Key: key}
 	a.Entities = []*newspipev1.Entity{
 		{Id: "org:alpha", Name: "Alpha Telecom", Kind: "org", Country: "ru", Count: 3},
@@ -85,7 +85,7 @@ func fixture(t *testing.T) (*API, *store.DB) {
 	for _, a := range stories {
 		link, alertKey := "", ""
 		if k := a.GetAgreement().GetKey(); k != "" {
-			c, err := st.ClaimAgreement(ctx, k, store.PartiesOf(a), 90*24*time.Hour, store.RefOf(a))
+			c, err := st.ClaimAgreement(ctx, store.DealOf(a), 90*24*time.Hour, store.RefOf(a))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -301,7 +301,7 @@ func TestAlertsDistinctAgreements(t *testing.T) {
 		return a
 	}
 	for _, a := range []*newspipev1.EnrichedArticle{deal("c1", "ru", 3), deal("m1", "mts", 2), deal("n1", "nti", 1)} {
-		c, err := st.ClaimAgreement(ctx, key, store.PartiesOf(a), 90*24*time.Hour, store.RefOf(a))
+		c, err := st.ClaimAgreement(ctx, store.DealOf(a), 90*24*time.Hour, store.RefOf(a))
 		if err != nil {
 			t.Fatal(err)
 		}

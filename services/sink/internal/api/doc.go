@@ -46,8 +46,9 @@
 //	primary_topic, topics       taxonomy topic tokens, strongest first
 //	entities                    [{id, name, kind, country, count}]
 //	agreement                   null, or {detected, stage, kind, parties,
-//	                            technology, date, evidence, key}; key is the
-//	                            classifier's agreement key (see ALERT key)
+//	                            technology, subject, date, evidence, key}; key
+//	                            is the classifier's agreement key (below),
+//	                            subject "" where the report named none
 //	agreement_first_article_id  for a story reporting a signed agreement, the id
 //	                            of the first stored article about it (its own id
 //	                            for the first); "" otherwise
@@ -69,22 +70,36 @@
 //
 // # Agreement keys and alert keys
 //
-// A story's agreement.key is coarse on purpose, so that one deal has the same
-// key in every language even where a report names only a country:
-// rucn:<cn-org>+ru/<topic>, rucn:cn+<ru-org>/<topic> or rucn:cn+ru/<topic>.
-// Different deals can share it (Huawei's 5G deal with MTS and its 5G deal
-// with NTI both have rucn:huawei+ru/telecom). The sink tells them apart by
-// their parties, one per side, a side that names only its country being
-// unspecified: a report is about an agreement already alerted when, side by
-// side, their parties are equal or one is unspecified, within the sink's
-// agreement window (90 days by default) from the agreement's first report;
-// of several such agreements, the oldest. Each agreement has an alert key:
+// A story's agreement.key is coarse on purpose, so that one deal gets the
+// same key in many reports even where a report names only a country:
 //
-//	<key>                         the first agreement with that key
-//	<key>~<cn-party>+<ru-party>   a later, different agreement with that key,
-//	                              by the parties of its first report (an
-//	                              unspecified side as "cn" or "ru"), e.g.
-//	                              rucn:huawei+ru/telecom~huawei+nti
+//	rucn:<cn-org>+ru/<topic>[/<subject>]   a Chinese organisation is a party
+//	rucn:cn+<ru-org>/<topic>[/<subject>]   only a Russian organisation is named
+//	rucn:cn+ru/<topic>[/<subject>]         only the countries are
+//
+// where the subject, when the report names one, is what the deal is about,
+// finer than its topic (lunar, navigation, a named plant such as xudapu).
+// Reports of one deal can still get different keys (rucn:cn+rosatom/energy/xudapu
+// and rucn:cnnc+ru/energy/xudapu), and different deals can share one
+// (Huawei's 5G deal with MTS and its 5G deal with NTI both have
+// rucn:huawei+ru/telecom). So the sink matches reports by what the key stands
+// for: the subject (agreement.subject, else the key's subject segment), the
+// topic (agreement.technology, else the key's topic segment) and the parties,
+// one per side, a side that names only its country being unspecified. A
+// report is about an agreement already alerted when, side by side, their
+// parties are equal or one is unspecified, and they have the same subject,
+// or, where either names none, the same topic, within the sink's agreement
+// window (90 days by default) from the agreement's first report; of several
+// such agreements, the oldest. So a lunar deal and a navigation deal of the
+// same parties are two agreements, and a report naming no subject joins one
+// of its topic. Each agreement has an alert key:
+//
+//	<key>                         the agreement key of the agreement's first
+//	                              report
+//	<key>~<cn-party>+<ru-party>   where another, live agreement holds that
+//	                              key already, by the parties of the first
+//	                              report (an unspecified side as "cn" or
+//	                              "ru"), e.g. rucn:huawei+ru/telecom~huawei+nti
 //
 // and, should that suffix be taken already, ~2, ~3, … after it. An alert key
 // is stable: it names the same agreement in the alert, its webhook, its

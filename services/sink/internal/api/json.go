@@ -52,6 +52,7 @@ type agreementJSON struct {
 	Kind       string   `json:"kind"`
 	Parties    []string `json:"parties"`
 	Technology string   `json:"technology"`
+	Subject    string   `json:"subject"`
 	Date       string   `json:"date"`
 	Evidence   string   `json:"evidence"`
 	Key        string   `json:"key"`
@@ -122,7 +123,8 @@ func toStory(s store.Story, withText bool) storyJSON {
 	if ag := a.GetAgreement(); ag != nil {
 		out.Agreement = &agreementJSON{
 			Detected: ag.GetDetected(), Stage: ag.GetStage(), Kind: ag.GetKind(), Parties: nonNil(ag.GetParties()),
-			Technology: ag.GetTechnology(), Date: ag.GetDate(), Evidence: ag.GetEvidence(), Key: ag.GetKey(),
+			Technology: ag.GetTechnology(), Subject: ag.GetSubject(), Date: ag.GetDate(), Evidence: ag.GetEvidence(),
+			Key: ag.GetKey(),
 		}
 	}
 	for _, e := range a.GetEvidence() {

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"hash/fnv"
+	"slices"
+	"strings"
 	"time"
 
 	newspipev1 "github.com/newspipe/newspipe/proto/newspipe/v1"
@@ -26,7 +28,8 @@ type Parties struct {
 // PartiesOf returns the parties of a's agreement. The classifier lists
 // them Chinese side first, a side without an organisation as its country
 // id. Any other shape leaves both sides unspecified, which matches every
-// claim of the key: such an agreement alerts once per key and window.
+// claim of the subject or topic: such an agreement alerts once per match
+// group and window.
 func PartiesOf(a *newspipev1.EnrichedArticle) Parties {
 	p := a.GetAgreement().GetParties()
 	if len(p) != 2 {
@@ -74,6 +77,74 @@ func (p Parties) String() string {
 	return cn + "+" + ru
 }
 
+// Deal is what one report says of its agreement, as far as telling
+// agreements apart goes: the classifier's key, what the deal is about and
+// who signed it.
+type Deal struct {
+	// Key is the classifier's agreement key,
+	// rucn:<cn>+<ru>/<topic>[/<subject>]; it names the alert of a claim the
+	// report makes.
+	Key string
+	// Subject is what the deal is about, finer than its topic ("lunar",
+	// "xudapu"), or "" when the report names nothing that fine.
+	Subject string
+	// Topic is the deal's technology topic.
+	Topic string
+	// Parties are the deal's two sides.
+	Parties Parties
+}
+
+// DealOf returns the deal a's agreement reports. The subject is
+// Agreement.subject, else the key's subject segment; the topic is
+// Agreement.technology, else the key's topic segment. Both are compared
+// normalised (NormalizeTopic).
+func DealOf(a *newspipev1.EnrichedArticle) Deal {
+	ag := a.GetAgreement()
+	topic, subject := keySegments(ag.GetKey())
+	if t := NormalizeTopic(ag.GetTechnology()); t != "" {
+		topic = t
+	}
+	if sj := NormalizeTopic(ag.GetSubject()); sj != "" {
+		subject = sj
+	}
+	return Deal{Key: ag.GetKey(), Subject: subject, Topic: topic, Parties: PartiesOf(a)}
+}
+
+// keySegments returns the topic and subject segments of an agreement key
+// rucn:<cn>+<ru>/<topic>[/<subject>], normalised; "" for a segment the
+// key lacks.
+func keySegments(key string) (topic, subject string) {
+	_, path, ok := strings.Cut(key, "/")
+	if !ok {
+		return "", ""
+	}
+	topic, subject, _ = strings.Cut(path, "/")
+	// A deeper path is not the classifier's; its third segment still
+	// names the subject best.
+	subject, _, _ = strings.Cut(subject, "/")
+	return NormalizeTopic(topic), NormalizeTopic(subject)
+}
+
+// Group returns d's match group: "s:<subject>" for a deal with a subject,
+// else "t:<topic>". Claims are decided one match group at a time (see
+// ClaimAgreement).
+func (d Deal) Group() string {
+	if d.Subject != "" {
+		return "s:" + d.Subject
+	}
+	return "t:" + d.Topic
+}
+
+// lockGroups returns the match groups whose claims d may match or change:
+// its own, and for a deal with a subject also its topic's, since it may
+// match (and give its subject to) a claim without one.
+func (d Deal) lockGroups() []string {
+	if d.Subject != "" {
+		return []string{"s:" + d.Subject, "t:" + d.Topic}
+	}
+	return []string{"t:" + d.Topic}
+}
+
 // alertKeys returns the alert keys a new claim of key with parties p may
 // take, in order of preference (see the package doc).
 func alertKeys(key string, p Parties) func(yield func(string) bool) {
@@ -106,6 +177,9 @@ type Claim struct {
 	AlertKey string
 	// Parties are the claim's parties after this call.
 	Parties Parties
+	// Subject is the claim's subject after this call ("" while no report
+	// of it named one), Topic the topic of its first report.
+	Subject, Topic string
 	// FirstArticle is the agreement's first article.
 	FirstArticle ArticleRef
 	// RaisedAt is when the first article claimed the key: the alert's time.
@@ -113,44 +187,88 @@ type Claim struct {
 }
 
 // claimLock namespaces the PostgreSQL advisory locks that serialise the
-// claims of one agreement key (the key's hash is the second half). The
+// claims of one match group (the group's hash is the second half). The
 // two-int lock keys never collide with the one-bigint migrateLock.
 const claimLock = 0x6e70_6167 // "npag"
 
 // claimRow is one row of agreement_claims.
 type claimRow struct {
 	alertKey  string
+	key       string
+	topic     string
+	subject   string
 	parties   Parties
 	first     ArticleRef
 	claimedAt int64
 	seq       int64
 }
 
-// ClaimAgreement decides whether ref, a report of an agreement with key and
-// parties, is about an agreement already claimed or a new one (see the
-// package doc):
+// matches reports whether a report of d can be about r's agreement: their
+// parties match, and they have the same subject, or, where either names
+// none, the same topic.
+func (r claimRow) matches(d Deal) bool {
+	if !r.parties.Matches(d.Parties) {
+		return false
+	}
+	if r.subject != "" && d.Subject != "" {
+		return r.subject == d.Subject
+	}
+	return r.topic == d.Topic
+}
+
+// refine returns r with what d adds to it: the sides r left unspecified,
+// and d's subject if r had none.
+func (r claimRow) refine(d Deal) claimRow {
+	r.parties = r.parties.refine(d.Parties)
+	if r.subject == "" {
+		r.subject = d.Subject
+	}
+	return r
+}
+
+func (r claimRow) claim() Claim {
+	return Claim{AlertKey: r.alertKey, Parties: r.parties, Subject: r.subject, Topic: r.topic,
+		FirstArticle: r.first, RaisedAt: fromNanos(r.claimedAt)}
+}
+
+// maxRefineRaces bounds how often one claim decides again because another
+// replica changed the claim it matched in the meantime (see
+// ClaimAgreement).
+const maxRefineRaces = 8
+
+// ClaimAgreement decides whether ref, a report of the agreement d, is about
+// an agreement already claimed or a new one (see the package doc):
 //
-//   - the first article of a claim of key, claiming again (a redelivery),
-//     gets that claim back, First and not New, whatever its age, so that
-//     an alert whose publish failed is published on the retry, with the
-//     same alert key;
-//   - a report matching a claim of key made within window before now
-//     belongs to the oldest such claim (neither First nor New) and fills in the
-//     sides the claim had unspecified;
+//   - the first article of a claim, claiming again (a redelivery), gets
+//     that claim back, First and not New, whatever its age, so that an
+//     alert whose publish failed is published on the retry, with the same
+//     alert key;
+//   - a report matching a claim made within window before now belongs to
+//     the oldest such claim (neither First nor New) and fills in what the
+//     claim had unspecified: a side, its subject;
 //   - any other report makes a new claim, First and New, and records its
 //     alert, listed by ListAlerts.
+//
+// A report matches a claim when their parties match (Parties.Matches) and
+// both have the same subject, or, when either has none, the same topic.
 //
 // The window counts from a claim's first report: the same parties signing
 // the same kind of deal next year is a new agreement, and a claim that old
 // gives its alert key up to the next new claim that would take it.
 //
 // The decision is atomic, so that concurrent sink replicas agree on every
-// claim: the claims of one key are decided one at a time (SQLite: the
-// database's write lock; PostgreSQL: an advisory lock on the key's hash).
+// claim. On SQLite the database's write lock serialises all claims. On
+// PostgreSQL a report takes an advisory lock per match group it may touch
+// (its Group, and its topic's group when it has a subject), which
+// serialises it with every report that could match the same claims or that
+// it could match; the one overlap those locks leave, a claim with a subject
+// whose sides two reports with different topics refine at once, is caught
+// by refining only the claim as it was read, deciding again if it changed.
 // A report deciding again decides as the first time, as long as no claim it
-// matched has left the window: claims' parties only ever get more specific,
-// and newer claims come after the one it matched.
-func (s *DB) ClaimAgreement(ctx context.Context, key string, parties Parties, window time.Duration, ref ArticleRef) (c Claim, err error) {
+// matched has left the window: claims only ever get more specific, and
+// newer claims come after the one it matched.
+func (s *DB) ClaimAgreement(ctx context.Context, d Deal, window time.Duration, ref ArticleRef) (c Claim, err error) {
+	key := d.Key
 	if key == "" || ref.ID == "" {
 		return Claim{}, fmt.Errorf("store: claim agreement %q: %w: empty key or article id", key, ErrInvalid)
 	}
@@ -167,34 +285,55 @@ func (s *DB) ClaimAgreement(ctx context.Context, key string, parties Parties, wi
 		}
 	}()
 	if s.dialect.numbered {
-		h := fnv.New32a()
-		h.Write([]byte(key))
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, int32(claimLock), int32(h.Sum32())); err != nil {
+		if err := lockGroups(ctx, tx, d.lockGroups()); err != nil {
 			return Claim{}, fmt.Errorf("store: claim agreement %s: lock: %w", key, err)
 		}
 	}
-	rows, err := s.claims(ctx, tx, key)
-	if err != nil {
-		return Claim{}, fmt.Errorf("store: claim agreement %s: read claims: %w", key, err)
-	}
 
-	switch own, match := decide(rows, parties, ref.ID, cutoff); {
-	case own >= 0:
-		r := rows[own]
-		c = Claim{First: true, AlertKey: r.alertKey, Parties: r.parties, FirstArticle: r.first, RaisedAt: fromNanos(r.claimedAt)}
-	case match >= 0:
-		r := rows[match]
-		c = Claim{AlertKey: r.alertKey, Parties: r.parties.refine(parties), FirstArticle: r.first, RaisedAt: fromNanos(r.claimedAt)}
-		if c.Parties != r.parties {
-			if _, err := tx.ExecContext(ctx, s.q(`UPDATE agreement_claims SET cn_party = ?, ru_party = ? WHERE alert_key = ?`),
-				c.Parties.CN, c.Parties.RU, r.alertKey); err != nil {
-				return Claim{}, fmt.Errorf("store: claim agreement %s: refine %s: %w", key, r.alertKey, err)
-			}
-		}
-	default:
-		c, err = s.newClaim(ctx, tx, key, parties, ref, rows, now, cutoff)
+	for race := 0; ; race++ {
+		rows, err := s.claims(ctx, tx, d, ref.ID, cutoff)
 		if err != nil {
-			return Claim{}, fmt.Errorf("store: claim agreement %s: %w", key, err)
+			return Claim{}, fmt.Errorf("store: claim agreement %s: read claims: %w", key, err)
+		}
+		own, match := decide(rows, d, ref.ID, cutoff)
+		if own >= 0 {
+			c = rows[own].claim()
+			c.First = true
+			break
+		}
+		if match < 0 {
+			if c, err = s.newClaim(ctx, tx, d, ref, now, cutoff); err != nil {
+				return Claim{}, fmt.Errorf("store: claim agreement %s: %w", key, err)
+			}
+			break
+		}
+		r := rows[match]
+		next := r.refine(d)
+		if next == r {
+			c = r.claim()
+			break
+		}
+		if s.beforeRefine != nil {
+			s.beforeRefine()
+		}
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE agreement_claims SET cn_party = ?, ru_party = ?, subject = ?
+			WHERE alert_key = ? AND seq = ? AND cn_party = ? AND ru_party = ? AND subject = ?`),
+			next.parties.CN, next.parties.RU, next.subject, r.alertKey, r.seq, r.parties.CN, r.parties.RU, r.subject)
+		if err != nil {
+			return Claim{}, fmt.Errorf("store: claim agreement %s: refine %s: %w", key, r.alertKey, err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return Claim{}, fmt.Errorf("store: claim agreement %s: refine %s: %w", key, r.alertKey, err)
+		}
+		if n == 1 {
+			c = next.claim()
+			break
+		}
+		// Another replica refined the claim since it was read: the claim
+		// may not match any more, so decide again on what it is now.
+		if race >= maxRefineRaces {
+			return Claim{}, fmt.Errorf("store: claim agreement %s: refine %s: changed under %d retries", key, r.alertKey, race)
 		}
 	}
 	if c.First {
@@ -211,11 +350,40 @@ func (s *DB) ClaimAgreement(ctx context.Context, key string, parties Parties, wi
 	return c, nil
 }
 
-// claims returns every claim of key, live or not, oldest first.
-func (s *DB) claims(ctx context.Context, tx *sql.Tx, key string) ([]claimRow, error) {
-	rs, err := tx.QueryContext(ctx, s.q(`SELECT alert_key, cn_party, ru_party, first_article_id, first_url,
-		first_title, first_lang, first_source_id, claimed_at, seq
-		FROM agreement_claims WHERE key = ? ORDER BY seq`), key)
+// lockGroups takes the PostgreSQL advisory locks of groups for the rest of
+// tx, in the order of their lock keys, so that two transactions locking
+// overlapping sets cannot deadlock (even where two groups hash alike).
+func lockGroups(ctx context.Context, tx *sql.Tx, groups []string) error {
+	keys := make([]int32, 0, len(groups))
+	for _, g := range groups {
+		h := fnv.New32a()
+		h.Write([]byte(g))
+		keys = append(keys, int32(h.Sum32()))
+	}
+	slices.Sort(keys)
+	for _, k := range slices.Compact(keys) {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, int32(claimLock), k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// claims returns, oldest first, the claims whose first article is
+// articleID, whatever their age, and the live claims (made at or after
+// cutoff) a report of d may match: those of its topic, those of its
+// subject, with parties that match d's.
+func (s *DB) claims(ctx context.Context, tx *sql.Tx, d Deal, articleID string, cutoff int64) ([]claimRow, error) {
+	rs, err := tx.QueryContext(ctx, s.q(`SELECT alert_key, key, topic, subject, cn_party, ru_party, first_article_id,
+		first_url, first_title, first_lang, first_source_id, claimed_at, seq
+		FROM agreement_claims
+		WHERE first_article_id = ?
+			OR ((topic = ? OR (subject = ? AND subject <> ''))
+				AND claimed_at >= ?
+				AND (cn_party = '' OR cn_party = ? OR CAST(? AS TEXT) = '')
+				AND (ru_party = '' OR ru_party = ? OR CAST(? AS TEXT) = ''))
+		ORDER BY seq, alert_key`),
+		articleID, d.Topic, d.Subject, cutoff, d.Parties.CN, d.Parties.CN, d.Parties.RU, d.Parties.RU)
 	if err != nil {
 		return nil, err
 	}
@@ -224,8 +392,8 @@ func (s *DB) claims(ctx context.Context, tx *sql.Tx, key string) ([]claimRow, er
 	for rs.Next() {
 		var r claimRow
 		f := &r.first
-		if err := rs.Scan(&r.alertKey, &r.parties.CN, &r.parties.RU, &f.ID, &f.URL, &f.Title, &f.Lang, &f.SourceID,
-			&r.claimedAt, &r.seq); err != nil {
+		if err := rs.Scan(&r.alertKey, &r.key, &r.topic, &r.subject, &r.parties.CN, &r.parties.RU, &f.ID, &f.URL,
+			&f.Title, &f.Lang, &f.SourceID, &r.claimedAt, &r.seq); err != nil {
 			return nil, err
 		}
 		out = append(out, r)
@@ -235,58 +403,54 @@ func (s *DB) claims(ctx context.Context, tx *sql.Tx, key string) ([]claimRow, er
 
 // decide returns the index in rows (oldest first) of the claim whose first
 // article is articleID, else -1; and, failing that, of the oldest claim
-// made at or after cutoff that parties match, else -1.
-func decide(rows []claimRow, parties Parties, articleID string, cutoff int64) (own, match int) {
+// made at or after cutoff that d matches, else -1.
+func decide(rows []claimRow, d Deal, articleID string, cutoff int64) (own, match int) {
 	own, match = -1, -1
 	for i, r := range rows {
 		if r.first.ID == articleID {
 			return i, -1
 		}
-		if match < 0 && r.claimedAt >= cutoff && r.parties.Matches(parties) {
+		if match < 0 && r.claimedAt >= cutoff && r.matches(d) {
 			match = i
 		}
 	}
 	return -1, match
 }
 
-// newClaim records a new claim of key by ref under the first alert key no
+// newClaim records a new claim of d by ref under the first alert key no
 // live claim holds: a fresh row, or one whose claim has left the window.
-func (s *DB) newClaim(ctx context.Context, tx *sql.Tx, key string, parties Parties, ref ArticleRef,
-	rows []claimRow, now time.Time, cutoff int64) (Claim, error) {
+func (s *DB) newClaim(ctx context.Context, tx *sql.Tx, d Deal, ref ArticleRef, now time.Time, cutoff int64) (Claim, error) {
+	// seq orders all claims, oldest first. Two replicas claiming in
+	// groups that share no lock may take the same number: claims that
+	// close together are ordered by alert key, the same way every time.
 	var seq int64
-	live := map[string]bool{}
-	for _, r := range rows {
-		seq = max(seq, r.seq)
-		if r.claimedAt >= cutoff {
-			live[r.alertKey] = true
-		}
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM agreement_claims`).Scan(&seq); err != nil {
+		return Claim{}, fmt.Errorf("next seq: %w", err)
 	}
 	seq++
 	const tries = 100
 	n := 0
-	for alertKey := range alertKeys(key, parties) {
-		if live[alertKey] {
-			continue
-		}
+	for alertKey := range alertKeys(d.Key, d.Parties) {
 		if n++; n > tries {
 			break
 		}
-		// The claim may take over an expired row of its own key only; a
-		// live row, or another key's (whose claims this transaction does
-		// not serialise), sends it on to the next alert key.
+		// The claim may take over a row whose claim has left the window:
+		// nothing matches that claim any more. A live row sends it on to
+		// the next alert key; on PostgreSQL, one another transaction is
+		// inserting makes it wait for that one and then move on.
 		rs, err := tx.QueryContext(ctx, s.q(`INSERT INTO agreement_claims
-			(alert_key, key, seq, cn_party, ru_party, first_article_id, first_url, first_title, first_lang,
-				first_source_id, claimed_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (alert_key) DO UPDATE SET seq = excluded.seq, cn_party = excluded.cn_party,
-				ru_party = excluded.ru_party, first_article_id = excluded.first_article_id,
-				first_url = excluded.first_url, first_title = excluded.first_title,
-				first_lang = excluded.first_lang, first_source_id = excluded.first_source_id,
-				claimed_at = excluded.claimed_at
-			WHERE agreement_claims.key = excluded.key AND agreement_claims.claimed_at < ?
+			(alert_key, key, seq, topic, subject, cn_party, ru_party, first_article_id, first_url, first_title,
+				first_lang, first_source_id, claimed_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (alert_key) DO UPDATE SET key = excluded.key, seq = excluded.seq, topic = excluded.topic,
+				subject = excluded.subject, cn_party = excluded.cn_party, ru_party = excluded.ru_party,
+				first_article_id = excluded.first_article_id, first_url = excluded.first_url,
+				first_title = excluded.first_title, first_lang = excluded.first_lang,
+				first_source_id = excluded.first_source_id, claimed_at = excluded.claimed_at
+			WHERE agreement_claims.claimed_at < ?
 			RETURNING claimed_at`),
-			alertKey, key, seq, parties.CN, parties.RU, ref.ID, ref.URL, ref.Title, ref.Lang, ref.SourceID,
-			nanos(now), cutoff)
+			alertKey, d.Key, seq, d.Topic, d.Subject, d.Parties.CN, d.Parties.RU, ref.ID, ref.URL, ref.Title,
+			ref.Lang, ref.SourceID, nanos(now), cutoff)
 		if err != nil {
 			return Claim{}, fmt.Errorf("claim %s: %w", alertKey, err)
 		}
@@ -296,8 +460,8 @@ func (s *DB) newClaim(ctx context.Context, tx *sql.Tx, key string, parties Parti
 			return Claim{}, fmt.Errorf("claim %s: %w", alertKey, err)
 		}
 		if won {
-			return Claim{First: true, New: true, AlertKey: alertKey, Parties: parties, FirstArticle: ref,
-				RaisedAt: fromNanos(nanos(now))}, nil
+			return Claim{First: true, New: true, AlertKey: alertKey, Parties: d.Parties, Subject: d.Subject,
+				Topic: d.Topic, FirstArticle: ref, RaisedAt: fromNanos(nanos(now))}, nil
 		}
 	}
 	return Claim{}, fmt.Errorf("no free alert key after %d tries", tries)

@@ -102,9 +102,10 @@ type atomicCounter struct{ n atomic.Int64 }
 func (c *atomicCounter) add() int { return int(c.n.Add(1)) }
 
 // BenchmarkClaimAgreement measures agreement claims as a busy beat makes
-// them: 50 keys, each reported with the Russian side unspecified, with one
-// Russian organisation or with another, so that calls make new claims,
-// refine them and match them.
+// them: 50 keys of one topic, so that every call reads the topic's claims,
+// each reported with the Russian side unspecified, with one Russian
+// organisation or with another, and every other report with a subject, so
+// that calls make new claims, refine them and match them.
 func BenchmarkClaimAgreement(b *testing.B) {
 	ru := []string{"", "mts", "nti"}
 	for _, tg := range storetest.Targets(b) {
@@ -114,9 +115,12 @@ func BenchmarkClaimAgreement(b *testing.B) {
 			b.ResetTimer()
 			for i := range b.N {
 				key := fmt.Sprintf("rucn:org%d+ru/telecom", i%50)
-				p := Parties{CN: fmt.Sprint("org", i%50), RU: ru[(i/50)%3]}
+				d := Deal{Key: key, Topic: "telecom", Parties: Parties{CN: fmt.Sprint("org", i%50), RU: ru[(i/50)%3]}}
+				if (i/150)%2 == 1 {
+					d.Subject = "mobile"
+				}
 				ref := ArticleRef{ID: fmt.Sprint("bench-", i), URL: "https://news.example/", Title: "T", Lang: "en"}
-				if _, err := s.ClaimAgreement(ctx, key, p, 90*24*time.Hour, ref); err != nil {
+				if _, err := s.ClaimAgreement(ctx, d, 90*24*time.Hour, ref); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -7,13 +7,19 @@ import (
 	"strings"
 )
 
+// migration is one step of the schema: SQL statements, separated by ";\n"
+// and using {{blob}} for the event column type (the only type that differs
+// between the engines), then, where SQL alone cannot move the data, Go.
+type migration struct {
+	sql string
+	fn  func(ctx context.Context, s *DB, tx *sql.Tx) error
+}
+
 // migrations are applied in order, each once, recorded in
 // schema_migrations. Append new ones; never edit one that has shipped.
-// Statements are separated by ";\n" and use {{blob}} for the event column
-// type, the only type that differs between the engines.
-var migrations = []string{
+var migrations = []migration{
 	// 1: stories, their topics, agreement novelty and alerts.
-	`CREATE TABLE IF NOT EXISTS stories (
+	{sql: `CREATE TABLE IF NOT EXISTS stories (
 		id TEXT PRIMARY KEY,
 		url TEXT NOT NULL,
 		canonical_url TEXT NOT NULL,
@@ -61,19 +67,19 @@ var migrations = []string{
 		raised_at BIGINT NOT NULL,
 		PRIMARY KEY (key, article_id)
 	);
-	CREATE INDEX IF NOT EXISTS alerts_raised ON alerts (raised_at DESC, key)`,
+	CREATE INDEX IF NOT EXISTS alerts_raised ON alerts (raised_at DESC, key)`},
 	// 2: webhook delivery state of each alert (an outbox).
-	`ALTER TABLE alerts ADD COLUMN notify_state TEXT NOT NULL DEFAULT 'pending';
+	{sql: `ALTER TABLE alerts ADD COLUMN notify_state TEXT NOT NULL DEFAULT 'pending';
 	ALTER TABLE alerts ADD COLUMN notify_attempts INTEGER NOT NULL DEFAULT 0;
 	ALTER TABLE alerts ADD COLUMN notify_after BIGINT NOT NULL DEFAULT 0;
 	ALTER TABLE alerts ADD COLUMN notify_error TEXT NOT NULL DEFAULT '';
-	CREATE INDEX IF NOT EXISTS alerts_notify ON alerts (notify_state, notify_after)`,
+	CREATE INDEX IF NOT EXISTS alerts_notify ON alerts (notify_state, notify_after)`},
 	// 3: several claims per agreement key, told apart by their parties
 	// (see ClaimAgreement), and each story's link to its claim's alert.
 	// A claim carried over from the one-claim-per-key table has both
 	// sides unspecified, so it matches every report of its key until a
 	// report names the parties or it leaves the window: as before.
-	`CREATE TABLE IF NOT EXISTS agreement_claims (
+	{sql: `CREATE TABLE IF NOT EXISTS agreement_claims (
 		alert_key TEXT PRIMARY KEY,
 		key TEXT NOT NULL,
 		seq BIGINT NOT NULL,
@@ -95,7 +101,65 @@ var migrations = []string{
 	ALTER TABLE stories ADD COLUMN agreement_alert_key TEXT NOT NULL DEFAULT '';
 	UPDATE stories SET agreement_alert_key = agreement_key WHERE agreement_first_article_id <> '';
 	DROP INDEX IF EXISTS stories_agreement;
-	CREATE INDEX IF NOT EXISTS stories_alert ON stories (agreement_alert_key, agreement_first_article_id)`,
+	CREATE INDEX IF NOT EXISTS stories_alert ON stories (agreement_alert_key, agreement_first_article_id)`},
+	// 4: claims matched by subject or topic across agreement keys (see
+	// ClaimAgreement), in one order across keys. migrateClaimGroups fills
+	// in each claim's subject and topic and numbers the claims anew.
+	{sql: `ALTER TABLE agreement_claims ADD COLUMN topic TEXT NOT NULL DEFAULT '';
+	ALTER TABLE agreement_claims ADD COLUMN subject TEXT NOT NULL DEFAULT '';
+	DROP INDEX IF EXISTS agreement_claims_key;
+	CREATE INDEX IF NOT EXISTS agreement_claims_topic ON agreement_claims (topic, claimed_at);
+	CREATE INDEX IF NOT EXISTS agreement_claims_subject ON agreement_claims (subject, claimed_at);
+	CREATE INDEX IF NOT EXISTS agreement_claims_first ON agreement_claims (first_article_id);
+	CREATE INDEX IF NOT EXISTS agreement_claims_seq ON agreement_claims (seq)`, fn: migrateClaimGroups},
+}
+
+// migrateClaimGroups gives each claim made before claims had subjects and
+// topics the ones a report of it would now give: those of its first story
+// (DealOf) where that story is stored with the claim's key, else those of
+// the key. The events then had no subject field, so the subject comes from
+// the key's subject segment either way. It also numbers the claims in one
+// sequence, oldest first: seq used to count within a key.
+func migrateClaimGroups(ctx context.Context, s *DB, tx *sql.Tx) error {
+	type row struct {
+		alertKey, key, firstID string
+		data                   []byte
+	}
+	rs, err := tx.QueryContext(ctx, `SELECT c.alert_key, c.key, c.first_article_id, s.data
+		FROM agreement_claims c LEFT JOIN stories s ON s.id = c.first_article_id AND s.agreement_key = c.key
+		ORDER BY c.claimed_at, c.key, c.seq`)
+	if err != nil {
+		return fmt.Errorf("read claims: %w", err)
+	}
+	var rows []row
+	for rs.Next() {
+		var r row
+		if err := rs.Scan(&r.alertKey, &r.key, &r.firstID, &r.data); err != nil {
+			rs.Close()
+			return fmt.Errorf("read claims: %w", err)
+		}
+		rows = append(rows, r)
+	}
+	rs.Close()
+	if err := rs.Err(); err != nil {
+		return fmt.Errorf("read claims: %w", err)
+	}
+	for i, r := range rows {
+		d := Deal{Key: r.key}
+		d.Topic, d.Subject = keySegments(r.key)
+		if r.data != nil {
+			a, err := unmarshal(r.data)
+			if err != nil {
+				return fmt.Errorf("decode story %s: %w", r.firstID, err)
+			}
+			d = DealOf(a)
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE agreement_claims SET topic = ?, subject = ?, seq = ?
+			WHERE alert_key = ?`), d.Topic, d.Subject, i+1, r.alertKey); err != nil {
+			return fmt.Errorf("claim %s: %w", r.alertKey, err)
+		}
+	}
+	return nil
 }
 
 // migrateLock is the PostgreSQL advisory lock taken while migrating, so
@@ -138,7 +202,7 @@ func (s *DB) migrate(ctx context.Context) (err error) {
 }
 
 // apply runs migration version unless it is recorded already.
-func (s *DB) apply(ctx context.Context, tx *sql.Tx, version int, m string) error {
+func (s *DB) apply(ctx context.Context, tx *sql.Tx, version int, m migration) error {
 	var one int
 	switch err := tx.QueryRowContext(ctx, s.q(`SELECT 1 FROM schema_migrations WHERE version = ?`), version).Scan(&one); err {
 	case nil:
@@ -147,12 +211,17 @@ func (s *DB) apply(ctx context.Context, tx *sql.Tx, version int, m string) error
 	default:
 		return err
 	}
-	for _, stmt := range strings.Split(strings.ReplaceAll(m, "{{blob}}", s.dialect.blob), ";\n") {
+	for _, stmt := range strings.Split(strings.ReplaceAll(m.sql, "{{blob}}", s.dialect.blob), ";\n") {
 		if strings.TrimSpace(stmt) == "" {
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("%s: %w", firstLine(stmt), err)
+		}
+	}
+	if m.fn != nil {
+		if err := m.fn(ctx, s, tx); err != nil {
+			return err
 		}
 	}
 	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`),

@@ -11,32 +11,50 @@
 //
 // Agreement novelty lives here too, so that several sink replicas sharing a
 // PostgreSQL database alert once per agreement: ClaimAgreement decides, in
-// one transaction serialised per agreement key, whether a report is about an
-// agreement already claimed or about a new one.
+// one transaction serialised per match group (below), whether a report is
+// about an agreement already claimed or about a new one.
 //
 // # Agreement claims and alert keys
 //
-// The classifier's agreement key is deliberately coarse (one organisation
-// and a country, such as rucn:huawei+ru/telecom), so that reports of one
-// deal in different languages share it even when one names only a country.
-// Two different deals can share it too, so a key holds several claims, each
-// with its parties per side (Parties: the Chinese organisation and the
-// Russian one, or "unspecified" where the reports so far named only the
-// country). A report matches a claim of its key within the window when, on
-// each side, the two parties are equal or either is unspecified; it belongs
-// to the oldest claim it matches, and fills in a side that claim had
-// unspecified. A report that matches no claim is a new agreement: a new
-// claim, and an alert.
+// The classifier's agreement key, rucn:<cn>+<ru>/<topic>[/<subject>], is
+// coarse on purpose: one organisation anchors it and the other side is
+// reduced to its country. Reports of one deal in different languages still
+// often get different keys: one names the Chinese organisation and another
+// only the Russian one (rucn:cn+rosatom/energy/xudapu and
+// rucn:cnnc+ru/energy/xudapu), one names only the countries
+// (rucn:cn+ru/space/navigation beside rucn:cnsa+ru/space/navigation), and
+// the topic follows the anchoring organisation's sector. Different deals can
+// share a key too. So the store does not match reports by key but by what
+// the key stands for (Deal): the subject (Agreement.subject, else the key's
+// subject segment), the topic (Agreement.technology, else the key's topic
+// segment) and the parties per side (Parties: the Chinese organisation and
+// the Russian one, or "unspecified" where a report names only the country).
+//
+// A report's match group is "s:<subject>" when it has a subject, else
+// "t:<topic>". A report matches a claim made within the window when, on each
+// side, their parties are equal or either is unspecified, and they have the
+// same subject; where either has no subject (a vaguer report of the deal, or
+// a claim whose reports so far named none), the same topic instead. A report
+// belongs to the oldest claim it matches and fills in what that claim
+// lacked: a side it had unspecified, its subject. A report that matches no
+// claim is a new agreement: a new claim, and an alert. So "lunar" and
+// "navigation" deals of the same parties are two agreements, and a report
+// of CNSA's space deal that names no subject joins the oldest of them.
+// Matching is greedy, so the order of reports can matter: a first report
+// that names no subject makes a claim only reports of its topic can join,
+// and a later report of the deal with a subject but another topic makes a
+// second claim.
 //
 // Each claim has an alert key, unique and stable, which names its alert
 // (the AgreementAlert event, its message id "alert:<alert key>", the
 // alerts listed by ListAlerts):
 //
-//	<key>                         the key's first claim
-//	<key>~<cn-party>+<ru-party>   a later, distinct claim of the key, by the
-//	                              parties of its first report; a side that
-//	                              report left unspecified is its country id
-//	                              ("cn" or "ru")
+//	<key>                         the agreement key of the claim's first
+//	                              report, unless a live claim holds it
+//	<key>~<cn-party>+<ru-party>   when one does (a distinct deal that shares
+//	                              the key), by the parties of the claim's
+//	                              first report; a side that report left
+//	                              unspecified is its country id ("cn" or "ru")
 //
 // for example rucn:huawei+ru/telecom and rucn:huawei+ru/telecom~huawei+nti.
 // A claim that has left the window frees its alert key for the next new
@@ -74,6 +92,10 @@ type Options struct {
 	// schema stops the migrations at this version (0: the latest), so
 	// that tests can build a database as an older sink left it.
 	schema int
+	// beforeRefine, if set, runs in ClaimAgreement between reading the
+	// claim a report matches and refining it, so that a test can change
+	// the claim from another replica in between.
+	beforeRefine func()
 }
 
 // DB is a story store on SQLite or PostgreSQL.
@@ -83,6 +105,8 @@ type DB struct {
 	now     func() time.Time
 	// schema is the number of migrations to apply.
 	schema int
+	// beforeRefine: see Options.
+	beforeRefine func()
 	// target names the database for errors and logs, without credentials.
 	target string
 }
@@ -121,7 +145,7 @@ func openPostgres(ctx context.Context, dsn string, o Options) (*DB, error) {
 	db.SetMaxOpenConns(16)
 	db.SetMaxIdleConns(4)
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	s := &DB{db: db, dialect: postgresDialect, now: o.Now, schema: o.schema, target: target}
+	s := &DB{db: db, dialect: postgresDialect, now: o.Now, schema: o.schema, target: target, beforeRefine: o.beforeRefine}
 	if err := s.init(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -155,7 +179,8 @@ func openSQLite(ctx context.Context, path string, o Options) (*DB, error) {
 	}
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(8)
-	s := &DB{db: db, dialect: sqliteDialect, now: o.Now, schema: o.schema, target: "sqlite:" + path}
+	s := &DB{db: db, dialect: sqliteDialect, now: o.Now, schema: o.schema, target: "sqlite:" + path,
+		beforeRefine: o.beforeRefine}
 	if err := s.init(ctx); err != nil {
 		db.Close()
 		return nil, err

@@ -103,6 +103,15 @@ func agreement(key string) func(*newspipev1.EnrichedArticle) {
 	}
 }
 
+// ownDeal returns the deal of a's agreement, made a deal of its own key:
+// the agreement helper gives every key the same parties and technology,
+// which would make one deal of them all.
+func ownDeal(a *newspipev1.EnrichedArticle) Deal {
+	d := DealOf(a)
+	d.Subject = d.Key
+	return d
+}
+
 func reclassified(d time.Duration) func(*newspipev1.EnrichedArticle) {
 	return func(a *newspipev1.EnrichedArticle) {
 		a.Times.ClassifiedAt = timestamppb.New(a.Times.ClassifiedAt.AsTime().Add(d))
@@ -431,7 +440,7 @@ func TestListAlerts(t *testing.T) {
 				art("en1", base, rucn("telecom"), agreement("k1")),
 				art("ru1", base.Add(time.Hour), rucn("telecom"), agreement("k1")),
 			} {
-				c, err := s.ClaimAgreement(ctx, "k1", PartiesOf(a), time.Hour*24*90, RefOf(a))
+				c, err := s.ClaimAgreement(ctx, ownDeal(a), time.Hour*24*90, RefOf(a))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -440,7 +449,7 @@ func TestListAlerts(t *testing.T) {
 				}
 			}
 			clk.Advance(time.Minute)
-			if _, err := s.ClaimAgreement(ctx, "k2", Parties{}, time.Hour, ArticleRef{ID: "zh1", Title: "T"}); err != nil {
+			if _, err := s.ClaimAgreement(ctx, Deal{Key: "k2", Subject: "k2"}, time.Hour, ArticleRef{ID: "zh1", Title: "T"}); err != nil {
 				t.Fatal(err)
 			}
 			alerts, err := s.ListAlerts(ctx, 10)
@@ -495,7 +504,7 @@ func TestNotifications(t *testing.T) {
 			claim := func(key, id string, store bool) {
 				t.Helper()
 				a := art(id, base, rucn("telecom"), agreement(key))
-				c, err := s.ClaimAgreement(ctx, key, PartiesOf(a), 24*time.Hour, RefOf(a))
+				c, err := s.ClaimAgreement(ctx, ownDeal(a), 24*time.Hour, RefOf(a))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -573,7 +582,7 @@ func TestLeaseNotificationsConcurrent(t *testing.T) {
 			const n = 20
 			for i := range n {
 				a := art(fmt.Sprint("a", i), time.Now(), agreement(fmt.Sprint("k", i)))
-				if _, err := replicas[0].ClaimAgreement(ctx, a.Agreement.Key, PartiesOf(a), time.Hour, RefOf(a)); err != nil {
+				if _, err := replicas[0].ClaimAgreement(ctx, ownDeal(a), time.Hour, RefOf(a)); err != nil {
 					t.Fatal(err)
 				}
 				if _, err := replicas[0].PutStory(ctx, Story{Article: a, AgreementFirstArticleID: a.Article.Id, AgreementAlertKey: a.Agreement.Key}); err != nil {
