@@ -37,6 +37,13 @@ const dealKey = "rucn:huawei+ru/telecom"
 // nextDealKey is the alert key of the NTI deal, the key's second agreement.
 const nextDealKey = dealKey + "~huawei+nti"
 
+// lunarKey and navKey are the keys of CNSA's lunar and navigation deals as
+// their first reports have them, and so their alert keys.
+const (
+	lunarKey = "rucn:cnsa+ru/space/lunar"
+	navKey   = "rucn:cnsa+ru/space/navigation"
+)
+
 // The stories of the component test, written for it: one deal reported in
 // English (naming only Russia) and then in Indonesian (naming MTS), a
 // different deal of the same key reported in Russian, and a story off the
@@ -51,6 +58,36 @@ func mtsArticle() *newspipev1.EnrichedArticle {
 
 func ntiArticle() *newspipev1.EnrichedArticle {
 	return enriched("ru2", "ru", "Huawei и НТИ подписали соглашение о сетях 5G", dealKey, "huawei", "nti")
+}
+
+// CNSA's lunar deal reported in Chinese, then in Russian naming only
+// Roscosmos (so keyed by it), its navigation deal with Roscosmos in
+// English, and an Indonesian report of a CNSA space deal that names no
+// subject.
+func lunarArticle() *newspipev1.EnrichedArticle {
+	return spaceDeal(enriched("zh1", "zh", "中俄签署月球科研站合作协议", lunarKey, "cnsa", "ru"), "lunar")
+}
+
+func lunarRuArticle() *newspipev1.EnrichedArticle {
+	return spaceDeal(enriched("ru3", "ru", "Роскосмос подписал соглашение о лунной станции", "rucn:cn+roscosmos/space/lunar",
+		"cn", "roscosmos"), "lunar")
+}
+
+func navArticle() *newspipev1.EnrichedArticle {
+	return spaceDeal(enriched("en2", "en", "CNSA and Roscosmos sign satellite navigation agreement", navKey,
+		"cnsa", "roscosmos"), "navigation")
+}
+
+func vagueSpaceArticle() *newspipev1.EnrichedArticle {
+	return spaceDeal(enriched("id2", "id", "CNSA teken perjanjian antariksa dengan Rusia", "rucn:cnsa+ru/space",
+		"cnsa", "ru"), "")
+}
+
+// spaceDeal makes a a space story whose agreement is about subject.
+func spaceDeal(a *newspipev1.EnrichedArticle, subject string) *newspipev1.EnrichedArticle {
+	a.Topics, a.PrimaryTopic = []string{"space"}, "space"
+	a.Agreement.Technology, a.Agreement.Subject = "space", subject
+	return a
 }
 
 func otherArticle() *newspipev1.EnrichedArticle {
@@ -74,6 +111,8 @@ func enriched(id, lang, title, key string, parties ...string) *newspipev1.Enrich
 			{Id: "mts", Name: "MTS", Kind: "org", Country: "ru", Count: 1},
 			{Id: "nti", Name: "National Technology Initiative", Kind: "org", Country: "ru", Count: 1},
 			{Id: "ru", Name: "Russia", Kind: "country", Country: "ru", Count: 1},
+			{Id: "cnsa", Name: "China National Space Administration", Kind: "org", Country: "cn", Count: 1},
+			{Id: "roscosmos", Name: "Roscosmos", Kind: "org", Country: "ru", Count: 1},
 		},
 		Times: &newspipev1.StageTimes{FetchedAt: timestamppb.New(fetched), ClassifiedAt: timestamppb.New(fetched.Add(time.Second))},
 	}
@@ -235,6 +274,8 @@ func TestSinkComponent(t *testing.T) {
 				h := newHarness(t, tg, db.DSN(t))
 				h.run(t)
 				en, mts, nti, other := enArticle(), mtsArticle(), ntiArticle(), otherArticle()
+				lunar, lunarRu, nav, vague := lunarArticle(), lunarRuArticle(), navArticle(), vagueSpaceArticle()
+				all := []*newspipev1.EnrichedArticle{en, mts, nti, other, lunar, lunarRu, nav, vague}
 
 				// The English report arrives first; the Indonesian one about
 				// the same deal later, then one about Huawei's deal with NTI.
@@ -244,10 +285,18 @@ func TestSinkComponent(t *testing.T) {
 				h.handled(t, 3)
 				h.publish(t, message(t, h.topo, nti, "classifier:ru2"))
 				h.handled(t, 4)
+				// CNSA's lunar deal, then, in any order, its Russian report
+				// under another key, the navigation deal of the same
+				// parties, and a report naming no subject.
+				h.publish(t, message(t, h.topo, lunar, "classifier:zh1"))
+				h.handled(t, 5)
+				h.publish(t, message(t, h.topo, lunarRu, "classifier:ru3"), message(t, h.topo, nav, "classifier:en2"),
+					message(t, h.topo, vague, "classifier:id2"))
+				h.handled(t, 8)
 
 				alerts := h.alerts(t, "marker-1")
-				if len(alerts) != 2 {
-					t.Fatalf("%d alerts, want exactly 2", len(alerts))
+				if len(alerts) != 4 {
+					t.Fatalf("%d alerts, want exactly 4", len(alerts))
 				}
 				byKey := map[string]*newspipev1.AgreementAlert{}
 				for _, al := range alerts {
@@ -259,6 +308,8 @@ func TestSinkComponent(t *testing.T) {
 				}{
 					{dealKey, "en1", "en", []string{"Huawei", "Russia"}},
 					{nextDealKey, "ru2", "ru", []string{"Huawei", "National Technology Initiative"}},
+					{lunarKey, "zh1", "zh", []string{"China National Space Administration", "Russia"}},
+					{navKey, "en2", "en", []string{"China National Space Administration", "Roscosmos"}},
 				} {
 					al := byKey[want.key]
 					if al == nil {
@@ -279,6 +330,7 @@ func TestSinkComponent(t *testing.T) {
 				api := h.sink.Handler()
 				wantLinks := map[string][2]string{
 					"en1": {"en1", dealKey}, "id1": {"en1", dealKey}, "ru2": {"ru2", nextDealKey}, "es1": {"", ""},
+					"zh1": {"zh1", lunarKey}, "ru3": {"zh1", lunarKey}, "en2": {"en2", navKey}, "id2": {"zh1", lunarKey},
 				}
 				for id, want := range wantLinks {
 					var got struct {
@@ -293,29 +345,32 @@ func TestSinkComponent(t *testing.T) {
 				}
 				// Published once, the stories are stored whole, with the
 				// classifier's agreement key.
-				for _, a := range []*newspipev1.EnrichedArticle{mts, nti} {
+				for _, a := range []*newspipev1.EnrichedArticle{mts, nti, lunarRu} {
 					st, err := h.store.GetStory(context.Background(), a.GetArticle().GetId())
 					if err != nil {
 						t.Fatal(err)
 					}
-					if !proto.Equal(st.Article, a) || st.Article.GetAgreement().GetKey() != dealKey {
+					if !proto.Equal(st.Article, a) || st.Article.GetAgreement().GetKey() != a.GetAgreement().GetKey() {
 						t.Errorf("stored %s differs from the event", a.GetArticle().GetId())
 					}
 				}
 
-				// Redelivery: the same four events again, in new messages.
-				h.publish(t, message(t, h.topo, en, "again:en1"), message(t, h.topo, mts, "again:id1"),
-					message(t, h.topo, nti, "again:ru2"), message(t, h.topo, other, "again:es1"))
-				h.handled(t, 8)
-				if n := len(h.alerts(t, "marker-2")); n != 2 {
-					t.Errorf("after redelivery %d alerts, want still 2", n)
+				// Redelivery: the same events again, in new messages.
+				var again []bus.Message
+				for _, a := range all {
+					again = append(again, message(t, h.topo, a, "again:"+a.GetArticle().GetId()))
+				}
+				h.publish(t, again...)
+				h.handled(t, 16)
+				if n := len(h.alerts(t, "marker-2")); n != 4 {
+					t.Errorf("after redelivery %d alerts, want still 4", n)
 				}
 				var list struct {
 					Stories []json.RawMessage `json:"stories"`
 				}
 				getJSON(t, api, "/api/stories", &list)
-				if len(list.Stories) != 4 {
-					t.Errorf("%d stories listed, want 4", len(list.Stories))
+				if len(list.Stories) != len(all) {
+					t.Errorf("%d stories listed, want %d", len(list.Stories), len(all))
 				}
 				var alertList struct {
 					Alerts []struct {
@@ -328,7 +383,7 @@ func TestSinkComponent(t *testing.T) {
 				for _, al := range alertList.Alerts {
 					reports[al.Key] = al.ReportCount
 				}
-				if want := map[string]int{dealKey: 2, nextDealKey: 1}; !maps.Equal(reports, want) {
+				if want := map[string]int{dealKey: 2, nextDealKey: 1, lunarKey: 3, navKey: 1}; !maps.Equal(reports, want) {
 					t.Errorf("/api/alerts reports %v, want %v", reports, want)
 				}
 
@@ -337,13 +392,14 @@ func TestSinkComponent(t *testing.T) {
 					labels map[string]string
 					want   float64
 				}{
-					{"newspipe_sink_stories_stored_total", map[string]string{"relevance": "rucn"}, 3},
+					{"newspipe_sink_stories_stored_total", map[string]string{"relevance": "rucn"}, 7},
 					{"newspipe_sink_stories_stored_total", map[string]string{"relevance": "other"}, 1},
 					{"newspipe_sink_stories_by_topic_total", map[string]string{"topic": "telecom"}, 3},
-					{"newspipe_sink_story_writes_total", map[string]string{"result": "unchanged"}, 4},
-					{"newspipe_sink_agreement_alerts_total", nil, 2},
-					{"newspipe_sink_agreement_duplicates_total", nil, 1},
-					{"newspipe_sink_end_to_end_latency_seconds", nil, 4},
+					{"newspipe_sink_stories_by_topic_total", map[string]string{"topic": "space"}, 4},
+					{"newspipe_sink_story_writes_total", map[string]string{"result": "unchanged"}, 8},
+					{"newspipe_sink_agreement_alerts_total", nil, 4},
+					{"newspipe_sink_agreement_duplicates_total", nil, 3},
+					{"newspipe_sink_end_to_end_latency_seconds", nil, 8},
 				} {
 					if got := metric(t, h.reg, m.name, m.labels); got != m.want {
 						t.Errorf("%s%v = %v, want %v", m.name, m.labels, got, m.want)
@@ -529,10 +585,34 @@ func TestWebhooks(t *testing.T) {
 	}
 }
 
+// replicaReport is a report TestReplicas sends: its agreement key, subject
+// and parties, and the deals it may belong to (two for a report that fits
+// either).
+type replicaReport struct {
+	key, subject string
+	parties      []string
+	deals        []string
+}
+
+// replicaReports are reports of four deals: Huawei's with MTS and with NTI
+// under one key (those naming only Russia fit either), and CNSA's lunar and
+// navigation deals, each reported under several keys, one of them without
+// the subject in its key.
+var replicaReports = []replicaReport{
+	{dealKey, "", []string{"huawei", "ru"}, []string{"mts", "nti"}},
+	{dealKey, "", []string{"huawei", "mts"}, []string{"mts"}},
+	{dealKey, "", []string{"huawei", "nti"}, []string{"nti"}},
+	{lunarKey, "lunar", []string{"cnsa", "ru"}, []string{"lunar"}},
+	{"rucn:cn+roscosmos/space/lunar", "lunar", []string{"cn", "roscosmos"}, []string{"lunar"}},
+	{"rucn:cnsa+ru/space", "lunar", []string{"cnsa", "roscosmos"}, []string{"lunar"}},
+	{navKey, "navigation", []string{"cnsa", "ru"}, []string{"navigation"}},
+	{"rucn:cn+ru/space/navigation", "", []string{"cn", "ru"}, []string{"navigation"}},
+}
+
 // TestReplicas runs two sinks on one stream and one database, as two
-// replicas would, and sends them reports of two deals that share a key, in
-// no particular order: whichever replica handles which report, each deal
-// alerts once.
+// replicas would, and sends them reports of four deals, some sharing a key,
+// some under several keys, in no particular order: whichever replica
+// handles which report, each deal alerts once.
 func TestReplicas(t *testing.T) {
 	tg := natstest.Targets(t)[0]
 	for _, db := range storetest.Targets(t) {
@@ -558,11 +638,14 @@ func TestReplicas(t *testing.T) {
 				h.run(t)
 				hs = append(hs, h)
 			}
-			ru := []string{"ru", "mts", "nti"}
-			const n = 30
+			const n = 4 * 8
 			var ms []bus.Message
 			for i := range n {
-				a := enriched(fmt.Sprint("r", i), "en", "A report of a Huawei 5G deal", dealKey, "huawei", ru[i%3])
+				r := replicaReports[i%len(replicaReports)]
+				a := enriched(fmt.Sprint("r", i), "en", "A report of a deal", r.key, r.parties...)
+				if r.key != dealKey {
+					spaceDeal(a, r.subject)
+				}
 				ms = append(ms, message(t, hs[0].topo, a, fmt.Sprint("classifier:r", i)))
 			}
 			hs[0].publish(t, ms...)
@@ -572,36 +655,48 @@ func TestReplicas(t *testing.T) {
 			waitFor(t, "reports handled", func() bool { return ok(hs[0])+ok(hs[1]) >= n })
 
 			alerts := hs[0].alerts(t, "marker")
-			keys := map[string]string{}
+			keys := map[string]string{} // alert key → first article
 			for _, al := range alerts {
 				if prev, dup := keys[al.GetKey()]; dup {
 					t.Errorf("alert %s raised for %s and %s", al.GetKey(), prev, al.GetFirstArticle().GetId())
 				}
 				keys[al.GetKey()] = al.GetFirstArticle().GetId()
 			}
-			if len(alerts) != 2 || keys[dealKey] == "" {
-				t.Fatalf("alerts %v, want 2, one of them %s", keys, dealKey)
+			if len(alerts) != 4 || keys[dealKey] == "" {
+				t.Fatalf("alerts %v, want 4, one of them %s", keys, dealKey)
 			}
-			link := map[string]string{}
+			link := map[string]string{} // deal → first article
+			firstOf := make([]string, n)
 			for i := range n {
 				st, err := hs[i%2].store.GetStory(context.Background(), fmt.Sprint("r", i))
 				if err != nil {
 					t.Fatal(err)
 				}
-				side := ru[i%3]
+				firstOf[i] = st.AgreementFirstArticleID
 				if keys[st.AgreementAlertKey] != st.AgreementFirstArticleID {
 					t.Errorf("r%d links to %s under %s, which is not an alert", i, st.AgreementFirstArticleID, st.AgreementAlertKey)
 				}
-				if side == "ru" {
+				deals := replicaReports[i%len(replicaReports)].deals
+				if len(deals) > 1 {
 					continue
 				}
-				if l, seen := link[side]; seen && l != st.AgreementFirstArticleID {
-					t.Errorf("reports naming %s link to %s and %s", side, l, st.AgreementFirstArticleID)
+				if l, seen := link[deals[0]]; seen && l != st.AgreementFirstArticleID {
+					t.Errorf("reports of deal %s link to %s and %s", deals[0], l, st.AgreementFirstArticleID)
 				}
-				link[side] = st.AgreementFirstArticleID
+				link[deals[0]] = st.AgreementFirstArticleID
 			}
-			if link["mts"] == link["nti"] {
-				t.Errorf("the MTS and NTI deals share first article %s", link["mts"])
+			firsts := map[string]bool{}
+			for _, l := range link {
+				firsts[l] = true
+			}
+			if len(link) != 4 || len(firsts) != 4 {
+				t.Errorf("deals' first articles %v: want four deals, each its own", link)
+			}
+			for i, first := range firstOf {
+				deals := replicaReports[i%len(replicaReports)].deals
+				if !slices.ContainsFunc(deals, func(d string) bool { return link[d] == first }) {
+					t.Errorf("r%d links to %s, not to deal %v", i, first, deals)
+				}
 			}
 		})
 	}

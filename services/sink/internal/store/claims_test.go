@@ -68,6 +68,37 @@ func TestPartiesOf(t *testing.T) {
 	}
 }
 
+func TestDealOf(t *testing.T) {
+	cases := []struct {
+		name                   string
+		key, subject, tech     string
+		wantTopic, wantSubject string
+		wantGroup              string
+	}{
+		{"subject and topic from the key", navCNSA, "", "", "space", "navigation", "s:navigation"},
+		{"the subject field where the key has none", spaceCNSA, "lunar", "", "space", "lunar", "s:lunar"},
+		{"the subject field outranks the key's", navCNSA, "lunar", "", "space", "lunar", "s:lunar"},
+		{"the technology field outranks the key's topic", lunarCNSA, "", "energy", "energy", "lunar", "s:lunar"},
+		{"no subject: the topic's group", huaweiKey, "", "", "telecom", "", "t:telecom"},
+		{"no subject: the technology's group", huaweiKey, "", "AI ", "ai", "", "t:ai"},
+		{"normalised", "rucn:cnnc+ru/Energy/XuDaPu", " ", "", "energy", "xudapu", "s:xudapu"},
+		{"a deeper path: its third segment", "rucn:cnsa+ru/space/lunar/extra", "", "", "space", "lunar", "s:lunar"},
+		{"a key without a path", "race", "", "", "", "", "t:"},
+		{"a key without a path, with fields", "race", "launch", "space", "space", "launch", "s:launch"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a := &newspipev1.EnrichedArticle{Agreement: &newspipev1.Agreement{Detected: true, Key: tc.key,
+				Subject: tc.subject, Technology: tc.tech, Parties: []string{"cnsa", "ru"}}}
+			d := DealOf(a)
+			want := Deal{Key: tc.key, Subject: tc.wantSubject, Topic: tc.wantTopic, Parties: Parties{CN: "cnsa"}}
+			if d != want || d.Group() != tc.wantGroup {
+				t.Errorf("DealOf = %+v group %q, want %+v group %q", d, d.Group(), want, tc.wantGroup)
+			}
+		})
+	}
+}
+
 func TestPartiesMatches(t *testing.T) {
 	cases := []struct {
 		name string
