@@ -240,35 +240,38 @@ type hit struct {
 // sentence holds what one sentence says.
 type sentence struct {
 	span
-	title, lead bool
-	ru, cn      bool
-	dyad, anaph bool
-	third       uint64 // bit set of third countries
-	rel         int8
-	hostile     bool
-	restrict    bool
-	compare     bool
-	commodity   bool
-	ops         bool // a military operation: patrol, drills, an exercise
-	recall      bool
-	modal       bool // a modal or future word: what it says is not yet so
-	domains     int
-	topicW      [maxTopics]int8
-	topicSpec   [maxTopics]bool // a cue, not only an entity's sector
-	stages      uint16
-	kinds       uint16
-	subjects    uint32 // taxonomy subjects named, bit i for Subjects[i]
-	ruOrgs      []int
-	cnOrgs      []int
-	conjoined   bool    // a Russian and a Chinese actor joined by "and" or a comma
-	thirdPair   bool    // a third country joined to a side ("India y Rusia")
-	score       float64 // relational score, 0 when not relational
-	hitLo       int32   // the sentence's hits are hs[hitLo:hitHi]
-	hitHi       int32
-	lastSide    int8 // side of the previous actor mention: 1 ru, 2 cn
-	lastSideEnd int  // where it ended
-	lastSideObj bool // it follows "with", "from", "dengan", "с", "与"…
-	pairObject  bool // the joined sides follow "with…": someone else's partners
+	title, lead  bool
+	ru, cn       bool
+	dyad, anaph  bool
+	third        uint64 // bit set of third countries
+	rel          int8
+	hostile      bool
+	restrict     bool
+	compare      bool
+	commodity    bool
+	ops          bool // a military operation: patrol, drills, an exercise
+	recall       bool
+	modal        bool // a modal or future word: what it says is not yet so
+	domains      int
+	topicW       [maxTopics]int8
+	topicSpec    [maxTopics]bool // a cue, not only an entity's sector
+	stages       uint16
+	kinds        uint16
+	subjects     uint32 // taxonomy subjects named, bit i for Subjects[i]
+	ruOrgs       []int
+	cnOrgs       []int
+	conjoined    bool    // a Russian and a Chinese actor joined by "and" or a comma
+	thirdPair    bool    // a third country joined to a side ("India y Rusia")
+	score        float64 // relational score, 0 when not relational
+	hitLo        int32   // the sentence's hits are hs[hitLo:hitHi]
+	hitHi        int32
+	lastSide     int8 // side of the previous actor mention: 1 ru, 2 cn
+	lastSideEnd  int  // where it ended
+	lastSideObj  bool // it follows "with", "from", "dengan", "с", "与"…
+	lastSideOpen bool // it opens a clause (after a comma, a dash, "that")
+	pairObject   bool // the joined sides follow "with…": someone else's partners
+	firstActor   int8 // side of the first actor named: 1 ru, 2 cn, 3 a third country
+	thirdLeads   bool // the first actor is a third country opening the sentence
 
 	// Signing cues are counted, not flagged, so that one qualified by a
 	// negation, a modal or a pending word does not count while another in
@@ -904,6 +907,10 @@ func (c *Classifier) apply(text string, s *sentence, h hit, k *coref) {
 	f := &c.feats[h.feat]
 	if a, ok := c.actorOf(text, f, h); ok {
 		k.see(text, a, h.start, wordEnd(text, h.end))
+		if s.firstActor == 0 {
+			s.firstActor = a.side
+			s.thirdLeads = a.side == 3 && opensSentence(text[s.start:h.start])
+		}
 		if k.pairPos == h.start && (k.pair[0].side == 3) != (k.pair[1].side == 3) {
 			s.thirdPair = true
 		}
@@ -911,7 +918,10 @@ func (c *Classifier) apply(text string, s *sentence, h hit, k *coref) {
 	if side := c.side(f); side != 0 {
 		if s.lastSide != 0 && s.lastSide != side && s.lastSideEnd <= h.start && isConjunction(text[s.lastSideEnd:h.start]) {
 			s.conjoined = true
-			if s.lastSideObj {
+			if s.lastSideObj || (s.thirdLeads && !s.lastSideOpen) {
+				// "…with Rosatom and CNNC"; "US tightens export rules,
+				// naming China and Russia": the joined sides are the
+				// object of a third country's act.
 				s.pairObject = true
 			}
 		}
@@ -919,6 +929,7 @@ func (c *Classifier) apply(text string, s *sentence, h hit, k *coref) {
 		// next actor starts where the word does.
 		s.lastSide, s.lastSideEnd = side, wordEnd(text, h.end)
 		s.lastSideObj = objectMarked(text[s.start:h.start])
+		s.lastSideOpen = opensClause(text[s.start:h.start])
 	}
 	switch f.fam {
 	case famCountry:
@@ -956,6 +967,11 @@ func (c *Classifier) apply(text string, s *sentence, h hit, k *coref) {
 		k.seePair(h.start, wordEnd(text, h.end))
 		if objectMarked(text[s.start:h.start]) {
 			s.pairObject = true // "印尼与中俄两国", "with Sino-Russian…"
+		}
+		if s.firstActor == 0 {
+			s.firstActor = 1
+		} else if s.thirdLeads && !opensClause(text[s.start:h.start]) {
+			s.pairObject = true // "美国商务部将中俄列入…"
 		}
 	case famAnaphor:
 		// "Both countries" counts for the sides only when the last pair of
@@ -1078,6 +1094,54 @@ func objectMarked(before string) bool {
 	// "with the Russian and Chinese…"
 	return (strings.EqualFold(w1, "the") || strings.EqualFold(w1, "el") || strings.EqualFold(w1, "la") ||
 		strings.EqualFold(w1, "los") || strings.EqualFold(w1, "las")) && isObjectWord(w2)
+}
+
+// opensSentence reports whether the text before an actor mention is at most
+// the sentence's first two words, or a dateline ("WASHINGTON –", "BRUSELAS,
+// 20 (EUROPA PRESS)"): the actor is then the sentence's subject.
+func opensSentence(before string) bool {
+	if i := strings.LastIndexAny(before, "–—)"); i >= 0 {
+		before = before[i+1:]
+	}
+	words, han, inWord := 0, 0, false
+	for _, r := range before {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			han++
+			inWord = false
+		case match.IsWordRune(r):
+			if !inWord {
+				words++
+				inWord = true
+			}
+		default:
+			inWord = false
+		}
+	}
+	return words <= 2 && han <= 2
+}
+
+// opensClause reports whether the text before an actor mention ends where a
+// clause begins — the start of the sentence, a comma, a dash, a colon, or a
+// word that opens reported speech ("that", "says", "que", "что", "bahwa",
+// "称") — so that the actor is a subject there, not someone's object
+// ("Despite US pressure, Russia and China signed…").
+func opensClause(before string) bool {
+	b := strings.TrimRight(before, " \u00a0\"«“'")
+	if b == "" {
+		return true
+	}
+	r := lastRune(b)
+	if strings.ContainsRune(",;:—–-(，；：、（称說说示为為指", r) {
+		return true
+	}
+	w1, _ := rawPrevWords(b)
+	for _, o := range [...]string{"that", "says", "said", "say", "warns", "warned", "believes", "que", "dice", "afirma", "что", "считает", "заявил", "заявили", "bahwa", "mengatakan", "menyebut"} {
+		if strings.EqualFold(w1, o) {
+			return true
+		}
+	}
+	return false
 }
 
 // isObjectWord reports a preposition after which actors are someone else's

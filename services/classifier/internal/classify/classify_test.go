@@ -344,6 +344,37 @@ func TestClassify(t *testing.T) {
 			ruCnTech: true, topic: "telecom",
 		},
 		{
+			name: "a third country's rule naming both sides is not their tie",
+			doc: Document{Lang: "en", Title: "Japan widens chip tool licensing, naming Russia and China among importers",
+				Text: "Japan will require licences for chip tools bought by importers in Russia and China, the ministry said.\nThe rule takes effect next month."},
+		},
+		{
+			name: "a third country's proposal against both sides' suppliers, Spanish",
+			doc: Document{Lang: "es", Title: "Canadá propone retirar los equipos 5G de fabricantes chinos y rusos",
+				Text: "Canadá propone retirar los equipos 5G de fabricantes chinos y rusos de sus redes.\nLa medida se debatirá en otoño."},
+		},
+		{
+			name: "the sides after a clause opened by a third country stay a tie",
+			doc: Document{Lang: "en", Title: "Despite US pressure, Russia and China expand chip cooperation",
+				Text: "Despite US pressure, Russia and China expanded their cooperation on semiconductors this year.\nChinese foundries now make chips designed in Russia."},
+			ruCnTech: true, topic: "semiconductors",
+		},
+		{
+			name: "each side developing its own satellite internet is a parallel, Russian",
+			doc: Document{Lang: "ru", Title: "Россия и Китай строят спутниковый интернет независимо друг от друга",
+				Text: "Россия и Китай развивают системы спутникового интернета независимо друг от друга.\nСовместных проектов у них нет."},
+		},
+		{
+			name: "each side developing its own, Chinese",
+			doc: Document{Lang: "zh", Title: "中俄各自推进人工智能大模型研发",
+				Text: "中俄两国各自推进人工智能大模型研发，目前没有合作计划。"},
+		},
+		{
+			name: "a competitor is a rival, Indonesian",
+			doc: Document{Lang: "id", Title: "China luncurkan satelit internet, Rusia siapkan pesaing",
+				Text: "China meluncurkan satelit internet baru, sementara Rusia menyiapkan pesaing dengan satelitnya sendiri."},
+		},
+		{
 			name: "one-sided Russian IT story",
 			doc: Document{Lang: "ru", Title: "Госкомпании переходят на российские операционные системы",
 				Text: "Правительство обязало госкомпании перейти на отечественное программное обеспечение до конца года."},
