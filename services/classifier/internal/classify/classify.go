@@ -531,7 +531,7 @@ func relational(s *sentence, docBoth bool) float64 {
 		// another country is a multilateral setting, not a bilateral one.
 		return 0
 	}
-	if rel == 0 && s.title && s.conjoined && s.third == 0 && tech >= 2 {
+	if rel == 0 && s.title && (s.conjoined || s.dyad) && !s.pairObject && s.third == 0 && tech >= 2 {
 		rel = 1
 	}
 	v := rel * tech

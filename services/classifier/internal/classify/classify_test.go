@@ -375,6 +375,24 @@ func TestClassify(t *testing.T) {
 				Text: "China meluncurkan satelit internet baru, sementara Rusia menyiapkan pesaing dengan satelitnya sendiri."},
 		},
 		{
+			name: "one side's equipment on trial in the other's networks, Russian",
+			doc: Document{Lang: "ru", Title: "Китайские базовые станции 5G прошли испытания в сетях российских операторов",
+				Text: "Российские операторы завершили испытания китайского оборудования 5G в Москве.\nКонтракты пока не заключены."},
+			ruCnTech: true, topic: "telecom",
+		},
+		{
+			name: "a joint university opening an AI programme, Indonesian",
+			doc: Document{Lang: "id", Title: "Universitas Gabungan Rusia-Tiongkok Buka Program Kecerdasan Buatan",
+				Text: "Kampus gabungan universitas Rusia dan Tiongkok di Shenzhen membuka program magister kecerdasan buatan.\nProgram itu diajar dosen kedua negara."},
+			ruCnTech: true, topic: "ai",
+		},
+		{
+			name: "a side named by its city",
+			doc: Document{Lang: "en", Title: "Novosibirsk lab licenses Chinese chip design tools",
+				Text: "A laboratory in Novosibirsk has licensed chip design software from a Shenzhen company and will train its engineers there.\nThe licence runs for three years."},
+			ruCnTech: true, topic: "semiconductors",
+		},
+		{
 			name: "one-sided Russian IT story",
 			doc: Document{Lang: "ru", Title: "Госкомпании переходят на российские операционные системы",
 				Text: "Правительство обязало госкомпании перейти на отечественное программное обеспечение до конца года."},
