@@ -526,9 +526,12 @@ func relational(s *sentence, docBoth bool) float64 {
 		}
 	}
 	rel := float64(s.rel)
-	if rel == 1 && s.third != 0 {
+	if s.third != 0 && (rel == 1 || tech < 2) {
 		// A weak tie (talks, a market, relations) among the sides and
-		// another country is a multilateral setting, not a bilateral one.
+		// another country is a multilateral setting, not a bilateral one;
+		// so is a tie whose only technology is the organisations' sectors
+		// ("Bolivia approved the contracts signed with Rosatom and with a
+		// CATL consortium").
 		return 0
 	}
 	if rel == 0 && s.title && (s.conjoined || s.dyad) && !s.pairObject && s.third == 0 && tech >= 2 {

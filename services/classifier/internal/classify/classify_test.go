@@ -393,6 +393,11 @@ func TestClassify(t *testing.T) {
 			ruCnTech: true, topic: "semiconductors",
 		},
 		{
+			name: "a third country's contracts with each side, tied only by the organisations' sectors, Spanish",
+			doc: Document{Lang: "es", Title: "Rusos y chinos se disputan los reactores de Bolivia",
+				Text: "Bolivia aprobó los contratos firmados con la rusa Rosatom y con un consorcio chino encabezado por CNNC.\nLas obras empezarán el año próximo."},
+		},
+		{
 			name: "one-sided Russian IT story",
 			doc: Document{Lang: "ru", Title: "Госкомпании переходят на российские операционные системы",
 				Text: "Правительство обязало госкомпании перейти на отечественное программное обеспечение до конца года."},
