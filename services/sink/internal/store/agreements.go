@@ -140,9 +140,9 @@ func (d Deal) Group() string {
 // match (and give its subject to) a claim without one.
 func (d Deal) lockGroups() []string {
 	if d.Subject != "" {
-		return []string{"s:" + d.Subject, "t:" + d.Topic}
+		return []string{d.Group(), "t:" + d.Topic}
 	}
-	return []string{"t:" + d.Topic}
+	return []string{d.Group()}
 }
 
 // alertKeys returns the alert keys a new claim of key with parties p may
@@ -194,7 +194,6 @@ const claimLock = 0x6e70_6167 // "npag"
 // claimRow is one row of agreement_claims.
 type claimRow struct {
 	alertKey  string
-	key       string
 	topic     string
 	subject   string
 	parties   Parties
@@ -374,7 +373,7 @@ func lockGroups(ctx context.Context, tx *sql.Tx, groups []string) error {
 // cutoff) a report of d may match: those of its topic, those of its
 // subject, with parties that match d's.
 func (s *DB) claims(ctx context.Context, tx *sql.Tx, d Deal, articleID string, cutoff int64) ([]claimRow, error) {
-	rs, err := tx.QueryContext(ctx, s.q(`SELECT alert_key, key, topic, subject, cn_party, ru_party, first_article_id,
+	rs, err := tx.QueryContext(ctx, s.q(`SELECT alert_key, topic, subject, cn_party, ru_party, first_article_id,
 		first_url, first_title, first_lang, first_source_id, claimed_at, seq
 		FROM agreement_claims
 		WHERE first_article_id = ?
@@ -392,7 +391,7 @@ func (s *DB) claims(ctx context.Context, tx *sql.Tx, d Deal, articleID string, c
 	for rs.Next() {
 		var r claimRow
 		f := &r.first
-		if err := rs.Scan(&r.alertKey, &r.key, &r.topic, &r.subject, &r.parties.CN, &r.parties.RU, &f.ID, &f.URL,
+		if err := rs.Scan(&r.alertKey, &r.topic, &r.subject, &r.parties.CN, &r.parties.RU, &f.ID, &f.URL,
 			&f.Title, &f.Lang, &f.SourceID, &r.claimedAt, &r.seq); err != nil {
 			return nil, err
 		}
