@@ -322,6 +322,89 @@ func keyReport(w io.Writer, outs []outcome) {
 		}
 	}
 	fmt.Fprintf(w, "  agreement keys: %d/%d same-event groups share one key; %d collisions between events\n", same, pairs, collisions)
+	dealReport(w, names, events)
+}
+
+// deal is what the sink matches reports of one agreement by: the parties per
+// side (a country id stands for any organisation of its side), the subject
+// and the topic.
+type deal struct {
+	cn, ru, topic, subject string
+}
+
+// dealOf reads a report's deal from its agreement, as the sink does: the
+// parties, the subject, and the technology, else the key's topic segment.
+func dealOf(a classify.Agreement) deal {
+	var d deal
+	if len(a.Parties) == 2 {
+		d.cn, d.ru = a.Parties[0], a.Parties[1]
+	}
+	d.topic, d.subject = a.Technology, a.Subject
+	if _, path, ok := strings.Cut(a.Key, "/"); ok {
+		t, sj, _ := strings.Cut(path, "/")
+		if d.topic == "" {
+			d.topic = t
+		}
+		if d.subject == "" {
+			d.subject = sj
+		}
+	}
+	return d
+}
+
+// sameDeal reports whether the sink would take two reports for one deal: on
+// each side the same party or a country standing for any, and the same
+// subject, or the same topic where either names no subject.
+func sameDeal(a, b deal) bool {
+	side := func(x, y, country string) bool { return x == y || x == country || y == country }
+	if !side(a.cn, b.cn, "cn") || !side(a.ru, b.ru, "ru") {
+		return false
+	}
+	if a.subject != "" && b.subject != "" {
+		return a.subject == b.subject
+	}
+	return a.topic == b.topic
+}
+
+// dealReport checks the sink's matching: every two reports of one event must
+// match, and reports of different events should not (they may still be told
+// apart by the sink's time window).
+func dealReport(w io.Writer, names []string, events map[string][]outcome) {
+	joined, groups, merged := 0, 0, 0
+	for _, e := range names {
+		os := events[e]
+		if len(os) < 2 {
+			continue
+		}
+		groups++
+		ok := true
+		for i := range os {
+			for j := i + 1; j < len(os); j++ {
+				if !os[i].res.Agreement.Detected || !os[j].res.Agreement.Detected ||
+					!sameDeal(dealOf(os[i].res.Agreement), dealOf(os[j].res.Agreement)) {
+					ok = false
+				}
+			}
+		}
+		if ok {
+			joined++
+		} else {
+			fmt.Fprintf(w, "  sink would split %s\n", e)
+		}
+	}
+	for i, e := range names {
+		for _, f := range names[i+1:] {
+			for _, a := range events[e] {
+				for _, b := range events[f] {
+					if a.res.Agreement.Detected && b.res.Agreement.Detected && sameDeal(dealOf(a.res.Agreement), dealOf(b.res.Agreement)) {
+						merged++
+						fmt.Fprintf(w, "  sink would match %s (%s) with %s (%s)\n", a.it.id, e, b.it.id, f)
+					}
+				}
+			}
+		}
+	}
+	fmt.Fprintf(w, "  sink matching: %d/%d same-event groups match as one deal; %d report pairs of different events match\n", joined, groups, merged)
 }
 
 func missingTopics(want, got []string) []string {

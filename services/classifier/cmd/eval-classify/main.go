@@ -1,7 +1,10 @@
 // Command eval-classify scores the classifier on labelled article sets and
 // prints precision and recall of the ru_cn_tech tag and the agreement flag,
 // overall and per language, plus topic coverage and agreement-key agreement
-// for reports of the same event.
+// for reports of the same event: whether they share one key, and whether the
+// sink's matching joins them (the same party on each side or a country
+// standing for any, and the same subject, else the same topic) while keeping
+// other events' reports apart.
 //
 // Sets, each skipped with a message when absent:
 //

@@ -181,6 +181,11 @@ func (c *Classifier) agreement(sents []sentence, hs []hit, text string, res Resu
 			}
 		}
 		v := 1.0 + float64(tech)
+		if inherits {
+			// A detail of the signing reported before it ranks below any
+			// sentence that reports the signing itself.
+			v -= 2
+		}
 		if len(s.ruOrgs) > 0 {
 			v++
 		}
@@ -225,13 +230,21 @@ func (c *Classifier) agreement(sents []sentence, hs []hit, text string, res Resu
 		}
 	}
 	var cnOrg, ruOrg int
+	subjects := s.subjects
 	if bestItem.ok {
-		a.Technology = c.tax.Topics[bestItem.topic].ID
+		subjects = bestItem.subjects
 		cnOrg, ruOrg = bestItem.cnOrg, bestItem.ruOrg
 	} else {
-		a.Technology = c.agreementTopic(sents, best)
 		cnOrg = c.party(sents, best, ent, true)
 		ruOrg = c.party(sents, best, ent, false)
+	}
+	if sj := c.subject(subjects); sj >= 0 {
+		a.Subject = c.tax.Subjects[sj].ID
+		a.Technology = c.tax.Subjects[sj].Topic
+	} else if bestItem.ok {
+		a.Technology = c.tax.Topics[bestItem.topic].ID
+	} else {
+		a.Technology = c.agreementTopic(sents, best)
 	}
 	ruID, cnID := c.tax.Countries[c.ruCountry].ID, c.tax.Countries[c.cnCountry].ID
 	cnParty, ruParty := cnID, ruID
@@ -242,25 +255,16 @@ func (c *Classifier) agreement(sents []sentence, hs []hit, text string, res Resu
 		ruParty = c.tax.Entities[ruOrg].ID
 	}
 	a.Parties = []string{cnParty, ruParty}
-	subjects := s.subjects
-	if bestItem.ok {
-		subjects = bestItem.subjects
-	}
-	anchor := cnOrg
-	if anchor < 0 {
-		anchor = ruOrg
-	}
-	keyTopic := c.keyTopic(anchor, s, a.Technology)
 	switch {
 	case cnOrg >= 0:
-		a.Key = fmt.Sprintf("rucn:%s+%s/%s", cnParty, ruID, keyTopic)
+		a.Key = fmt.Sprintf("rucn:%s+%s/%s", cnParty, ruID, a.Technology)
 	case ruOrg >= 0:
-		a.Key = fmt.Sprintf("rucn:%s+%s/%s", cnID, ruParty, keyTopic)
+		a.Key = fmt.Sprintf("rucn:%s+%s/%s", cnID, ruParty, a.Technology)
 	default:
-		a.Key = fmt.Sprintf("rucn:%s+%s/%s", cnID, ruID, keyTopic)
+		a.Key = fmt.Sprintf("rucn:%s+%s/%s", cnID, ruID, a.Technology)
 	}
-	if sj := c.subject(subjects); sj != "" {
-		a.Key += "/" + sj
+	if a.Subject != "" {
+		a.Key += "/" + a.Subject
 	}
 	a.Date = c.date(a.Evidence)
 	if a.Date == "" && s.title {
@@ -275,34 +279,14 @@ func (c *Classifier) agreement(sents []sentence, hs []hit, text string, res Resu
 	return a, best, bestStrong
 }
 
-// keyTopic is the topic an agreement key names. With an anchoring
-// organisation that stands for sectors, it is the sector the evidence sentence
-// weighs most (the first listed if the sentence names none): reports of one
-// deal word its technology differently ("a nuclear plant on the Moon" is
-// energy in one and space in another), but CNSA is a space party in all of
-// them. Without one, it is the deal's technology.
-func (c *Classifier) keyTopic(anchor int, s *sentence, technology string) string {
-	if anchor < 0 || len(c.entityTopics[anchor]) == 0 {
-		return technology
-	}
-	sectors := c.entityTopics[anchor]
-	best, bw := sectors[0], int8(0)
-	for _, t := range sectors {
-		if s.topicSpec[t] && s.topicW[t] > bw {
-			best, bw = t, s.topicW[t]
-		}
-	}
-	return c.tax.Topics[best].ID
-}
-
-// subject returns the first taxonomy subject in a set, or "".
-func (c *Classifier) subject(set uint32) string {
+// subject returns the index of the first taxonomy subject in a set, or -1.
+func (c *Classifier) subject(set uint32) int {
 	for i := range c.tax.Subjects {
 		if set&(1<<uint(i)) != 0 {
-			return c.tax.Subjects[i].ID
+			return i
 		}
 	}
-	return ""
+	return -1
 }
 
 // specificTopics counts the topics other than "other" a sentence names.
@@ -342,17 +326,20 @@ func (c *Classifier) specificTech(s *sentence) bool {
 	return false
 }
 
-// agreementTopic picks the deal's technology: the strongest specific topic of
-// the sentence, then of its neighbours, then of the story's relational
-// sentences.
+// agreementTopic picks the deal's technology when it names no subject: the
+// strongest specific topic of the signing sentence, else of its neighbours
+// in the block, before the generic field of research ("a joint laboratory")
+// that reports name beside the field the laboratory works in; then the
+// story's relational sentences.
 func (c *Classifier) agreementTopic(sents []sentence, i int) string {
 	other, hasOther := c.topicIdx["other"]
-	pick := func(idx []int) string {
+	research, hasResearch := c.topicIdx["research"]
+	pick := func(idx []int, generic bool) string {
 		var sc [maxTopics]float64
 		for _, j := range idx {
 			s := &sents[j]
 			for t, w := range s.topicW {
-				if hasOther && t == other {
+				if (hasOther && t == other) || (!generic && hasResearch && t == research) {
 					continue
 				}
 				sc[t] += float64(w)
@@ -369,17 +356,19 @@ func (c *Classifier) agreementTopic(sents []sentence, i int) string {
 		}
 		return c.tax.Topics[best].ID
 	}
-	if t := pick([]int{i}); t != "" {
-		return t
-	}
 	var near []int
 	for j := i - 1; j <= i+1; j++ {
 		if j != i && j >= 0 && j < len(sents) && sents[j].block == sents[i].block {
 			near = append(near, j)
 		}
 	}
-	if t := pick(near); t != "" {
-		return t
+	for _, generic := range []bool{false, true} {
+		if t := pick([]int{i}, generic); t != "" {
+			return t
+		}
+		if t := pick(near, generic); t != "" {
+			return t
+		}
 	}
 	var rs []int
 	for j := range sents {
@@ -387,15 +376,16 @@ func (c *Classifier) agreementTopic(sents []sentence, i int) string {
 			rs = append(rs, j)
 		}
 	}
-	if t := pick(rs); t != "" {
+	if t := pick(rs, true); t != "" {
 		return t
 	}
 	return "other"
 }
 
 // party picks one organisation of a side: named in the evidence sentence,
-// else in its neighbours, else the side's most mentioned organisation among
-// the story's relational sentences. It returns -1 when there is none.
+// else in its neighbours, else the side's most mentioned organisation in the
+// headline and lead. It returns -1 when there is none: the side is then its
+// country, which the sink matches with any organisation of that side.
 func (c *Classifier) party(sents []sentence, i int, ent entityCounts, cn bool) int {
 	orgs := func(s *sentence) []int {
 		if cn {
@@ -425,14 +415,16 @@ func (c *Classifier) party(sents []sentence, i int, ent entityCounts, cn bool) i
 	if len(near) > 0 {
 		return most(near)
 	}
-	var rs []int
+	// The headline and lead say whose deal the story is; an organisation
+	// named further down may be a past partner.
+	var top []int
 	for j := range sents {
-		if sents[j].score > 0 || sents[j].title {
-			rs = append(rs, orgs(&sents[j])...)
+		if sents[j].title || sents[j].lead {
+			top = append(top, orgs(&sents[j])...)
 		}
 	}
-	if len(rs) > 0 {
-		return most(rs)
+	if len(top) > 0 {
+		return most(top)
 	}
 	return -1
 }

@@ -22,20 +22,29 @@
 // Rusia", "中俄", unless two countries named after it replace it — or, before
 // any pair is named, in a document that names both), a relation cue
 // (cooperation, joint work, supply, transfer, sale, market share; weakly
-// talks, a market, relations) and a technology cue, and nothing that breaks
-// the tie: a side joined to a third country as one subject ("India and Russia
-// jointly developed…"), the two sides as a third country's partners
-// ("Indonesia weighs cooperation with Rosatom and CNNC", also no agreement), hostile words (hackers, attacks, copying without a
-// licence), a restriction imposed by someone else (a ban, sanctions), a
-// comparison (benchmarks, "like the Chinese model"), or three or more third
-// countries or groupings (a multilateral list; any one for a weak tie such as
-// talks or a market). Weapons named beside a military operation (a joint
+// talks, a market, relations, trials and use of one side's equipment by the
+// other) and a technology cue, and nothing that breaks the tie: a side joined
+// to a third country as one subject ("India and Russia jointly developed…"),
+// the two sides as a third country's partners ("Indonesia weighs cooperation
+// with Rosatom and CNNC", also no agreement) or as the object of a third
+// country opening the sentence ("US tightens export rules, naming China and
+// Russia"; not when the sides open a clause of their own: "Despite US
+// pressure, Russia and China…"), hostile words (hackers, attacks, copying
+// without a licence, competitors), a restriction imposed by someone else (a
+// ban, sanctions), a comparison or a parallel (benchmarks, "like the Chinese
+// model", each developing its own, independently of each other), or three or
+// more third countries or groupings (a multilateral list; any one for a weak
+// tie such as talks or a market, or for a tie whose only technology is the
+// organisations' sectors). Cities and regions name their side ("a factory in
+// Ryazan", 哈尔滨). Weapons named beside a military operation (a joint
 // patrol, drills, an exercise) are not defence technology, and excluding or
 // phasing out both sides' suppliers is a restriction. A generic technology
 // word named among other fields of a summit agenda (economy, culture, energy),
 // or next to oil, gas, grain, payments or cars (commodities, not technology),
 // does not count, nor does any technology in an agenda of three or more
-// fields.
+// fields. Phones and cars are consumer goods: their sales and market shares
+// in Russia are trade, and count as technology only beside a technology cue
+// (chipsets supplied to Russian assemblers, 5G networks).
 //
 // A document is a Russia–China technology story when its relational sentences
 // carry enough weight — title and lead count three and two times — and are a
@@ -78,11 +87,14 @@
 //
 // A signing cue does not count when a negation governs it ("have not yet
 // signed", "ninguno de los dos ha firmado", "так и не подписали", "但未签署",
-// "belum menandatangani"), when a modal or future word stands just before it
-// ("could be signed", "может быть подписан", "有望于年内签署", "bisa diteken"), when
+// "belum menandatangani"; a Chinese negation reaches across a prepositional
+// phrase: "尚未就建设此类网络签署"), when a modal or future word stands just
+// before it ("could be signed", "может быть подписан", "有望于年内签署", "bisa
+// diteken") or the cue is a present passive ("until the contract is signed"), when
 // a pending word follows it ("firmado todavía", "подписан не раньше 2027
 // года", "подписание отложено"), or when an existential negation denies it
-// later in its clause ("Подписанных контрактов пока нет"; before it: "there is
+// later in its clause ("Подписанных контрактов пока нет", across an aside when
+// the participle is in the genitive; before it: "there is
 // no", "belum ditemukan", "no hay", "尚无"); the sentence is then at the intent
 // stage. Reach is counted in words between the qualifier and the cue, within
 // one clause: a few for negations and only auxiliaries and adverbs for modals
@@ -102,32 +114,40 @@
 // because reports of a deal name the Chinese company far more consistently
 // than its Russian counterpart — and the other side is reduced to its country.
 // Parties come from the signing sentence (in a list of signed documents, from
-// its item), else from its neighbours, else from the story's relational
-// sentences. Organisations are normalised to the party that usually signs: a
+// its item), else from its neighbours, else from the headline and lead (an
+// organisation named further down may be a past partner); a side none of
+// them names is its country, which the sink takes for any organisation of
+// that side. Organisations are normalised to the party that usually signs: a
 // subsidiary is its group (CNEIC, CNNP and Jiangsu Nuclear Power are CNNC;
 // TVEL and Atomstroyexport are Rosatom; the China Satellite Navigation Office
 // is CNSA; Khrunichev and Glavkosmos are Roscosmos), so "CNEIC … TVEL" and
 // "中核集团…俄罗斯国家原子能公司" are one party pair.
 //
-// The topic is the anchoring organisation's sector — the one the signing
-// sentence weighs most, else the first — because reports word the technology
-// differently ("a nuclear plant on the Moon" is energy in one report and space
-// in another) while CNSA is a space party in all of them; without an anchoring
-// organisation it is the deal's technology. The subject is the first taxonomy
-// subject (by the taxonomy's priority: the Moon, satellite navigation, remote
-// sensing, launches, satellite communications, a named nuclear plant, fast
-// reactors, mobile networks, optical networks, data centres, large language
-// models) the signing sentence names, and nothing when it names none, so that
-// CNSA's lunar and navigation deals, or ZTE's 4G base stations and optical
-// backbone, get different keys. The deal kind ("contract", "commercial
-// agreements", "kontrak") and the date are left out, because reports word them
+// The topic is the deal's technology, never the anchoring organisation's
+// sector: a deal's subject decides it when the signing sentence names one
+// (each taxonomy subject has a topic: a nuclear plant on the Moon is space
+// whether the report names Rosatom or CNSA), else the strongest specific
+// topic of the signing sentence, then of its neighbours, before the generic
+// field of research ("a joint laboratory" is filed under the field the
+// laboratory works in, whichever sentence names it). It is also
+// Agreement.Technology, which the sink matches on. The subject is the first
+// taxonomy subject (by the taxonomy's priority: the Moon, satellite
+// navigation, remote sensing, launches, satellite communications, a named
+// nuclear plant, fast reactors, mobile networks, optical networks, data
+// centres, large language models) the signing sentence names, and nothing
+// when it names none, so that CNSA's lunar and navigation deals, or ZTE's 4G
+// base stations and optical backbone, get different keys; it is also
+// Agreement.Subject. The deal kind ("contract", "commercial agreements",
+// "kontrak") and the date are left out, because reports word them
 // differently. So an English report of "Huawei's agreements with Russia" and
 // an Indonesian one of "Huawei's contract with MTS" share
 // rucn:huawei+ru/telecom. The trade-off: two deals of the same Chinese
 // organisation on the same subject with different Russian partners share a
 // key, and a report whose signing sentence omits the subject that another
 // report of the deal names gets a key without it; the sink tells deals of one
-// key apart by their parties, within its time window.
+// key apart by their parties, within its time window. And reports whose
+// signing sentences name different organisations of one side (Rosatom in
+// one, Roscosmos in another) are two deals to the sink.
 package classify
 
 import (
@@ -189,8 +209,14 @@ type Agreement struct {
 	Kind string `json:"kind"`
 	// Parties are canonical entity ids, Chinese side first; a side that names
 	// no organisation is given by its country id.
-	Parties    []string `json:"parties"`
-	Technology string   `json:"technology"`
+	Parties []string `json:"parties"`
+	// Technology is the deal's topic: the topic of its subject when it has
+	// one, else the technology its signing sentence (or passage) names.
+	Technology string `json:"technology"`
+	// Subject is what the deal is about, finer than its topic (a taxonomy
+	// subject id such as "lunar" or "xudapu"), or "" when the signing
+	// sentence names none; the last segment of Key when set.
+	Subject string `json:"subject"`
 	// Date is the date stated in the evidence sentence: YYYY-MM-DD, YYYY-MM
 	// or YYYY.
 	Date     string `json:"date"`
@@ -417,7 +443,7 @@ func (c *Classifier) Classify(d Document) Result {
 	}
 	if !res.RuCnTech {
 		agr.Detected = false
-		agr.Kind, agr.Parties, agr.Technology, agr.Date, agr.Evidence, agr.Key = "", nil, "", "", "", ""
+		agr.Kind, agr.Parties, agr.Technology, agr.Subject, agr.Date, agr.Evidence, agr.Key = "", nil, "", "", "", "", ""
 	}
 	res.Agreement = agr
 	if res.RuCnTech {
@@ -545,8 +571,8 @@ func relational(s *sentence, docBoth bool) float64 {
 }
 
 // passageRelational scores a sentence that ties the sides with a strong
-// relation cue but names the technology only in a neighbouring sentence of
-// the same block ("Russia and China are pursuing an agreement of their own.
+// relation cue but names the technology only in a sentence of the same block
+// at most two away ("Russia and China are pursuing an agreement of their own.
 // They call it the International Lunar Research Station.").
 func passageRelational(sents []sentence, i int, docBoth bool) float64 {
 	s := &sents[i]

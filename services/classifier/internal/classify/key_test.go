@@ -1,6 +1,9 @@
 package classify
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestAgreementKeys checks that reports of one deal in different languages,
 // naming the parties and the technology differently, share a key, and that
@@ -22,14 +25,30 @@ func TestAgreementKeys(t *testing.T) {
 			Text: "TVEL, Rosatom's fuel company, signed a contract with CNEIC to supply fuel assemblies for the Tianwan nuclear power plant."},
 		"fuel zh, parents": {Lang: "zh", Title: "中核与俄罗斯国家原子能公司签署田湾核电站燃料合同",
 			Text: "中核集团与俄罗斯国家原子能公司在北京签署合同，由俄方为田湾核电站供应核燃料组件。"},
+		"lunar en, Rosatom the only named party": {Lang: "en", Title: "Rosatom signs deal with China on a nuclear power plant for the Moon",
+			Text: "Rosatom signed an agreement with China on Tuesday to build a nuclear power plant for a research station on the Moon."},
+		"lunar id, only the countries": {Lang: "id", Title: "Rusia dan Tiongkok teken perjanjian pembangkit nuklir di Bulan",
+			Text: "Rusia dan Tiongkok menandatangani perjanjian pembangunan pembangkit listrik tenaga nuklir di permukaan bulan, Selasa."},
+		"lab ru, the field in the sentence before": {Lang: "ru", Title: "Новосибирские и харбинские ученые создадут лабораторию искусственного интеллекта",
+			Text: "Новосибирский университет и Харбинский политехнический университет будут вместе разрабатывать системы искусственного интеллекта. Договор о создании совместной лаборатории подписан в Харбине."},
+		"lab zh, the field in the sentence": {Lang: "zh", Title: "哈工大与新西伯利亚大学签约共建人工智能联合实验室",
+			Text: "哈尔滨工业大学与俄罗斯新西伯利亚国立大学正式签约，双方将共建人工智能联合实验室。"},
 	}
 	key := map[string]string{}
+	agr := map[string]Agreement{}
 	for name, d := range docs {
 		r := c.Classify(d)
 		if !r.Agreement.Detected {
 			t.Fatalf("%s: no agreement (score %.3f, stage %q)", name, r.Score, r.Agreement.Stage)
 		}
 		key[name] = r.Agreement.Key
+		agr[name] = r.Agreement
+		if sj := r.Agreement.Subject; sj != "" && !strings.HasSuffix(r.Agreement.Key, "/"+sj) {
+			t.Errorf("%s: key %q does not end in its subject %q", name, r.Agreement.Key, sj)
+		}
+		if !strings.Contains(r.Agreement.Key, "/"+r.Agreement.Technology) {
+			t.Errorf("%s: key %q does not name its technology %q", name, r.Agreement.Key, r.Agreement.Technology)
+		}
 	}
 	same := [][2]string{
 		{"lunar zh", "lunar es"},
@@ -47,5 +66,32 @@ func TestAgreementKeys(t *testing.T) {
 	}
 	if want := "rucn:cnnc+ru/energy/tianwan"; key["fuel zh, parents"] != want {
 		t.Errorf("fuel key %q, want %q", key["fuel zh, parents"], want)
+	}
+	// The same deal named through Rosatom, CNSA or only the countries: the
+	// keys differ by their anchor, but the subject and topic are the
+	// deal's, whoever signs.
+	for _, name := range []string{"lunar zh", "lunar en, Rosatom the only named party", "lunar id, only the countries"} {
+		if a := agr[name]; a.Subject != "lunar" || a.Technology != "space" {
+			t.Errorf("%s: subject/technology %q/%q, want lunar/space", name, a.Subject, a.Technology)
+		}
+	}
+	if p := agr["lunar en, Rosatom the only named party"].Parties; len(p) != 2 || p[0] != "cn" || p[1] != "rosatom" {
+		t.Errorf("parties %v, want the signing sentence's [cn rosatom]", p)
+	}
+	// A report naming only the countries is compatible, side by side, with
+	// one naming the agencies (a country stands for any of its side).
+	ag, co := agr["lunar zh"], agr["lunar id, only the countries"]
+	for i, country := range []string{"cn", "ru"} {
+		if a, b := ag.Parties[i], co.Parties[i]; a != b && a != country && b != country {
+			t.Errorf("lunar deal: parties %v and %v are not compatible", ag.Parties, co.Parties)
+		}
+	}
+	// A joint laboratory is filed under the field it works in, whichever
+	// sentence names the field.
+	if a, b := agr["lab ru, the field in the sentence before"], agr["lab zh, the field in the sentence"]; a.Technology != "ai" || b.Technology != "ai" {
+		t.Errorf("lab deal technology %q and %q, want ai", a.Technology, b.Technology)
+	}
+	if key["lab ru, the field in the sentence before"] != key["lab zh, the field in the sentence"] {
+		t.Errorf("lab deal keys %q and %q differ", key["lab ru, the field in the sentence before"], key["lab zh, the field in the sentence"])
 	}
 }

@@ -127,8 +127,12 @@ type Stage struct {
 // one topic get different agreement keys. Subjects are listed by priority:
 // the first one an evidence sentence names is the deal's.
 type Subject struct {
-	ID   string  `yaml:"id"`
-	Cues Lexicon `yaml:"cues"`
+	ID string `yaml:"id"`
+	// Topic is the technology a deal on this subject is filed under,
+	// whatever else its report names: a nuclear plant on the Moon is a
+	// space deal whether the report names Rosatom or CNSA.
+	Topic string  `yaml:"topic"`
+	Cues  Lexicon `yaml:"cues"`
 }
 
 // MaxSubjects bounds the subject list (a sentence tracks them in a bit set).
@@ -403,6 +407,9 @@ func (t *Taxonomy) Validate() error {
 			return fmt.Errorf("subject %q: %w", sj.ID, ErrDuplicateID)
 		}
 		seenSubject[sj.ID] = true
+		if !topics[sj.Topic] {
+			return fmt.Errorf("subject %q: topic %q: %w", sj.ID, sj.Topic, ErrUnknownTopic)
+		}
 		if err := checkLexicon(sj.Cues, false); err != nil {
 			return fmt.Errorf("subject %q: %w", sj.ID, err)
 		}

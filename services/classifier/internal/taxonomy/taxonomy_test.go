@@ -166,19 +166,25 @@ func TestLoad(t *testing.T) {
 			return s + "entities:\n  - {id: x, name: X, kind: robot, country: cn, aliases: {en: [X]}}\n"
 		}, ErrBadKind, `"x"`},
 		{"subjects are valid", func(s string) string {
-			return s + "subjects:\n  - {id: lunar, cues: {en: [Moon]}}\n  - {id: navigation, cues: {any: [GLONASS]}}\n"
+			return s + "subjects:\n  - {id: mobile, topic: telecom, cues: {en: [base station]}}\n  - {id: optical, topic: telecom, cues: {en: [backbone]}}\n"
 		}, nil, ""},
+		{"subject with an unknown topic", func(s string) string {
+			return s + "subjects:\n  - {id: lunar, topic: space, cues: {en: [Moon]}}\n"
+		}, ErrUnknownTopic, `"lunar"`},
+		{"subject without a topic", func(s string) string {
+			return s + "subjects:\n  - {id: lunar, cues: {en: [Moon]}}\n"
+		}, ErrUnknownTopic, `"lunar"`},
 		{"duplicate subject", func(s string) string {
-			return s + "subjects:\n  - {id: lunar, cues: {en: [Moon]}}\n  - {id: lunar, cues: {en: [lunar]}}\n"
+			return s + "subjects:\n  - {id: lunar, topic: telecom, cues: {en: [Moon]}}\n  - {id: lunar, topic: telecom, cues: {en: [lunar]}}\n"
 		}, ErrDuplicateID, `"lunar"`},
 		{"subject with a bad term", func(s string) string {
-			return s + "subjects:\n  - {id: lunar, cues: {en: [\"Mo*on\"]}}\n"
+			return s + "subjects:\n  - {id: lunar, topic: telecom, cues: {en: [\"Mo*on\"]}}\n"
 		}, ErrInvalidTerm, `"lunar"`},
 		{"too many subjects", func(s string) string {
 			var b strings.Builder
 			b.WriteString(s + "subjects:\n")
 			for i := 0; i <= MaxSubjects; i++ {
-				fmt.Fprintf(&b, "  - {id: s%d, cues: {en: [w%d]}}\n", i, i)
+				fmt.Fprintf(&b, "  - {id: s%d, topic: telecom, cues: {en: [w%d]}}\n", i, i)
 			}
 			return b.String()
 		}, ErrTooManySubjects, ""},
