@@ -958,7 +958,9 @@ func (c *Classifier) apply(text string, s *sentence, h hit, k *coref) {
 		// next actor starts where the word does.
 		s.lastSide, s.lastSideEnd = side, wordEnd(text, h.end)
 		s.lastSideObj = objectMarked(text[s.start:h.start])
-		s.lastSideOpen = opensClause(text[s.start:h.start])
+		// Only a sentence a third country opens needs to know (and the
+		// test is not free).
+		s.lastSideOpen = s.thirdLeads && opensClause(text[s.start:h.start])
 	}
 	switch f.fam {
 	case famCountry:
@@ -1195,12 +1197,15 @@ func lastRune(s string) rune {
 // isConjunction reports whether the text between two actor mentions joins
 // them as one subject: "and", a comma, a slash, "和", "и", "dan"…
 func isConjunction(gap string) bool {
-	g := strings.ToLower(strings.TrimSpace(gap))
-	switch g {
-	case "", "and", "&", ",", "、", "和", "与", "與", "同", "及", "и", "y", "e", "dan", "serta", "-", "–", "—", "/", "or":
-		return g != "or"
+	g := strings.TrimSpace(gap)
+	if len(g) > len("serta") {
+		return false // most gaps are words long: no conjunction alone
 	}
-	return false
+	switch g {
+	case "", "&", ",", "、", "和", "与", "與", "同", "及", "и", "y", "e", "-", "–", "—", "/":
+		return true
+	}
+	return strings.EqualFold(g, "and") || strings.EqualFold(g, "dan") || strings.EqualFold(g, "serta") || g == "И"
 }
 
 func isOrg(kind string) bool {
