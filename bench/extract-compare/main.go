@@ -22,7 +22,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 )
 
@@ -123,7 +125,8 @@ func compare(cfg config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "set %s, work dir %s, %d runs per page, warm %d copies\n\n", cfg.set, cfg.work, cfg.reps, cfg.warm)
+	fmt.Fprintf(stdout, "set %s, work dir %s, %d runs per page, warm %d copies\n", cfg.set, cfg.work, cfg.reps, cfg.warm)
+	fmt.Fprintf(stdout, "newspipe %s, %s\n\n", repoVersion(cfg.repo), runtime.Version())
 	var all []*subsetResult
 	for _, s := range subsets {
 		res, err := measureSubset(cfg, s, xs, stderr, stdout)
@@ -145,6 +148,20 @@ func compare(cfg config, stdout, stderr io.Writer) error {
 		return evalCheck(cfg, all, stdout)
 	}
 	return nil
+}
+
+// repoVersion names the commit the cleaner was built from, and says
+// whether services/cleaner had uncommitted changes.
+func repoVersion(repo string) string {
+	head, err := exec.Command("git", "-C", repo, "rev-parse", "--short", "HEAD").Output()
+	if err != nil {
+		return "at an unknown commit"
+	}
+	v := "at " + strings.TrimSpace(string(head))
+	if st, err := exec.Command("git", "-C", repo, "status", "--porcelain", "--", "services/cleaner").Output(); err == nil && len(st) > 0 {
+		v += " with uncommitted changes in services/cleaner"
+	}
+	return v
 }
 
 // sharedDir finds the shared data directory as every newspipe tool does:
