@@ -42,7 +42,8 @@
 // word named among other fields of a summit agenda (economy, culture, energy),
 // or next to oil, gas, grain, payments or cars (commodities, not technology),
 // does not count, nor does any technology in an agenda of three or more
-// fields. Phones and cars are consumer goods: their sales and market shares
+// fields, nor generic words alone ("technology", "innovation": "deeper
+// cooperation in science, technology and innovation" names no technology). Phones and cars are consumer goods: their sales and market shares
 // in Russia are trade, and count as technology only beside a technology cue
 // (chipsets supplied to Russian assemblers, 5G networks).
 //
@@ -276,6 +277,7 @@ type sentence struct {
 	compare      bool
 	commodity    bool
 	ops          bool // a military operation: patrol, drills, an exercise
+	generic      bool // its only technology is generic: "technology", "innovation"
 	recall       bool
 	modal        bool // a modal or future word: what it says is not yet so
 	domains      int
@@ -540,7 +542,9 @@ func relational(s *sentence, docBoth bool) float64 {
 		return 0
 	}
 	tech := float64(s.techMax())
-	if tech == 0 {
+	if tech == 0 || s.generic {
+		// "Deeper cooperation in science, technology and innovation" names
+		// no technology: summit readouts say it of everything.
 		return 0
 	}
 	if s.commodity || s.domains >= 2 {
@@ -796,6 +800,22 @@ func (c *Classifier) sentences(text string, spans []span, hs []hit, titleBlocks 
 				sents[i].topicW[d] = 0
 			}
 		}
+	}
+	other, hasOther := c.topicIdx["other"]
+	research, hasResearch := c.topicIdx["research"]
+	for i := range sents {
+		s := &sents[i]
+		generic, named := true, false
+		for t, w := range s.topicW {
+			if w == 0 {
+				continue
+			}
+			named = true
+			if !(hasOther && t == other) && !(hasResearch && t == research && w < 2) {
+				generic = false
+			}
+		}
+		s.generic = named && generic
 	}
 	if c.signedStage >= 0 {
 		bit := uint16(1) << uint(c.signedStage)

@@ -398,6 +398,11 @@ func TestClassify(t *testing.T) {
 				Text: "Bolivia aprobó los contratos firmados con la rusa Rosatom y con un consorcio chino encabezado por CNNC.\nLas obras empezarán el año próximo."},
 		},
 		{
+			name: "a summit statement on science, technology and innovation names no technology",
+			doc: Document{Lang: "en", Title: "Putin and Xi oversee signing of documents on trade and tourism",
+				Text: "The two leaders adopted a joint statement calling for deeper cooperation in science, technology and innovation.\nDocuments on pork exports and tourism were signed."},
+		},
+		{
 			name: "one-sided Russian IT story",
 			doc: Document{Lang: "ru", Title: "Госкомпании переходят на российские операционные системы",
 				Text: "Правительство обязало госкомпании перейти на отечественное программное обеспечение до конца года."},
