@@ -23,7 +23,8 @@
 // any pair is named, in a document that names both), a relation cue
 // (cooperation, joint work, supply, transfer, sale, market share; weakly
 // talks, a market, relations, trials and use of one side's equipment by the
-// other) and a technology cue, and nothing that breaks the tie: a side joined
+// other, one side's company at work in the other's country: "Huawei opens a
+// 5G centre in Novosibirsk") and a technology cue, and nothing that breaks the tie: a side joined
 // to a third country as one subject ("India and Russia jointly developed…"),
 // the two sides as a third country's partners ("Indonesia weighs cooperation
 // with Rosatom and CNNC", also no agreement) or as the object of a third
@@ -278,6 +279,8 @@ type sentence struct {
 	commodity    bool
 	ops          bool // a military operation: patrol, drills, an exercise
 	generic      bool // its only technology is generic: "technology", "innovation"
+	ruPlace      bool // Russia named as a place: "in Russia", "в России", "在俄罗斯"
+	cnPlace      bool // China named as a place
 	recall       bool
 	modal        bool // a modal or future word: what it says is not yet so
 	domains      int
@@ -556,6 +559,11 @@ func relational(s *sentence, docBoth bool) float64 {
 		}
 	}
 	rel := float64(s.rel)
+	if rel == 0 && ((len(s.cnOrgs) > 0 && s.ruPlace) || (len(s.ruOrgs) > 0 && s.cnPlace)) {
+		// One side's company at work in the other's country ("Huawei
+		// opens a 5G training centre in Novosibirsk") is a weak tie.
+		rel = 1
+	}
 	if s.third != 0 && (rel == 1 || tech < 2) {
 		// A weak tie (talks, a market, relations) among the sides and
 		// another country is a multilateral setting, not a bilateral one;
@@ -987,8 +995,10 @@ func (c *Classifier) apply(text string, s *sentence, h hit, k *coref) {
 		switch f.ref {
 		case c.ruCountry:
 			s.ru = true
+			s.ruPlace = s.ruPlace || locativeMarked(text[s.start:h.start])
 		case c.cnCountry:
 			s.cn = true
+			s.cnPlace = s.cnPlace || locativeMarked(text[s.start:h.start])
 		default:
 			if f.ref < 64 {
 				s.third |= 1 << uint(f.ref)
@@ -1188,6 +1198,26 @@ func opensClause(before string) bool {
 	}
 	w1, _ := rawPrevWords(b)
 	for _, o := range [...]string{"that", "says", "said", "say", "warns", "warned", "believes", "que", "dice", "afirma", "что", "считает", "заявил", "заявили", "bahwa", "mengatakan", "menyebut"} {
+		if strings.EqualFold(w1, o) {
+			return true
+		}
+	}
+	return false
+}
+
+// locativeMarked reports whether the text before a country mention ends in
+// a word that makes it a place: "in", "across", "в", "во", "по", "en", "di",
+// "在", "于".
+func locativeMarked(before string) bool {
+	b := strings.TrimRight(before, " \u00a0")
+	if r := lastRune(b); strings.ContainsRune("在于於", r) {
+		return true
+	}
+	w1, _ := rawPrevWords(b)
+	if w1 == "" || len(w1) > 6 {
+		return false
+	}
+	for _, o := range [...]string{"in", "across", "в", "во", "по", "en", "di"} {
 		if strings.EqualFold(w1, o) {
 			return true
 		}

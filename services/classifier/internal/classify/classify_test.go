@@ -403,6 +403,17 @@ func TestClassify(t *testing.T) {
 				Text: "The two leaders adopted a joint statement calling for deeper cooperation in science, technology and innovation.\nDocuments on pork exports and tourism were signed."},
 		},
 		{
+			name: "one side's company at work in the other's country, Russian",
+			doc: Document{Lang: "ru", Title: "Huawei откроет в Новосибирске центр подготовки инженеров 5G",
+				Text: "Huawei откроет в Новосибирске учебный центр для специалистов по сетям 5G.\nЦентр рассчитан на 500 слушателей в год."},
+			ruCnTech: true, topic: "telecom",
+		},
+		{
+			name: "one side's company at home is not a tie",
+			doc: Document{Lang: "en", Title: "Huawei opens a 5G lab in Shenzhen as Russia looks on",
+				Text: "Huawei opened a 5G laboratory in Shenzhen on Monday.\nRussia's operators were not mentioned."},
+		},
+		{
 			name: "one-sided Russian IT story",
 			doc: Document{Lang: "ru", Title: "Госкомпании переходят на российские операционные системы",
 				Text: "Правительство обязало госкомпании перейти на отечественное программное обеспечение до конца года."},

@@ -33,6 +33,8 @@ func TestSigningQualifiers(t *testing.T) {
 		{"en until present passive", "en", "Until the supply contract is signed, the partners fund only the prototype.", false},
 		{"en once present passive", "en", "Once it is signed, assembly would move to Harbin.", false},
 		{"en has been signed", "en", "The supply contract has been signed in Harbin.", true},
+		{"en witnessed the signing", "en", "The two leaders witnessed the signing of 20 documents.", true},
+		{"en ahead of the signing", "en", "Officials met ahead of the signing of the documents.", false},
 
 		{"ru past", "ru", "Роскосмос и CNSA подписали соглашение о лунной станции.", true},
 		{"ru not yet", "ru", "Соглашение пока не подписано.", false},
