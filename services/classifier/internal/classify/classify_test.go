@@ -414,6 +414,11 @@ func TestClassify(t *testing.T) {
 				Text: "Huawei opened a 5G laboratory in Shenzhen on Monday.\nRussia's operators were not mentioned."},
 		},
 		{
+			name: "a joint stand against a third country's weapons is politics, Chinese",
+			doc: Document{Lang: "zh", Title: "中俄联合谴责美国太空导弹防御计划",
+				Text: "中俄两国外交部发表联合声明，共同反对美国在太空部署导弹拦截系统。"},
+		},
+		{
 			name: "one-sided Russian IT story",
 			doc: Document{Lang: "ru", Title: "Госкомпании переходят на российские операционные системы",
 				Text: "Правительство обязало госкомпании перейти на отечественное программное обеспечение до конца года."},
