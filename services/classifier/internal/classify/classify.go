@@ -31,7 +31,8 @@
 // country opening the sentence ("US tightens export rules, naming China and
 // Russia"; not when the sides open a clause of their own: "Despite US
 // pressure, Russia and China…"), hostile words (hackers, attacks, copying
-// without a licence, competitors), a restriction imposed by someone else (a
+// without a licence, competitors; condemning or opposing, as in a joint stand
+// against a third country's weapons), a restriction imposed by someone else (a
 // ban, sanctions), a comparison or a parallel (benchmarks, "like the Chinese
 // model", each developing its own, independently of each other), or three or
 // more third countries or groupings (a multilateral list; any one for a weak
