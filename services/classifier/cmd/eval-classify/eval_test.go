@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/newspipe/newspipe/services/classifier/internal/classify"
 )
 
 // TestPresentSkipsSealedFiles checks that a labelled set whose text files are
@@ -51,6 +53,43 @@ func TestPresentSkipsSealedFiles(t *testing.T) {
 				if _, err := os.Stat(it.path); err != nil {
 					t.Errorf("kept %s whose file is absent", it.id)
 				}
+			}
+		})
+	}
+}
+
+// TestSameDeal checks the sink's matching as the eval reads it: parties side
+// by side (a country stands for any organisation of its side), then the
+// subject, or the topic where either report names none.
+func TestSameDeal(t *testing.T) {
+	tests := []struct {
+		name string
+		a, b classify.Agreement
+		want bool
+	}{
+		{"country and agency, same subject",
+			classify.Agreement{Parties: []string{"cn", "ru"}, Technology: "space", Subject: "navigation", Key: "rucn:cn+ru/space/navigation"},
+			classify.Agreement{Parties: []string{"cnsa", "roscosmos"}, Technology: "space", Subject: "navigation", Key: "rucn:cnsa+ru/space/navigation"}, true},
+		{"two organisations of one side",
+			classify.Agreement{Parties: []string{"cn", "rosatom"}, Technology: "space", Subject: "lunar", Key: "rucn:cn+rosatom/space/lunar"},
+			classify.Agreement{Parties: []string{"cnsa", "roscosmos"}, Technology: "space", Subject: "lunar", Key: "rucn:cnsa+ru/space/lunar"}, false},
+		{"different subjects",
+			classify.Agreement{Parties: []string{"cnsa", "roscosmos"}, Technology: "space", Subject: "lunar", Key: "rucn:cnsa+ru/space/lunar"},
+			classify.Agreement{Parties: []string{"cnsa", "roscosmos"}, Technology: "space", Subject: "navigation", Key: "rucn:cnsa+ru/space/navigation"}, false},
+		{"one without a subject, same topic",
+			classify.Agreement{Parties: []string{"huawei", "ru"}, Technology: "telecom", Key: "rucn:huawei+ru/telecom"},
+			classify.Agreement{Parties: []string{"huawei", "mts"}, Technology: "telecom", Subject: "mobile", Key: "rucn:huawei+ru/telecom/mobile"}, true},
+		{"one without a subject, another topic",
+			classify.Agreement{Parties: []string{"hit", "ru"}, Technology: "research", Key: "rucn:hit+ru/research"},
+			classify.Agreement{Parties: []string{"hit", "ru"}, Technology: "ai", Key: "rucn:hit+ru/ai"}, false},
+		{"subject from the key when the field is empty",
+			classify.Agreement{Parties: []string{"cnnc", "ru"}, Key: "rucn:cnnc+ru/energy/xudapu"},
+			classify.Agreement{Parties: []string{"cn", "rosatom"}, Technology: "energy", Subject: "xudapu", Key: "rucn:cn+rosatom/energy/xudapu"}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := sameDeal(dealOf(tt.a), dealOf(tt.b)); got != tt.want {
+				t.Errorf("sameDeal = %v, want %v (%+v, %+v)", got, tt.want, dealOf(tt.a), dealOf(tt.b))
 			}
 		})
 	}
