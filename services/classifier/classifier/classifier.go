@@ -146,7 +146,7 @@ func Enrich(in *newspipev1.CleanArticle, res classify.Result, now time.Time) *ne
 	a := res.Agreement
 	out.Agreement = &newspipev1.Agreement{
 		Detected: a.Detected, Stage: a.Stage, Kind: a.Kind, Parties: a.Parties,
-		Technology: a.Technology, Date: a.Date, Evidence: a.Evidence, Key: a.Key,
+		Technology: a.Technology, Subject: a.Subject, Date: a.Date, Evidence: a.Evidence, Key: a.Key,
 	}
 	times := &newspipev1.StageTimes{ClassifiedAt: timestamppb.New(now)}
 	if in.Times != nil {
