@@ -12,7 +12,7 @@ TEST_FLAGS ?= -count=1 -timeout 20m
 BENCH     ?= .
 DATA_DIR  ?= data
 
-.PHONY: all build run demo test test-short vet bench proto proto-check images deploy-check eval-extract eval-classify seeds-check fmt clean help
+.PHONY: all build run demo test test-short vet bench proto proto-check images deploy-check eval-extract compare-extract eval-classify seeds-check fmt clean help
 
 all: build
 
@@ -69,6 +69,9 @@ deploy-check: ## render and validate the Kubernetes manifests offline
 
 eval-extract: ## score the extractor on ../shared/extraction-dev (skips where absent)
 	cd services/cleaner && $(GO) run ./cmd/eval-extract
+
+compare-extract: ## side by side with go-readability, the readeck fork and go-trafilatura on ../shared/extraction-dev (~15 min)
+	cd bench/extract-compare && GOWORK=off $(GO) run .
 
 eval-classify: ## score the classifier on the seeds, ../shared/classify-dev and our own set
 	cd services/classifier && $(GO) run ./cmd/eval-classify
