@@ -17,6 +17,9 @@
 //	        part of it is present
 //	blind2  testdata/blind2/labels.jsonl, a second blind set (negative-heavy),
 //	        written by another colleague and read the same way
+//	blind3  testdata/blind3/labels.jsonl, a third blind set (any technology
+//	        field, descriptive party references, late agreements), read the
+//	        same way
 //
 // ../shared is $NEWSPIPE_SHARED, else the first "shared" directory found
 // next to the working directory or one of its parents.
@@ -51,6 +54,7 @@ func run() int {
 	evalDir := flag.String("eval", "", "own labelled set (default: testdata/eval found upwards)")
 	blindDir := flag.String("blind", "", "blind labelled set (default: testdata/blind found upwards)")
 	blind2Dir := flag.String("blind2", "", "second blind labelled set (default: testdata/blind2 found upwards)")
+	blind3Dir := flag.String("blind3", "", "third blind labelled set (default: testdata/blind3 found upwards)")
 	taxFile := flag.String("taxonomy", "", "taxonomy YAML to use instead of the embedded default")
 	verbose := flag.Bool("v", false, "list every misclassified item")
 	flag.Parse()
@@ -95,7 +99,7 @@ func run() int {
 	} else {
 		sets = append(sets, s)
 	}
-	for _, b := range []struct{ name, dir string }{{"blind", *blindDir}, {"blind2", *blind2Dir}} {
+	for _, b := range []struct{ name, dir string }{{"blind", *blindDir}, {"blind2", *blind2Dir}, {"blind3", *blind3Dir}} {
 		if s, ok := loadBlind(b.name, b.dir); ok {
 			sets = append(sets, s)
 		}
