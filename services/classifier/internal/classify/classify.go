@@ -820,7 +820,9 @@ func (c *Classifier) sentences(text string, spans []span, hs []hit, titleBlocks 
 				continue
 			}
 			named = true
-			if !(hasOther && t == other) && !(hasResearch && t == research && w < 2) {
+			// Strong cues of fields without a token of their own (rail,
+			// biotech, materials) are specific; only weak ones are generic.
+			if !(hasOther && t == other && w < 2) && !(hasResearch && t == research && w < 2) {
 				generic = false
 			}
 		}
