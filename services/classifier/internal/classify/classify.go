@@ -45,7 +45,9 @@
 // or next to oil, gas, grain, payments or cars (commodities, not technology),
 // does not count, nor does any technology in an agenda of three or more
 // fields, nor generic words alone ("technology", "innovation": "deeper
-// cooperation in science, technology and innovation" names no technology). Phones and cars are consumer goods: their sales and market shares
+// cooperation in science, technology and innovation" names no technology;
+// fields with no topic token of their own — rail signalling, vaccines, port
+// cranes — are specific and count, filed under "other"). Phones and cars are consumer goods: their sales and market shares
 // in Russia are trade, and count as technology only beside a technology cue
 // (chipsets supplied to Russian assemblers, 5G networks).
 //

@@ -66,6 +66,24 @@ func TestClassify(t *testing.T) {
 			ruCnTech: true, agreement: true, topic: "energy", parties: []string{"cnnc", "rosatom"}, kind: "contract", key: "rucn:cnnc+ru/energy",
 		},
 		{
+			name: "rail signalling contract, Russian, the Chinese side described, not named",
+			doc: Document{Lang: "ru", Title: "НИИАС закупит у китайского партнёра систему интервального регулирования",
+				Text: "Институт НИИАС и китайская госкомпания, производитель железнодорожной автоматики, подписали контракт на поставку системы управления движением поездов для новой магистрали.\nПо контракту китайская сторона адаптирует радиоблок к российским стандартам."},
+			ruCnTech: true, agreement: true, topic: "telecom", kind: "contract", entities: []string{"Russian Railways"},
+		},
+		{
+			name: "joint biotech research with no topic token of its own",
+			doc: Document{Lang: "en", Title: "Russian and Chinese virologists jointly develop a vaccine against a tick-borne virus",
+				Text: "Researchers in Novosibirsk and Wuhan developed the vaccine together and will run its trials jointly next year."},
+			ruCnTech: true, agreement: false, topic: "other",
+		},
+		{
+			name: "a denied tie is no tie",
+			doc: Document{Lang: "en", Title: "Sber denies Huawei will supply servers for its AI cloud",
+				Text: "Sber denied on Friday a report that Huawei would supply servers for its artificial intelligence cloud.\nThe bank said it builds its computing capacity on Russian hardware."},
+			ruCnTech: false, agreement: false,
+		},
+		{
 			name: "intent only: expected to be signed",
 			doc: Document{Lang: "en", Title: "Russia and China plan a joint AI research centre",
 				Text: "Russia and China will cooperate on artificial intelligence research at a new centre in Kazan.\nAn agreement is expected to be signed next year."},
