@@ -20,6 +20,9 @@
 //	blind3  testdata/blind3/labels.jsonl, a third blind set (any technology
 //	        field, descriptive party references, late agreements), read the
 //	        same way
+//	blind4  testdata/blind4/labels.jsonl, a fourth blind set (technology
+//	        outside the ten topics, supply of components, denied signings),
+//	        read the same way
 //
 // ../shared is $NEWSPIPE_SHARED, else the first "shared" directory found
 // next to the working directory or one of its parents.
@@ -55,6 +58,7 @@ func run() int {
 	blindDir := flag.String("blind", "", "blind labelled set (default: testdata/blind found upwards)")
 	blind2Dir := flag.String("blind2", "", "second blind labelled set (default: testdata/blind2 found upwards)")
 	blind3Dir := flag.String("blind3", "", "third blind labelled set (default: testdata/blind3 found upwards)")
+	blind4Dir := flag.String("blind4", "", "fourth blind labelled set (default: testdata/blind4 found upwards)")
 	taxFile := flag.String("taxonomy", "", "taxonomy YAML to use instead of the embedded default")
 	verbose := flag.Bool("v", false, "list every misclassified item")
 	flag.Parse()
@@ -99,7 +103,7 @@ func run() int {
 	} else {
 		sets = append(sets, s)
 	}
-	for _, b := range []struct{ name, dir string }{{"blind", *blindDir}, {"blind2", *blind2Dir}, {"blind3", *blind3Dir}} {
+	for _, b := range []struct{ name, dir string }{{"blind", *blindDir}, {"blind2", *blind2Dir}, {"blind3", *blind3Dir}, {"blind4", *blind4Dir}} {
 		if s, ok := loadBlind(b.name, b.dir); ok {
 			sets = append(sets, s)
 		}

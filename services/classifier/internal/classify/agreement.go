@@ -153,6 +153,9 @@ func (c *Classifier) agreement(sents []sentence, hs []hit, text string, res Resu
 				continue
 			}
 		}
+		if s.counted {
+			continue // "1,400 contracts signed by regional buyers": statistics, not a deal
+		}
 		tech := s.techMax()
 		if c.specificTopics(s) >= 3 && len(s.ruOrgs)+len(s.cnOrgs) == 0 {
 			continue // agreements "in space, AI, cloud computing…": a summary, not a deal

@@ -286,6 +286,7 @@ type sentence struct {
 	cnPlace      bool // China named as a place
 	recall       bool
 	modal        bool // a modal or future word: what it says is not yet so
+	counted      bool // a deal kind counted by a number: "1,400 contracts", a statistic
 	domains      int
 	topicW       [maxTopics]int8
 	topicSpec    [maxTopics]bool // a cue, not only an entity's sector
@@ -1095,6 +1096,9 @@ func (c *Classifier) apply(text string, s *sentence, h hit, k *coref) {
 		}
 	case famKind:
 		s.kinds |= 1 << uint(f.ref)
+		if countedBefore(text[:h.start]) {
+			s.counted = true
+		}
 	case famSubject:
 		s.subjects |= 1 << uint(f.ref)
 	}
@@ -1435,4 +1439,43 @@ func (c *Classifier) primaryTopic(res *Result, sents []sentence) {
 		}
 	}
 	res.Topics = out
+}
+
+// countedBefore reports a deal kind preceded by a count of ten or more, or by
+// a number with a multiplier ("1,4 тыс. контрактов", "1,400 contracts",
+// "2.000 contratos", "ribuan kontrak" aside): procurement statistics, a set of
+// deals, not one deal whose signing is news.
+func countedBefore(before string) bool {
+	if len(before) > 40 {
+		before = before[len(before)-40:]
+	}
+	b := strings.TrimRightFunc(before, unicode.IsSpace)
+	mult := false
+	for _, m := range []string{"тыс.", "тысяч", "тыс", "thousand", "ribu", "mil", "千", "万", "萬", "多", "余", "餘", "份", "项", "項", "个", "個"} {
+		if strings.HasSuffix(b, m) {
+			b = strings.TrimRightFunc(strings.TrimSuffix(b, m), unicode.IsSpace)
+			if m != "份" && m != "项" && m != "項" && m != "个" && m != "個" {
+				mult = true
+			}
+			break
+		}
+	}
+	n, digits := 0, 0
+	for len(b) > 0 {
+		r, size := utf8.DecodeLastRuneInString(b)
+		switch {
+		case r >= '0' && r <= '9':
+			d := int(r - '0')
+			for k := 0; k < digits; k++ {
+				d *= 10
+			}
+			n += d
+			digits++
+		case (r == ',' || r == '.' || r == '\u00a0') && digits > 0:
+		default:
+			return digits > 0 && (mult || n >= 10)
+		}
+		b = b[:len(b)-size]
+	}
+	return digits > 0 && (mult || n >= 10)
 }
