@@ -74,10 +74,16 @@ func (c *Classifier) agreement(sents []sentence, hs []hit, text string, res Resu
 	var a Agreement
 	signed, rejected := c.stageBit(taxonomy.StageSigned), c.stageBit(taxonomy.StageRejected)
 	statement, pkg := c.kindBit("statement"), c.kindBit("package")
-	titleRS := false
+	titleRS, denied := false, false
 	for i := range sents {
-		if sents[i].title && sents[i].score > 0 {
+		t := &sents[i]
+		if t.title && t.score > 0 {
 			titleRS = true
+		}
+		if (t.title || t.lead) && t.hostile && t.signSeen && ((t.ru && t.cn) || t.dyad) {
+			// "Rostelecom denies signing cloud deal with Huawei": the
+			// signing the story reports elsewhere is the denied claim.
+			denied = true
 		}
 	}
 
@@ -116,7 +122,7 @@ func (c *Classifier) agreement(sents []sentence, hs []hit, text string, res Resu
 		inherits := s.stages&signed == 0 && s.stages&unsure == 0 && i > 0 &&
 			s.kinds&^(pkg|statement) != 0 && ((s.ru && s.cn) || s.dyad) && s.techMax() > 0 &&
 			sents[i-1].stages&signed != 0 && sents[i-1].stages&rejected == 0 && !sents[i-1].recall
-		if (s.stages&signed == 0 && !inherits) || s.stages&rejected != 0 || s.recall || s.hostile || s.restrict {
+		if denied || (s.stages&signed == 0 && !inherits) || s.stages&rejected != 0 || s.recall || s.hostile || s.restrict {
 			continue
 		}
 		if s.kinds != 0 && s.kinds&^statement == 0 {

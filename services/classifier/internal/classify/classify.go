@@ -287,6 +287,7 @@ type sentence struct {
 	recall       bool
 	modal        bool // a modal or future word: what it says is not yet so
 	counted      bool // a deal kind counted by a number: "1,400 contracts", a statistic
+	signSeen     bool // a signing cue, qualified or not
 	domains      int
 	topicW       [maxTopics]int8
 	topicSpec    [maxTopics]bool // a cue, not only an entity's sector
@@ -948,6 +949,7 @@ func (c *Classifier) applySigning(text string, s *sentence, h hit) {
 	if s.signEnd > 0 && h.start == s.signStart {
 		return // the same word matched by two spellings of the cue
 	}
+	s.signSeen = true
 	s.signStart, s.signEnd = h.start, wordEnd(text, h.end)
 	qualEnd := s.qualEnd
 	s.qualEnd = 0 // a qualifier governs one signing verb

@@ -211,6 +211,13 @@ func (c *Classifier) pastSignings(text string, sents []sentence, published time.
 				doc = published.Year()
 			}
 		}
+		if basisBefore(text[s.start:s.signStart]) {
+			// "built under the package of agreements signed by both
+			// countries in 2018": a dated deal named as the basis of the
+			// work reported is its frame, not news.
+			s.recall = true
+			continue
+		}
 		if doc-y >= recallYears || (bare && !sidesProminent(sents, i)) {
 			s.recall = true
 		}
@@ -220,3 +227,21 @@ func (c *Classifier) pastSignings(text string, sents []sentence, published time.
 // recallYears is how many years before the story's latest stated year a
 // signing must lie to be a recall: a deal of last year may still be news.
 const recallYears = 2
+
+// basisBefore reports a phrase naming the basis or framework of something
+// within the last few words before a signing cue ("under the agreement",
+// "berdasarkan paket kesepakatan yang", "в рамках соглашения", "el marco
+// legal … es el acuerdo", "根据…协议"). Only signings that state a year reach
+// it: "Under the contract signed on Monday" stays news.
+func basisBefore(before string) bool {
+	if len(before) > 80 {
+		before = before[len(before)-80:]
+	}
+	before = strings.ToLower(before)
+	for _, b := range []string{"under the ", "based on ", "framework of ", "berdasarkan ", "dalam kerangka ", "в рамках ", "на основании ", "на основе ", "по соглашению", "marco legal", "en el marco ", "con base en ", "根据", "根據", "依据", "依據", "框架下"} {
+		if strings.Contains(before, b) {
+			return true
+		}
+	}
+	return false
+}

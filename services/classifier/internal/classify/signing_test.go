@@ -19,6 +19,7 @@ func TestSigningQualifiers(t *testing.T) {
 		{"en negated perfect", "en", "Huawei and MTS have not yet signed the 5G contract.", false},
 		{"en contraction", "en", "The two agencies haven't signed any document on the station.", false},
 		{"en no deal", "en", "No contract was signed during the visit.", false},
+		{"en no agreement with a party", "en", "No agreement with the Chinese vendor has been signed, the operator said.", false},
 		{"en neither", "en", "Neither company has formally signed the memorandum.", false},
 		{"en could be", "en", "The contract could be signed next spring, officials said.", false},
 		{"en may eventually", "en", "A licence may eventually be signed in Beijing.", false},
