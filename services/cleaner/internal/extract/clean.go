@@ -117,11 +117,7 @@ func (d *dom) shouldRemove(i, root int32) bool {
 func (d *dom) cleanConditionally(i int32) bool {
 	e := &d.elems[i]
 	weight := float64(e.weight)
-	if e.flags&fScored != 0 {
-		if weight+e.score < 0 {
-			return true
-		}
-	} else if weight < 0 {
+	if weight < 0 {
 		return true
 	}
 	if e.commas >= 10 {
