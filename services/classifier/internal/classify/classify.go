@@ -38,8 +38,9 @@
 // more third countries or groupings (a multilateral list; any one for a weak
 // tie such as talks or a market, or for a tie whose only technology is the
 // organisations' sectors). Cities and regions name their side ("a factory in
-// Ryazan", 哈尔滨). Weapons named beside a military operation (a joint
-// patrol, drills, an exercise) are not defence technology, and excluding or
+// Ryazan", 哈尔滨). Weapons and other hardware (helicopters, ships) named
+// beside a military operation (a joint patrol, drills, an exercise) are not
+// technology, and excluding or
 // phasing out both sides' suppliers is a restriction. A generic technology
 // word named among other fields of a summit agenda (economy, culture, energy),
 // or next to oil, gas, grain, payments or cars (commodities, not technology),
@@ -805,11 +806,16 @@ func (c *Classifier) sentences(text string, spans []span, hs []hit, titleBlocks 
 		sents[si].hitHi = int32(hi + 1)
 		c.apply(text, &sents[si], h, &k)
 	}
-	if d, ok := c.topicIdx["defense"]; ok {
+	for _, id := range []string{"defense", "other"} {
+		d, ok := c.topicIdx[id]
+		if !ok {
+			continue
+		}
 		for i := range sents {
 			if sents[i].ops {
-				// Bombers on a joint patrol or missiles fired in a drill
-				// are an operation, not defence technology.
+				// Bombers on a joint patrol, missiles fired in a drill
+				// or helicopters in a naval exercise are an operation,
+				// not technology.
 				sents[i].topicW[d] = 0
 			}
 		}
