@@ -197,6 +197,13 @@ func (d *dom) roots(top int32) []int32 {
 			out = append(out, c)
 			continue
 		}
+		// An article split into sibling sections: the sibling's own score
+		// is low or missing (its paragraphs sit too deep to vote for it),
+		// but a container inside it scores like the top candidate.
+		if e.chars >= splitMinChars && e.flags&(fNegative|fUnlikely|fShare) == 0 && e.linkDensity() < 0.25 && d.bestInside(c) >= max(10, topE.score*splitShare) {
+			out = append(out, c)
+			continue
+		}
 		if e.tag == atom.P || (e.tag == atom.Div && e.paras == 0 && d.noBlockChildren(c)) {
 			ld := e.linkDensity()
 			text := d.subtreeText(c)
@@ -208,6 +215,25 @@ func (d *dom) roots(top int32) []int32 {
 		}
 	}
 	return out
+}
+
+// splitShare is the share of the top candidate's score a container inside
+// a sibling must reach for the sibling to join the article.
+const splitShare = 0.5
+
+// splitMinChars is the least text a sibling section of a split article
+// holds: shorter containers scoring that high are dialogs and teasers.
+const splitMinChars = 400
+
+// bestInside returns the highest content score of the elements inside i.
+func (d *dom) bestInside(i int32) float64 {
+	best := 0.0
+	for c := i + 1; c <= d.elems[i].last; c++ {
+		if d.elems[c].flags&fScored != 0 && d.elems[c].score > best {
+			best = d.elems[c].score
+		}
+	}
+	return best
 }
 
 func (d *dom) noBlockChildren(i int32) bool {

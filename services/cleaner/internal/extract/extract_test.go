@@ -166,6 +166,27 @@ func TestExtractHTMLStructure(t *testing.T) {
 			keep: []string{"Chipmakers in Shenzhen and", "Novosibirsk signed"},
 		},
 		{
+			name: "a list of points inside the article, one with a captioned image",
+			html: `<html><body><div class="entry-content"><h3>Highlights</h3><ul>` +
+				`<li><a href="/r">Here is our review of the year in one page</a></li>` +
+				`<li>We have just landed <a href="/b">Bug 12</a>, which stops two copies updating at once.<ul><li>` +
+				`<div class="wp-caption"><img src="/i.png"><p class="wp-caption-text">Users of several profiles will see this less often!</p></div></li></ul></li>` +
+				`<li>Printing now takes page ranges with gaps in them.</li></ul>` +
+				para("Later news.") + para("More news.") + para("Last news.") + `</div></body></html>`,
+			keep: []string{"review of the year", "which stops two copies", "Users of several profiles", "page ranges with gaps", "Last news."},
+		},
+		{
+			name: "an article split into sibling sections around a figure",
+			html: `<html><body><div class="sidebar"><a href="/x">Home</a></div><div id="wrap">` +
+				`<div class="block-a"><div><div><div><div><div class="inner">` + para("Opening part one.") + para("Opening part two.") + para("Opening part three.") + para("Opening part four.") + para("Opening part five.") +
+				`</div></div></div></div></div></div>` +
+				`<figure><img src="/f.jpg"><figcaption>A caption.</figcaption></figure>` +
+				`<div class="block-b"><div class="inner">` + para("Middle part one.") + para("Middle part two.") + para("Middle part three.") + para("Middle part four.") + para("Middle part five.") + para("Middle part six.") + para("Middle part seven.") + `</div></div>` +
+				`</div></body></html>`,
+			keep:   []string{"Opening part one.", "Opening part four.", "Middle part one.", "Middle part five."},
+			chrome: []string{"Home"},
+		},
+		{
 			name:   "scripts, styles and hidden elements are not text",
 			html:   `<html><head><style>p{color:red}</style></head><body><div>` + para("Visible.") + para("Also visible.") + `<script>var hiddenScript=1;</script><p style="display: none">Invisible words here</p><p hidden>Hidden attribute</p></div></body></html>`,
 			keep:   []string{"Visible.", "Also visible."},
