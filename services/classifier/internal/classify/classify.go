@@ -48,7 +48,13 @@
 // fields, nor generic words alone ("technology", "innovation": "deeper
 // cooperation in science, technology and innovation" names no technology;
 // fields with no topic token of their own — rail signalling, vaccines, port
-// cranes — are specific and count, filed under "other"). Phones and cars are consumer goods: their sales and market shares
+// cranes — are specific and count, filed under "other"; so do the frames of
+// technology transfer in any field, which keep a story whose field the
+// lexicon lacks from scoring nothing: "передаче технологии", "know-how", "a
+// licence to produce", "localised production", "design documentation",
+// "技术转让", "国产化", "transferencia de tecnología", "alih teknologi" —
+// they still need both sides and a relation cue in the sentence, and a summit
+// agenda of three fields or more voids them like any other technology). Phones and cars are consumer goods: their sales and market shares
 // in Russia are trade, and count as technology only beside a technology cue
 // (chipsets supplied to Russian assemblers, 5G networks).
 //
@@ -87,9 +93,19 @@
 // plans and deadlines — "will start in 2027", "до 2022 года", "hasta 2030",
 // "2030年前" — do not count), or when it is a bare year ("In 2019 MTS and Huawei
 // signed…", "2019年，華為與MTS簽署") and the two sides are otherwise neither in the
-// headline and lead nor named throughout. A recall is neither an agreement nor
-// a relational sentence. The agreement date skips deadline years for the same
-// reason.
+// headline and lead nor named throughout. A dated signing named as the basis
+// or frame of the work reported ("built under the package of agreements
+// signed in 2018", "berdasarkan paket kesepakatan yang ditandatangani … pada
+// 2018", "el marco legal … es el acuerdo firmado en", "根据…协议") is a recall
+// whatever its year. A recall is neither an agreement nor a relational
+// sentence. The agreement date skips deadline years for the same reason.
+//
+// A deal kind counted by a number of ten or more, or by a number with a
+// multiplier ("1,400 contracts", "1,4 тыс. контрактов", "2.000 contratos",
+// "ribuan kontrak"), is a statistic of procurement, not one deal whose
+// signing is news: its sentence is no agreement. A headline denying a
+// signing ("Roscosmos denies signing a satellite contract with China") voids
+// the signing the story reports.
 //
 // A signing cue does not count when a negation governs it ("have not yet
 // signed", "ninguno de los dos ha firmado", "так и не подписали", "但未签署",
@@ -140,8 +156,12 @@
 // taxonomy subject (by the taxonomy's priority: the Moon, satellite
 // navigation, remote sensing, launches, satellite communications, a named
 // nuclear plant, fast reactors, mobile networks, optical networks, data
-// centres, large language models) the signing sentence names, and nothing
-// when it names none, so that CNSA's lunar and navigation deals, or ZTE's 4G
+// centres, large language models; then fields with no topic token of their
+// own, whose topic is "other": lasers, tunnel boring machines, water
+// treatment) the signing sentence names, and nothing when it names none — a
+// word inside an organisation's name is no subject (the "Óptica" of the
+// Shanghai Institute of Optics and Fine Mechanics does not make its laser
+// laboratory an optical network deal) — so that CNSA's lunar and navigation deals, or ZTE's 4G
 // base stations and optical backbone, get different keys; it is also
 // Agreement.Subject. The deal kind ("contract", "commercial agreements",
 // "kontrak") and the date are left out, because reports word them

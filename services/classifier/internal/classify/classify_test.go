@@ -78,6 +78,24 @@ func TestClassify(t *testing.T) {
 			ruCnTech: true, agreement: false, topic: "other",
 		},
 		{
+			name: "technology transfer in a field the lexicon lacks, Russian",
+			doc: Document{Lang: "ru", Title: "Российский завод получит китайскую технологию производства стеклянных изоляторов",
+				Text: "Российский завод из Екатеринбурга и китайская компания подписали соглашение о передаче технологии производства стеклянных изоляторов.\nКитайская сторона передаст конструкторскую документацию и обучит российских инженеров."},
+			ruCnTech: true, agreement: true, topic: "other", kind: "agreement",
+		},
+		{
+			name: "technology transfer in a field the lexicon lacks, Chinese",
+			doc: Document{Lang: "zh", Title: "中国企业向俄罗斯工厂转让玻璃绝缘子技术",
+				Text: "中国一家企业与俄罗斯乌拉尔工厂签署合同，向俄方转让玻璃绝缘子生产技术，并实现本地化。"},
+			ruCnTech: true, agreement: true, topic: "other", kind: "contract",
+		},
+		{
+			name: "a summit list naming technology transfer among fields is no tie",
+			doc: Document{Lang: "en", Title: "Putin and Xi discuss trade, energy and culture",
+				Text: "Russia and China agreed to deepen cooperation in trade, energy, culture, education and technology transfer, the Kremlin said."},
+			ruCnTech: false, agreement: false,
+		},
+		{
 			name: "a denied tie is no tie",
 			doc: Document{Lang: "en", Title: "Sber denies Huawei will supply servers for its AI cloud",
 				Text: "Sber denied on Friday a report that Huawei would supply servers for its artificial intelligence cloud.\nThe bank said it builds its computing capacity on Russian hardware."},
