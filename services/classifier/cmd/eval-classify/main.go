@@ -26,6 +26,8 @@
 //	blind5  testdata/blind5/labels.jsonl, a fifth blind set (technology
 //	        fields missing from the lexicon: water treatment, tunnel boring,
 //	        lasers, game engines), read the same way
+//	blind6  testdata/blind6/labels.jsonl, a sixth blind set (mainstream
+//	        fields: planned signings, supply of components), read the same way
 //
 // ../shared is $NEWSPIPE_SHARED, else the first "shared" directory found
 // next to the working directory or one of its parents.
@@ -63,6 +65,7 @@ func run() int {
 	blind3Dir := flag.String("blind3", "", "third blind labelled set (default: testdata/blind3 found upwards)")
 	blind4Dir := flag.String("blind4", "", "fourth blind labelled set (default: testdata/blind4 found upwards)")
 	blind5Dir := flag.String("blind5", "", "fifth blind labelled set (default: testdata/blind5 found upwards)")
+	blind6Dir := flag.String("blind6", "", "sixth blind labelled set (default: testdata/blind6 found upwards)")
 	taxFile := flag.String("taxonomy", "", "taxonomy YAML to use instead of the embedded default")
 	verbose := flag.Bool("v", false, "list every misclassified item")
 	flag.Parse()
@@ -107,7 +110,7 @@ func run() int {
 	} else {
 		sets = append(sets, s)
 	}
-	for _, b := range []struct{ name, dir string }{{"blind", *blindDir}, {"blind2", *blind2Dir}, {"blind3", *blind3Dir}, {"blind4", *blind4Dir}, {"blind5", *blind5Dir}} {
+	for _, b := range []struct{ name, dir string }{{"blind", *blindDir}, {"blind2", *blind2Dir}, {"blind3", *blind3Dir}, {"blind4", *blind4Dir}, {"blind5", *blind5Dir}, {"blind6", *blind6Dir}} {
 		if s, ok := loadBlind(b.name, b.dir); ok {
 			sets = append(sets, s)
 		}
