@@ -93,7 +93,12 @@
 // plans and deadlines — "will start in 2027", "до 2022 года", "hasta 2030",
 // "2030年前" — do not count), or when it is a bare year ("In 2019 MTS and Huawei
 // signed…", "2019年，華為與MTS簽署") and the two sides are otherwise neither in the
-// headline and lead nor named throughout. A dated signing named as the basis
+// headline and lead nor named throughout, or the headline reports a deal still
+// being prepared or planned ("Россия и Китай готовят новый документ…",
+// "prepare", "筹备", "dijadwalkan") and signs nothing itself: the story is the
+// coming deal and the dated one is the earlier deal recalled as background
+// ("…подписали соглашение … в 2018 году" closing a story on a planned
+// monitoring-station document). A dated signing named as the basis
 // or frame of the work reported ("built under the package of agreements
 // signed in 2018", "berdasarkan paket kesepakatan yang ditandatangani … pada
 // 2018", "el marco legal … es el acuerdo firmado en", "根据…协议") is a recall
@@ -112,7 +117,7 @@
 // "belum menandatangani"; a Chinese negation reaches across a prepositional
 // phrase: "尚未就建设此类网络签署"), when a modal or future word stands just
 // before it ("could be signed", "может быть подписан", "有望于年内签署", "bisa
-// diteken") or the cue is a present passive ("until the contract is signed"), when
+// diteken", "готовится к подписанию") or the cue is a present passive ("until the contract is signed"), when
 // a pending word follows it ("firmado todavía", "подписан не раньше 2027
 // года", "подписание отложено"), or when an existential negation denies it
 // later in its clause ("Подписанных контрактов пока нет", across an aside when

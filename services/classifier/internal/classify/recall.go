@@ -192,8 +192,9 @@ func itoa4(y int) string {
 // pastSignings marks as recalls the signing sentences that state a year well
 // before the story's own time (its publication, or the latest year it states) ("In 2019 MTS and Huawei signed…" in a 2025
 // story), or any bare year while the story is about something else (the two
-// sides are neither in the headline and lead nor named throughout): a deal
-// of the past recalled in passing, not news.
+// sides are neither in the headline and lead nor named throughout) or about
+// a deal still planned (the headline at the intent stage): a deal of the
+// past recalled in passing, not news.
 func (c *Classifier) pastSignings(text string, sents []sentence, published time.Time) {
 	doc := -1
 	for i := range sents {
@@ -218,10 +219,24 @@ func (c *Classifier) pastSignings(text string, sents []sentence, published time.
 			s.recall = true
 			continue
 		}
-		if doc-y >= recallYears || (bare && !sidesProminent(sents, i)) {
+		if doc-y >= recallYears || (bare && (!sidesProminent(sents, i) || (!s.title && headlinePlans(sents, c.intentBit)))) {
 			s.recall = true
 		}
 	}
+}
+
+// headlinePlans reports a headline at the intent stage with no signing of
+// its own ("Россия и Китай готовят новый документ…"): the story is about a
+// deal still to come, so a signing the body dates by a bare year is the
+// earlier deal recalled as background, not the news.
+func headlinePlans(sents []sentence, intentBit uint16) bool {
+	for i := range sents {
+		s := &sents[i]
+		if s.title && s.stages&intentBit != 0 && s.signN == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // recallYears is how many years before the story's latest stated year a

@@ -101,6 +101,18 @@ func TestPastSigning(t *testing.T) {
 			ruCnTech: true, agreement: true, date: "2025-05-08",
 		},
 		{
+			name: "en headline plans a new deal, body recalls a bare-year one",
+			doc: Document{Lang: "en", Title: "Roscosmos and CNSA prepare a new satellite navigation agreement",
+				Text: "Roscosmos and CNSA discussed joint ground stations for GLONASS and BeiDou at a meeting in Harbin.\nThe new agreement on monitoring stations is expected to be signed by the end of the year.\nRussia and China signed an agreement on GLONASS and BeiDou cooperation in 2018."},
+			ruCnTech: true,
+		},
+		{
+			name: "en bare-year signing under a signing headline stays news",
+			doc: Document{Lang: "en", Title: "Roscosmos and CNSA sign satellite navigation agreement",
+				Text: "Roscosmos and CNSA signed an agreement on GLONASS and BeiDou monitoring stations in 2018, the agencies said.\nThe stations will be built in both countries."},
+			ruCnTech: true, agreement: true, date: "2018",
+		},
+		{
 			name: "ru deadline is not the signing date",
 			doc: Document{Lang: "ru", Title: "Росатом и CNNC подписали контракт на поставку ядерного топлива",
 				Text: "Росатом и китайская CNNC подписали контракт на поставку ядерного топлива для реактора на быстрых нейтронах до 2030 года."},
