@@ -11,23 +11,10 @@
 //	seeds   ../shared/seeds/expected.json and its .txt files
 //	dev     ../shared/classify-dev/labels.jsonl (ru_cn_tech = POS_AGREEMENT or POS_TECH)
 //	eval    testdata/eval/labels.jsonl, the project's own set
-//	blind   testdata/blind/labels.jsonl, a set written blind to the rules by a
-//	        colleague; records whose .txt file is missing (a sealed half kept
-//	        elsewhere) are left out and counted, so the set scores whatever
-//	        part of it is present
-//	blind2  testdata/blind2/labels.jsonl, a second blind set (negative-heavy),
-//	        written by another colleague and read the same way
-//	blind3  testdata/blind3/labels.jsonl, a third blind set (any technology
-//	        field, descriptive party references, late agreements), read the
-//	        same way
-//	blind4  testdata/blind4/labels.jsonl, a fourth blind set (technology
-//	        outside the ten topics, supply of components, denied signings),
-//	        read the same way
-//	blind5  testdata/blind5/labels.jsonl, a fifth blind set (technology
-//	        fields missing from the lexicon: water treatment, tunnel boring,
-//	        lasers, game engines), read the same way
-//	blind6  testdata/blind6/labels.jsonl, a sixth blind set (mainstream
-//	        fields: planned signings, supply of components), read the same way
+//	blind*  every testdata/blind* directory (blind, blind2, …): labelled sets
+//	        written blind to the classifier, each measured once before it was
+//	        studied (its README says the figure); labelled files that are
+//	        absent are left out
 //
 // ../shared is $NEWSPIPE_SHARED, else the first "shared" directory found
 // next to the working directory or one of its parents.
@@ -48,6 +35,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 
 	"github.com/newspipe/newspipe/services/classifier/internal/classify"
 	"github.com/newspipe/newspipe/services/classifier/internal/taxonomy"
@@ -60,12 +49,7 @@ func main() {
 func run() int {
 	shared := flag.String("shared", "", "shared data directory (default: $NEWSPIPE_SHARED or ../shared found upwards)")
 	evalDir := flag.String("eval", "", "own labelled set (default: testdata/eval found upwards)")
-	blindDir := flag.String("blind", "", "blind labelled set (default: testdata/blind found upwards)")
-	blind2Dir := flag.String("blind2", "", "second blind labelled set (default: testdata/blind2 found upwards)")
-	blind3Dir := flag.String("blind3", "", "third blind labelled set (default: testdata/blind3 found upwards)")
-	blind4Dir := flag.String("blind4", "", "fourth blind labelled set (default: testdata/blind4 found upwards)")
-	blind5Dir := flag.String("blind5", "", "fifth blind labelled set (default: testdata/blind5 found upwards)")
-	blind6Dir := flag.String("blind6", "", "sixth blind labelled set (default: testdata/blind6 found upwards)")
+	blindDirs := flag.String("blind", "", "comma-separated blind labelled sets (default: every testdata/blind* directory found upwards)")
 	taxFile := flag.String("taxonomy", "", "taxonomy YAML to use instead of the embedded default")
 	verbose := flag.Bool("v", false, "list every misclassified item")
 	flag.Parse()
@@ -110,8 +94,8 @@ func run() int {
 	} else {
 		sets = append(sets, s)
 	}
-	for _, b := range []struct{ name, dir string }{{"blind", *blindDir}, {"blind2", *blind2Dir}, {"blind3", *blind3Dir}, {"blind4", *blind4Dir}, {"blind5", *blind5Dir}, {"blind6", *blind6Dir}} {
-		if s, ok := loadBlind(b.name, b.dir); ok {
+	for _, dir := range blindSets(*blindDirs) {
+		if s, ok := loadBlind(filepath.Base(dir), dir); ok {
 			sets = append(sets, s)
 		}
 	}
@@ -119,6 +103,27 @@ func run() int {
 		report(os.Stdout, s, score(c, s), *verbose)
 	}
 	return 0
+}
+
+// blindSets returns the blind sets to score: the comma-separated list, or
+// every testdata/blind* directory (blind, blind2, …) in name order.
+func blindSets(list string) []string {
+	if list != "" {
+		return strings.Split(list, ",")
+	}
+	root := findUp("testdata")
+	if root == "" {
+		return nil
+	}
+	dirs, _ := filepath.Glob(filepath.Join(root, "blind*"))
+	sort.Slice(dirs, func(i, j int) bool {
+		a, b := filepath.Base(dirs[i]), filepath.Base(dirs[j])
+		if len(a) != len(b) {
+			return len(a) < len(b) // blind before blind2 … before blind10
+		}
+		return a < b
+	})
+	return dirs
 }
 
 // loadBlind loads a blind set from dir (default: testdata/<name> found
