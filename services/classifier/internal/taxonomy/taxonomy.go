@@ -28,6 +28,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/newspipe/newspipe/pkg/topology"
+
 	"gopkg.in/yaml.v3"
 )
 
@@ -40,9 +42,9 @@ var Languages = []string{"en", "ru", "zh", "es", "id"}
 // AnyLang is the Lexicon key for terms valid in every language.
 const AnyLang = "any"
 
-// TopicTokens are the topic ids fixed by DESIGN.md; a taxonomy's topics must
-// be among them.
-var TopicTokens = []string{"telecom", "semiconductors", "ai", "space", "cyber", "defense", "energy", "quantum", "research", "digital", "other"}
+// TopicTokens are the topic ids fixed by DESIGN.md, the <topic> of
+// news.enriched.rucn.<topic>; a taxonomy's topics must be among them.
+var TopicTokens = topology.Topics
 
 // Side values of a Country.
 const (
