@@ -127,19 +127,6 @@ func start(t *testing.T, b *bus.Bus, cfg Config) *Fetcher {
 	return f
 }
 
-// collect gathers messages on subject until n arrived or within passed.
-func collect(t *testing.T, b *bus.Bus, subject string, n int, within time.Duration) []*bus.Delivery {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), within)
-	defer cancel()
-	var got []*bus.Delivery
-	_ = b.Tail(ctx, subject, true, func(d *bus.Delivery) bool {
-		got = append(got, d)
-		return len(got) < n
-	})
-	return got
-}
-
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
@@ -189,7 +176,7 @@ func TestFetcher(t *testing.T) {
 			}
 
 			// First poll: the two good pages arrive as RawArticles, once each.
-			raws := collect(t, b, topo.AllRaw(), 2, 20*time.Second)
+			raws := natstest.Collect(t, b, topo.AllRaw(), 2, 20*time.Second)
 			if len(raws) != 2 {
 				t.Fatalf("got %d RawArticles, want 2", len(raws))
 			}
@@ -236,7 +223,7 @@ func TestFetcher(t *testing.T) {
 			}
 
 			// The missing page is dead-lettered once, and counted.
-			dlq := collect(t, b, topo.DLQ(topology.StageFetch), 1, 20*time.Second)
+			dlq := natstest.Collect(t, b, topo.DLQ(topology.StageFetch), 1, 20*time.Second)
 			if len(dlq) != 1 {
 				t.Fatalf("got %d DLQ entries, want 1", len(dlq))
 			}
@@ -265,7 +252,7 @@ func TestFetcher(t *testing.T) {
 			st.add("/a/new.html")
 			publishFeedJob(t, b, src, "test-poll-3")
 			waitFor(t, "the third poll", func() bool { return polls("testwire", "ok") == 2 })
-			raws = collect(t, b, topo.AllRaw(), 4, 3*time.Second)
+			raws = natstest.Collect(t, b, topo.AllRaw(), 4, 3*time.Second)
 			if len(raws) != 3 {
 				t.Fatalf("after the third poll: %d RawArticles in the stream, want 3", len(raws))
 			}
@@ -278,10 +265,10 @@ func TestFetcher(t *testing.T) {
 			if v := testutil.ToFloat64(m.newItems.WithLabelValues("testwire")); v != 4 {
 				t.Errorf("new_items_total = %v, want 4 (3 first, 1 later)", v)
 			}
-			if n := len(collect(t, b, topo.DLQ(topology.StageFetch), 2, time.Second)); n != 1 {
+			if n := len(natstest.Collect(t, b, topo.DLQ(topology.StageFetch), 2, time.Second)); n != 1 {
 				t.Errorf("%d DLQ entries after the third poll, want still 1", n)
 			}
-			if n := len(collect(t, b, topo.DLQ(topology.StageFeed), 1, 500*time.Millisecond)); n != 0 {
+			if n := len(natstest.Collect(t, b, topo.DLQ(topology.StageFeed), 1, 500*time.Millisecond)); n != 0 {
 				t.Errorf("%d feed DLQ entries, want 0: a failing feed is not dead-lettered", n)
 			}
 		})
@@ -369,7 +356,7 @@ func TestReplicasScheduleEachSlotOnce(t *testing.T) {
 	f1, f2 := start(t, b, cfg), start(t, b, cfg)
 	scheduled := func(f *Fetcher) float64 { return testutil.ToFloat64(f.metrics.scheduled.WithLabelValues("testwire")) }
 	waitFor(t, "both replicas to schedule", func() bool { return scheduled(f1) == 1 && scheduled(f2) == 1 })
-	if got := collect(t, b, b.Topology().AllRaw(), 2, 20*time.Second); len(got) != 2 {
+	if got := natstest.Collect(t, b, b.Topology().AllRaw(), 2, 20*time.Second); len(got) != 2 {
 		t.Fatalf("got %d RawArticles, want 2", len(got))
 	}
 	// A second FeedJob, had the server not deduplicated it, would be
