@@ -83,7 +83,7 @@ func (c *Classifier) Handle(_ context.Context, m *stage.Message) ([]bus.Message,
 	if lang == "und" {
 		lang = ""
 	}
-	doc := classify.Document{Title: in.Title, Text: strings.Join(body(&in), "\n"), Lang: lang}
+	doc := classify.Document{Title: in.Title, Text: strings.Join(in.Paragraphs, "\n"), Lang: lang}
 	if in.PublishedAt != nil {
 		doc.Published = in.PublishedAt.AsTime() // dates recalls of old deals against the story's time
 	}
@@ -107,17 +107,6 @@ func (c *Classifier) Handle(_ context.Context, m *stage.Message) ([]bus.Message,
 	h[events.HeaderAgreement] = strconv.FormatBool(out.Agreement.GetDetected())
 	h[events.HeaderTaxonomy] = out.TaxonomyVersion
 	return []bus.Message{{Subject: subject, MsgID: "enriched:" + in.Id, Header: h, Data: data}}, nil
-}
-
-// body returns the paragraphs without a leading headline: the cleaner keeps
-// the headline as the first block, and the classifier already weighs the
-// title as a title, so counting it again as the lead would double it.
-func body(in *newspipev1.CleanArticle) []string {
-	p := in.Paragraphs
-	if len(p) > 0 && strings.EqualFold(strings.Join(strings.Fields(p[0]), " "), strings.Join(strings.Fields(in.Title), " ")) {
-		return p[1:]
-	}
-	return p
 }
 
 // Enrich builds the EnrichedArticle event from a clean article and its

@@ -369,7 +369,7 @@ func (s *sentence) topicCount() int {
 // (invalid UTF-8) is read as replacement characters.
 func (c *Classifier) Classify(d Document) Result {
 	res := Result{Lang: d.Lang, TaxonomyVersion: c.tax.Version}
-	text := d.Text
+	text := withoutHeadline(d.Title, d.Text)
 	titleBlocks := 0
 	if d.Title != "" {
 		text = d.Title + "\n" + d.Text
@@ -1511,4 +1511,18 @@ func countedBefore(before string) bool {
 		b = b[:len(b)-size]
 	}
 	return digits > 0 && (mult || n >= 10)
+}
+
+// withoutHeadline drops a first block of text that repeats the title: pages
+// keep the headline as their first block, and the title is already weighed
+// as the title, so counting it again as the lead would double it.
+func withoutHeadline(title, text string) string {
+	if title == "" {
+		return text
+	}
+	first, rest, _ := strings.Cut(text, "\n")
+	if strings.EqualFold(strings.Join(strings.Fields(first), " "), strings.Join(strings.Fields(title), " ")) {
+		return rest
+	}
+	return text
 }
