@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/newspipe/newspipe/services/classifier/internal/classify"
 )
@@ -21,6 +22,8 @@ type item struct {
 	agreement      bool
 	topics         []string
 	event          string
+	date           string // publication or signing date, YYYY[-MM[-DD]], "" if unknown
+	label          string
 }
 
 // set is a named list of labelled articles.
@@ -116,6 +119,36 @@ func loadDev(shared string) (set, error) {
 	return s, err
 }
 
+// loadReal loads ../shared/classify-real: real news texts with labels and,
+// for agreement stories, the deal (event) each reports.
+func loadReal(shared string) (set, error) {
+	s := set{name: "real"}
+	dir := filepath.Join(shared, "classify-real")
+	err := readJSONL(filepath.Join(dir, "labels.jsonl"), func(line []byte) error {
+		var r struct {
+			ID        string `json:"id"`
+			Lang      string `json:"lang"`
+			Label     string `json:"label"`
+			Agreement bool   `json:"agreement"`
+			Event     string `json:"event"`
+			Date      string `json:"date"`
+		}
+		if err := json.Unmarshal(line, &r); err != nil {
+			return err
+		}
+		it := item{
+			id: r.ID, path: filepath.Join(dir, r.ID+".txt"), lang: r.Lang, label: r.Label, date: r.Date,
+			ruCnTech: r.Label == "POS_AGREEMENT" || r.Label == "POS_TECH", agreement: r.Agreement,
+		}
+		if r.Agreement {
+			it.event = r.Event
+		}
+		s.items = append(s.items, it)
+		return nil
+	})
+	return s, err
+}
+
 func loadOwn(dir string) (set, error) {
 	s := set{name: "eval"}
 	err := readJSONL(filepath.Join(dir, "labels.jsonl"), func(line []byte) error {
@@ -185,10 +218,30 @@ func score(c *classify.Classifier, s set) []outcome {
 			fmt.Fprintf(os.Stderr, "%s %s: %v\n", s.name, it.id, err)
 			continue
 		}
-		title, body := classify.SplitArticle(string(data))
-		out = append(out, outcome{it: it, res: c.Classify(classify.Document{Title: title, Text: body})})
+		out = append(out, outcome{it: it, res: c.Classify(documentOf(it, string(data)))})
 	}
 	return out
+}
+
+// documentOf is the document the classifier reads for an item: title on the
+// first line, and the item's date, where labelled, as its publication time.
+func documentOf(it item, data string) classify.Document {
+	title, body := classify.SplitArticle(data)
+	doc := classify.Document{Title: title, Text: body}
+	if t, ok := parseDate(it.date); ok {
+		doc.Published = t
+	}
+	return doc
+}
+
+// parseDate reads YYYY-MM-DD, YYYY-MM or YYYY.
+func parseDate(s string) (time.Time, bool) {
+	for _, layout := range []string{"2006-01-02", "2006-01", "2006"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // counts is a confusion count.

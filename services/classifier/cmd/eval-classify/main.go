@@ -35,6 +35,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -52,6 +53,8 @@ func run() int {
 	blindDirs := flag.String("blind", "", "comma-separated blind labelled sets (default: every testdata/blind* directory found upwards)")
 	taxFile := flag.String("taxonomy", "", "taxonomy YAML to use instead of the embedded default")
 	verbose := flag.Bool("v", false, "list every misclassified item")
+	explain := flag.String("explain", "", "explain the classification of the items with these ids (comma-separated; set:id picks the set)")
+	only := flag.String("set", "", "score only the sets whose names are listed, comma-separated (seeds, dev, real, eval, blind…)")
 	flag.Parse()
 
 	tax, err := loadTaxonomy(*taxFile)
@@ -74,7 +77,7 @@ func run() int {
 	if dir == "" {
 		fmt.Println("seeds, dev: skipped (no shared directory; set NEWSPIPE_SHARED)")
 	} else {
-		for _, load := range []func(string) (set, error){loadSeeds, loadDev} {
+		for _, load := range []func(string) (set, error){loadSeeds, loadDev, loadReal} {
 			s, err := load(dir)
 			if err != nil {
 				fmt.Printf("%s: skipped (%v)\n", s.name, err)
@@ -99,7 +102,13 @@ func run() int {
 			sets = append(sets, s)
 		}
 	}
+	if *explain != "" {
+		return explainItems(c, sets, *explain, *only)
+	}
 	for _, s := range sets {
+		if *only != "" && !slices.Contains(strings.Split(*only, ","), s.name) {
+			continue
+		}
 		report(os.Stdout, s, score(c, s), *verbose)
 	}
 	return 0
@@ -155,4 +164,40 @@ func loadTaxonomy(path string) (*taxonomy.Taxonomy, error) {
 		return taxonomy.Default()
 	}
 	return taxonomy.LoadFile(path)
+}
+
+// explainItems writes the classifier's reading of each listed item.
+func explainItems(c *classify.Classifier, sets []set, ids, only string) int {
+	status := 0
+	for _, want := range strings.Split(ids, ",") {
+		setName, id, ok := strings.Cut(want, ":")
+		if !ok {
+			setName, id = only, want
+		}
+		found := false
+		for _, s := range sets {
+			if setName != "" && s.name != setName {
+				continue
+			}
+			for _, it := range s.items {
+				if it.id != id {
+					continue
+				}
+				found = true
+				data, err := os.ReadFile(it.path)
+				if err != nil {
+					fmt.Fprintln(os.Stderr, "eval-classify:", err)
+					status = 1
+					continue
+				}
+				fmt.Printf("##### %s:%s lang %s label %s ru_cn_tech %v agreement %v event %q date %q\n", s.name, it.id, it.lang, it.label, it.ruCnTech, it.agreement, it.event, it.date)
+				c.Explain(documentOf(it, string(data)), os.Stdout)
+			}
+		}
+		if !found {
+			fmt.Fprintf(os.Stderr, "eval-classify: no item %s\n", want)
+			status = 1
+		}
+	}
+	return status
 }

@@ -368,6 +368,11 @@ func (s *sentence) topicCount() int {
 // Classify classifies one document. It never fails: text it cannot read
 // (invalid UTF-8) is read as replacement characters.
 func (c *Classifier) Classify(d Document) Result {
+	return c.classify(d, nil)
+}
+
+// classify is Classify; a non-nil tr receives what the decision was made of.
+func (c *Classifier) classify(d Document, tr *trace) Result {
 	res := Result{Lang: d.Lang, TaxonomyVersion: c.tax.Version}
 	text := withoutHeadline(d.Title, d.Text)
 	titleBlocks := 0
@@ -504,6 +509,9 @@ func (c *Classifier) Classify(d Document) Result {
 	}
 	if res.Agreement.Detected && agrSent >= 0 {
 		res.Evidence = append(res.Evidence, Evidence{Tag: "agreement", Sentence: res.Agreement.Evidence})
+	}
+	if tr != nil {
+		*tr = trace{text: text, sents: sents, hits: hits, agrSent: agrSent}
 	}
 	return res
 }
