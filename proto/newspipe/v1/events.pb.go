@@ -923,16 +923,18 @@ func (x *Evidence) GetSentence() string {
 
 // Agreement describes a Russia–China technology agreement the story reports.
 type Agreement struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Detected      bool                   `protobuf:"varint,1,opt,name=detected,proto3" json:"detected,omitempty"`    // true only for the signed stage
-	Stage         string                 `protobuf:"bytes,2,opt,name=stage,proto3" json:"stage,omitempty"`           // intent, negotiation, signed, implemented, rejected
-	Kind          string                 `protobuf:"bytes,3,opt,name=kind,proto3" json:"kind,omitempty"`             // contract, mou, agreement, joint_venture, licence
-	Parties       []string               `protobuf:"bytes,4,rep,name=parties,proto3" json:"parties,omitempty"`       // canonical entity ids
-	Technology    string                 `protobuf:"bytes,5,opt,name=technology,proto3" json:"technology,omitempty"` // taxonomy topic
-	Date          string                 `protobuf:"bytes,6,opt,name=date,proto3" json:"date,omitempty"`             // as stated, ISO 8601 where it could be read
-	Evidence      string                 `protobuf:"bytes,7,opt,name=evidence,proto3" json:"evidence,omitempty"`     // the sentence that reports the signing
-	Key           string                 `protobuf:"bytes,8,opt,name=key,proto3" json:"key,omitempty"`               // agreement key: same deal, same key, in any language
-	Subject       string                 `protobuf:"bytes,9,opt,name=subject,proto3" json:"subject,omitempty"`       // what the deal is about, finer than technology
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	Detected   bool                   `protobuf:"varint,1,opt,name=detected,proto3" json:"detected,omitempty"`    // true only for the signed stage
+	Stage      string                 `protobuf:"bytes,2,opt,name=stage,proto3" json:"stage,omitempty"`           // intent, negotiation, signed, implemented, rejected
+	Kind       string                 `protobuf:"bytes,3,opt,name=kind,proto3" json:"kind,omitempty"`             // contract, mou, agreement, joint_venture, licence
+	Parties    []string               `protobuf:"bytes,4,rep,name=parties,proto3" json:"parties,omitempty"`       // canonical entity ids
+	Technology string                 `protobuf:"bytes,5,opt,name=technology,proto3" json:"technology,omitempty"` // taxonomy topic
+	Date       string                 `protobuf:"bytes,6,opt,name=date,proto3" json:"date,omitempty"`             // as stated, ISO 8601 where it could be read
+	Evidence   string                 `protobuf:"bytes,7,opt,name=evidence,proto3" json:"evidence,omitempty"`     // the sentence that reports the signing
+	Key        string                 `protobuf:"bytes,8,opt,name=key,proto3" json:"key,omitempty"`               // agreement key: same deal, same key, in any language
+	Subject    string                 `protobuf:"bytes,9,opt,name=subject,proto3" json:"subject,omitempty"`       // what the deal is about, finer than technology
+	// (e.g. lunar, navigation, a named plant); may be empty
+	Deal          *Deal `protobuf:"bytes,10,opt,name=deal,proto3" json:"deal,omitempty"` // the deal's identity, field by field: what the sink
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1030,6 +1032,171 @@ func (x *Agreement) GetSubject() string {
 	return ""
 }
 
+func (x *Agreement) GetDeal() *Deal {
+	if x != nil {
+		return x.Deal
+	}
+	return nil
+}
+
+// Party is one side's signatory of a deal as a report names it.
+type Party struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Id    string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`     // canonical taxonomy id, e.g. "mts", "rosatom"
+	Name  string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"` // display name, e.g. "MTS"
+	// group is the organisation that answers for it: its parent group where
+	// the taxonomy knows one ("rostec" for UAC), else id. Reports of one deal
+	// may name a group or its member; deals are matched by group.
+	Group         string `protobuf:"bytes,3,opt,name=group,proto3" json:"group,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Party) Reset() {
+	*x = Party{}
+	mi := &file_newspipe_v1_events_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Party) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Party) ProtoMessage() {}
+
+func (x *Party) ProtoReflect() protoreflect.Message {
+	mi := &file_newspipe_v1_events_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Party.ProtoReflect.Descriptor instead.
+func (*Party) Descriptor() ([]byte, []int) {
+	return file_newspipe_v1_events_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *Party) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *Party) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Party) GetGroup() string {
+	if x != nil {
+		return x.Group
+	}
+	return ""
+}
+
+// Deal identifies a signed agreement across its reports, whatever their
+// language: two reports are the same deal when, on each side, they name a
+// common party group (or either names only the country), they have the same
+// subject (or, where either names none, the same technology), and their
+// signing dates agree where both state one (else their publication times lie
+// within the sink's window). Different signing dates or different named
+// organisations are different deals.
+type Deal struct {
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	Cn         []*Party               `protobuf:"bytes,1,rep,name=cn,proto3" json:"cn,omitempty"`                 // the Chinese side as named; empty: the report names only China
+	Ru         []*Party               `protobuf:"bytes,2,rep,name=ru,proto3" json:"ru,omitempty"`                 // the Russian side as named; empty: the report names only Russia
+	Kind       string                 `protobuf:"bytes,3,opt,name=kind,proto3" json:"kind,omitempty"`             // contract, mou, agreement, joint_venture, licence
+	Technology string                 `protobuf:"bytes,4,opt,name=technology,proto3" json:"technology,omitempty"` // taxonomy topic
+	Subject    string                 `protobuf:"bytes,5,opt,name=subject,proto3" json:"subject,omitempty"`       // finer than technology (lunar, navigation, a named plant); may be empty
+	// signed_on is the signing date as the report states it: YYYY-MM-DD,
+	// YYYY-MM or YYYY; "" when it states none (the report's publication time
+	// then stands in for matching).
+	SignedOn      string `protobuf:"bytes,6,opt,name=signed_on,json=signedOn,proto3" json:"signed_on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Deal) Reset() {
+	*x = Deal{}
+	mi := &file_newspipe_v1_events_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Deal) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Deal) ProtoMessage() {}
+
+func (x *Deal) ProtoReflect() protoreflect.Message {
+	mi := &file_newspipe_v1_events_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Deal.ProtoReflect.Descriptor instead.
+func (*Deal) Descriptor() ([]byte, []int) {
+	return file_newspipe_v1_events_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *Deal) GetCn() []*Party {
+	if x != nil {
+		return x.Cn
+	}
+	return nil
+}
+
+func (x *Deal) GetRu() []*Party {
+	if x != nil {
+		return x.Ru
+	}
+	return nil
+}
+
+func (x *Deal) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+func (x *Deal) GetTechnology() string {
+	if x != nil {
+		return x.Technology
+	}
+	return ""
+}
+
+func (x *Deal) GetSubject() string {
+	if x != nil {
+		return x.Subject
+	}
+	return ""
+}
+
+func (x *Deal) GetSignedOn() string {
+	if x != nil {
+		return x.SignedOn
+	}
+	return ""
+}
+
 // EnrichedArticle is a classified article (subject news.enriched.rucn.<topic>
 // for Russia–China technology stories, news.enriched.other for the rest).
 type EnrichedArticle struct {
@@ -1051,7 +1218,7 @@ type EnrichedArticle struct {
 
 func (x *EnrichedArticle) Reset() {
 	*x = EnrichedArticle{}
-	mi := &file_newspipe_v1_events_proto_msgTypes[10]
+	mi := &file_newspipe_v1_events_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1063,7 +1230,7 @@ func (x *EnrichedArticle) String() string {
 func (*EnrichedArticle) ProtoMessage() {}
 
 func (x *EnrichedArticle) ProtoReflect() protoreflect.Message {
-	mi := &file_newspipe_v1_events_proto_msgTypes[10]
+	mi := &file_newspipe_v1_events_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1076,7 +1243,7 @@ func (x *EnrichedArticle) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnrichedArticle.ProtoReflect.Descriptor instead.
 func (*EnrichedArticle) Descriptor() ([]byte, []int) {
-	return file_newspipe_v1_events_proto_rawDescGZIP(), []int{10}
+	return file_newspipe_v1_events_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *EnrichedArticle) GetArticle() *CleanArticle {
@@ -1170,7 +1337,7 @@ type ArticleRef struct {
 
 func (x *ArticleRef) Reset() {
 	*x = ArticleRef{}
-	mi := &file_newspipe_v1_events_proto_msgTypes[11]
+	mi := &file_newspipe_v1_events_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1182,7 +1349,7 @@ func (x *ArticleRef) String() string {
 func (*ArticleRef) ProtoMessage() {}
 
 func (x *ArticleRef) ProtoReflect() protoreflect.Message {
-	mi := &file_newspipe_v1_events_proto_msgTypes[11]
+	mi := &file_newspipe_v1_events_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1195,7 +1362,7 @@ func (x *ArticleRef) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ArticleRef.ProtoReflect.Descriptor instead.
 func (*ArticleRef) Descriptor() ([]byte, []int) {
-	return file_newspipe_v1_events_proto_rawDescGZIP(), []int{11}
+	return file_newspipe_v1_events_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ArticleRef) GetId() string {
@@ -1246,15 +1413,17 @@ type AgreementAlert struct {
 	FirstArticle  *ArticleRef            `protobuf:"bytes,5,opt,name=first_article,json=firstArticle,proto3" json:"first_article,omitempty"`
 	Evidence      string                 `protobuf:"bytes,6,opt,name=evidence,proto3" json:"evidence,omitempty"`
 	RaisedAt      *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=raised_at,json=raisedAt,proto3" json:"raised_at,omitempty"`
-	Date          string                 `protobuf:"bytes,8,opt,name=date,proto3" json:"date,omitempty"`
-	PartyNames    []string               `protobuf:"bytes,9,rep,name=party_names,json=partyNames,proto3" json:"party_names,omitempty"` // display names of parties, same order
+	Date          string                 `protobuf:"bytes,8,opt,name=date,proto3" json:"date,omitempty"`                                // the signing date as the first report states it (Deal.signed_on); "" if it does not
+	PartyNames    []string               `protobuf:"bytes,9,rep,name=party_names,json=partyNames,proto3" json:"party_names,omitempty"`  // display names of parties, same order
+	Deal          *Deal                  `protobuf:"bytes,10,opt,name=deal,proto3" json:"deal,omitempty"`                               // the deal as its first report gives it
+	ReportedAt    *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=reported_at,json=reportedAt,proto3" json:"reported_at,omitempty"` // when the first report was published (else fetched)
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *AgreementAlert) Reset() {
 	*x = AgreementAlert{}
-	mi := &file_newspipe_v1_events_proto_msgTypes[12]
+	mi := &file_newspipe_v1_events_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1266,7 +1435,7 @@ func (x *AgreementAlert) String() string {
 func (*AgreementAlert) ProtoMessage() {}
 
 func (x *AgreementAlert) ProtoReflect() protoreflect.Message {
-	mi := &file_newspipe_v1_events_proto_msgTypes[12]
+	mi := &file_newspipe_v1_events_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1279,7 +1448,7 @@ func (x *AgreementAlert) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AgreementAlert.ProtoReflect.Descriptor instead.
 func (*AgreementAlert) Descriptor() ([]byte, []int) {
-	return file_newspipe_v1_events_proto_rawDescGZIP(), []int{12}
+	return file_newspipe_v1_events_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *AgreementAlert) GetKey() string {
@@ -1341,6 +1510,20 @@ func (x *AgreementAlert) GetDate() string {
 func (x *AgreementAlert) GetPartyNames() []string {
 	if x != nil {
 		return x.PartyNames
+	}
+	return nil
+}
+
+func (x *AgreementAlert) GetDeal() *Deal {
+	if x != nil {
+		return x.Deal
+	}
+	return nil
+}
+
+func (x *AgreementAlert) GetReportedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ReportedAt
 	}
 	return nil
 }
@@ -1443,7 +1626,7 @@ const file_newspipe_v1_events_proto_rawDesc = "" +
 	"\x05score\x18\x02 \x01(\x01R\x05score\"8\n" +
 	"\bEvidence\x12\x10\n" +
 	"\x03tag\x18\x01 \x01(\tR\x03tag\x12\x1a\n" +
-	"\bsentence\x18\x02 \x01(\tR\bsentence\"\xe7\x01\n" +
+	"\bsentence\x18\x02 \x01(\tR\bsentence\"\x8e\x02\n" +
 	"\tAgreement\x12\x1a\n" +
 	"\bdetected\x18\x01 \x01(\bR\bdetected\x12\x14\n" +
 	"\x05stage\x18\x02 \x01(\tR\x05stage\x12\x12\n" +
@@ -1455,7 +1638,22 @@ const file_newspipe_v1_events_proto_rawDesc = "" +
 	"\x04date\x18\x06 \x01(\tR\x04date\x12\x1a\n" +
 	"\bevidence\x18\a \x01(\tR\bevidence\x12\x10\n" +
 	"\x03key\x18\b \x01(\tR\x03key\x12\x18\n" +
-	"\asubject\x18\t \x01(\tR\asubject\"\xe7\x03\n" +
+	"\asubject\x18\t \x01(\tR\asubject\x12%\n" +
+	"\x04deal\x18\n" +
+	" \x01(\v2\x11.newspipe.v1.DealR\x04deal\"A\n" +
+	"\x05Party\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\x12\x14\n" +
+	"\x05group\x18\x03 \x01(\tR\x05group\"\xb9\x01\n" +
+	"\x04Deal\x12\"\n" +
+	"\x02cn\x18\x01 \x03(\v2\x12.newspipe.v1.PartyR\x02cn\x12\"\n" +
+	"\x02ru\x18\x02 \x03(\v2\x12.newspipe.v1.PartyR\x02ru\x12\x12\n" +
+	"\x04kind\x18\x03 \x01(\tR\x04kind\x12\x1e\n" +
+	"\n" +
+	"technology\x18\x04 \x01(\tR\n" +
+	"technology\x12\x18\n" +
+	"\asubject\x18\x05 \x01(\tR\asubject\x12\x1b\n" +
+	"\tsigned_on\x18\x06 \x01(\tR\bsignedOn\"\xe7\x03\n" +
 	"\x0fEnrichedArticle\x123\n" +
 	"\aarticle\x18\x01 \x01(\v2\x19.newspipe.v1.CleanArticleR\aarticle\x12\x1c\n" +
 	"\n" +
@@ -1476,7 +1674,7 @@ const file_newspipe_v1_events_proto_rawDesc = "" +
 	"\x03url\x18\x02 \x01(\tR\x03url\x12\x14\n" +
 	"\x05title\x18\x03 \x01(\tR\x05title\x12\x12\n" +
 	"\x04lang\x18\x04 \x01(\tR\x04lang\x12\x1b\n" +
-	"\tsource_id\x18\x05 \x01(\tR\bsourceId\"\xb8\x02\n" +
+	"\tsource_id\x18\x05 \x01(\tR\bsourceId\"\x9c\x03\n" +
 	"\x0eAgreementAlert\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x18\n" +
 	"\aparties\x18\x02 \x03(\tR\aparties\x12\x12\n" +
@@ -1489,7 +1687,11 @@ const file_newspipe_v1_events_proto_rawDesc = "" +
 	"\traised_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\braisedAt\x12\x12\n" +
 	"\x04date\x18\b \x01(\tR\x04date\x12\x1f\n" +
 	"\vparty_names\x18\t \x03(\tR\n" +
-	"partyNames*B\n" +
+	"partyNames\x12%\n" +
+	"\x04deal\x18\n" +
+	" \x01(\v2\x11.newspipe.v1.DealR\x04deal\x12;\n" +
+	"\vreported_at\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"reportedAt*B\n" +
 	"\fBodyEncoding\x12\x1a\n" +
 	"\x16BODY_ENCODING_IDENTITY\x10\x00\x12\x16\n" +
 	"\x12BODY_ENCODING_GZIP\x10\x01B;Z9github.com/newspipe/newspipe/proto/newspipe/v1;newspipev1b\x06proto3"
@@ -1507,7 +1709,7 @@ func file_newspipe_v1_events_proto_rawDescGZIP() []byte {
 }
 
 var file_newspipe_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_newspipe_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
+var file_newspipe_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
 var file_newspipe_v1_events_proto_goTypes = []any{
 	(BodyEncoding)(0),             // 0: newspipe.v1.BodyEncoding
 	(*FeedJob)(nil),               // 1: newspipe.v1.FeedJob
@@ -1520,38 +1722,45 @@ var file_newspipe_v1_events_proto_goTypes = []any{
 	(*TopicScore)(nil),            // 8: newspipe.v1.TopicScore
 	(*Evidence)(nil),              // 9: newspipe.v1.Evidence
 	(*Agreement)(nil),             // 10: newspipe.v1.Agreement
-	(*EnrichedArticle)(nil),       // 11: newspipe.v1.EnrichedArticle
-	(*ArticleRef)(nil),            // 12: newspipe.v1.ArticleRef
-	(*AgreementAlert)(nil),        // 13: newspipe.v1.AgreementAlert
-	(*timestamppb.Timestamp)(nil), // 14: google.protobuf.Timestamp
+	(*Party)(nil),                 // 11: newspipe.v1.Party
+	(*Deal)(nil),                  // 12: newspipe.v1.Deal
+	(*EnrichedArticle)(nil),       // 13: newspipe.v1.EnrichedArticle
+	(*ArticleRef)(nil),            // 14: newspipe.v1.ArticleRef
+	(*AgreementAlert)(nil),        // 15: newspipe.v1.AgreementAlert
+	(*timestamppb.Timestamp)(nil), // 16: google.protobuf.Timestamp
 }
 var file_newspipe_v1_events_proto_depIdxs = []int32{
-	14, // 0: newspipe.v1.FeedJob.scheduled_at:type_name -> google.protobuf.Timestamp
-	14, // 1: newspipe.v1.ArticleJob.published_at:type_name -> google.protobuf.Timestamp
-	14, // 2: newspipe.v1.ArticleJob.discovered_at:type_name -> google.protobuf.Timestamp
-	14, // 3: newspipe.v1.RawArticle.published_at:type_name -> google.protobuf.Timestamp
-	14, // 4: newspipe.v1.RawArticle.fetched_at:type_name -> google.protobuf.Timestamp
+	16, // 0: newspipe.v1.FeedJob.scheduled_at:type_name -> google.protobuf.Timestamp
+	16, // 1: newspipe.v1.ArticleJob.published_at:type_name -> google.protobuf.Timestamp
+	16, // 2: newspipe.v1.ArticleJob.discovered_at:type_name -> google.protobuf.Timestamp
+	16, // 3: newspipe.v1.RawArticle.published_at:type_name -> google.protobuf.Timestamp
+	16, // 4: newspipe.v1.RawArticle.fetched_at:type_name -> google.protobuf.Timestamp
 	0,  // 5: newspipe.v1.RawArticle.body_encoding:type_name -> newspipe.v1.BodyEncoding
-	14, // 6: newspipe.v1.StageTimes.fetched_at:type_name -> google.protobuf.Timestamp
-	14, // 7: newspipe.v1.StageTimes.cleaned_at:type_name -> google.protobuf.Timestamp
-	14, // 8: newspipe.v1.StageTimes.classified_at:type_name -> google.protobuf.Timestamp
-	14, // 9: newspipe.v1.CleanArticle.published_at:type_name -> google.protobuf.Timestamp
-	14, // 10: newspipe.v1.CleanArticle.modified_at:type_name -> google.protobuf.Timestamp
+	16, // 6: newspipe.v1.StageTimes.fetched_at:type_name -> google.protobuf.Timestamp
+	16, // 7: newspipe.v1.StageTimes.cleaned_at:type_name -> google.protobuf.Timestamp
+	16, // 8: newspipe.v1.StageTimes.classified_at:type_name -> google.protobuf.Timestamp
+	16, // 9: newspipe.v1.CleanArticle.published_at:type_name -> google.protobuf.Timestamp
+	16, // 10: newspipe.v1.CleanArticle.modified_at:type_name -> google.protobuf.Timestamp
 	4,  // 11: newspipe.v1.CleanArticle.chrome:type_name -> newspipe.v1.ChromeStats
 	5,  // 12: newspipe.v1.CleanArticle.times:type_name -> newspipe.v1.StageTimes
-	6,  // 13: newspipe.v1.EnrichedArticle.article:type_name -> newspipe.v1.CleanArticle
-	8,  // 14: newspipe.v1.EnrichedArticle.topic_scores:type_name -> newspipe.v1.TopicScore
-	7,  // 15: newspipe.v1.EnrichedArticle.entities:type_name -> newspipe.v1.Entity
-	10, // 16: newspipe.v1.EnrichedArticle.agreement:type_name -> newspipe.v1.Agreement
-	9,  // 17: newspipe.v1.EnrichedArticle.evidence:type_name -> newspipe.v1.Evidence
-	5,  // 18: newspipe.v1.EnrichedArticle.times:type_name -> newspipe.v1.StageTimes
-	12, // 19: newspipe.v1.AgreementAlert.first_article:type_name -> newspipe.v1.ArticleRef
-	14, // 20: newspipe.v1.AgreementAlert.raised_at:type_name -> google.protobuf.Timestamp
-	21, // [21:21] is the sub-list for method output_type
-	21, // [21:21] is the sub-list for method input_type
-	21, // [21:21] is the sub-list for extension type_name
-	21, // [21:21] is the sub-list for extension extendee
-	0,  // [0:21] is the sub-list for field type_name
+	12, // 13: newspipe.v1.Agreement.deal:type_name -> newspipe.v1.Deal
+	11, // 14: newspipe.v1.Deal.cn:type_name -> newspipe.v1.Party
+	11, // 15: newspipe.v1.Deal.ru:type_name -> newspipe.v1.Party
+	6,  // 16: newspipe.v1.EnrichedArticle.article:type_name -> newspipe.v1.CleanArticle
+	8,  // 17: newspipe.v1.EnrichedArticle.topic_scores:type_name -> newspipe.v1.TopicScore
+	7,  // 18: newspipe.v1.EnrichedArticle.entities:type_name -> newspipe.v1.Entity
+	10, // 19: newspipe.v1.EnrichedArticle.agreement:type_name -> newspipe.v1.Agreement
+	9,  // 20: newspipe.v1.EnrichedArticle.evidence:type_name -> newspipe.v1.Evidence
+	5,  // 21: newspipe.v1.EnrichedArticle.times:type_name -> newspipe.v1.StageTimes
+	14, // 22: newspipe.v1.AgreementAlert.first_article:type_name -> newspipe.v1.ArticleRef
+	16, // 23: newspipe.v1.AgreementAlert.raised_at:type_name -> google.protobuf.Timestamp
+	12, // 24: newspipe.v1.AgreementAlert.deal:type_name -> newspipe.v1.Deal
+	16, // 25: newspipe.v1.AgreementAlert.reported_at:type_name -> google.protobuf.Timestamp
+	26, // [26:26] is the sub-list for method output_type
+	26, // [26:26] is the sub-list for method input_type
+	26, // [26:26] is the sub-list for extension type_name
+	26, // [26:26] is the sub-list for extension extendee
+	0,  // [0:26] is the sub-list for field type_name
 }
 
 func init() { file_newspipe_v1_events_proto_init() }
@@ -1565,7 +1774,7 @@ func file_newspipe_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_newspipe_v1_events_proto_rawDesc), len(file_newspipe_v1_events_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   13,
+			NumMessages:   15,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

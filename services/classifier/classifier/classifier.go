@@ -132,15 +132,36 @@ func Enrich(in *newspipev1.CleanArticle, res classify.Result, now time.Time) *ne
 	for _, e := range res.Evidence {
 		out.Evidence = append(out.Evidence, &newspipev1.Evidence{Tag: e.Tag, Sentence: e.Sentence})
 	}
-	a := res.Agreement
-	out.Agreement = &newspipev1.Agreement{
-		Detected: a.Detected, Stage: a.Stage, Kind: a.Kind, Parties: a.Parties,
-		Technology: a.Technology, Subject: a.Subject, Date: a.Date, Evidence: a.Evidence, Key: a.Key,
-	}
+	out.Agreement = AgreementProto(res.Agreement)
 	times := &newspipev1.StageTimes{ClassifiedAt: timestamppb.New(now)}
 	if in.Times != nil {
 		times.FetchedAt, times.CleanedAt = in.Times.FetchedAt, in.Times.CleanedAt
 	}
 	out.Times = times
+	return out
+}
+
+// AgreementProto returns the event form of an agreement; a detected one
+// carries its deal, field by field.
+func AgreementProto(a classify.Agreement) *newspipev1.Agreement {
+	out := &newspipev1.Agreement{
+		Detected: a.Detected, Stage: a.Stage, Kind: a.Kind, Parties: a.Parties,
+		Technology: a.Technology, Subject: a.Subject, Date: a.Date, Evidence: a.Evidence, Key: a.Key,
+	}
+	if !a.Detected {
+		return out
+	}
+	out.Deal = &newspipev1.Deal{
+		Cn: partiesProto(a.CN), Ru: partiesProto(a.RU), Kind: a.Kind,
+		Technology: a.Technology, Subject: a.Subject, SignedOn: a.Date,
+	}
+	return out
+}
+
+func partiesProto(ps []classify.Party) []*newspipev1.Party {
+	out := make([]*newspipev1.Party, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, &newspipev1.Party{Id: p.ID, Name: p.Name, Group: p.Group})
+	}
 	return out
 }

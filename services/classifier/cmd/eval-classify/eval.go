@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/newspipe/newspipe/pkg/deal"
+	"github.com/newspipe/newspipe/services/classifier/classifier"
 	"github.com/newspipe/newspipe/services/classifier/internal/classify"
 )
 
@@ -271,7 +273,8 @@ func (k counts) String() string {
 	return fmt.Sprintf("P %s R %s (tp %d fp %d fn %d)", ratio(k.tp, k.fp), ratio(k.tp, k.fn), k.tp, k.fp, k.fn)
 }
 
-func report(w io.Writer, s set, outs []outcome, verbose bool) {
+// report writes a set's figures and returns its deal figures.
+func report(w io.Writer, s set, outs []outcome, verbose bool) dealFigures {
 	langs := map[string]*[2]counts{}
 	var all [2]counts
 	topicsOK, topicsN := 0, 0
@@ -316,148 +319,196 @@ func report(w io.Writer, s set, outs []outcome, verbose bool) {
 	if topicsN > 0 {
 		fmt.Fprintf(w, "  topics: %d/%d positives have every labelled topic\n", topicsOK, topicsN)
 	}
-	keyReport(w, outs)
+	figs := dealReport(outs, deal.DefaultWindow)
+	figs.write(w, verbose)
 	if verbose {
 		for _, e := range errs {
 			fmt.Fprintln(w, e)
 		}
 	}
+	return figs
 }
 
-// keyReport checks that reports of one event share one agreement key, and
-// that different events do not.
-func keyReport(w io.Writer, outs []outcome) {
-	events := map[string][]outcome{}
+// dealFigures is how the sink's matching (pkg/deal) groups a set's
+// detected agreements into alerts, against the deals the labels name.
+type dealFigures struct {
+	dated     bool // the set's items carry publication dates
+	deals     int  // labelled deals (events of agreement items)
+	alerts    int  // alerts the sink would raise
+	merged    int  // alerts holding reports of two or more deals (or of a deal and a non-deal)
+	split     int  // deals whose reports raise two or more alerts
+	missed    int  // deals no report of which raises an alert
+	spurious  int  // alerts holding no labelled deal at all
+	rightDate int  // alerts whose date (a stated signing date) agrees with their deal's month
+	misdated  int  // alerts whose date disagrees
+	lines     []string
+}
+
+// failed reports whether one alert holds two deals or one deal raises two
+// alerts: what users must never see. Only a set whose items carry their
+// publication dates can tell that: without them, the same parties signing
+// twice on one subject look like one deal to the sink too, unless the texts
+// state the signing dates.
+func (f dealFigures) failed() bool { return f.dated && (f.merged > 0 || f.split > 0) }
+
+// claim is one alert of the simulated sink: the deal as its reports have
+// refined it, and the reports it holds.
+type claim struct {
+	deal    deal.Report
+	reports []outcome
+}
+
+// simulateSink groups the detected agreements of outs as the sink would,
+// taking reports in order of publication: each joins the oldest alert it
+// is the same deal as (deal.Same), else raises a new one.
+func simulateSink(outs []outcome, window time.Duration) []*claim {
+	var reps []outcome
 	for _, o := range outs {
-		if o.it.event != "" {
-			events[o.it.event] = append(events[o.it.event], o)
+		if o.res.Agreement.Detected {
+			reps = append(reps, o)
 		}
 	}
-	if len(events) == 0 {
-		return
-	}
-	var names []string
-	for e := range events {
-		names = append(names, e)
-	}
-	sort.Strings(names)
-	same, pairs := 0, 0
-	owner := map[string]string{}
-	collisions := 0
-	for _, e := range names {
-		os := events[e]
-		keys := map[string]bool{}
-		for _, o := range os {
-			keys[o.res.Agreement.Key] = true
+	sort.SliceStable(reps, func(i, j int) bool {
+		a, b := reps[i].published(), reps[j].published()
+		if !a.Equal(b) {
+			return a.Before(b)
 		}
-		if len(os) >= 2 {
-			pairs++
-			if len(keys) == 1 && !keys[""] {
-				same++
-			} else {
-				var ks []string
-				for k := range keys {
-					ks = append(ks, fmt.Sprintf("%q", k))
-				}
-				sort.Strings(ks)
-				fmt.Fprintf(w, "  key mismatch for %s: %s\n", e, strings.Join(ks, " "))
+		return reps[i].it.id < reps[j].it.id
+	})
+	var claims []*claim
+	for _, o := range reps {
+		r := reportOf(o)
+		var into *claim
+		for _, c := range claims {
+			if deal.Same(c.deal, r, window) {
+				into = c
+				break
 			}
 		}
-		for k := range keys {
-			if k == "" {
-				continue
-			}
-			if prev, ok := owner[k]; ok && prev != e {
-				collisions++
-				fmt.Fprintf(w, "  key %s shared by %s and %s\n", k, prev, e)
-			}
-			owner[k] = e
-		}
-	}
-	fmt.Fprintf(w, "  agreement keys: %d/%d same-event groups share one key; %d collisions between events\n", same, pairs, collisions)
-	dealReport(w, names, events)
-}
-
-// deal is what the sink matches reports of one agreement by: the parties per
-// side (a country id stands for any organisation of its side), the subject
-// and the topic.
-type deal struct {
-	cn, ru, topic, subject string
-}
-
-// dealOf reads a report's deal from its agreement, as the sink does: the
-// parties, the subject, and the technology, else the key's topic segment.
-func dealOf(a classify.Agreement) deal {
-	var d deal
-	if len(a.Parties) == 2 {
-		d.cn, d.ru = a.Parties[0], a.Parties[1]
-	}
-	d.topic, d.subject = a.Technology, a.Subject
-	if _, path, ok := strings.Cut(a.Key, "/"); ok {
-		t, sj, _ := strings.Cut(path, "/")
-		if d.topic == "" {
-			d.topic = t
-		}
-		if d.subject == "" {
-			d.subject = sj
-		}
-	}
-	return d
-}
-
-// sameDeal reports whether the sink would take two reports for one deal: on
-// each side the same party or a country standing for any, and the same
-// subject, or the same topic where either names no subject.
-func sameDeal(a, b deal) bool {
-	side := func(x, y, country string) bool { return x == y || x == country || y == country }
-	if !side(a.cn, b.cn, "cn") || !side(a.ru, b.ru, "ru") {
-		return false
-	}
-	if a.subject != "" && b.subject != "" {
-		return a.subject == b.subject
-	}
-	return a.topic == b.topic
-}
-
-// dealReport checks the sink's matching: every two reports of one event must
-// match, and reports of different events should not (they may still be told
-// apart by the sink's time window).
-func dealReport(w io.Writer, names []string, events map[string][]outcome) {
-	joined, groups, merged := 0, 0, 0
-	for _, e := range names {
-		os := events[e]
-		if len(os) < 2 {
+		if into == nil {
+			claims = append(claims, &claim{deal: r, reports: []outcome{o}})
 			continue
 		}
-		groups++
-		ok := true
-		for i := range os {
-			for j := i + 1; j < len(os); j++ {
-				if !os[i].res.Agreement.Detected || !os[j].res.Agreement.Detected ||
-					!sameDeal(dealOf(os[i].res.Agreement), dealOf(os[j].res.Agreement)) {
-					ok = false
-				}
-			}
+		into.deal = deal.Merge(into.deal, r)
+		into.reports = append(into.reports, o)
+	}
+	return claims
+}
+
+// reportOf is the deal report the sink reads from an item's enriched
+// event: the classifier stage's proto, published at the item's date.
+func reportOf(o outcome) deal.Report {
+	return deal.FromProto(classifier.AgreementProto(o.res.Agreement), o.published())
+}
+
+func (o outcome) published() time.Time {
+	t, _ := parseDate(o.it.date)
+	return t
+}
+
+// eventMonth returns the signing month an event slug ends with
+// ("…-2019-06" or "…-2012"), as a date.
+func eventMonth(event string) deal.Date {
+	parts := strings.Split(event, "-")
+	for n := 2; n >= 1; n-- {
+		if len(parts) < n {
+			continue
 		}
-		if ok {
-			joined++
-		} else {
-			fmt.Fprintf(w, "  sink would split %s\n", e)
+		if d, err := deal.ParseDate(strings.Join(parts[len(parts)-n:], "-")); err == nil && len(parts[len(parts)-n]) == 4 {
+			return d
 		}
 	}
-	for i, e := range names {
-		for _, f := range names[i+1:] {
-			for _, a := range events[e] {
-				for _, b := range events[f] {
-					if a.res.Agreement.Detected && b.res.Agreement.Detected && sameDeal(dealOf(a.res.Agreement), dealOf(b.res.Agreement)) {
-						merged++
-						fmt.Fprintf(w, "  sink would match %s (%s) with %s (%s)\n", a.it.id, e, b.it.id, f)
-					}
-				}
+	return deal.Date{}
+}
+
+// dealReport scores the sink's alerts for a set's labelled deals.
+func dealReport(outs []outcome, window time.Duration) dealFigures {
+	var f dealFigures
+	deals := map[string]bool{}
+	for _, o := range outs {
+		if o.it.date != "" {
+			f.dated = true
+		}
+		if o.it.agreement && o.it.event != "" {
+			deals[o.it.event] = true
+		}
+	}
+	f.deals = len(deals)
+	alertsOf := map[string]int{}
+	for _, c := range simulateSink(outs, window) {
+		f.alerts++
+		held := map[string]bool{}
+		var ids []string
+		for _, o := range c.reports {
+			ids = append(ids, o.it.id)
+			ev := o.it.event
+			switch {
+			case !o.it.agreement:
+				ev = "(no deal)"
+			case ev == "":
+				continue // a deal the labels do not name: it may be any of them
+			}
+			held[ev] = true
+		}
+		if len(held) == 0 {
+			continue
+		}
+		var evs []string
+		for ev := range held {
+			evs = append(evs, ev)
+			if ev != "(no deal)" {
+				alertsOf[ev]++
+			}
+		}
+		sort.Strings(evs)
+		switch {
+		case len(evs) > 1:
+			f.merged++
+			f.lines = append(f.lines, fmt.Sprintf("  MERGED one alert holds %s (reports %s)", strings.Join(evs, " + "), strings.Join(ids, " ")))
+		case evs[0] == "(no deal)":
+			f.spurious++
+			f.lines = append(f.lines, fmt.Sprintf("  spurious alert from %s (%s)", strings.Join(ids, " "), c.reports[0].res.Agreement.Key))
+		}
+		if len(evs) == 1 && evs[0] != "(no deal)" && !c.deal.Signed.IsZero() {
+			if want := eventMonth(evs[0]); !want.IsZero() && !c.deal.Signed.Agrees(want) {
+				f.misdated++
+				f.lines = append(f.lines, fmt.Sprintf("  misdated alert of %s: %s", evs[0], c.deal.Signed))
+			} else {
+				f.rightDate++
 			}
 		}
 	}
-	fmt.Fprintf(w, "  sink matching: %d/%d same-event groups match as one deal; %d report pairs of different events match\n", joined, groups, merged)
+	var names []string
+	for ev := range deals {
+		names = append(names, ev)
+	}
+	sort.Strings(names)
+	for _, ev := range names {
+		switch n := alertsOf[ev]; {
+		case n == 0:
+			f.missed++
+		case n > 1:
+			f.split++
+			f.lines = append(f.lines, fmt.Sprintf("  SPLIT %s raises %d alerts", ev, n))
+		}
+	}
+	return f
+}
+
+func (f dealFigures) write(w io.Writer, verbose bool) {
+	if f.deals == 0 && f.alerts == 0 {
+		return
+	}
+	fmt.Fprintf(w, "  deals: %d labelled, %d alerts; %d alerts merge deals, %d deals split, %d deals missed, %d alerts hold no deal; dates: %d alerts dated right, %d wrong\n",
+		f.deals, f.alerts, f.merged, f.split, f.missed, f.spurious, f.rightDate, f.misdated)
+	if !f.dated {
+		fmt.Fprintln(w, "  (items without publication dates: reports are told apart only by the dates their texts state; not a gate)")
+	}
+	for _, l := range f.lines {
+		if verbose || strings.Contains(l, "MERGED") || strings.Contains(l, "SPLIT") {
+			fmt.Fprintln(w, l)
+		}
+	}
 }
 
 func missingTopics(want, got []string) []string {

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/newspipe/newspipe/services/classifier/internal/classify"
 )
@@ -58,39 +59,40 @@ func TestPresentSkipsSealedFiles(t *testing.T) {
 	}
 }
 
-// TestSameDeal checks the sink's matching as the eval reads it: parties side
-// by side (a country stands for any organisation of its side), then the
-// subject, or the topic where either report names none.
-func TestSameDeal(t *testing.T) {
-	tests := []struct {
-		name string
-		a, b classify.Agreement
-		want bool
-	}{
-		{"country and agency, same subject",
-			classify.Agreement{Parties: []string{"cn", "ru"}, Technology: "space", Subject: "navigation", Key: "rucn:cn+ru/space/navigation"},
-			classify.Agreement{Parties: []string{"cnsa", "roscosmos"}, Technology: "space", Subject: "navigation", Key: "rucn:cnsa+ru/space/navigation"}, true},
-		{"two organisations of one side",
-			classify.Agreement{Parties: []string{"cn", "rosatom"}, Technology: "space", Subject: "lunar", Key: "rucn:cn+rosatom/space/lunar"},
-			classify.Agreement{Parties: []string{"cnsa", "roscosmos"}, Technology: "space", Subject: "lunar", Key: "rucn:cnsa+ru/space/lunar"}, false},
-		{"different subjects",
-			classify.Agreement{Parties: []string{"cnsa", "roscosmos"}, Technology: "space", Subject: "lunar", Key: "rucn:cnsa+ru/space/lunar"},
-			classify.Agreement{Parties: []string{"cnsa", "roscosmos"}, Technology: "space", Subject: "navigation", Key: "rucn:cnsa+ru/space/navigation"}, false},
-		{"one without a subject, same topic",
-			classify.Agreement{Parties: []string{"huawei", "ru"}, Technology: "telecom", Key: "rucn:huawei+ru/telecom"},
-			classify.Agreement{Parties: []string{"huawei", "mts"}, Technology: "telecom", Subject: "mobile", Key: "rucn:huawei+ru/telecom/mobile"}, true},
-		{"one without a subject, another topic",
-			classify.Agreement{Parties: []string{"hit", "ru"}, Technology: "research", Key: "rucn:hit+ru/research"},
-			classify.Agreement{Parties: []string{"hit", "ru"}, Technology: "ai", Key: "rucn:hit+ru/ai"}, false},
-		{"subject from the key when the field is empty",
-			classify.Agreement{Parties: []string{"cnnc", "ru"}, Key: "rucn:cnnc+ru/energy/xudapu"},
-			classify.Agreement{Parties: []string{"cn", "rosatom"}, Technology: "energy", Subject: "xudapu", Key: "rucn:cn+rosatom/energy/xudapu"}, true},
+// TestDealReport checks the sink simulation against labelled deals: two
+// reports of one deal make one alert, two deals of the same parties signed
+// a year apart make two, and a report of no deal makes a spurious one.
+func TestDealReport(t *testing.T) {
+	nav := func(parties []classify.Party, date string) classify.Result {
+		return classify.Result{Agreement: classify.Agreement{Detected: true, CN: parties, Technology: "space", Subject: "navigation", Date: date}}
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := sameDeal(dealOf(tt.a), dealOf(tt.b)); got != tt.want {
-				t.Errorf("sameDeal = %v, want %v (%+v, %+v)", got, tt.want, dealOf(tt.a), dealOf(tt.b))
-			}
-		})
+	cnsa := []classify.Party{{ID: "cnsa", Group: "cnsa"}}
+	outs := []outcome{
+		{it: item{id: "a", agreement: true, event: "nav-2018-11", date: "2018-11-06"}, res: nav(cnsa, "")},
+		{it: item{id: "b", agreement: true, event: "nav-2018-11", date: "2018-11-08"}, res: nav(nil, "2018-11")},
+		{it: item{id: "c", agreement: true, event: "nav-2019-11", date: "2019-11-20"}, res: nav(cnsa, "")},
+		{it: item{id: "d", agreement: false, date: "2019-11-21"}, res: classify.Result{Agreement: classify.Agreement{Detected: true, Technology: "energy"}}},
+		{it: item{id: "e", agreement: true, event: "lunar-2021-03", date: "2021-03-09"}, res: classify.Result{}},
+	}
+	f := dealReport(outs, 30*24*time.Hour)
+	if f.deals != 3 || f.alerts != 3 || f.merged != 0 || f.split != 0 || f.missed != 1 || f.spurious != 1 || f.rightDate != 1 {
+		t.Errorf("figures %+v", f)
+	}
+	if f.failed() {
+		t.Errorf("failed with no merge and no split")
+	}
+	// The same parties a year later, dated only by a stated year that
+	// agrees with the first deal, merge: the report says so.
+	outs[2].res = nav(cnsa, "2018")
+	if f := dealReport(outs, 30*24*time.Hour); f.merged != 1 || f.split != 0 || !f.failed() {
+		t.Errorf("merged deals not reported: %+v", f)
+	}
+}
+
+func TestEventMonth(t *testing.T) {
+	for in, want := range map[string]string{"huawei-mts-5g-2019-06": "2019-06", "russian-helicopters-mi171e-2012": "2012", "no-date": ""} {
+		if got := eventMonth(in).String(); got != want {
+			t.Errorf("eventMonth(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -105,11 +105,18 @@ func run() int {
 	if *explain != "" {
 		return explainItems(c, sets, *explain, *only)
 	}
+	var failed []string
 	for _, s := range sets {
 		if *only != "" && !slices.Contains(strings.Split(*only, ","), s.name) {
 			continue
 		}
-		report(os.Stdout, s, score(c, s), *verbose)
+		if figs := report(os.Stdout, s, score(c, s), *verbose); figs.failed() {
+			failed = append(failed, fmt.Sprintf("%s (%d alerts merge deals, %d deals split)", s.name, figs.merged, figs.split))
+		}
+	}
+	if len(failed) > 0 {
+		fmt.Fprintf(os.Stderr, "\neval-classify: FAIL: alerts that merge deals or deals split over alerts in %s\n", strings.Join(failed, ", "))
+		return 1
 	}
 	return 0
 }

@@ -3,6 +3,7 @@ package classify
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -238,14 +239,14 @@ func (c *Classifier) agreement(sents []sentence, hs []hit, text string, res Resu
 			break
 		}
 	}
-	var cnOrg, ruOrg int
+	var cnOrgs, ruOrgs []int
 	subjects := s.subjects
 	if bestItem.ok {
 		subjects = bestItem.subjects
-		cnOrg, ruOrg = bestItem.cnOrg, bestItem.ruOrg
+		cnOrgs, ruOrgs = []int{bestItem.cnOrg}, []int{bestItem.ruOrg}
 	} else {
-		cnOrg = c.party(sents, best, ent, true)
-		ruOrg = c.party(sents, best, ent, false)
+		cnOrgs = c.parties(sents, best, ent, true)
+		ruOrgs = c.parties(sents, best, ent, false)
 	}
 	if sj := c.subject(subjects); sj >= 0 {
 		a.Subject = c.tax.Subjects[sj].ID
@@ -255,23 +256,16 @@ func (c *Classifier) agreement(sents []sentence, hs []hit, text string, res Resu
 	} else {
 		a.Technology = c.agreementTopic(sents, best)
 	}
-	ruID, cnID := c.tax.Countries[c.ruCountry].ID, c.tax.Countries[c.cnCountry].ID
-	cnParty, ruParty := cnID, ruID
-	if cnOrg >= 0 {
-		cnParty = c.tax.Entities[cnOrg].ID
+	a.CN, a.RU = c.partyList(cnOrgs), c.partyList(ruOrgs)
+	cnParty, ruParty := c.tax.Countries[c.cnCountry].ID, c.tax.Countries[c.ruCountry].ID
+	if len(a.CN) > 0 {
+		cnParty = a.CN[0].ID
 	}
-	if ruOrg >= 0 {
-		ruParty = c.tax.Entities[ruOrg].ID
+	if len(a.RU) > 0 {
+		ruParty = a.RU[0].ID
 	}
 	a.Parties = []string{cnParty, ruParty}
-	switch {
-	case cnOrg >= 0:
-		a.Key = fmt.Sprintf("rucn:%s+%s/%s", cnParty, ruID, a.Technology)
-	case ruOrg >= 0:
-		a.Key = fmt.Sprintf("rucn:%s+%s/%s", cnID, ruParty, a.Technology)
-	default:
-		a.Key = fmt.Sprintf("rucn:%s+%s/%s", cnID, ruID, a.Technology)
-	}
+	a.Key = fmt.Sprintf("rucn:%s+%s/%s", cnParty, ruParty, a.Technology)
 	if a.Subject != "" {
 		a.Key += "/" + a.Subject
 	}
@@ -391,29 +385,35 @@ func (c *Classifier) agreementTopic(sents []sentence, i int) string {
 	return "other"
 }
 
-// party picks one organisation of a side: named in the evidence sentence,
-// else in its neighbours, else the side's most mentioned organisation in the
-// headline and lead. It returns -1 when there is none: the side is then its
-// country, which the sink matches with any organisation of that side.
-func (c *Classifier) party(sents []sentence, i int, ent entityCounts, cn bool) int {
+// maxParties bounds the organisations listed for one side of a deal.
+const maxParties = 3
+
+// parties picks the organisations of a side: those named in the evidence
+// sentence, else in its neighbours, else in the headline and lead, most
+// mentioned in the story first. It returns none when there are none: the
+// side is then its country, which the sink matches with any organisation
+// of that side.
+func (c *Classifier) parties(sents []sentence, i int, ent entityCounts, cn bool) []int {
 	orgs := func(s *sentence) []int {
 		if cn {
 			return s.cnOrgs
 		}
 		return s.ruOrgs
 	}
-	most := func(cands []int) int {
-		best, bc := -1, -1
-		sort.Ints(cands)
-		for _, e := range cands {
-			if n := ent.counts[c.tax.Entities[e].ID]; n > bc {
-				best, bc = e, n
-			}
+	rank := func(cands []int) []int {
+		out := slices.Clone(cands)
+		slices.Sort(out)
+		out = slices.Compact(out)
+		sort.SliceStable(out, func(a, b int) bool {
+			return ent.counts[c.tax.Entities[out[a]].ID] > ent.counts[c.tax.Entities[out[b]].ID]
+		})
+		if len(out) > maxParties {
+			out = out[:maxParties]
 		}
-		return best
+		return out
 	}
 	if o := orgs(&sents[i]); len(o) > 0 {
-		return most(append([]int(nil), o...))
+		return rank(o)
 	}
 	var near []int
 	for j := i - 1; j <= i+1; j++ {
@@ -422,7 +422,7 @@ func (c *Classifier) party(sents []sentence, i int, ent entityCounts, cn bool) i
 		}
 	}
 	if len(near) > 0 {
-		return most(near)
+		return rank(near)
 	}
 	// The headline and lead say whose deal the story is; an organisation
 	// named further down may be a past partner.
@@ -432,10 +432,17 @@ func (c *Classifier) party(sents []sentence, i int, ent entityCounts, cn bool) i
 			top = append(top, orgs(&sents[j])...)
 		}
 	}
-	if len(top) > 0 {
-		return most(top)
+	return rank(top)
+}
+
+// partyList returns the parties of entity indexes.
+func (c *Classifier) partyList(idx []int) []Party {
+	var out []Party
+	for _, e := range idx {
+		en := &c.tax.Entities[e]
+		out = append(out, Party{ID: en.ID, Name: en.Name, Group: en.GroupOf()})
 	}
-	return -1
+	return out
 }
 
 // dateFinder extracts a stated date from one sentence.

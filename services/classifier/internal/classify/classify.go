@@ -241,6 +241,11 @@ type Agreement struct {
 	// Parties are canonical entity ids, Chinese side first; a side that names
 	// no organisation is given by its country id.
 	Parties []string `json:"parties"`
+	// CN and RU are each side's signatories as the report names them
+	// (organisations, most named first); empty where it names only the
+	// country.
+	CN []Party `json:"cn_parties"`
+	RU []Party `json:"ru_parties"`
 	// Technology is the deal's topic: the topic of its subject when it has
 	// one, else the technology its signing sentence (or passage) names.
 	Technology string `json:"technology"`
@@ -248,12 +253,21 @@ type Agreement struct {
 	// subject id such as "lunar" or "xudapu"), or "" when the signing
 	// sentence names none; the last segment of Key when set.
 	Subject string `json:"subject"`
-	// Date is the date stated in the evidence sentence: YYYY-MM-DD, YYYY-MM
-	// or YYYY.
+	// Date is the signing date stated in the evidence sentence (or, for a
+	// headline, in the lead's signing sentence): YYYY-MM-DD, YYYY-MM or
+	// YYYY; "" when none is stated.
 	Date     string `json:"date"`
 	Evidence string `json:"evidence"`
 	// Key identifies the deal across reports; see the package doc.
 	Key string `json:"key"`
+}
+
+// Party is one signatory of a deal: a taxonomy organisation and the group
+// that answers for it in deals (its own id when it is in none).
+type Party struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Group string `json:"group"`
 }
 
 // Evidence is a sentence that decided a tag.
@@ -484,7 +498,7 @@ func (c *Classifier) classify(d Document, tr *trace) Result {
 	}
 	if !res.RuCnTech {
 		agr.Detected = false
-		agr.Kind, agr.Parties, agr.Technology, agr.Subject, agr.Date, agr.Evidence, agr.Key = "", nil, "", "", "", "", ""
+		agr = Agreement{Stage: agr.Stage}
 	}
 	res.Agreement = agr
 	if res.RuCnTech {

@@ -45,7 +45,7 @@ func TestClassify(t *testing.T) {
 			doc: Document{Lang: "en", Title: "Huawei wins 5G contract from Russian operator MTS",
 				Text: "Huawei signed a contract with MTS on 5 June 2019 to build a 5G network in Russia.\nThe deal was signed in Moscow in the presence of Vladimir Putin and Xi Jinping."},
 			ruCnTech: true, agreement: true, topic: "telecom", parties: []string{"huawei", "mts"}, kind: "contract",
-			key: "rucn:huawei+ru/telecom/mobile", date: "2019-06-05", entities: []string{"Huawei", "MTS", "Vladimir Putin", "Xi Jinping", "Russia"},
+			key: "rucn:huawei+mts/telecom/mobile", date: "2019-06-05", entities: []string{"Huawei", "MTS", "Vladimir Putin", "Xi Jinping", "Russia"},
 		},
 		{
 			name: "same deal, Indonesian, Russian partner named differently",
@@ -63,7 +63,7 @@ func TestClassify(t *testing.T) {
 			name: "Russian inflections, nuclear fuel contract",
 			doc: Document{Lang: "ru", Title: "Росатом и китайская CNNC заключили контракт на поставку ядерного топлива",
 				Text: "Российская госкорпорация поставит топливо для китайского реактора на быстрых нейтронах.\nКонтракт подписан в Пекине."},
-			ruCnTech: true, agreement: true, topic: "energy", parties: []string{"cnnc", "rosatom"}, kind: "contract", key: "rucn:cnnc+ru/energy",
+			ruCnTech: true, agreement: true, topic: "energy", parties: []string{"cnnc", "rosatom"}, kind: "contract", key: "rucn:cnnc+rosatom/energy",
 		},
 		{
 			name: "rail signalling contract, Russian, the Chinese side described, not named",
@@ -161,7 +161,7 @@ func TestClassify(t *testing.T) {
 			name: "reached an agreement",
 			doc: Document{Lang: "en", Title: "Rosatom and CNNC reach agreement on fast-reactor fuel",
 				Text: "Rosatom and China National Nuclear Corporation reached an agreement on Tuesday to supply fuel for a fast-neutron reactor in China."},
-			ruCnTech: true, agreement: true, topic: "energy", key: "rucn:cnnc+ru/energy/fast_reactor",
+			ruCnTech: true, agreement: true, topic: "energy", key: "rucn:cnnc+rosatom/energy/fast_reactor",
 		},
 		{
 			name: "agreed to cooperate is not a signature",
@@ -205,7 +205,7 @@ func TestClassify(t *testing.T) {
 			name: "deal that was signed in a city is not a recall",
 			doc: Document{Lang: "en", Title: "ZTE to supply Rostelecom with 5G routers",
 				Text: "A supply contract between ZTE and Rostelecom for 5G routers was signed in Moscow on Monday."},
-			ruCnTech: true, agreement: true, topic: "telecom", key: "rucn:zte+ru/telecom/mobile", kind: "contract",
+			ruCnTech: true, agreement: true, topic: "telecom", key: "rucn:zte+rostelecom/telecom/mobile", kind: "contract",
 		},
 		{
 			name: "signed by both countries, which are Russia and a third country",
@@ -615,7 +615,7 @@ func TestTagDir(t *testing.T) {
 		t.Errorf("b.txt: %v", recs[1])
 	}
 	agr, _ := recs[1]["agreement"].(map[string]any)
-	if agr["detected"] != true || agr["key"] != "rucn:huawei+ru/telecom/mobile" {
+	if agr["detected"] != true || agr["key"] != "rucn:huawei+mts/telecom/mobile" {
 		t.Errorf("b.txt agreement: %v", agr)
 	}
 	for _, k := range []string{"lang", "score", "topics", "entities", "evidence"} {

@@ -3,11 +3,29 @@ package classify
 import (
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/newspipe/newspipe/pkg/deal"
 )
 
+// reportOf is the deal report an agreement makes, as the sink reads it.
+func reportOf(a Agreement) deal.Report {
+	side := func(ps []Party) []string {
+		var out []string
+		for _, p := range ps {
+			out = append(out, p.Group)
+		}
+		return out
+	}
+	r := deal.Report{CN: side(a.CN), RU: side(a.RU), Topic: a.Technology, Subject: a.Subject}
+	r.Signed, _ = deal.ParseDate(a.Date)
+	return r
+}
+
 // TestAgreementKeys checks that reports of one deal in different languages,
-// naming the parties and the technology differently, share a key, and that
-// different deals of the same parties do not.
+// naming the parties and the technology differently, are one deal to the
+// sink, and that different deals of the same parties are not; and that the
+// key names both sides as the report names them.
 func TestAgreementKeys(t *testing.T) {
 	c := newClassifier(t)
 	docs := map[string]Document{
@@ -56,15 +74,16 @@ func TestAgreementKeys(t *testing.T) {
 		{"navigation en", "navigation id, the navigation office"},
 		{"fuel en, subsidiaries", "fuel zh, parents"},
 	}
+	const window = 30 * 24 * time.Hour
 	for _, p := range same {
-		if key[p[0]] != key[p[1]] {
-			t.Errorf("same deal, different keys: %s %q, %s %q", p[0], key[p[0]], p[1], key[p[1]])
+		if !deal.Same(reportOf(agr[p[0]]), reportOf(agr[p[1]]), window) {
+			t.Errorf("same deal, not matched: %s %+v, %s %+v", p[0], reportOf(agr[p[0]]), p[1], reportOf(agr[p[1]]))
 		}
 	}
-	if key["lunar zh"] == key["navigation en"] {
-		t.Errorf("two deals of the same agencies share key %q", key["lunar zh"])
+	if deal.Same(reportOf(agr["lunar zh"]), reportOf(agr["navigation en"]), window) {
+		t.Errorf("two deals of the same agencies match: %q %q", key["lunar zh"], key["navigation en"])
 	}
-	if want := "rucn:cnnc+ru/energy/tianwan"; key["fuel zh, parents"] != want {
+	if want := "rucn:cnnc+rosatom/energy/tianwan"; key["fuel zh, parents"] != want {
 		t.Errorf("fuel key %q, want %q", key["fuel zh, parents"], want)
 	}
 	// The same deal named through Rosatom, CNSA or only the countries: the
@@ -91,7 +110,7 @@ func TestAgreementKeys(t *testing.T) {
 	if a, b := agr["lab ru, the field in the sentence before"], agr["lab zh, the field in the sentence"]; a.Technology != "ai" || b.Technology != "ai" {
 		t.Errorf("lab deal technology %q and %q, want ai", a.Technology, b.Technology)
 	}
-	if key["lab ru, the field in the sentence before"] != key["lab zh, the field in the sentence"] {
-		t.Errorf("lab deal keys %q and %q differ", key["lab ru, the field in the sentence before"], key["lab zh, the field in the sentence"])
+	if a, b := agr["lab ru, the field in the sentence before"], agr["lab zh, the field in the sentence"]; !deal.Same(reportOf(a), reportOf(b), window) {
+		t.Errorf("lab deal reports %+v and %+v do not match", reportOf(a), reportOf(b))
 	}
 }

@@ -44,6 +44,10 @@ var (
 	ErrBadStage = errors.New("unknown agreement stage")
 	// ErrNoSignedStage means the taxonomy defines no signed stage.
 	ErrNoSignedStage = errors.New("the signed stage is required")
+	// ErrUnknownGroup means an entity's group names no entity.
+	ErrUnknownGroup = errors.New("unknown group entity")
+	// ErrBadGroup means an entity's group is of another country or is itself in a group.
+	ErrBadGroup = errors.New("group must be an entity of the same country that is in no group itself")
 	// ErrBadAgreementKind means an agreement kind id is unknown.
 	ErrBadAgreementKind = errors.New("unknown agreement kind")
 )

@@ -102,12 +102,24 @@ type Country struct {
 // country. Topics name the sectors the entity stands for: a mention of Huawei
 // is weak evidence of telecom.
 type Entity struct {
-	ID      string   `yaml:"id"`
-	Name    string   `yaml:"name"`
-	Kind    string   `yaml:"kind"`
-	Country string   `yaml:"country"`
+	ID      string `yaml:"id"`
+	Name    string `yaml:"name"`
+	Kind    string `yaml:"kind"`
+	Country string `yaml:"country"`
+	// Group is the organisation that answers for this one in deals (its
+	// parent: Rostec for UAC and Rosoboronexport), "" for none. Reports of
+	// one deal name the group or its member; deals are matched by group.
+	Group   string   `yaml:"group"`
 	Topics  []string `yaml:"topics"`
 	Aliases Lexicon  `yaml:"aliases"`
+}
+
+// GroupOf returns the group id of entity e: its Group, else its own id.
+func (e *Entity) GroupOf() string {
+	if e.Group != "" {
+		return e.Group
+	}
+	return e.ID
 }
 
 // Topic is a technology topic with its cues.
@@ -359,6 +371,22 @@ func (t *Taxonomy) Validate() error {
 		}
 		if err := checkLexicon(e.Aliases, true); err != nil {
 			return fmt.Errorf("entity %q aliases: %w", e.ID, err)
+		}
+	}
+	byID := map[string]*Entity{}
+	for i := range t.Entities {
+		byID[t.Entities[i].ID] = &t.Entities[i]
+	}
+	for _, e := range t.Entities {
+		if e.Group == "" {
+			continue
+		}
+		g, ok := byID[e.Group]
+		if !ok {
+			return fmt.Errorf("entity %q: group %q: %w", e.ID, e.Group, ErrUnknownGroup)
+		}
+		if g.Country != e.Country || g.Group != "" {
+			return fmt.Errorf("entity %q: group %q: %w", e.ID, e.Group, ErrBadGroup)
 		}
 	}
 	lex := []struct {
