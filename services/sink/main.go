@@ -29,7 +29,7 @@ func run(args []string) int {
 		"SQLite file path, or a postgres:// DSN (env STORE_DSN)")
 	httpAddr := fs.String("http-addr", service.Getenv("HTTP_ADDR", ":8080"), "address of the story API, page and feed (env HTTP_ADDR)")
 	fs.DurationVar(&cfg.AgreementWindow, "agreement-window", service.EnvDuration("AGREEMENT_WINDOW", sink.DefaultAgreementWindow),
-		"an agreement reported again after this long alerts again (env AGREEMENT_WINDOW)")
+		"how far apart undated reports of one deal may be, and how long after a stated signing an undated report is news of it (env AGREEMENT_WINDOW)")
 	fs.IntVar(&cfg.Workers, "workers", service.EnvInt("SINK_WORKERS", 0), "concurrent writes; 0 = one per CPU (env SINK_WORKERS)")
 	webhooks := fs.String("webhooks", service.Getenv("WEBHOOK_URLS", ""),
 		"comma-separated URLs to POST each new agreement alert to, as JSON (env WEBHOOK_URLS)")

@@ -3,24 +3,16 @@
 // raises one AgreementAlert on news.alerts.agreement; and it serves the
 // stored stories over HTTP (see Handler).
 //
-// Novelty: the classifier's agreement key, rucn:<cn>+<ru>/<topic>[/<subject>],
-// is coarse on purpose (one organisation and a country), and reports of one
-// deal in different languages may still get different keys (the other
-// side's organisation anchors one, only the countries another, the topic
-// follows the anchor's sector). So the sink does not match reports by key
-// but by the deal the key stands for (store.DealOf): its subject
-// (Agreement.subject, else the key's subject segment), its topic
-// (Agreement.technology, else the key's topic segment) and its parties, an
-// organisation per side or the side unspecified where a report names only
-// the country. A report is about an agreement already claimed within the
-// window when their parties agree side by side and they have the same
-// subject, or, where either names none, the same topic (the oldest such
-// claim); any other report is a new agreement with an alert of its own.
-// Each claim has an alert key: the agreement key of its first report, or,
-// where a live claim holds that already, the key with a suffix of its
-// parties, e.g. rucn:huawei+ru/telecom~huawei+nti (see internal/store).
-// The alert event carries the alert key; the stored article keeps the
-// classifier's key.
+// Novelty: the sink does not match reports by the classifier's agreement
+// key but by the deal the report gives field by field (store.DealOf, package
+// pkg/deal): the party groups of each side, a side that names only its
+// country matching any organisation of it; the subject, else the
+// technology; and the deal's date, a stated signing date, else the story's
+// publication time. A report of a deal already claimed joins the oldest such
+// claim; any other report is a new agreement with an alert of its own,
+// keyed "<agreement key>@<month of the deal>" (see internal/store). The
+// alert event carries the alert key and the deal; the stored article keeps
+// the classifier's key.
 //
 // Delivery: a story is written before its input is acked, and an alert is
 // returned to the stage loop, which publishes it (message id
@@ -46,6 +38,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/newspipe/newspipe/pkg/bus"
+	"github.com/newspipe/newspipe/pkg/deal"
 	"github.com/newspipe/newspipe/pkg/events"
 	"github.com/newspipe/newspipe/pkg/stage"
 	"github.com/newspipe/newspipe/pkg/topology"
@@ -56,10 +49,11 @@ import (
 	"github.com/newspipe/newspipe/services/sink/internal/webhook"
 )
 
-// DefaultAgreementWindow is how long an agreement stays claimed: an
-// agreement reported again later than this after its first report counts as
-// a new one.
-const DefaultAgreementWindow = 90 * 24 * time.Hour
+// DefaultAgreementWindow is how far apart, in publication time, two reports
+// that state no signing date may be and still be one deal; and how long
+// after a stated signing an undated report is still news of it
+// (deal.DefaultWindow).
+const DefaultAgreementWindow = deal.DefaultWindow
 
 // Store is what the sink keeps stories and agreement claims in; Open
 // returns one. Implementations must be safe for concurrent use: the stage's
@@ -197,7 +191,7 @@ func (s *Sink) Handle(ctx context.Context, m *stage.Message) ([]bus.Message, err
 	key := alert.Key(a)
 	if key != "" {
 		var err error
-		claim, err = s.store.ClaimAgreement(ctx, store.DealOf(a), s.cfg.AgreementWindow, store.RefOf(a))
+		claim, err = s.store.ClaimAgreement(ctx, store.DealOf(a, s.cfg.Now()), s.cfg.AgreementWindow, store.RefOf(a))
 		if err != nil {
 			return nil, classify(fmt.Errorf("sink: claim agreement %s for %s: %w", key, id, err))
 		}

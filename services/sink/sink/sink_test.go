@@ -34,15 +34,24 @@ import (
 // it, and so does Huawei's different deal with NTI.
 const dealKey = "rucn:huawei+ru/telecom"
 
-// nextDealKey is the alert key of the NTI deal, the key's second agreement.
-const nextDealKey = dealKey + "~huawei+nti"
-
 // lunarKey and navKey are the keys of CNSA's lunar and navigation deals as
-// their first reports have them, and so their alert keys.
+// their first reports have them.
 const (
 	lunarKey = "rucn:cnsa+ru/space/lunar"
 	navKey   = "rucn:cnsa+ru/space/navigation"
 )
+
+// published is when the test's stories came out (enriched): an hour
+// before they are fetched, moments before the test sends them.
+func published() time.Time { return time.Now().Add(-3*time.Second - time.Hour) }
+
+// alertKey is the alert key of the first claim of an agreement key: the key
+// and the month of its deal, the stories' publication (see the store).
+func alertKey(key string) string { return key + "@" + published().UTC().Format("2006-01") }
+
+// nextDealKey is the alert key of the NTI deal, the key's second agreement
+// in the month.
+func nextDealKey() string { return alertKey(dealKey) + "~2" }
 
 // The stories of the component test, written for it: one deal reported in
 // English (naming only Russia) and then in Indonesian (naming MTS), a
@@ -97,7 +106,7 @@ func otherArticle() *newspipev1.EnrichedArticle {
 }
 
 func enriched(id, lang, title, key string, parties ...string) *newspipev1.EnrichedArticle {
-	fetched := time.Now().Add(-3 * time.Second)
+	fetched := published().Add(time.Hour)
 	a := &newspipev1.EnrichedArticle{
 		Article: &newspipev1.CleanArticle{
 			Id: id, Url: "https://news.example/" + lang + "/" + id, CanonicalUrl: "https://news.example/" + lang + "/" + id,
@@ -306,10 +315,10 @@ func TestSinkComponent(t *testing.T) {
 					key, first, lang string
 					names            []string
 				}{
-					{dealKey, "en1", "en", []string{"Huawei", "Russia"}},
-					{nextDealKey, "ru2", "ru", []string{"Huawei", "National Technology Initiative"}},
-					{lunarKey, "zh1", "zh", []string{"China National Space Administration", "Russia"}},
-					{navKey, "en2", "en", []string{"China National Space Administration", "Roscosmos"}},
+					{alertKey(dealKey), "en1", "en", []string{"Huawei", "Russia"}},
+					{nextDealKey(), "ru2", "ru", []string{"Huawei", "National Technology Initiative"}},
+					{alertKey(lunarKey), "zh1", "zh", []string{"China National Space Administration", "Russia"}},
+					{alertKey(navKey), "en2", "en", []string{"China National Space Administration", "Roscosmos"}},
 				} {
 					al := byKey[want.key]
 					if al == nil {
@@ -329,8 +338,8 @@ func TestSinkComponent(t *testing.T) {
 
 				api := h.sink.Handler()
 				wantLinks := map[string][2]string{
-					"en1": {"en1", dealKey}, "id1": {"en1", dealKey}, "ru2": {"ru2", nextDealKey}, "es1": {"", ""},
-					"zh1": {"zh1", lunarKey}, "ru3": {"zh1", lunarKey}, "en2": {"en2", navKey}, "id2": {"zh1", lunarKey},
+					"en1": {"en1", alertKey(dealKey)}, "id1": {"en1", alertKey(dealKey)}, "ru2": {"ru2", nextDealKey()}, "es1": {"", ""},
+					"zh1": {"zh1", alertKey(lunarKey)}, "ru3": {"zh1", alertKey(lunarKey)}, "en2": {"en2", alertKey(navKey)}, "id2": {"zh1", alertKey(lunarKey)},
 				}
 				for id, want := range wantLinks {
 					var got struct {
@@ -383,7 +392,7 @@ func TestSinkComponent(t *testing.T) {
 				for _, al := range alertList.Alerts {
 					reports[al.Key] = al.ReportCount
 				}
-				if want := map[string]int{dealKey: 2, nextDealKey: 1, lunarKey: 3, navKey: 1}; !maps.Equal(reports, want) {
+				if want := map[string]int{alertKey(dealKey): 2, nextDealKey(): 1, alertKey(lunarKey): 3, alertKey(navKey): 1}; !maps.Equal(reports, want) {
 					t.Errorf("/api/alerts reports %v, want %v", reports, want)
 				}
 
@@ -439,14 +448,14 @@ func TestHandle(t *testing.T) {
 				wantAlert string // the alert key, "" for no alert
 				wantPerm  bool
 			}{
-				{name: "first article raises the alert", a: en, delivered: 1, wantAlert: dealKey},
-				{name: "its redelivery raises it again (the publish may have failed)", a: en, delivered: 2, wantAlert: dealKey},
+				{name: "first article raises the alert", a: en, delivered: 1, wantAlert: alertKey(dealKey)},
+				{name: "its redelivery raises it again (the publish may have failed)", a: en, delivered: 2, wantAlert: alertKey(dealKey)},
 				{name: "the same article in a fresh message does not", a: en, delivered: 1},
 				{name: "a second article about the deal does not", a: mts, delivered: 1},
 				{name: "nor does its redelivery", a: mts, delivered: 3},
-				{name: "another deal of the same key raises its own alert", a: nti, delivered: 1, wantAlert: nextDealKey},
-				{name: "which its redelivery raises again", a: nti, delivered: 2, wantAlert: nextDealKey},
-				{name: "and the first deal's redelivery still raises the first", a: en, delivered: 4, wantAlert: dealKey},
+				{name: "another deal of the same key raises its own alert", a: nti, delivered: 1, wantAlert: nextDealKey()},
+				{name: "which its redelivery raises again", a: nti, delivered: 2, wantAlert: nextDealKey()},
+				{name: "and the first deal's redelivery still raises the first", a: en, delivered: 4, wantAlert: alertKey(dealKey)},
 				{name: "malformed event is permanent", data: []byte{0xff, 0x01, 0x02}, delivered: 1, wantPerm: true},
 				{name: "article without id is permanent", a: noID, delivered: 1, wantPerm: true},
 			}
@@ -573,7 +582,7 @@ func TestWebhooks(t *testing.T) {
 				t.Fatalf("%d deliveries, want 1", len(got))
 			}
 			first, _ := got[0]["first_article"].(map[string]any)
-			if got[0]["key"] != dealKey || first["id"] != "en1" || got[0]["_id"] != dealKey+":en1" {
+			if got[0]["key"] != alertKey(dealKey) || first["id"] != "en1" || got[0]["_id"] != alertKey(dealKey)+":en1" {
 				t.Errorf("delivered %v", got[0])
 			}
 			for outcome, want := range map[string]float64{"retry": 1, "sent": 1, "failed": 0} {
@@ -662,8 +671,8 @@ func TestReplicas(t *testing.T) {
 				}
 				keys[al.GetKey()] = al.GetFirstArticle().GetId()
 			}
-			if len(alerts) != 4 || keys[dealKey] == "" {
-				t.Fatalf("alerts %v, want 4, one of them %s", keys, dealKey)
+			if len(alerts) != 4 || keys[alertKey(dealKey)] == "" {
+				t.Fatalf("alerts %v, want 4, one of them %s", keys, alertKey(dealKey))
 			}
 			link := map[string]string{} // deal → first article
 			firstOf := make([]string, n)

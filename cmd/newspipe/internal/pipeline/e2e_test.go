@@ -31,6 +31,7 @@ type apiStory struct {
 		Detected bool   `json:"detected"`
 		Key      string `json:"key"`
 	} `json:"agreement"`
+	AgreementAlertKey string `json:"agreement_alert_key"`
 }
 
 type apiAlert struct {

@@ -121,12 +121,12 @@ func TestSeedsThroughPipeline(t *testing.T) {
 			if keys[ev] == nil {
 				keys[ev] = map[string]bool{}
 			}
-			keys[ev][got.Agreement.Key] = true
+			keys[ev][got.AgreementAlertKey] = true
 		}
 	}
 	for ev, ks := range keys {
 		if len(ks) != 1 {
-			t.Errorf("agreement %s reported with %d keys %v, want one", ev, len(ks), ks)
+			t.Errorf("agreement %s linked to %d alerts %v, want one", ev, len(ks), ks)
 		}
 	}
 	// Distinct agreements among the seeds: each agreement_event once, plus

@@ -36,7 +36,21 @@ func New(first *newspipev1.EnrichedArticle, key string, ref *newspipev1.ArticleR
 		Evidence:     ag.GetEvidence(),
 		Date:         ag.GetDate(),
 		RaisedAt:     timestamppb.New(raisedAt),
+		Deal:         ag.GetDeal(),
+		ReportedAt:   reportedAt(first),
 	}
+}
+
+// reportedAt is when the article came out: its publication time, else its
+// fetch time; nil if the event has neither.
+func reportedAt(a *newspipev1.EnrichedArticle) *timestamppb.Timestamp {
+	if p := a.GetArticle().GetPublishedAt(); p != nil {
+		return p
+	}
+	if f := a.GetTimes().GetFetchedAt(); f != nil {
+		return f
+	}
+	return a.GetArticle().GetTimes().GetFetchedAt()
 }
 
 // PartyNames returns the display names of the agreement's parties, in the

@@ -85,7 +85,7 @@ func fixture(t *testing.T) (*API, *store.DB) {
 	for _, a := range stories {
 		link, alertKey := "", ""
 		if k := a.GetAgreement().GetKey(); k != "" {
-			c, err := st.ClaimAgreement(ctx, store.DealOf(a), 90*24*time.Hour, store.RefOf(a))
+			c, err := st.ClaimAgreement(ctx, store.DealOf(a, time.Now()), 90*24*time.Hour, store.RefOf(a))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -301,7 +301,7 @@ func TestAlertsDistinctAgreements(t *testing.T) {
 		return a
 	}
 	for _, a := range []*newspipev1.EnrichedArticle{deal("c1", "ru", 3), deal("m1", "mts", 2), deal("n1", "nti", 1)} {
-		c, err := st.ClaimAgreement(ctx, store.DealOf(a), 90*24*time.Hour, store.RefOf(a))
+		c, err := st.ClaimAgreement(ctx, store.DealOf(a, time.Now()), 90*24*time.Hour, store.RefOf(a))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -315,11 +315,14 @@ func TestAlertsDistinctAgreements(t *testing.T) {
 	for _, al := range decode[alertsListJSON](t, get(t, a, "/api/alerts")).Alerts {
 		got[al.Key] = fmt.Sprintf("%s/%d", al.FirstArticle.ID, al.ReportCount)
 	}
-	want := map[string]string{key: "c1/2", key + "~huawei+nti": "n1/1"}
+	// The deals were signed on the agreement's date (withAgreement): their
+	// alert keys carry its month, the second one a suffix.
+	first, second := key+"@2026-02", key+"@2026-02~2"
+	want := map[string]string{first: "c1/2", second: "n1/1"}
 	if !maps.Equal(got, want) {
 		t.Errorf("alerts (key: first article/reports) %v, want %v", got, want)
 	}
-	for id, want := range map[string]string{"c1": "c1 " + key, "m1": "c1 " + key, "n1": "n1 " + key + "~huawei+nti"} {
+	for id, want := range map[string]string{"c1": "c1 " + first, "m1": "c1 " + first, "n1": "n1 " + second} {
 		s := decode[storyJSON](t, get(t, a, "/api/stories/"+id))
 		if s.AgreementFirstArticleID+" "+s.AgreementAlertKey != want || s.Agreement == nil || s.Agreement.Key != key {
 			t.Errorf("story %s: link %q alert key %q agreement %+v, want %q and key %s",

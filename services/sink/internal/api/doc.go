@@ -65,45 +65,48 @@
 //	                            (just before it was stored)
 //	first_article               {id, url, title, lang, source_id}
 //	parties, party_names        entity ids and display names, same order
-//	kind, technology, date, evidence
+//	kind, technology, evidence  as the first report gives them
+//	date                        the signing date: the finest any report of
+//	                            the deal stated so far (YYYY-MM-DD, YYYY-MM
+//	                            or YYYY), "" while none did
+//	deal                        the first report's deal: {cn, ru (each a list
+//	                            of {id, name, group}), kind, technology,
+//	                            subject, signed_on}
 //	report_count                stored stories about the agreement, first included
 //
-// # Agreement keys and alert keys
+// A story's agreement carries the same deal object.
 //
-// A story's agreement.key is coarse on purpose, so that one deal gets the
-// same key in many reports even where a report names only a country:
+// # Deals and alert keys
 //
-//	rucn:<cn-org>+ru/<topic>[/<subject>]   a Chinese organisation is a party
-//	rucn:cn+<ru-org>/<topic>[/<subject>]   only a Russian organisation is named
-//	rucn:cn+ru/<topic>[/<subject>]         only the countries are
+// A story's agreement.key, rucn:<cn>+<ru>/<topic>[/<subject>], names the
+// first party of each side as the report names it (the country id, "cn" or
+// "ru", for a side that names only its country), the deal's topic and,
+// where the report names one, its subject: what the deal is about, finer
+// than the topic (lunar, navigation, a named plant such as xudapu).
 //
-// where the subject, when the report names one, is what the deal is about,
-// finer than its topic (lunar, navigation, a named plant such as xudapu).
-// Reports of one deal can still get different keys (rucn:cn+rosatom/energy/xudapu
-// and rucn:cnnc+ru/energy/xudapu), and different deals can share one
-// (Huawei's 5G deal with MTS and its 5G deal with NTI both have
-// rucn:huawei+ru/telecom). So the sink matches reports by what the key stands
-// for: the subject (agreement.subject, else the key's subject segment), the
-// topic (agreement.technology, else the key's topic segment) and the parties,
-// one per side, a side that names only its country being unspecified. A
-// report is about an agreement already alerted when, side by side, their
-// parties are equal or one is unspecified, and they have the same subject,
-// or, where either names none, the same topic, within the sink's agreement
-// window (90 days by default) from the agreement's first report; of several
-// such agreements, the oldest. So a lunar deal and a navigation deal of the
-// same parties are two agreements, and a report naming no subject joins one
-// of its topic. Each agreement has an alert key:
+// The sink does not match reports by key but by the deal's fields
+// (agreement.deal; see package pkg/deal): two reports are one deal when, on
+// each side, they name a party group in common or either names only the
+// country; they have the same subject, or, where either names none, the
+// same technology; and their dates agree: two stated signing dates must agree
+// at the precision both have, a stated date and an undated report agree when
+// the report came out from the signing to the agreement window (30 days by
+// default) after it, and two undated reports when they came out within the
+// window of each other. Dates are the reports' own (a stated signing date,
+// else the story's publication time), not when the sink received them, so
+// a backlog or a replay alerts as the same stories would have live. A
+// report joins the oldest agreement it is the same deal as and adds what it
+// knows (party groups, the subject, a finer signing date); any other report
+// is a new agreement with an alert of its own. Each agreement has an alert
+// key:
 //
-//	<key>                         the agreement key of the agreement's first
-//	                              report
-//	<key>~<cn-party>+<ru-party>   where another, live agreement holds that
-//	                              key already, by the parties of the first
-//	                              report (an unspecified side as "cn" or
-//	                              "ru"), e.g. rucn:huawei+ru/telecom~huawei+nti
+//	<key>@<month>       the agreement key of its first report and the month
+//	                    of the deal (the stated signing date's, else the first
+//	                    report's publication), e.g.
+//	                    rucn:huawei+mts/telecom/mobile@2019-06; a signing
+//	                    stated only to the year gives the year
+//	<key>@<month>~2     where another agreement holds that already (~3, …)
 //
-// and, should that suffix be taken already, ~2, ~3, … after it. An alert key
-// is stable: it names the same agreement in the alert, its webhook, its
-// AgreementAlert event and its stories' agreement_alert_key. An agreement
-// older than the window frees its key for the next new agreement that would
-// take it.
+// An alert key is stable: it names the same agreement in the alert, its
+// webhook, its AgreementAlert event and its stories' agreement_alert_key.
 package api

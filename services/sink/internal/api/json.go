@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"time"
 
+	newspipev1 "github.com/newspipe/newspipe/proto/newspipe/v1"
 	"github.com/newspipe/newspipe/services/sink/internal/alert"
 	"github.com/newspipe/newspipe/services/sink/internal/store"
 )
@@ -56,6 +57,39 @@ type agreementJSON struct {
 	Date       string   `json:"date"`
 	Evidence   string   `json:"evidence"`
 	Key        string   `json:"key"`
+	// Deal is the deal's identity, field by field (see proto Deal); absent
+	// from events made before it existed.
+	Deal *dealJSON `json:"deal,omitempty"`
+}
+
+type partyJSON struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Group string `json:"group"`
+}
+
+type dealJSON struct {
+	CN         []partyJSON `json:"cn"`
+	RU         []partyJSON `json:"ru"`
+	Kind       string      `json:"kind"`
+	Technology string      `json:"technology"`
+	Subject    string      `json:"subject"`
+	SignedOn   string      `json:"signed_on"`
+}
+
+func toDeal(d *newspipev1.Deal) *dealJSON {
+	if d == nil {
+		return nil
+	}
+	side := func(ps []*newspipev1.Party) []partyJSON {
+		out := []partyJSON{}
+		for _, p := range ps {
+			out = append(out, partyJSON{ID: p.GetId(), Name: p.GetName(), Group: p.GetGroup()})
+		}
+		return out
+	}
+	return &dealJSON{CN: side(d.GetCn()), RU: side(d.GetRu()), Kind: d.GetKind(), Technology: d.GetTechnology(),
+		Subject: d.GetSubject(), SignedOn: d.GetSignedOn()}
 }
 
 type evidenceJSON struct {
@@ -84,9 +118,12 @@ type alertJSON struct {
 	PartyNames   []string       `json:"party_names"`
 	Kind         string         `json:"kind"`
 	Technology   string         `json:"technology"`
-	Date         string         `json:"date"`
-	Evidence     string         `json:"evidence"`
-	ReportCount  int            `json:"report_count"`
+	// Date is the signing date: the finest any report of the deal stated
+	// so far, "" while none did.
+	Date        string    `json:"date"`
+	Evidence    string    `json:"evidence"`
+	ReportCount int       `json:"report_count"`
+	Deal        *dealJSON `json:"deal,omitempty"`
 }
 
 type alertsListJSON struct {
@@ -124,7 +161,7 @@ func toStory(s store.Story, withText bool) storyJSON {
 		out.Agreement = &agreementJSON{
 			Detected: ag.GetDetected(), Stage: ag.GetStage(), Kind: ag.GetKind(), Parties: nonNil(ag.GetParties()),
 			Technology: ag.GetTechnology(), Subject: ag.GetSubject(), Date: ag.GetDate(), Evidence: ag.GetEvidence(),
-			Key: ag.GetKey(),
+			Key: ag.GetKey(), Deal: toDeal(ag.GetDeal()),
 		}
 	}
 	for _, e := range a.GetEvidence() {
@@ -151,6 +188,11 @@ func toAlert(al store.Alert) alertJSON {
 	out.Parties = nonNil(ag.GetParties())
 	out.PartyNames = alert.PartyNames(al.First.Article)
 	out.Kind, out.Technology, out.Date, out.Evidence = ag.GetKind(), ag.GetTechnology(), ag.GetDate(), ag.GetEvidence()
+	out.Deal = toDeal(ag.GetDeal())
+	if !al.Signed.IsZero() {
+		// The finest signing date any report of the deal stated.
+		out.Date = al.Signed.String()
+	}
 	return out
 }
 

@@ -9,120 +9,58 @@ import (
 	"strings"
 	"time"
 
+	"github.com/newspipe/newspipe/pkg/deal"
 	newspipev1 "github.com/newspipe/newspipe/proto/newspipe/v1"
 )
 
 // Country ids the classifier gives a side of an agreement that names no
-// organisation; PartiesOf reads them as "unspecified".
+// organisation.
 const (
 	CountryCN = "cn"
 	CountryRU = "ru"
 )
 
-// Parties are the two sides of an agreement, each an entity id, or "" when
-// unspecified (the reports name only the side's country).
+// Parties are the two sides of an agreement: the party groups each side
+// names, sorted; a side that names only its country has none.
 type Parties struct {
-	CN, RU string
+	CN, RU []string
 }
 
-// PartiesOf returns the parties of a's agreement. The classifier lists
-// them Chinese side first, a side without an organisation as its country
-// id. Any other shape leaves both sides unspecified, which matches every
-// claim of the subject or topic: such an agreement alerts once per match
-// group and window.
-func PartiesOf(a *newspipev1.EnrichedArticle) Parties {
-	p := a.GetAgreement().GetParties()
-	if len(p) != 2 {
-		return Parties{}
-	}
-	return Parties{CN: specified(p[0], CountryCN), RU: specified(p[1], CountryRU)}
-}
-
-func specified(party, country string) string {
-	if party == country {
-		return ""
-	}
-	return party
-}
-
-// Matches reports whether p and q can be the same agreement's parties: on
-// each side they are equal or either is unspecified.
-func (p Parties) Matches(q Parties) bool {
-	return sideMatches(p.CN, q.CN) && sideMatches(p.RU, q.RU)
-}
-
-func sideMatches(a, b string) bool { return a == b || a == "" || b == "" }
-
-// refine fills in the sides p leaves unspecified from q.
-func (p Parties) refine(q Parties) Parties {
-	if p.CN == "" {
-		p.CN = q.CN
-	}
-	if p.RU == "" {
-		p.RU = q.RU
-	}
-	return p
-}
-
-// String returns the parties as they appear in an alert key's suffix:
-// "<cn>+<ru>", an unspecified side as its country id.
+// String returns the parties as "<cn>+<ru>", each side's groups joined by
+// ",", a side without any as its country id.
 func (p Parties) String() string {
-	cn, ru := p.CN, p.RU
-	if cn == "" {
-		cn = CountryCN
+	side := func(g []string, country string) string {
+		if len(g) == 0 {
+			return country
+		}
+		return strings.Join(g, ",")
 	}
-	if ru == "" {
-		ru = CountryRU
-	}
-	return cn + "+" + ru
+	return side(p.CN, CountryCN) + "+" + side(p.RU, CountryRU)
 }
 
-// Deal is what one report says of its agreement, as far as telling
-// agreements apart goes: the classifier's key, what the deal is about and
-// who signed it.
+// Deal is what one report says of its agreement: the classifier's key,
+// which names the alert of a claim the report makes, and the deal's
+// identity (deal.Report), which decides which claim the report belongs to.
 type Deal struct {
-	// Key is the classifier's agreement key,
-	// rucn:<cn>+<ru>/<topic>[/<subject>]; it names the alert of a claim the
-	// report makes.
+	// Key is the classifier's agreement key, rucn:<cn>+<ru>/<topic>[/<subject>].
 	Key string
-	// Subject is what the deal is about, finer than its topic ("lunar",
-	// "xudapu"), or "" when the report names nothing that fine.
-	Subject string
-	// Topic is the deal's technology topic.
-	Topic string
-	// Parties are the deal's two sides.
-	Parties Parties
+	deal.Report
 }
 
-// DealOf returns the deal a's agreement reports. The subject is
-// Agreement.subject, else the key's subject segment; the topic is
-// Agreement.technology, else the key's topic segment. Both are compared
-// normalised (NormalizeTopic).
-func DealOf(a *newspipev1.EnrichedArticle) Deal {
+// DealOf returns the deal a's agreement reports, dated by a's publication
+// time, else its fetch time (else, for an event carrying neither, now).
+func DealOf(a *newspipev1.EnrichedArticle, now time.Time) Deal {
+	reported := now
+	switch {
+	case a.GetArticle().GetPublishedAt() != nil:
+		reported = a.GetArticle().GetPublishedAt().AsTime()
+	case a.GetTimes().GetFetchedAt() != nil:
+		reported = a.GetTimes().GetFetchedAt().AsTime()
+	case a.GetArticle().GetTimes().GetFetchedAt() != nil:
+		reported = a.GetArticle().GetTimes().GetFetchedAt().AsTime()
+	}
 	ag := a.GetAgreement()
-	topic, subject := keySegments(ag.GetKey())
-	if t := NormalizeTopic(ag.GetTechnology()); t != "" {
-		topic = t
-	}
-	if sj := NormalizeTopic(ag.GetSubject()); sj != "" {
-		subject = sj
-	}
-	return Deal{Key: ag.GetKey(), Subject: subject, Topic: topic, Parties: PartiesOf(a)}
-}
-
-// keySegments returns the topic and subject segments of an agreement key
-// rucn:<cn>+<ru>/<topic>[/<subject>], normalised; "" for a segment the
-// key lacks.
-func keySegments(key string) (topic, subject string) {
-	_, path, ok := strings.Cut(key, "/")
-	if !ok {
-		return "", ""
-	}
-	topic, subject, _ = strings.Cut(path, "/")
-	// A deeper path is not the classifier's; its third segment still
-	// names the subject best.
-	subject, _, _ = strings.Cut(subject, "/")
-	return NormalizeTopic(topic), NormalizeTopic(subject)
+	return Deal{Key: ag.GetKey(), Report: deal.FromProto(ag, reported)}
 }
 
 // Group returns d's match group: "s:<subject>" for a deal with a subject,
@@ -145,19 +83,30 @@ func (d Deal) lockGroups() []string {
 	return []string{d.Group()}
 }
 
-// alertKeys returns the alert keys a new claim of key with parties p may
-// take, in order of preference (see the package doc).
-func alertKeys(key string, p Parties) func(yield func(string) bool) {
+// dealMonth is the month (or, for a signing known to the year, the year)
+// that names a claim of d in its alert key: when it was signed, else when
+// its first report came out.
+func dealMonth(d deal.Report) string {
+	switch {
+	case d.Signed.Month != 0:
+		return fmt.Sprintf("%04d-%02d", d.Signed.Year, d.Signed.Month)
+	case d.Signed.Year != 0:
+		return fmt.Sprintf("%04d", d.Signed.Year)
+	}
+	return d.Reported.UTC().Format("2006-01")
+}
+
+// alertKeys returns the alert keys a new claim of d may take, in order of
+// preference: "<key>@<month>", then "~2", "~3", … after it (see the package
+// doc).
+func alertKeys(d Deal) func(yield func(string) bool) {
 	return func(yield func(string) bool) {
-		if !yield(key) {
-			return
-		}
-		suffixed := key + "~" + p.String()
-		if !yield(suffixed) {
+		base := d.Key + "@" + dealMonth(d.Report)
+		if !yield(base) {
 			return
 		}
 		for i := 2; ; i++ {
-			if !yield(fmt.Sprintf("%s~%d", suffixed, i)) {
+			if !yield(fmt.Sprintf("%s~%d", base, i)) {
 				return
 			}
 		}
@@ -180,6 +129,9 @@ type Claim struct {
 	// Subject is the claim's subject after this call ("" while no report
 	// of it named one), Topic the topic of its first report.
 	Subject, Topic string
+	// Signed is the claim's signing date after this call: the finest a
+	// report of it stated (zero while none did).
+	Signed deal.Date
 	// FirstArticle is the agreement's first article.
 	FirstArticle ArticleRef
 	// RaisedAt is when the first article claimed the key: the alert's time.
@@ -197,43 +149,68 @@ type claimRow struct {
 	topic     string
 	subject   string
 	parties   Parties
+	signed    deal.Date
+	reported  int64 // when its first report was published (nanos)
 	first     ArticleRef
 	claimedAt int64
 	seq       int64
 }
 
-// matches reports whether a report of d can be about r's agreement: their
-// parties match, and they have the same subject, or, where either names
-// none, the same topic.
-func (r claimRow) matches(d Deal) bool {
-	if !r.parties.Matches(d.Parties) {
-		return false
-	}
-	if r.subject != "" && d.Subject != "" {
-		return r.subject == d.Subject
-	}
-	return r.topic == d.Topic
+// report returns the deal as the claim knows it.
+func (r claimRow) report() deal.Report {
+	return deal.Report{CN: r.parties.CN, RU: r.parties.RU, Topic: r.topic, Subject: r.subject,
+		Signed: r.signed, Reported: fromNanos(r.reported)}
 }
 
-// refine returns r with what d adds to it: the sides r left unspecified,
-// and d's subject if r had none.
+// matches reports whether a report of d can be about r's agreement
+// (deal.Same).
+func (r claimRow) matches(d Deal, window time.Duration) bool {
+	return deal.Same(r.report(), d.Report, window)
+}
+
+// refine returns r with what d adds to it (deal.Merge): party groups,
+// its subject if r had none, a finer signing date.
 func (r claimRow) refine(d Deal) claimRow {
-	r.parties = r.parties.refine(d.Parties)
-	if r.subject == "" {
-		r.subject = d.Subject
-	}
+	m := deal.Merge(r.report(), d.Report)
+	r.parties = Parties{CN: m.CN, RU: m.RU}
+	r.subject = m.Subject
+	r.signed = m.Signed
 	return r
 }
 
+func (r claimRow) equal(o claimRow) bool {
+	return r.alertKey == o.alertKey && r.seq == o.seq && r.subject == o.subject && r.signed == o.signed &&
+		slices.Equal(r.parties.CN, o.parties.CN) && slices.Equal(r.parties.RU, o.parties.RU)
+}
+
 func (r claimRow) claim() Claim {
-	return Claim{AlertKey: r.alertKey, Parties: r.parties, Subject: r.subject, Topic: r.topic,
+	return Claim{AlertKey: r.alertKey, Parties: r.parties, Subject: r.subject, Topic: r.topic, Signed: r.signed,
 		FirstArticle: r.first, RaisedAt: fromNanos(r.claimedAt)}
+}
+
+// joinGroups and splitGroups store a side's party groups in one column:
+// sorted, comma-separated, "" for a side that names only its country. A
+// column written before sides were sets holds one id, a one-group set.
+func joinGroups(g []string) string { return strings.Join(g, ",") }
+
+func splitGroups(s string) []string {
+	if s == "" {
+		return nil
+	}
+	g := strings.Split(s, ",")
+	slices.Sort(g)
+	return slices.Compact(g)
 }
 
 // maxRefineRaces bounds how often one claim decides again because another
 // replica changed the claim it matched in the meantime (see
 // ClaimAgreement).
 const maxRefineRaces = 8
+
+// candidateSlack widens the span of claims read as candidates beyond the
+// window: a signing date stated only to the year dates a deal anywhere in
+// that year. deal.Same decides among the candidates.
+const candidateSlack = 400 * 24 * time.Hour
 
 // ClaimAgreement decides whether ref, a report of the agreement d, is about
 // an agreement already claimed or a new one (see the package doc):
@@ -242,18 +219,17 @@ const maxRefineRaces = 8
 //     that claim back, First and not New, whatever its age, so that an
 //     alert whose publish failed is published on the retry, with the same
 //     alert key;
-//   - a report matching a claim made within window before now belongs to
-//     the oldest such claim (neither First nor New) and fills in what the
-//     claim had unspecified: a side, its subject;
+//   - a report that is the same deal as a claim (deal.Same, with window
+//     for reports that state no signing date) belongs to the oldest such
+//     claim (neither First nor New) and adds what it knows to the claim
+//     (deal.Merge): party groups, its subject, a finer signing date;
 //   - any other report makes a new claim, First and New, and records its
 //     alert, listed by ListAlerts.
 //
-// A report matches a claim when their parties match (Parties.Matches) and
-// both have the same subject, or, when either has none, the same topic.
-//
-// The window counts from a claim's first report: the same parties signing
-// the same kind of deal next year is a new agreement, and a claim that old
-// gives its alert key up to the next new claim that would take it.
+// Deals are dated by what the reports say (a stated signing date, else the
+// publication time of the report), not by when the reports arrive: a
+// backlog of old stories, or a replay of the stream, gives the alerts the
+// same reports would have given live.
 //
 // The decision is atomic, so that concurrent sink replicas agree on every
 // claim. On SQLite the database's write lock serialises all claims. On
@@ -261,18 +237,19 @@ const maxRefineRaces = 8
 // (its Group, and its topic's group when it has a subject), which
 // serialises it with every report that could match the same claims or that
 // it could match; the one overlap those locks leave, a claim with a subject
-// whose sides two reports with different topics refine at once, is caught
-// by refining only the claim as it was read, deciding again if it changed.
-// A report deciding again decides as the first time, as long as no claim it
-// matched has left the window: claims only ever get more specific, and
-// newer claims come after the one it matched.
+// that two reports with different topics refine at once, is caught by
+// refining only the claim as it was read, deciding again if it changed.
+// Claims only ever get more specific, and newer claims come after the one
+// a report matched, so a report deciding again decides as the first time.
 func (s *DB) ClaimAgreement(ctx context.Context, d Deal, window time.Duration, ref ArticleRef) (c Claim, err error) {
 	key := d.Key
 	if key == "" || ref.ID == "" {
 		return Claim{}, fmt.Errorf("store: claim agreement %q: %w: empty key or article id", key, ErrInvalid)
 	}
 	now := s.now()
-	cutoff := nanos(now.Add(-window))
+	if d.Reported.IsZero() {
+		d.Reported = now
+	}
 
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -290,34 +267,35 @@ func (s *DB) ClaimAgreement(ctx context.Context, d Deal, window time.Duration, r
 	}
 
 	for race := 0; ; race++ {
-		rows, err := s.claims(ctx, tx, d, ref.ID, cutoff)
+		rows, err := s.claims(ctx, tx, d, ref.ID, window)
 		if err != nil {
 			return Claim{}, fmt.Errorf("store: claim agreement %s: read claims: %w", key, err)
 		}
-		own, match := decide(rows, d, ref.ID, cutoff)
+		own, match := decide(rows, d, ref.ID, window)
 		if own >= 0 {
 			c = rows[own].claim()
 			c.First = true
 			break
 		}
 		if match < 0 {
-			if c, err = s.newClaim(ctx, tx, d, ref, now, cutoff); err != nil {
+			if c, err = s.newClaim(ctx, tx, d, ref, now); err != nil {
 				return Claim{}, fmt.Errorf("store: claim agreement %s: %w", key, err)
 			}
 			break
 		}
 		r := rows[match]
 		next := r.refine(d)
-		if next == r {
+		if next.equal(r) {
 			c = r.claim()
 			break
 		}
 		if s.beforeRefine != nil {
 			s.beforeRefine()
 		}
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE agreement_claims SET cn_party = ?, ru_party = ?, subject = ?
-			WHERE alert_key = ? AND seq = ? AND cn_party = ? AND ru_party = ? AND subject = ?`),
-			next.parties.CN, next.parties.RU, next.subject, r.alertKey, r.seq, r.parties.CN, r.parties.RU, r.subject)
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE agreement_claims SET cn_party = ?, ru_party = ?, subject = ?, signed_on = ?, deal_at = ?
+			WHERE alert_key = ? AND seq = ? AND cn_party = ? AND ru_party = ? AND subject = ? AND signed_on = ?`),
+			joinGroups(next.parties.CN), joinGroups(next.parties.RU), next.subject, next.signed.String(), nanos(next.report().At()),
+			r.alertKey, r.seq, joinGroups(r.parties.CN), joinGroups(r.parties.RU), r.subject, r.signed.String())
 		if err != nil {
 			return Claim{}, fmt.Errorf("store: claim agreement %s: refine %s: %w", key, r.alertKey, err)
 		}
@@ -369,47 +347,53 @@ func lockGroups(ctx context.Context, tx *sql.Tx, groups []string) error {
 }
 
 // claims returns, oldest first, the claims whose first article is
-// articleID, whatever their age, and the live claims (made at or after
-// cutoff) a report of d may match: those of its topic, those of its
-// subject, with parties that match d's.
-func (s *DB) claims(ctx context.Context, tx *sql.Tx, d Deal, articleID string, cutoff int64) ([]claimRow, error) {
-	rs, err := tx.QueryContext(ctx, s.q(`SELECT alert_key, topic, subject, cn_party, ru_party, first_article_id,
-		first_url, first_title, first_lang, first_source_id, claimed_at, seq
+// articleID, and the claims a report of d may be the same deal as: those of
+// its topic or its subject dated (deal_at: their signing date, else their
+// first report's publication) within the window, widened by
+// candidateSlack, of d's date.
+func (s *DB) claims(ctx context.Context, tx *sql.Tx, d Deal, articleID string, window time.Duration) ([]claimRow, error) {
+	at := d.At()
+	lo, hi := nanos(at.Add(-window-candidateSlack)), nanos(at.Add(window+candidateSlack))
+	rs, err := tx.QueryContext(ctx, s.q(`SELECT alert_key, topic, subject, cn_party, ru_party, signed_on, reported_at,
+		first_article_id, first_url, first_title, first_lang, first_source_id, claimed_at, seq
 		FROM agreement_claims
 		WHERE first_article_id = ?
-			OR ((topic = ? OR (subject = ? AND subject <> ''))
-				AND claimed_at >= ?
-				AND (cn_party = '' OR cn_party = ? OR CAST(? AS TEXT) = '')
-				AND (ru_party = '' OR ru_party = ? OR CAST(? AS TEXT) = ''))
+			OR ((topic = ? OR (subject = ? AND subject <> '')) AND deal_at >= ? AND deal_at <= ?)
 		ORDER BY seq, alert_key`),
-		articleID, d.Topic, d.Subject, cutoff, d.Parties.CN, d.Parties.CN, d.Parties.RU, d.Parties.RU)
+		articleID, d.Topic, d.Subject, lo, hi)
 	if err != nil {
 		return nil, err
 	}
 	defer rs.Close()
 	var out []claimRow
 	for rs.Next() {
-		var r claimRow
+		var (
+			r      claimRow
+			cn, ru string
+			signed string
+		)
 		f := &r.first
-		if err := rs.Scan(&r.alertKey, &r.topic, &r.subject, &r.parties.CN, &r.parties.RU, &f.ID, &f.URL,
+		if err := rs.Scan(&r.alertKey, &r.topic, &r.subject, &cn, &ru, &signed, &r.reported, &f.ID, &f.URL,
 			&f.Title, &f.Lang, &f.SourceID, &r.claimedAt, &r.seq); err != nil {
 			return nil, err
 		}
+		r.parties = Parties{CN: splitGroups(cn), RU: splitGroups(ru)}
+		r.signed, _ = deal.ParseDate(signed) // written by refine from a parsed date
 		out = append(out, r)
 	}
 	return out, rs.Err()
 }
 
 // decide returns the index in rows (oldest first) of the claim whose first
-// article is articleID, else -1; and, failing that, of the oldest claim
-// made at or after cutoff that d matches, else -1.
-func decide(rows []claimRow, d Deal, articleID string, cutoff int64) (own, match int) {
+// article is articleID, else -1; and, failing that, of the oldest claim d
+// is the same deal as, else -1.
+func decide(rows []claimRow, d Deal, articleID string, window time.Duration) (own, match int) {
 	own, match = -1, -1
 	for i, r := range rows {
 		if r.first.ID == articleID {
 			return i, -1
 		}
-		if match < 0 && r.claimedAt >= cutoff && r.matches(d) {
+		if match < 0 && r.matches(d, window) {
 			match = i
 		}
 	}
@@ -417,8 +401,8 @@ func decide(rows []claimRow, d Deal, articleID string, cutoff int64) (own, match
 }
 
 // newClaim records a new claim of d by ref under the first alert key no
-// live claim holds: a fresh row, or one whose claim has left the window.
-func (s *DB) newClaim(ctx context.Context, tx *sql.Tx, d Deal, ref ArticleRef, now time.Time, cutoff int64) (Claim, error) {
+// claim holds.
+func (s *DB) newClaim(ctx context.Context, tx *sql.Tx, d Deal, ref ArticleRef, now time.Time) (Claim, error) {
 	// seq orders all claims, oldest first. Two replicas claiming in
 	// groups that share no lock may take the same number: claims that
 	// close together are ordered by alert key, the same way every time.
@@ -429,27 +413,21 @@ func (s *DB) newClaim(ctx context.Context, tx *sql.Tx, d Deal, ref ArticleRef, n
 	seq++
 	const tries = 100
 	n := 0
-	for alertKey := range alertKeys(d.Key, d.Parties) {
+	for alertKey := range alertKeys(d) {
 		if n++; n > tries {
 			break
 		}
-		// The claim may take over a row whose claim has left the window:
-		// nothing matches that claim any more. A live row sends it on to
-		// the next alert key; on PostgreSQL, one another transaction is
-		// inserting makes it wait for that one and then move on.
+		// A held key sends the claim on to the next one; on PostgreSQL,
+		// one another transaction is inserting makes it wait for that one
+		// and then move on.
 		rs, err := tx.QueryContext(ctx, s.q(`INSERT INTO agreement_claims
-			(alert_key, key, seq, topic, subject, cn_party, ru_party, first_article_id, first_url, first_title,
-				first_lang, first_source_id, claimed_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (alert_key) DO UPDATE SET key = excluded.key, seq = excluded.seq, topic = excluded.topic,
-				subject = excluded.subject, cn_party = excluded.cn_party, ru_party = excluded.ru_party,
-				first_article_id = excluded.first_article_id, first_url = excluded.first_url,
-				first_title = excluded.first_title, first_lang = excluded.first_lang,
-				first_source_id = excluded.first_source_id, claimed_at = excluded.claimed_at
-			WHERE agreement_claims.claimed_at < ?
+			(alert_key, key, seq, topic, subject, cn_party, ru_party, signed_on, reported_at, deal_at, first_article_id,
+				first_url, first_title, first_lang, first_source_id, claimed_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (alert_key) DO NOTHING
 			RETURNING claimed_at`),
-			alertKey, d.Key, seq, d.Topic, d.Subject, d.Parties.CN, d.Parties.RU, ref.ID, ref.URL, ref.Title,
-			ref.Lang, ref.SourceID, nanos(now), cutoff)
+			alertKey, d.Key, seq, d.Topic, d.Subject, joinGroups(d.CN), joinGroups(d.RU), d.Signed.String(),
+			nanos(d.Reported), nanos(d.At()), ref.ID, ref.URL, ref.Title, ref.Lang, ref.SourceID, nanos(now))
 		if err != nil {
 			return Claim{}, fmt.Errorf("claim %s: %w", alertKey, err)
 		}
@@ -459,8 +437,8 @@ func (s *DB) newClaim(ctx context.Context, tx *sql.Tx, d Deal, ref ArticleRef, n
 			return Claim{}, fmt.Errorf("claim %s: %w", alertKey, err)
 		}
 		if won {
-			return Claim{First: true, New: true, AlertKey: alertKey, Parties: d.Parties, Subject: d.Subject,
-				Topic: d.Topic, FirstArticle: ref, RaisedAt: fromNanos(nanos(now))}, nil
+			return Claim{First: true, New: true, AlertKey: alertKey, Parties: Parties{CN: d.CN, RU: d.RU},
+				Subject: d.Subject, Topic: d.Topic, Signed: d.Signed, FirstArticle: ref, RaisedAt: fromNanos(nanos(now))}, nil
 		}
 	}
 	return Claim{}, fmt.Errorf("no free alert key after %d tries", tries)
@@ -481,6 +459,9 @@ type Alert struct {
 	Reports int
 	// NotifyAttempts counts failed webhook deliveries so far.
 	NotifyAttempts int
+	// Signed is the agreement's signing date as its reports have stated
+	// it so far, the finest first (zero while none did).
+	Signed deal.Date
 }
 
 // ListAlerts returns up to limit alerts (0: DefaultLimit, at most MaxLimit),
@@ -503,7 +484,8 @@ func (s *DB) queryAlerts(ctx context.Context, db querier, tail string, args ...a
 	rows, err := db.QueryContext(ctx, s.q(`SELECT a.key, a.article_id, a.url, a.title, a.lang, a.source_id, a.raised_at,
 			a.notify_attempts, s.data, s.agreement_first_article_id, s.agreement_alert_key, s.sort_at, s.stored_at,
 			s.updated_at, (SELECT COUNT(*) FROM stories r
-				WHERE r.agreement_alert_key = a.key AND r.agreement_first_article_id = a.article_id)
+				WHERE r.agreement_alert_key = a.key AND r.agreement_first_article_id = a.article_id),
+			COALESCE((SELECT c.signed_on FROM agreement_claims c WHERE c.alert_key = a.key AND c.first_article_id = a.article_id), '')
 		FROM alerts a LEFT JOIN stories s ON s.id = a.article_id `+tail), args...)
 	if err != nil {
 		return nil, err
@@ -517,12 +499,14 @@ func (s *DB) queryAlerts(ctx context.Context, db querier, tail string, args ...a
 			data                      []byte
 			link, linkKey             *string
 			sortAt, storedAt, updated *int64
+			signed                    string
 		)
 		f := &al.FirstArticle
 		if err := rows.Scan(&al.Key, &f.ID, &f.URL, &f.Title, &f.Lang, &f.SourceID, &raised, &al.NotifyAttempts,
-			&data, &link, &linkKey, &sortAt, &storedAt, &updated, &al.Reports); err != nil {
+			&data, &link, &linkKey, &sortAt, &storedAt, &updated, &al.Reports, &signed); err != nil {
 			return nil, err
 		}
+		al.Signed, _ = deal.ParseDate(signed) // written from a parsed date
 		al.RaisedAt = fromNanos(raised)
 		if data != nil {
 			a, err := unmarshal(data)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/newspipe/newspipe/pkg/deal"
 	newspipev1 "github.com/newspipe/newspipe/proto/newspipe/v1"
 	"github.com/newspipe/newspipe/services/sink/internal/storetest"
 )
@@ -115,7 +116,10 @@ func BenchmarkClaimAgreement(b *testing.B) {
 			b.ResetTimer()
 			for i := range b.N {
 				key := fmt.Sprintf("rucn:org%d+ru/telecom", i%50)
-				d := Deal{Key: key, Topic: "telecom", Parties: Parties{CN: fmt.Sprint("org", i%50), RU: ru[(i/50)%3]}}
+				d := Deal{Key: key, Report: deal.Report{Topic: "telecom", CN: []string{fmt.Sprint("org", i%50)}}}
+				if r := ru[(i/50)%3]; r != "" {
+					d.RU = []string{r}
+				}
 				if (i/150)%2 == 1 {
 					d.Subject = "mobile"
 				}

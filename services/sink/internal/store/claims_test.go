@@ -11,140 +11,112 @@ import (
 	"testing"
 	"time"
 
+	"google.golang.org/protobuf/types/known/timestamppb"
+
 	newspipev1 "github.com/newspipe/newspipe/proto/newspipe/v1"
 	"github.com/newspipe/newspipe/services/sink/internal/storetest"
 )
 
-// The coarse keys of the claim tests, shaped as the classifier makes them.
+// The keys of the claim tests, shaped as the classifier makes them. The
+// key names a claim's alert; the deal fields decide the claim.
 const (
-	huaweiKey  = "rucn:huawei+ru/telecom" // Huawei and a Russian side
-	mtsKey     = "rucn:cn+mts/telecom"    // a Chinese side and MTS
-	countryKey = "rucn:cn+ru/telecom"     // only the countries
-
-	// Keys with a subject: one plant's deal keyed by either side, one
-	// navigation deal keyed by the countries or by CNSA, CNSA's lunar deal,
-	// and CNSA's space deal reported without a subject.
-	xudapuRU     = "rucn:cn+rosatom/energy/xudapu"
-	xudapuCN     = "rucn:cnnc+ru/energy/xudapu"
-	navCountries = "rucn:cn+ru/space/navigation"
-	navCNSA      = "rucn:cnsa+ru/space/navigation"
-	lunarCNSA    = "rucn:cnsa+ru/space/lunar"
-	spaceCNSA    = "rucn:cnsa+ru/space"
+	huaweiKey = "rucn:huawei+ru/telecom"
+	lunarCNSA = "rucn:cnsa+ru/space/lunar"
+	navCNSA   = "rucn:cnsa+ru/space/navigation"
+	spaceCNSA = "rucn:cnsa+ru/space"
+	xudapuKey = "rucn:cnnc+rosatom/energy/xudapu"
 )
 
-const claimWindow = 90 * 24 * time.Hour
+const claimWindow = 30 * 24 * time.Hour
+
+// startMonth is the month of the test clock's start (newClock), which
+// names the claims of reports that state no signing date and no
+// publication time.
+const startMonth = "@2026-03"
 
 func claimRef(id string) ArticleRef {
 	return ArticleRef{ID: id, URL: "https://news.example/" + id, Title: "T " + id, Lang: "en", SourceID: "src"}
 }
 
-// reported returns the parties the classifier would report: Chinese side
-// first, a side without an organisation as its country id.
-func reported(cn, ru string) Parties {
-	return PartiesOf(&newspipev1.EnrichedArticle{Agreement: &newspipev1.Agreement{Detected: true, Parties: []string{cn, ru}}})
-}
-
-func TestPartiesOf(t *testing.T) {
-	cases := []struct {
-		name    string
-		parties []string
-		want    Parties
-	}{
-		{"two organisations", []string{"huawei", "mts"}, Parties{CN: "huawei", RU: "mts"}},
-		{"Russian side unspecified", []string{"huawei", "ru"}, Parties{CN: "huawei"}},
-		{"Chinese side unspecified", []string{"cn", "mts"}, Parties{RU: "mts"}},
-		{"only the countries", []string{"cn", "ru"}, Parties{}},
-		{"a country on the wrong side is an id like any other", []string{"ru", "cn"}, Parties{CN: "ru", RU: "cn"}},
-		{"no parties", nil, Parties{}},
-		{"three parties", []string{"huawei", "mts", "nti"}, Parties{}},
+// pp returns parties from each side's groups, comma-separated; a country
+// id ("cn", "ru") or "" stands for a side that names only its country.
+func pp(cn, ru string) Parties {
+	side := func(s, country string) []string {
+		if s == "" || s == country {
+			return nil
+		}
+		g := strings.Split(s, ",")
+		slices.Sort(g)
+		return g
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			a := &newspipev1.EnrichedArticle{Agreement: &newspipev1.Agreement{Detected: true, Parties: tc.parties}}
-			if got := PartiesOf(a); got != tc.want {
-				t.Errorf("PartiesOf(%v) = %+v, want %+v", tc.parties, got, tc.want)
-			}
-		})
-	}
+	return Parties{CN: side(cn, CountryCN), RU: side(ru, CountryRU)}
 }
 
 func TestDealOf(t *testing.T) {
+	published := time.Date(2019, 6, 5, 9, 0, 0, 0, time.UTC)
+	fetched := published.Add(time.Hour)
+	now := published.Add(24 * time.Hour)
+	withDeal := &newspipev1.Agreement{Detected: true, Key: "rucn:huawei+mts/telecom/mobile", Deal: &newspipev1.Deal{
+		Cn:         []*newspipev1.Party{{Id: "huawei", Name: "Huawei", Group: "huawei"}},
+		Ru:         []*newspipev1.Party{{Id: "mts", Name: "MTS", Group: "mts"}},
+		Technology: "telecom", Subject: "mobile", SignedOn: "2019-06-05"}}
 	cases := []struct {
-		name                   string
-		key, subject, tech     string
-		wantTopic, wantSubject string
-		wantGroup              string
+		name         string
+		a            *newspipev1.EnrichedArticle
+		wantReported time.Time
+		wantGroup    string
 	}{
-		{"subject and topic from the key", navCNSA, "", "", "space", "navigation", "s:navigation"},
-		{"the subject field where the key has none", spaceCNSA, "lunar", "", "space", "lunar", "s:lunar"},
-		{"the subject field outranks the key's", navCNSA, "lunar", "", "space", "lunar", "s:lunar"},
-		{"the technology field outranks the key's topic", lunarCNSA, "", "energy", "energy", "lunar", "s:lunar"},
-		{"no subject: the topic's group", huaweiKey, "", "", "telecom", "", "t:telecom"},
-		{"no subject: the technology's group", huaweiKey, "", "AI ", "ai", "", "t:ai"},
-		{"normalised", "rucn:cnnc+ru/Energy/XuDaPu", " ", "", "energy", "xudapu", "s:xudapu"},
-		{"a deeper path: its third segment", "rucn:cnsa+ru/space/lunar/extra", "", "", "space", "lunar", "s:lunar"},
-		{"a key without a path", "race", "", "", "", "", "t:"},
-		{"a key without a path, with fields", "race", "launch", "space", "space", "launch", "s:launch"},
+		{"dated by publication", &newspipev1.EnrichedArticle{Agreement: withDeal,
+			Article: &newspipev1.CleanArticle{PublishedAt: timestamppb.New(published)},
+			Times:   &newspipev1.StageTimes{FetchedAt: timestamppb.New(fetched)}}, published, "s:mobile"},
+		{"else by the fetch", &newspipev1.EnrichedArticle{Agreement: withDeal,
+			Times: &newspipev1.StageTimes{FetchedAt: timestamppb.New(fetched)}}, fetched, "s:mobile"},
+		{"else now", &newspipev1.EnrichedArticle{Agreement: withDeal}, now, "s:mobile"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			a := &newspipev1.EnrichedArticle{Agreement: &newspipev1.Agreement{Detected: true, Key: tc.key,
-				Subject: tc.subject, Technology: tc.tech, Parties: []string{"cnsa", "ru"}}}
-			d := DealOf(a)
-			want := Deal{Key: tc.key, Subject: tc.wantSubject, Topic: tc.wantTopic, Parties: Parties{CN: "cnsa"}}
-			if d != want || d.Group() != tc.wantGroup {
-				t.Errorf("DealOf = %+v group %q, want %+v group %q", d, d.Group(), want, tc.wantGroup)
+			d := DealOf(tc.a, now)
+			if d.Key != withDeal.Key || !d.Reported.Equal(tc.wantReported) || d.Group() != tc.wantGroup ||
+				d.Signed.String() != "2019-06-05" || !slices.Equal(d.CN, []string{"huawei"}) || !slices.Equal(d.RU, []string{"mts"}) {
+				t.Errorf("DealOf = %+v group %q, want reported %v group %q", d, d.Group(), tc.wantReported, tc.wantGroup)
 			}
 		})
 	}
-}
-
-func TestPartiesMatches(t *testing.T) {
-	cases := []struct {
-		name string
-		p, q Parties
-		want bool
-	}{
-		{"equal", Parties{"huawei", "mts"}, Parties{"huawei", "mts"}, true},
-		{"other side unspecified", Parties{"huawei", ""}, Parties{"huawei", "mts"}, true},
-		{"own side unspecified", Parties{"huawei", "mts"}, Parties{"huawei", ""}, true},
-		{"both sides unspecified on either", Parties{}, Parties{"zte", "nti"}, true},
-		{"Russian sides differ", Parties{"huawei", "mts"}, Parties{"huawei", "nti"}, false},
-		{"Chinese sides differ", Parties{"huawei", "mts"}, Parties{"zte", "mts"}, false},
-		{"one side matches loosely, the other differs", Parties{"", "mts"}, Parties{"huawei", "nti"}, false},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := tc.p.Matches(tc.q); got != tc.want {
-				t.Errorf("%+v.Matches(%+v) = %v, want %v", tc.p, tc.q, got, tc.want)
-			}
-			if got := tc.q.Matches(tc.p); got != tc.want {
-				t.Errorf("match is not symmetric: %+v.Matches(%+v) = %v", tc.q, tc.p, got)
-			}
-		})
+	// An event from before the deal field: parties, technology, subject
+	// and date of the agreement, else of its key.
+	old := &newspipev1.EnrichedArticle{Agreement: &newspipev1.Agreement{Detected: true, Key: "rucn:cnsa+ru/space/lunar",
+		Parties: []string{"cnsa", "ru"}, Technology: "energy"}}
+	if d := DealOf(old, now); d.Topic != "energy" || d.Subject != "lunar" || !slices.Equal(d.CN, []string{"cnsa"}) || d.RU != nil {
+		t.Errorf("DealOf(old event) = %+v", d)
 	}
 }
 
-// claimStep is one report: its article claims key (huaweiKey if empty) with
-// the parties the classifier reported, cn and ru, and the agreement's
-// subject and technology fields (subject, tech; empty leaves them to the
-// key).
+// claimStep is one report: its article claims key (huaweiKey if empty)
+// with each side's parties (cn, ru: groups, comma-separated; a country id
+// names only the country), the agreement's subject and technology (tech
+// "" is telecom), the signing date it states (signed) and when it was
+// published (published, "" for an event without: the store's clock then
+// dates it).
 type claimStep struct {
 	advance       time.Duration
 	key           string
 	subject, tech string
 	cn, ru        string
+	signed        string
+	published     string
 	id            string
 	// What the claim must answer: whether the article is first and the
 	// claim new, the agreement's first article, its alert key (alert, or
-	// else key with this suffix), and its parties and subject after the
-	// call.
+	// else key, then month (startMonth if empty), then suffix), and its
+	// parties, subject and signing date after the call.
 	first, isNew bool
 	owner        string
 	alert        string
+	month        string
 	suffix       string
 	parties      Parties
 	csubject     string
+	csigned      string
 }
 
 func (st claimStep) agreementKey() string {
@@ -158,14 +130,43 @@ func (st claimStep) alertKey() string {
 	if st.alert != "" {
 		return st.alert
 	}
-	return st.agreementKey() + st.suffix
+	m := st.month
+	if m == "" {
+		m = startMonth
+	}
+	return st.agreementKey() + m + st.suffix
 }
 
 // deal is the deal of the step's report, as the sink reads it off the
 // event.
 func (st claimStep) deal() Deal {
-	return DealOf(&newspipev1.EnrichedArticle{Agreement: &newspipev1.Agreement{Detected: true,
-		Key: st.agreementKey(), Subject: st.subject, Technology: st.tech, Parties: []string{st.cn, st.ru}}})
+	side := func(s, country string) []*newspipev1.Party {
+		var out []*newspipev1.Party
+		if s == "" || s == country {
+			return nil
+		}
+		for _, g := range strings.Split(s, ",") {
+			out = append(out, &newspipev1.Party{Id: g, Group: g})
+		}
+		return out
+	}
+	tech := st.tech
+	if tech == "" {
+		tech = "telecom"
+	}
+	a := &newspipev1.EnrichedArticle{Agreement: &newspipev1.Agreement{Detected: true, Key: st.agreementKey(),
+		Deal: &newspipev1.Deal{Cn: side(st.cn, CountryCN), Ru: side(st.ru, CountryRU), Technology: tech,
+			Subject: st.subject, SignedOn: st.signed}}}
+	if st.published != "" {
+		p, err := time.Parse("2006-01-02", st.published)
+		if err != nil {
+			panic(err)
+		}
+		a.Article = &newspipev1.CleanArticle{PublishedAt: timestamppb.New(p)}
+	}
+	// The sink falls back to its clock for an event without times; the
+	// store does the same for a zero Reported.
+	return DealOf(a, time.Time{})
 }
 
 func TestClaimAgreement(t *testing.T) {
@@ -176,263 +177,219 @@ func TestClaimAgreement(t *testing.T) {
 		// wantAlerts are the alerts raised, as "<alert key> <first article>".
 		wantAlerts []string
 		// replay sends every report again at the end: each must answer as
-		// the first time (not new). Not where claims left the window.
+		// the first time (not new).
 		replay bool
 	}{
 		{
 			name: "country, its organisation, another organisation, then each again",
 			steps: []claimStep{
-				{cn: "huawei", ru: "ru", id: "a", first: true, isNew: true, owner: "a", parties: Parties{"huawei", ""}},
-				{cn: "huawei", ru: "mts", id: "b", owner: "a", parties: Parties{"huawei", "mts"}},
-				{cn: "huawei", ru: "nti", id: "c", first: true, isNew: true, owner: "c", suffix: "~huawei+nti", parties: Parties{"huawei", "nti"}},
-				{cn: "huawei", ru: "ru", id: "d", owner: "a", parties: Parties{"huawei", "mts"}},
-				{cn: "huawei", ru: "mts", id: "e", owner: "a", parties: Parties{"huawei", "mts"}},
-				{cn: "huawei", ru: "nti", id: "f", owner: "c", suffix: "~huawei+nti", parties: Parties{"huawei", "nti"}},
+				{cn: "huawei", ru: "ru", id: "a", first: true, isNew: true, owner: "a", parties: pp("huawei", "")},
+				{cn: "huawei", ru: "mts", id: "b", owner: "a", parties: pp("huawei", "mts")},
+				{cn: "huawei", ru: "nti", id: "c", first: true, isNew: true, owner: "c", suffix: "~2", parties: pp("huawei", "nti")},
+				{cn: "huawei", ru: "ru", id: "d", owner: "a", parties: pp("huawei", "mts")},
+				{cn: "huawei", ru: "mts", id: "e", owner: "a", parties: pp("huawei", "mts")},
+				{cn: "huawei", ru: "nti", id: "f", owner: "c", suffix: "~2", parties: pp("huawei", "nti")},
 			},
-			wantAlerts: []string{huaweiKey + " a", huaweiKey + "~huawei+nti c"},
-			replay:     true,
-		},
-		{
-			name: "organisation, country, another organisation",
-			steps: []claimStep{
-				{cn: "huawei", ru: "mts", id: "a", first: true, isNew: true, owner: "a", parties: Parties{"huawei", "mts"}},
-				{cn: "huawei", ru: "ru", id: "b", owner: "a", parties: Parties{"huawei", "mts"}},
-				{cn: "huawei", ru: "nti", id: "c", first: true, isNew: true, owner: "c", suffix: "~huawei+nti", parties: Parties{"huawei", "nti"}},
-			},
-			wantAlerts: []string{huaweiKey + " a", huaweiKey + "~huawei+nti c"},
-			replay:     true,
-		},
-		{
-			name: "the first organisation named refines the claim; a later one is new",
-			steps: []claimStep{
-				{cn: "huawei", ru: "ru", id: "a", first: true, isNew: true, owner: "a", parties: Parties{"huawei", ""}},
-				{cn: "huawei", ru: "nti", id: "b", owner: "a", parties: Parties{"huawei", "nti"}},
-				{cn: "huawei", ru: "mts", id: "c", first: true, isNew: true, owner: "c", suffix: "~huawei+mts", parties: Parties{"huawei", "mts"}},
-			},
-			wantAlerts: []string{huaweiKey + " a", huaweiKey + "~huawei+mts c"},
+			wantAlerts: []string{huaweiKey + startMonth + " a", huaweiKey + startMonth + "~2 c"},
 			replay:     true,
 		},
 		{
 			name: "Chinese side unspecified",
 			steps: []claimStep{
-				{key: mtsKey, cn: "cn", ru: "mts", id: "a", first: true, isNew: true, owner: "a", parties: Parties{"", "mts"}},
-				{key: mtsKey, cn: "huawei", ru: "mts", id: "b", owner: "a", parties: Parties{"huawei", "mts"}},
-				{key: mtsKey, cn: "zte", ru: "mts", id: "c", first: true, isNew: true, owner: "c", suffix: "~zte+mts", parties: Parties{"zte", "mts"}},
-				{key: mtsKey, cn: "cn", ru: "mts", id: "d", owner: "a", parties: Parties{"huawei", "mts"}},
+				{cn: "cn", ru: "mts", id: "a", first: true, isNew: true, owner: "a", parties: pp("", "mts")},
+				{cn: "huawei", ru: "mts", id: "b", owner: "a", parties: pp("huawei", "mts")},
+				{cn: "zte", ru: "mts", id: "c", first: true, isNew: true, owner: "c", suffix: "~2", parties: pp("zte", "mts")},
+				{cn: "cn", ru: "mts", id: "d", owner: "a", parties: pp("huawei", "mts")},
 			},
-			wantAlerts: []string{mtsKey + " a", mtsKey + "~zte+mts c"},
+			wantAlerts: []string{huaweiKey + startMonth + " a", huaweiKey + startMonth + "~2 c"},
 			replay:     true,
 		},
 		{
-			name: "a suffix names an unspecified side by its country",
+			name: "a joint venture's partners: a report naming two bridges reports naming either",
 			steps: []claimStep{
-				{key: countryKey, cn: "cn", ru: "mts", id: "a", first: true, isNew: true, owner: "a", parties: Parties{"", "mts"}},
-				{key: countryKey, cn: "cn", ru: "nti", id: "b", first: true, isNew: true, owner: "b", suffix: "~cn+nti", parties: Parties{"", "nti"}},
-				{key: countryKey, cn: "huawei", ru: "ru", id: "c", owner: "a", parties: Parties{"huawei", "mts"}},
-				{key: countryKey, cn: "cn", ru: "ru", id: "d", owner: "a", parties: Parties{"huawei", "mts"}},
+				{key: "rucn:alibaba+megafon/digital", tech: "digital", cn: "alibaba", ru: "megafon", id: "a", first: true, isNew: true,
+					owner: "a", parties: pp("alibaba", "megafon")},
+				{key: "rucn:alibaba+megafon/digital", tech: "digital", cn: "alibaba", ru: "megafon,rdif", id: "b", owner: "a",
+					alert: "rucn:alibaba+megafon/digital" + startMonth, parties: pp("alibaba", "megafon,rdif")},
+				{key: "rucn:alibaba+rdif/digital", tech: "digital", cn: "alibaba", ru: "rdif", id: "c", owner: "a",
+					alert: "rucn:alibaba+megafon/digital" + startMonth, parties: pp("alibaba", "megafon,rdif")},
 			},
-			wantAlerts: []string{countryKey + " a", countryKey + "~cn+nti b"},
+			wantAlerts: []string{"rucn:alibaba+megafon/digital" + startMonth + " a"},
 			replay:     true,
 		},
 		{
 			name: "distinct topics are distinct agreements",
 			steps: []claimStep{
-				{cn: "huawei", ru: "mts", id: "a", first: true, isNew: true, owner: "a", parties: Parties{"huawei", "mts"}},
-				{key: "rucn:huawei+ru/ai", cn: "huawei", ru: "mts", id: "b", first: true, isNew: true, owner: "b", parties: Parties{"huawei", "mts"}},
+				{cn: "huawei", ru: "mts", id: "a", first: true, isNew: true, owner: "a", parties: pp("huawei", "mts")},
+				{key: "rucn:huawei+mts/ai", tech: "ai", cn: "huawei", ru: "mts", id: "b", first: true, isNew: true, owner: "b", parties: pp("huawei", "mts")},
 				// Another key of the same deal is the same agreement.
-				{key: mtsKey, cn: "huawei", ru: "mts", id: "c", owner: "a", alert: huaweiKey, parties: Parties{"huawei", "mts"}},
+				{key: "rucn:cn+mts/telecom", cn: "huawei", ru: "mts", id: "c", owner: "a", alert: huaweiKey + startMonth, parties: pp("huawei", "mts")},
 			},
-			wantAlerts: []string{huaweiKey + " a", "rucn:huawei+ru/ai b"},
+			wantAlerts: []string{huaweiKey + startMonth + " a", "rucn:huawei+mts/ai" + startMonth + " b"},
 			replay:     true,
 		},
 		{
 			name: "first article claiming again is still first",
 			steps: []claimStep{
-				{cn: "huawei", ru: "ru", id: "a", first: true, isNew: true, owner: "a", parties: Parties{"huawei", ""}},
-				{cn: "huawei", ru: "mts", id: "b", owner: "a", parties: Parties{"huawei", "mts"}},
-				{cn: "huawei", ru: "ru", id: "a", first: true, owner: "a", parties: Parties{"huawei", "mts"}},
+				{cn: "huawei", ru: "ru", id: "a", first: true, isNew: true, owner: "a", parties: pp("huawei", "")},
+				{cn: "huawei", ru: "mts", id: "b", owner: "a", parties: pp("huawei", "mts")},
+				{cn: "huawei", ru: "ru", id: "a", first: true, owner: "a", parties: pp("huawei", "mts")},
 			},
-			wantAlerts: []string{huaweiKey + " a"},
+			wantAlerts: []string{huaweiKey + startMonth + " a"},
 			replay:     true,
 		},
 		{
-			name: "within the window is the same agreement",
+			name: "undated reports arriving within the window are the same agreement",
 			steps: []claimStep{
-				{cn: "huawei", ru: "mts", id: "a", first: true, isNew: true, owner: "a", parties: Parties{"huawei", "mts"}},
-				{advance: w - time.Hour, cn: "huawei", ru: "ru", id: "b", owner: "a", parties: Parties{"huawei", "mts"}},
+				{cn: "huawei", ru: "mts", id: "a", first: true, isNew: true, owner: "a", parties: pp("huawei", "mts")},
+				{advance: w - time.Hour, cn: "huawei", ru: "ru", id: "b", owner: "a", parties: pp("huawei", "mts")},
 			},
-			wantAlerts: []string{huaweiKey + " a"},
+			wantAlerts: []string{huaweiKey + startMonth + " a"},
 			replay:     true,
 		},
 		{
-			name: "after the window the agreement is new",
+			name: "an undated report arriving after the window is a new agreement",
 			steps: []claimStep{
-				{cn: "huawei", ru: "ru", id: "a", first: true, isNew: true, owner: "a", parties: Parties{"huawei", ""}},
-				{advance: w + time.Hour, cn: "huawei", ru: "mts", id: "b", first: true, isNew: true, owner: "b", parties: Parties{"huawei", "mts"}},
-				{cn: "huawei", ru: "ru", id: "a", owner: "b", parties: Parties{"huawei", "mts"}},
+				{cn: "huawei", ru: "ru", id: "a", first: true, isNew: true, owner: "a", parties: pp("huawei", "")},
+				{advance: w + time.Hour, cn: "huawei", ru: "mts", id: "b", first: true, isNew: true, owner: "b", suffix: "~2",
+					parties: pp("huawei", "mts")},
+				{cn: "huawei", ru: "ru", id: "a", first: true, owner: "a", parties: pp("huawei", "")},
 			},
-			wantAlerts: []string{huaweiKey + " a", huaweiKey + " b"},
+			wantAlerts: []string{huaweiKey + startMonth + " a", huaweiKey + startMonth + "~2 b"},
 		},
 		{
 			name: "first article after the window does not re-alert",
 			steps: []claimStep{
-				{cn: "huawei", ru: "mts", id: "a", first: true, isNew: true, owner: "a", parties: Parties{"huawei", "mts"}},
-				{advance: w + time.Hour, cn: "huawei", ru: "mts", id: "a", first: true, owner: "a", parties: Parties{"huawei", "mts"}},
+				{cn: "huawei", ru: "mts", id: "a", first: true, isNew: true, owner: "a", parties: pp("huawei", "mts")},
+				{advance: 3 * w, cn: "huawei", ru: "mts", id: "a", first: true, owner: "a", parties: pp("huawei", "mts")},
 			},
-			wantAlerts: []string{huaweiKey + " a"},
+			wantAlerts: []string{huaweiKey + startMonth + " a"},
 		},
+		// Deals are dated by their reports, not by when they arrive.
 		{
-			name: "a later claim outlives the first, which frees the plain key",
+			name: "old reports arriving together are told apart by their publication times",
 			steps: []claimStep{
-				{cn: "huawei", ru: "mts", id: "a", first: true, isNew: true, owner: "a", parties: Parties{"huawei", "mts"}},
-				{advance: w / 2, cn: "huawei", ru: "nti", id: "c", first: true, isNew: true, owner: "c", suffix: "~huawei+nti", parties: Parties{"huawei", "nti"}},
-				{advance: w/2 + time.Hour, cn: "huawei", ru: "sber", id: "d", first: true, isNew: true, owner: "d", parties: Parties{"huawei", "sber"}},
-				{cn: "huawei", ru: "nti", id: "e", owner: "c", suffix: "~huawei+nti", parties: Parties{"huawei", "nti"}},
-				{cn: "huawei", ru: "mts", id: "f", first: true, isNew: true, owner: "f", suffix: "~huawei+mts", parties: Parties{"huawei", "mts"}},
-				// Of the three live claims it matches, the oldest.
-				{cn: "huawei", ru: "ru", id: "g", owner: "c", suffix: "~huawei+nti", parties: Parties{"huawei", "nti"}},
+				{key: xudapuKey, tech: "energy", subject: "xudapu", cn: "cnnc", ru: "rosatom", published: "2019-03-11", id: "a",
+					first: true, isNew: true, owner: "a", month: "@2019-03", parties: pp("cnnc", "rosatom"), csubject: "xudapu"},
+				{key: xudapuKey, tech: "energy", subject: "xudapu", cn: "cnnc", ru: "ru", published: "2019-06-08", id: "b",
+					first: true, isNew: true, owner: "b", month: "@2019-06", parties: pp("cnnc", ""), csubject: "xudapu"},
+				{key: xudapuKey, tech: "energy", subject: "xudapu", cn: "cn", ru: "rosatom", published: "2019-06-14", id: "c",
+					owner: "b", month: "@2019-06", parties: pp("cnnc", "rosatom"), csubject: "xudapu"},
 			},
-			wantAlerts: []string{huaweiKey + " a", huaweiKey + "~huawei+nti c", huaweiKey + " d", huaweiKey + "~huawei+mts f"},
-		},
-		// Reports of one deal whose keys differ: each side's organisation
-		// anchors the key of the report that names it.
-		{
-			name: "a plant's deal keyed by the Russian organisation, then by the Chinese one",
-			steps: []claimStep{
-				{key: xudapuRU, cn: "cn", ru: "rosatom", id: "a", first: true, isNew: true, owner: "a", alert: xudapuRU,
-					parties: Parties{"", "rosatom"}, csubject: "xudapu"},
-				{key: xudapuCN, subject: "xudapu", tech: "energy", cn: "cnnc", ru: "ru", id: "b", owner: "a", alert: xudapuRU,
-					parties: Parties{"cnnc", "rosatom"}, csubject: "xudapu"},
-			},
-			wantAlerts: []string{xudapuRU + " a"},
+			wantAlerts: []string{xudapuKey + "@2019-03 a", xudapuKey + "@2019-06 b"},
 			replay:     true,
 		},
 		{
+			name: "signing dates a year apart are two deals, however close the reports",
+			steps: []claimStep{
+				{key: navCNSA, tech: "space", subject: "navigation", cn: "cnsa", ru: "roscosmos", signed: "2018-11", id: "a",
+					first: true, isNew: true, owner: "a", month: "@2018-11", parties: pp("cnsa", "roscosmos"), csubject: "navigation", csigned: "2018-11"},
+				{key: navCNSA, tech: "space", subject: "navigation", cn: "cnsa", ru: "ru", signed: "2019-11-20", id: "b",
+					first: true, isNew: true, owner: "b", month: "@2019-11", parties: pp("cnsa", ""), csubject: "navigation", csigned: "2019-11-20"},
+				// A report stating only the year joins the deal of that year.
+				{key: navCNSA, tech: "space", subject: "navigation", cn: "cn", ru: "ru", signed: "2018", id: "c",
+					owner: "a", month: "@2018-11", parties: pp("cnsa", "roscosmos"), csubject: "navigation", csigned: "2018-11"},
+			},
+			wantAlerts: []string{navCNSA + "@2018-11 a", navCNSA + "@2019-11 b"},
+			replay:     true,
+		},
+		{
+			name: "a report stating the signing date gives it to the claim",
+			steps: []claimStep{
+				{cn: "huawei", ru: "mts", published: "2019-06-05", id: "a", first: true, isNew: true, owner: "a", month: "@2019-06",
+					parties: pp("huawei", "mts")},
+				{cn: "huawei", ru: "ru", published: "2019-06-07", signed: "2019-06-05", id: "b", owner: "a", month: "@2019-06",
+					parties: pp("huawei", "mts"), csigned: "2019-06-05"},
+				// Published weeks later, undated: still news of that signing.
+				{cn: "huawei", ru: "mts", published: "2019-06-25", id: "c", owner: "a", month: "@2019-06",
+					parties: pp("huawei", "mts"), csigned: "2019-06-05"},
+				// Another signing date of the same parties is another deal.
+				{cn: "huawei", ru: "mts", published: "2019-06-25", signed: "2019-06-24", id: "d", first: true, isNew: true, owner: "d",
+					month: "@2019-06", suffix: "~2", parties: pp("huawei", "mts"), csigned: "2019-06-24"},
+			},
+			wantAlerts: []string{huaweiKey + "@2019-06 a", huaweiKey + "@2019-06~2 d"},
+			replay:     true,
+		},
+		// Reports of one deal whose keys differ.
+		{
 			name: "a navigation deal keyed by the countries, then by CNSA",
 			steps: []claimStep{
-				{key: navCountries, cn: "cn", ru: "ru", id: "a", first: true, isNew: true, owner: "a", alert: navCountries,
-					csubject: "navigation"},
-				{key: navCNSA, cn: "cnsa", ru: "ru", id: "b", owner: "a", alert: navCountries,
-					parties: Parties{CN: "cnsa"}, csubject: "navigation"},
-				{key: navCountries, cn: "cn", ru: "roscosmos", id: "c", owner: "a", alert: navCountries,
-					parties: Parties{"cnsa", "roscosmos"}, csubject: "navigation"},
+				{key: "rucn:cn+ru/space/navigation", tech: "space", subject: "navigation", cn: "cn", ru: "ru", id: "a", first: true, isNew: true,
+					owner: "a", alert: "rucn:cn+ru/space/navigation" + startMonth, csubject: "navigation"},
+				{key: navCNSA, tech: "space", subject: "navigation", cn: "cnsa", ru: "ru", id: "b", owner: "a",
+					alert: "rucn:cn+ru/space/navigation" + startMonth, parties: pp("cnsa", ""), csubject: "navigation"},
+				{key: "rucn:cn+roscosmos/space/navigation", tech: "space", subject: "navigation", cn: "cn", ru: "roscosmos", id: "c", owner: "a",
+					alert: "rucn:cn+ru/space/navigation" + startMonth, parties: pp("cnsa", "roscosmos"), csubject: "navigation"},
 			},
-			wantAlerts: []string{navCountries + " a"},
+			wantAlerts: []string{"rucn:cn+ru/space/navigation" + startMonth + " a"},
 			replay:     true,
 		},
 		{
 			name: "a lunar deal whose reports differ in the topic too",
 			steps: []claimStep{
-				{key: lunarCNSA, cn: "cnsa", ru: "ru", id: "a", first: true, isNew: true, owner: "a", alert: lunarCNSA,
-					parties: Parties{CN: "cnsa"}, csubject: "lunar"},
-				{key: "rucn:cn+rosatom/energy/lunar", tech: "energy", cn: "cn", ru: "rosatom", id: "b", owner: "a",
-					alert: lunarCNSA, parties: Parties{"cnsa", "rosatom"}, csubject: "lunar"},
+				{key: lunarCNSA, tech: "space", subject: "lunar", cn: "cnsa", ru: "ru", id: "a", first: true, isNew: true, owner: "a",
+					parties: pp("cnsa", ""), csubject: "lunar"},
+				{key: "rucn:cn+rosatom/energy/lunar", tech: "energy", subject: "lunar", cn: "cn", ru: "rosatom", id: "b", owner: "a",
+					alert: lunarCNSA + startMonth, parties: pp("cnsa", "rosatom"), csubject: "lunar"},
 			},
-			wantAlerts: []string{lunarCNSA + " a"},
-			replay:     true,
-		},
-		{
-			name: "a deal keyed by the Russian organisation joins; a third organisation is a new deal",
-			steps: []claimStep{
-				{cn: "huawei", ru: "ru", id: "a", first: true, isNew: true, owner: "a", parties: Parties{CN: "huawei"}},
-				{key: "rucn:huawei+mts/telecom", cn: "huawei", ru: "mts", id: "b", owner: "a", alert: huaweiKey,
-					parties: Parties{"huawei", "mts"}},
-				{key: "rucn:huawei+nti/telecom", cn: "huawei", ru: "nti", id: "c", first: true, isNew: true, owner: "c",
-					parties: Parties{"huawei", "nti"}},
-				{cn: "huawei", ru: "ru", id: "d", owner: "a", parties: Parties{"huawei", "mts"}},
-			},
-			wantAlerts: []string{huaweiKey + " a", "rucn:huawei+nti/telecom c"},
+			wantAlerts: []string{lunarCNSA + startMonth + " a"},
 			replay:     true,
 		},
 		{
 			name: "a lunar deal and a navigation deal of the same parties are two",
 			steps: []claimStep{
-				{key: lunarCNSA, cn: "cnsa", ru: "roscosmos", id: "a", first: true, isNew: true, owner: "a",
-					parties: Parties{"cnsa", "roscosmos"}, csubject: "lunar"},
-				{key: navCNSA, cn: "cnsa", ru: "roscosmos", id: "b", first: true, isNew: true, owner: "b",
-					parties: Parties{"cnsa", "roscosmos"}, csubject: "navigation"},
-				{key: lunarCNSA, cn: "cnsa", ru: "ru", id: "c", owner: "a", parties: Parties{"cnsa", "roscosmos"}, csubject: "lunar"},
-				{key: navCountries, cn: "cn", ru: "ru", id: "d", owner: "b", alert: navCNSA,
-					parties: Parties{"cnsa", "roscosmos"}, csubject: "navigation"},
+				{key: lunarCNSA, tech: "space", subject: "lunar", cn: "cnsa", ru: "roscosmos", id: "a", first: true, isNew: true, owner: "a",
+					parties: pp("cnsa", "roscosmos"), csubject: "lunar"},
+				{key: navCNSA, tech: "space", subject: "navigation", cn: "cnsa", ru: "roscosmos", id: "b", first: true, isNew: true, owner: "b",
+					parties: pp("cnsa", "roscosmos"), csubject: "navigation"},
+				{key: lunarCNSA, tech: "space", subject: "lunar", cn: "cnsa", ru: "ru", id: "c", owner: "a", parties: pp("cnsa", "roscosmos"), csubject: "lunar"},
+				{key: "rucn:cn+ru/space/navigation", tech: "space", subject: "navigation", cn: "cn", ru: "ru", id: "d", owner: "b",
+					alert: navCNSA + startMonth, parties: pp("cnsa", "roscosmos"), csubject: "navigation"},
 			},
-			wantAlerts: []string{lunarCNSA + " a", navCNSA + " b"},
+			wantAlerts: []string{lunarCNSA + startMonth + " a", navCNSA + startMonth + " b"},
 			replay:     true,
 		},
 		{
 			name: "a report without a subject joins the claim of its parties and topic",
 			steps: []claimStep{
-				{key: lunarCNSA, cn: "cnsa", ru: "ru", id: "a", first: true, isNew: true, owner: "a",
-					parties: Parties{CN: "cnsa"}, csubject: "lunar"},
-				{key: spaceCNSA, cn: "cnsa", ru: "roscosmos", id: "b", owner: "a", alert: lunarCNSA,
-					parties: Parties{"cnsa", "roscosmos"}, csubject: "lunar"},
+				{key: lunarCNSA, tech: "space", subject: "lunar", cn: "cnsa", ru: "ru", id: "a", first: true, isNew: true, owner: "a",
+					parties: pp("cnsa", ""), csubject: "lunar"},
+				{key: spaceCNSA, tech: "space", cn: "cnsa", ru: "roscosmos", id: "b", owner: "a", alert: lunarCNSA + startMonth,
+					parties: pp("cnsa", "roscosmos"), csubject: "lunar"},
 				// Of another topic, it is another deal.
-				{key: "rucn:cnsa+ru/energy", cn: "cnsa", ru: "ru", id: "c", first: true, isNew: true, owner: "c",
-					parties: Parties{CN: "cnsa"}},
+				{key: "rucn:cnsa+ru/energy", tech: "energy", cn: "cnsa", ru: "ru", id: "c", first: true, isNew: true, owner: "c",
+					parties: pp("cnsa", "")},
 				// With a party the claim contradicts, too.
-				{key: spaceCNSA, cn: "cnsa", ru: "rosatom", id: "d", first: true, isNew: true, owner: "d",
-					parties: Parties{"cnsa", "rosatom"}},
+				{key: spaceCNSA, tech: "space", cn: "cnsa", ru: "rosatom", id: "d", first: true, isNew: true, owner: "d",
+					parties: pp("cnsa", "rosatom")},
 			},
-			wantAlerts: []string{lunarCNSA + " a", "rucn:cnsa+ru/energy c", spaceCNSA + " d"},
+			wantAlerts: []string{lunarCNSA + startMonth + " a", "rucn:cnsa+ru/energy" + startMonth + " c", spaceCNSA + startMonth + " d"},
 			replay:     true,
 		},
 		{
 			name: "a report with a subject gives it to the claim without one",
 			steps: []claimStep{
-				{key: spaceCNSA, cn: "cnsa", ru: "ru", id: "a", first: true, isNew: true, owner: "a", parties: Parties{CN: "cnsa"}},
-				{key: lunarCNSA, cn: "cnsa", ru: "roscosmos", id: "b", owner: "a", alert: spaceCNSA,
-					parties: Parties{"cnsa", "roscosmos"}, csubject: "lunar"},
+				{key: spaceCNSA, tech: "space", cn: "cnsa", ru: "ru", id: "a", first: true, isNew: true, owner: "a", parties: pp("cnsa", "")},
+				{key: lunarCNSA, tech: "space", subject: "lunar", cn: "cnsa", ru: "roscosmos", id: "b", owner: "a", alert: spaceCNSA + startMonth,
+					parties: pp("cnsa", "roscosmos"), csubject: "lunar"},
 				// Another subject is another deal, even of the same parties.
-				{key: navCNSA, cn: "cnsa", ru: "ru", id: "c", first: true, isNew: true, owner: "c",
-					parties: Parties{CN: "cnsa"}, csubject: "navigation"},
+				{key: navCNSA, tech: "space", subject: "navigation", cn: "cnsa", ru: "ru", id: "c", first: true, isNew: true, owner: "c",
+					parties: pp("cnsa", ""), csubject: "navigation"},
 				// Without a subject, the oldest claim of the topic.
-				{key: spaceCNSA, cn: "cnsa", ru: "ru", id: "d", owner: "a", parties: Parties{"cnsa", "roscosmos"}, csubject: "lunar"},
-				// A report with a subject does not join a claim without one
-				// of another topic: the topic is all they could share.
-				{key: "rucn:cnsa+ru/energy", cn: "cnsa", ru: "ru", id: "e", first: true, isNew: true, owner: "e",
-					parties: Parties{CN: "cnsa"}},
-				{key: "rucn:cnsa+ru/space/launch", cn: "cnsa", ru: "ru", id: "f", first: true, isNew: true, owner: "f",
-					parties: Parties{CN: "cnsa"}, csubject: "launch"},
+				{key: spaceCNSA, tech: "space", cn: "cnsa", ru: "ru", id: "d", owner: "a", parties: pp("cnsa", "roscosmos"), csubject: "lunar"},
 			},
-			wantAlerts: []string{spaceCNSA + " a", navCNSA + " c", "rucn:cnsa+ru/energy e", "rucn:cnsa+ru/space/launch f"},
-			replay:     true,
-		},
-		{
-			name: "the subject field outranks the key, the technology field the key's topic",
-			steps: []claimStep{
-				{key: spaceCNSA, subject: " Lunar", cn: "cnsa", ru: "ru", id: "a", first: true, isNew: true, owner: "a",
-					alert: spaceCNSA, parties: Parties{CN: "cnsa"}, csubject: "lunar"},
-				{key: "rucn:cnsa+ru/space/navigation", subject: "lunar", cn: "cnsa", ru: "ru", id: "b", owner: "a",
-					alert: spaceCNSA, parties: Parties{CN: "cnsa"}, csubject: "lunar"},
-				// The key's topic is space, its technology energy: another
-				// deal than a space one without a subject.
-				{key: spaceCNSA, tech: "energy", cn: "cnsa", ru: "ru", id: "c", first: true, isNew: true, owner: "c",
-					suffix: "~cnsa+ru", parties: Parties{CN: "cnsa"}},
-			},
-			wantAlerts: []string{spaceCNSA + " a", spaceCNSA + "~cnsa+ru c"},
+			wantAlerts: []string{spaceCNSA + startMonth + " a", navCNSA + startMonth + " c"},
 			replay:     true,
 		},
 		{
 			name: "one key, two technologies: two deals, the second under a suffix",
 			steps: []claimStep{
-				{tech: "telecom", cn: "huawei", ru: "ru", id: "a", first: true, isNew: true, owner: "a", parties: Parties{CN: "huawei"}},
-				{tech: "ai", cn: "huawei", ru: "ru", id: "b", first: true, isNew: true, owner: "b", suffix: "~huawei+ru",
-					parties: Parties{CN: "huawei"}},
-				{tech: "ai", cn: "huawei", ru: "mts", id: "c", owner: "b", suffix: "~huawei+ru", parties: Parties{"huawei", "mts"}},
+				{tech: "telecom", cn: "huawei", ru: "ru", id: "a", first: true, isNew: true, owner: "a", parties: pp("huawei", "")},
+				{tech: "ai", cn: "huawei", ru: "ru", id: "b", first: true, isNew: true, owner: "b", suffix: "~2", parties: pp("huawei", "")},
+				{tech: "ai", cn: "huawei", ru: "mts", id: "c", owner: "b", suffix: "~2", parties: pp("huawei", "mts")},
 			},
-			wantAlerts: []string{huaweiKey + " a", huaweiKey + "~huawei+ru b"},
+			wantAlerts: []string{huaweiKey + startMonth + " a", huaweiKey + startMonth + "~2 b"},
 			replay:     true,
-		},
-		{
-			name: "a subject claim's window ends like any other",
-			steps: []claimStep{
-				{key: lunarCNSA, cn: "cnsa", ru: "roscosmos", id: "a", first: true, isNew: true, owner: "a",
-					parties: Parties{"cnsa", "roscosmos"}, csubject: "lunar"},
-				{advance: w + time.Hour, key: spaceCNSA, cn: "cnsa", ru: "ru", id: "b", first: true, isNew: true, owner: "b",
-					parties: Parties{CN: "cnsa"}},
-				{key: "rucn:cn+roscosmos/space/lunar", cn: "cn", ru: "roscosmos", id: "c", owner: "b", alert: spaceCNSA,
-					parties: Parties{"cnsa", "roscosmos"}, csubject: "lunar"},
-			},
-			wantAlerts: []string{lunarCNSA + " a", spaceCNSA + " b"},
 		},
 	}
 	for _, b := range backends(t) {
@@ -466,20 +423,6 @@ func TestClaimAgreement(t *testing.T) {
 					t.Fatalf("err = %v, want ErrInvalid", err)
 				}
 			})
-			t.Run("a taken suffix moves on to a numbered one", func(t *testing.T) {
-				// Party ids holding '+' give two different pairs one suffix.
-				s := b.open(t, Options{Now: newClock().Now})
-				steps := []claimStep{
-					{cn: "x", ru: "a+b", id: "a", first: true, isNew: true, owner: "a", parties: Parties{"x", "a+b"}},
-					{cn: "x+a", ru: "b", id: "b", first: true, isNew: true, owner: "b", suffix: "~x+a+b", parties: Parties{"x+a", "b"}},
-					{cn: "x", ru: "a+b", id: "c", owner: "a", parties: Parties{"x", "a+b"}},
-					{cn: "x", ru: "a+b+c", id: "d", first: true, isNew: true, owner: "d", suffix: "~x+a+b+c", parties: Parties{"x", "a+b+c"}},
-					{cn: "x+a", ru: "b+c", id: "e", first: true, isNew: true, owner: "e", suffix: "~x+a+b+c~2", parties: Parties{"x+a", "b+c"}},
-				}
-				for i, st := range steps {
-					checkClaim(t, fmt.Sprintf("step %d", i), claimOnce(t, s, st), st, st.isNew, true)
-				}
-			})
 		})
 	}
 }
@@ -499,8 +442,9 @@ func checkClaim(t *testing.T, what string, c Claim, st claimStep, wantNew, withP
 		t.Errorf("%s: first=%v new=%v owner=%s alert key %s; want first=%v new=%v owner=%s alert key %s",
 			what, c.First, c.New, c.FirstArticle.ID, c.AlertKey, st.first, wantNew, st.owner, st.alertKey())
 	}
-	if withParties && (c.Parties != st.parties || c.Subject != st.csubject) {
-		t.Errorf("%s: parties %+v subject %q, want %+v %q", what, c.Parties, c.Subject, st.parties, st.csubject)
+	if withParties && (!slices.Equal(c.Parties.CN, st.parties.CN) || !slices.Equal(c.Parties.RU, st.parties.RU) ||
+		c.Subject != st.csubject || c.Signed.String() != st.csigned) {
+		t.Errorf("%s: parties %v subject %q signed %q, want %v %q %q", what, c.Parties, c.Subject, c.Signed, st.parties, st.csubject, st.csigned)
 	}
 	if c.FirstArticle != claimRef(c.FirstArticle.ID) {
 		t.Errorf("%s: first article %+v is not the claimed ref", what, c.FirstArticle)
@@ -542,13 +486,13 @@ var concurrentReports = []concurrentReport{
 	{claimStep{cn: "huawei", ru: "ru"}, []string{"mts", "nti"}},
 	{claimStep{cn: "huawei", ru: "mts"}, []string{"mts"}},
 	{claimStep{cn: "huawei", ru: "nti"}, []string{"nti"}},
-	{claimStep{key: lunarCNSA, cn: "cnsa", ru: "ru"}, []string{"lunar"}},
-	{claimStep{key: "rucn:cn+roscosmos/energy/lunar", tech: "energy", cn: "cn", ru: "roscosmos"}, []string{"lunar"}},
-	{claimStep{key: spaceCNSA, subject: "lunar", cn: "cnsa", ru: "roscosmos"}, []string{"lunar"}},
-	{claimStep{key: navCNSA, cn: "cnsa", ru: "ru"}, []string{"navigation"}},
-	{claimStep{key: navCountries, cn: "cn", ru: "ru"}, []string{"navigation"}},
-	{claimStep{key: "rucn:zte+ru/telecom/mobile", cn: "zte", ru: "ru"}, []string{"zte"}},
-	{claimStep{key: "rucn:zte+ru/telecom", cn: "zte", ru: "mts"}, []string{"zte"}},
+	{claimStep{key: lunarCNSA, tech: "space", subject: "lunar", cn: "cnsa", ru: "ru"}, []string{"lunar"}},
+	{claimStep{key: "rucn:cn+roscosmos/energy/lunar", tech: "energy", subject: "lunar", cn: "cn", ru: "roscosmos"}, []string{"lunar"}},
+	{claimStep{key: spaceCNSA, tech: "space", subject: "lunar", cn: "cnsa", ru: "roscosmos"}, []string{"lunar"}},
+	{claimStep{key: navCNSA, tech: "space", subject: "navigation", cn: "cnsa", ru: "ru"}, []string{"navigation"}},
+	{claimStep{key: "rucn:cn+ru/space/navigation", tech: "space", subject: "navigation", cn: "cn", ru: "ru"}, []string{"navigation"}},
+	{claimStep{key: "rucn:zte+ru/telecom/mobile", subject: "mobile", cn: "zte", ru: "ru"}, []string{"zte"}},
+	{claimStep{key: "rucn:zte+mts/telecom", cn: "zte", ru: "mts"}, []string{"zte"}},
 }
 
 // TestClaimAgreementConcurrent has two replicas decide reports of five
@@ -633,13 +577,14 @@ func TestClaimAgreementRefineRace(t *testing.T) {
 	dsn = storetest.PostgresSchema(t, dsn)
 	other := mustOpen(t, dsn, Options{})
 	// The lunar claim, of space, names CNSA only.
-	lunar := claimStep{key: lunarCNSA, cn: "cnsa", ru: "ru", id: "a"}
+	lunar := claimStep{key: lunarCNSA, tech: "space", subject: "lunar", cn: "cnsa", ru: "ru", id: "a", published: "2026-03-01"}
 	if c := claimOnce(t, other, lunar); !c.New {
 		t.Fatalf("claim a: %+v, want new", c)
 	}
 	// A report of the lunar deal of another topic, naming Roscosmos, is
 	// decided while the report below holds its claim read.
-	roscosmos := claimStep{key: "rucn:cn+roscosmos/energy/lunar", tech: "energy", cn: "cn", ru: "roscosmos", id: "b"}
+	roscosmos := claimStep{key: "rucn:cn+roscosmos/energy/lunar", tech: "energy", subject: "lunar", cn: "cn", ru: "roscosmos", id: "b",
+		published: "2026-03-02"}
 	var raced Claim
 	hooks := 0
 	s := mustOpen(t, dsn, Options{beforeRefine: func() {
@@ -648,20 +593,20 @@ func TestClaimAgreementRefineRace(t *testing.T) {
 		}
 	}})
 	// A space report without a subject, naming Rosatom: it matched the claim as read.
-	rosatom := claimStep{key: spaceCNSA, cn: "cnsa", ru: "rosatom", id: "c"}
+	rosatom := claimStep{key: spaceCNSA, tech: "space", cn: "cnsa", ru: "rosatom", id: "c", published: "2026-03-02"}
 	c := claimOnce(t, s, rosatom)
-	if hooks != 1 || raced.FirstArticle.ID != "a" || raced.Parties != (Parties{"cnsa", "roscosmos"}) {
+	if hooks != 1 || raced.FirstArticle.ID != "a" || !slices.Equal(raced.Parties.RU, []string{"roscosmos"}) {
 		t.Fatalf("the racing report ran %d times and joined %+v, want once, a with Roscosmos", hooks, raced)
 	}
-	if !c.New || c.AlertKey != spaceCNSA || c.Parties != (Parties{"cnsa", "rosatom"}) {
-		t.Errorf("report naming Rosatom: %+v, want a new claim %s of CNSA and Rosatom", c, spaceCNSA)
+	if !c.New || c.AlertKey != spaceCNSA+startMonth || !slices.Equal(c.Parties.RU, []string{"rosatom"}) {
+		t.Errorf("report naming Rosatom: %+v, want a new claim %s of CNSA and Rosatom", c, spaceCNSA+startMonth)
 	}
 	// The lunar claim kept Roscosmos.
-	again := claimOnce(t, s, claimStep{key: lunarCNSA, cn: "cnsa", ru: "ru", id: "d"})
-	if again.FirstArticle.ID != "a" || again.Parties != (Parties{"cnsa", "roscosmos"}) {
+	again := claimOnce(t, s, claimStep{key: lunarCNSA, tech: "space", subject: "lunar", cn: "cnsa", ru: "ru", id: "d", published: "2026-03-03"})
+	if again.FirstArticle.ID != "a" || !slices.Equal(again.Parties.RU, []string{"roscosmos"}) {
 		t.Errorf("lunar claim after the race: %+v, want a with Roscosmos", again)
 	}
-	checkAlerts(t, s, []string{lunarCNSA + " a", spaceCNSA + " c"})
+	checkAlerts(t, s, []string{lunarCNSA + startMonth + " a", spaceCNSA + startMonth + " c"})
 }
 
 func TestClaimAgreementSameParties(t *testing.T) {
@@ -675,8 +620,8 @@ func TestClaimAgreementSameParties(t *testing.T) {
 			var wg sync.WaitGroup
 			for i := range n {
 				wg.Go(func() {
-					c, err := replicas[i%2].ClaimAgreement(context.Background(), Deal{Key: "race", Parties: reported("huawei", "mts")},
-						claimWindow, claimRef(fmt.Sprint("r", i)))
+					st := claimStep{key: "race", cn: "huawei", ru: "mts", published: "2026-03-01"}
+					c, err := replicas[i%2].ClaimAgreement(context.Background(), st.deal(), claimWindow, claimRef(fmt.Sprint("r", i)))
 					if err != nil {
 						t.Errorf("claim %d: %v", i, err)
 					}
@@ -689,7 +634,7 @@ func TestClaimAgreementSameParties(t *testing.T) {
 				if c.First {
 					firsts++
 				}
-				if c.FirstArticle.ID != claims[0].FirstArticle.ID || c.AlertKey != "race" {
+				if c.FirstArticle.ID != claims[0].FirstArticle.ID || c.AlertKey != "race"+startMonth {
 					t.Errorf("claim %d: first article %s alert key %s, claim 0: %s race", i, c.FirstArticle.ID, c.AlertKey, claims[0].FirstArticle.ID)
 				}
 			}
@@ -748,9 +693,9 @@ func TestMigrateClaims(t *testing.T) {
 			clk.Advance(time.Hour)
 			for i, st := range []claimStep{
 				// The old claim named no parties: MTS joins it and names its side.
-				{cn: "huawei", ru: "mts", id: "b", owner: "a", parties: Parties{"huawei", "mts"}},
-				{cn: "huawei", ru: "nti", id: "c", first: true, isNew: true, owner: "c", suffix: "~huawei+nti", parties: Parties{"huawei", "nti"}},
-				{cn: "huawei", ru: "ru", id: "a", first: true, owner: "a", parties: Parties{"huawei", "mts"}},
+				{cn: "huawei", ru: "mts", id: "b", owner: "a", alert: huaweiKey, parties: pp("huawei", "mts")},
+				{cn: "huawei", ru: "nti", id: "c", first: true, isNew: true, owner: "c", parties: pp("huawei", "nti")},
+				{cn: "huawei", ru: "ru", id: "a", first: true, owner: "a", alert: huaweiKey, parties: pp("huawei", "mts")},
 			} {
 				checkClaim(t, fmt.Sprintf("step %d", i), claimOnce(t, s, st), st, st.isNew, true)
 			}
@@ -836,21 +781,21 @@ func TestMigrateClaimGroups(t *testing.T) {
 			clk.Advance(time.Hour)
 			for i, st := range []claimStep{
 				// The lunar claim is found by its subject under another key and topic.
-				{key: "rucn:cn+roscosmos/energy/lunar", tech: "energy", cn: "cn", ru: "roscosmos", id: "l2", owner: "l1",
-					alert: lunarCNSA, parties: Parties{"cnsa", "roscosmos"}, csubject: "lunar"},
-				{key: navCNSA, cn: "cnsa", ru: "ru", id: "n1", first: true, isNew: true, owner: "n1",
-					parties: Parties{CN: "cnsa"}, csubject: "navigation"},
+				{key: "rucn:cn+roscosmos/energy/lunar", tech: "energy", subject: "lunar", cn: "cn", ru: "roscosmos", id: "l2", owner: "l1",
+					alert: lunarCNSA, parties: pp("cnsa", "roscosmos"), csubject: "lunar"},
+				{key: navCNSA, tech: "space", subject: "navigation", cn: "cnsa", ru: "ru", id: "n1", first: true, isNew: true, owner: "n1",
+					parties: pp("cnsa", ""), csubject: "navigation"},
 				// Huawei reports naming only Russia join the oldest claim.
-				{cn: "huawei", ru: "ru", id: "h4", owner: "h1", parties: Parties{"huawei", "mts"}},
-				{cn: "huawei", ru: "nti", id: "h5", owner: "h2", suffix: "~huawei+nti", parties: Parties{"huawei", "nti"}},
+				{cn: "huawei", ru: "ru", id: "h4", owner: "h1", alert: huaweiKey, parties: pp("huawei", "mts")},
+				{cn: "huawei", ru: "nti", id: "h5", owner: "h2", alert: huaweiKey + "~huawei+nti", parties: pp("huawei", "nti")},
 				// The AI key's claim is of telecom, as its story said.
 				{key: huaweiAI, tech: "telecom", cn: "huawei", ru: "sber", id: "h6", owner: "h3", alert: huaweiAI,
-					parties: Parties{"huawei", "sber"}},
-				{key: huaweiAI, cn: "huawei", ru: "ru", id: "h7", first: true, isNew: true, owner: "h7", suffix: "~huawei+ru",
-					parties: Parties{CN: "huawei"}},
+					parties: pp("huawei", "sber")},
+				{key: huaweiAI, tech: "ai", cn: "huawei", ru: "ru", id: "h7", first: true, isNew: true, owner: "h7",
+					parties: pp("huawei", "")},
 				// A redelivered first article still gets its claim.
-				{key: lunarCNSA, cn: "cnsa", ru: "ru", id: "l1", first: true, owner: "l1", parties: Parties{"cnsa", "roscosmos"},
-					csubject: "lunar"},
+				{key: lunarCNSA, tech: "space", subject: "lunar", cn: "cnsa", ru: "ru", id: "l1", first: true, owner: "l1", alert: lunarCNSA,
+					parties: pp("cnsa", "roscosmos"), csubject: "lunar"},
 			} {
 				checkClaim(t, fmt.Sprintf("step %d (%s)", i, st.id), claimOnce(t, s, st), st, st.isNew, true)
 			}

@@ -5,6 +5,10 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
+
+	"github.com/newspipe/newspipe/pkg/deal"
+	newspipev1 "github.com/newspipe/newspipe/proto/newspipe/v1"
 )
 
 // migration is one step of the schema: SQL statements, separated by ";\n"
@@ -112,6 +116,19 @@ var migrations = []migration{
 	CREATE INDEX IF NOT EXISTS agreement_claims_subject ON agreement_claims (subject, claimed_at);
 	CREATE INDEX IF NOT EXISTS agreement_claims_first ON agreement_claims (first_article_id);
 	CREATE INDEX IF NOT EXISTS agreement_claims_seq ON agreement_claims (seq)`, fn: migrateClaimGroups},
+	// 5: deals dated by their reports (see ClaimAgreement): the signing
+	// date the reports state, when the first report was published, and
+	// the deal's date (deal_at: the signing date, else that publication).
+	// A claim made before has no stated date and its arrival as the
+	// publication time, as the window then counted. cn_party and ru_party
+	// now hold a side's party groups, comma-separated (one id is a set of
+	// one).
+	{sql: `ALTER TABLE agreement_claims ADD COLUMN signed_on TEXT NOT NULL DEFAULT '';
+	ALTER TABLE agreement_claims ADD COLUMN reported_at BIGINT NOT NULL DEFAULT 0;
+	ALTER TABLE agreement_claims ADD COLUMN deal_at BIGINT NOT NULL DEFAULT 0;
+	UPDATE agreement_claims SET reported_at = claimed_at, deal_at = claimed_at;
+	CREATE INDEX IF NOT EXISTS agreement_claims_topic_deal ON agreement_claims (topic, deal_at);
+	CREATE INDEX IF NOT EXISTS agreement_claims_subject_deal ON agreement_claims (subject, deal_at)`},
 }
 
 // migrateClaimGroups gives each claim made before claims had subjects and
@@ -145,14 +162,13 @@ func migrateClaimGroups(ctx context.Context, s *DB, tx *sql.Tx) error {
 		return fmt.Errorf("read claims: %w", err)
 	}
 	for i, r := range rows {
-		d := Deal{Key: r.key}
-		d.Topic, d.Subject = keySegments(r.key)
+		d := Deal{Key: r.key, Report: deal.FromProto(&newspipev1.Agreement{Key: r.key}, time.Time{})}
 		if r.data != nil {
 			a, err := unmarshal(r.data)
 			if err != nil {
 				return fmt.Errorf("decode story %s: %w", r.firstID, err)
 			}
-			d = DealOf(a)
+			d = DealOf(a, time.Time{})
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE agreement_claims SET topic = ?, subject = ?, seq = ?
 			WHERE alert_key = ?`), d.Topic, d.Subject, i+1, r.alertKey); err != nil {

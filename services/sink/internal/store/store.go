@@ -16,50 +16,34 @@
 //
 // # Agreement claims and alert keys
 //
-// The classifier's agreement key, rucn:<cn>+<ru>/<topic>[/<subject>], is
-// coarse on purpose: one organisation anchors it and the other side is
-// reduced to its country. Reports of one deal in different languages still
-// often get different keys: one names the Chinese organisation and another
-// only the Russian one (rucn:cn+rosatom/energy/xudapu and
-// rucn:cnnc+ru/energy/xudapu), one names only the countries
-// (rucn:cn+ru/space/navigation beside rucn:cnsa+ru/space/navigation), and
-// the topic follows the anchoring organisation's sector. Different deals can
-// share a key too. So the store does not match reports by key but by what
-// the key stands for (Deal): the subject (Agreement.subject, else the key's
-// subject segment), the topic (Agreement.technology, else the key's topic
-// segment) and the parties per side (Parties: the Chinese organisation and
-// the Russian one, or "unspecified" where a report names only the country).
+// The store does not match reports by the classifier's agreement key but by
+// the deal's fields (Deal, pkg/deal): the party groups of each side, the
+// subject and topic, the stated signing date and the report's publication
+// time. A report belongs to the oldest claim it is the same deal as
+// (deal.Same) and adds what it knows to it (deal.Merge): party groups, its
+// subject, a finer signing date. A report that is the same deal as no claim
+// is a new agreement: a new claim, and an alert. So "lunar" and "navigation"
+// deals of the same parties are two agreements, two deals of the same
+// parties and subject signed months apart are two, and a report of CNSA's
+// space deal that names no subject joins the oldest claim of its topic.
+// Matching is greedy, so the order of reports can matter: a first report
+// that names no subject makes a claim only reports of its topic can join.
 //
 // A report's match group is "s:<subject>" when it has a subject, else
-// "t:<topic>". A report matches a claim made within the window when, on each
-// side, their parties are equal or either is unspecified, and they have the
-// same subject; where either has no subject (a vaguer report of the deal, or
-// a claim whose reports so far named none), the same topic instead. A report
-// belongs to the oldest claim it matches and fills in what that claim
-// lacked: a side it had unspecified, its subject. A report that matches no
-// claim is a new agreement: a new claim, and an alert. So "lunar" and
-// "navigation" deals of the same parties are two agreements, and a report
-// of CNSA's space deal that names no subject joins the oldest of them.
-// Matching is greedy, so the order of reports can matter: a first report
-// that names no subject makes a claim only reports of its topic can join,
-// and a later report of the deal with a subject but another topic makes a
-// second claim.
+// "t:<topic>"; the groups serialise claims on PostgreSQL (ClaimAgreement).
 //
 // Each claim has an alert key, unique and stable, which names its alert
 // (the AgreementAlert event, its message id "alert:<alert key>", the
 // alerts listed by ListAlerts):
 //
-//	<key>                         the agreement key of the claim's first
-//	                              report, unless a live claim holds it
-//	<key>~<cn-party>+<ru-party>   when one does (a distinct deal that shares
-//	                              the key), by the parties of the claim's
-//	                              first report; a side that report left
-//	                              unspecified is its country id ("cn" or "ru")
+//	<key>@<month>     the agreement key of the claim's first report and the
+//	                  month of its deal: the stated signing date's (its year
+//	                  where it states only the year), else the first
+//	                  report's publication month
+//	<key>@<month>~2   where another claim holds that already; ~3, … after it
 //
-// for example rucn:huawei+ru/telecom and rucn:huawei+ru/telecom~huawei+nti.
-// A claim that has left the window frees its alert key for the next new
-// claim that would take it; should a suffixed key still be held (party ids
-// that contain '+' could make two suffixes equal), "~2", "~3", … follow it.
+// for example rucn:huawei+mts/telecom/mobile@2019-06. Claims made before
+// alert keys had months keep their keys.
 //
 // A DB is safe for concurrent use.
 package store

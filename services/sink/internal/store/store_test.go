@@ -14,6 +14,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/newspipe/newspipe/pkg/deal"
 	newspipev1 "github.com/newspipe/newspipe/proto/newspipe/v1"
 	"github.com/newspipe/newspipe/services/sink/internal/storetest"
 )
@@ -107,7 +108,7 @@ func agreement(key string) func(*newspipev1.EnrichedArticle) {
 // the agreement helper gives every key the same parties and technology,
 // which would make one deal of them all.
 func ownDeal(a *newspipev1.EnrichedArticle) Deal {
-	d := DealOf(a)
+	d := DealOf(a, time.Time{})
 	d.Subject = d.Key
 	return d
 }
@@ -449,7 +450,7 @@ func TestListAlerts(t *testing.T) {
 				}
 			}
 			clk.Advance(time.Minute)
-			if _, err := s.ClaimAgreement(ctx, Deal{Key: "k2", Subject: "k2"}, time.Hour, ArticleRef{ID: "zh1", Title: "T"}); err != nil {
+			if _, err := s.ClaimAgreement(ctx, Deal{Key: "k2", Report: deal.Report{Subject: "k2"}}, time.Hour, ArticleRef{ID: "zh1", Title: "T"}); err != nil {
 				t.Fatal(err)
 			}
 			alerts, err := s.ListAlerts(ctx, 10)
@@ -460,10 +461,10 @@ func TestListAlerts(t *testing.T) {
 				t.Fatalf("%d alerts, want 2", len(alerts))
 			}
 			k2, k1 := alerts[0], alerts[1]
-			if k2.Key != "k2" || k2.First != nil || k2.Reports != 0 || k2.FirstArticle.ID != "zh1" {
+			if k2.Key != "k2@2026-03" || k2.First != nil || k2.Reports != 0 || k2.FirstArticle.ID != "zh1" {
 				t.Errorf("newest alert = %+v, want k2 without a stored story", k2)
 			}
-			if k1.Key != "k1" || k1.First == nil || k1.First.ID() != "en1" || k1.Reports != 2 {
+			if k1.Key != "k1@2026-02" || k1.First == nil || k1.First.ID() != "en1" || k1.Reports != 2 {
 				t.Errorf("older alert = key %s first %v reports %d, want k1, en1, 2", k1.Key, k1.First != nil, k1.Reports)
 			}
 			if !k1.RaisedAt.Equal(newClock().Now()) {
@@ -538,28 +539,30 @@ func TestNotifications(t *testing.T) {
 			clk.Advance(time.Second)
 			claim("k3", "c1", true)
 
+			// The alerts are named by their deals' month: the stories' publication.
+			const m = "@2026-02"
 			steps := []struct {
 				name    string
 				do      func()
 				since   time.Time
 				wantKey string
 			}{
-				{"due alerts with stories, oldest first, not older than since", nil, since, "k1/0,k3/0"},
+				{"due alerts with stories, oldest first, not older than since", nil, since, "k1" + m + "/0,k3" + m + "/0"},
 				{"leased ones are not due again within the lease", nil, since, ""},
-				{"an older since reaches the old alert", nil, old, "old/0"},
-				{"a stored story makes its alert due", func() { claim("k2", "b1", true) }, since, "k2/0"},
+				{"an older since reaches the old alert", nil, old, "old" + m + "/0"},
+				{"a stored story makes its alert due", func() { claim("k2", "b1", true) }, since, "k2" + m + "/0"},
 				{"failures and expired leases come back after their time", func() {
-					if err := s.NotifySent(ctx, "k1", "a1"); err != nil {
+					if err := s.NotifySent(ctx, "k1"+m, "a1"); err != nil {
 						t.Fatal(err)
 					}
-					if err := s.NotifyFailed(ctx, "k3", "c1", strings.Repeat("é", 400), clk.Now().Add(10*time.Minute)); err != nil {
+					if err := s.NotifyFailed(ctx, "k3"+m, "c1", strings.Repeat("é", 400), clk.Now().Add(10*time.Minute)); err != nil {
 						t.Fatal(err)
 					}
-					if err := s.NotifyFailed(ctx, "k2", "b1", "gone", time.Time{}); err != nil {
+					if err := s.NotifyFailed(ctx, "k2"+m, "b1", "gone", time.Time{}); err != nil {
 						t.Fatal(err)
 					}
 					clk.Advance(11 * time.Minute)
-				}, old, "old/0,k3/1"},
+				}, old, "old" + m + "/0,k3" + m + "/1"},
 			}
 			for _, st := range steps {
 				if st.do != nil {
@@ -582,10 +585,11 @@ func TestLeaseNotificationsConcurrent(t *testing.T) {
 			const n = 20
 			for i := range n {
 				a := art(fmt.Sprint("a", i), time.Now(), agreement(fmt.Sprint("k", i)))
-				if _, err := replicas[0].ClaimAgreement(ctx, ownDeal(a), time.Hour, RefOf(a)); err != nil {
+				c, err := replicas[0].ClaimAgreement(ctx, ownDeal(a), time.Hour, RefOf(a))
+				if err != nil {
 					t.Fatal(err)
 				}
-				if _, err := replicas[0].PutStory(ctx, Story{Article: a, AgreementFirstArticleID: a.Article.Id, AgreementAlertKey: a.Agreement.Key}); err != nil {
+				if _, err := replicas[0].PutStory(ctx, Story{Article: a, AgreementFirstArticleID: a.Article.Id, AgreementAlertKey: c.AlertKey}); err != nil {
 					t.Fatal(err)
 				}
 			}
