@@ -1,0 +1,173 @@
+package classify
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/newspipe/newspipe/services/classifier/internal/match"
+)
+
+// reach is how far a qualifier governs a signing cue: at most words
+// space-separated words and han Chinese characters between them.
+type reach struct{ words, han int }
+
+// Qualifier kinds (sentence.qualReach).
+const (
+	qualModal    int8 = 0
+	qualNegation int8 = 1
+	qualWide     int8 = 2
+)
+
+// reachOf returns the reach of a qualifier kind. Negations govern the verb a
+// few words on ("No agreement has been signed", "尚未与俄方签署"); wide ones
+// open the subject ("ninguno de los dos organismos ha firmado"). Modals reach
+// only auxiliaries and adverbs in spaced scripts ("could eventually be
+// signed", not "will supply parts under the signed contract"), while Chinese
+// puts time, place and whole verb phrases between, so there a modal governs
+// the rest of its clause (将于明年在莫斯科签署, 希望在年内就章程达成一致并正式签署).
+func reachOf(kind int8) reach {
+	switch kind {
+	case qualNegation:
+		return reach{3, 6}
+	case qualWide:
+		return reach{6, 12}
+	}
+	return reach{2, 24}
+}
+
+// reachPendingWords is how close, in words or Han characters, a pending
+// word follows its signing cue ("firmado todavía", "подписан не раньше").
+const reachPendingWords = 2
+
+// reachAbsent is how far, in words, an existential negation may follow the
+// signing cue it denies, within the clause ("Подписанных контрактов на
+// серийные поставки пока нет").
+const reachAbsent = 6
+
+// within reports whether gap, the text between a qualifier and the cue it
+// qualifies, stays inside one clause and is within reach.
+func within(gap string, rc reach) bool {
+	words, han, inWord := 0, 0, false
+	for _, r := range gap {
+		switch {
+		case match.IsWordRune(r):
+			if !inWord {
+				words++
+				inWord = true
+			}
+			continue
+		case unicode.Is(unicode.Han, r):
+			han++
+		case strings.ContainsRune(",;:()—–!?，；：。（）！？", r):
+			return false
+		}
+		inWord = false
+	}
+	return words <= rc.words && han <= rc.han
+}
+
+// reachAbsentAside is how far, in words, an existential negation may follow
+// a signing participle in the genitive, across a parenthetical aside
+// ("Подписанных соглашений о такой локализации, по имеющимся данным, нет"):
+// the genitive of negation ties the two however the clause is cut.
+const reachAbsentAside = 10
+
+// genitiveParticiple reports a Russian signing participle in the genitive
+// ("подписанных", "заключенного"), the case a denied existence takes.
+func genitiveParticiple(w string) bool {
+	return strings.HasSuffix(w, "нных") || strings.HasSuffix(w, "нного") || strings.HasSuffix(w, "ённых")
+}
+
+// withinAside reports whether gap holds at most words words and no end of a
+// clause other than commas and dashes (an aside is cut off by commas).
+func withinAside(gap string, words int) bool {
+	n, inWord := 0, false
+	for _, r := range gap {
+		switch {
+		case match.IsWordRune(r):
+			if !inWord {
+				n++
+				inWord = true
+			}
+			continue
+		case strings.ContainsRune(";:()!?；：。（）！？", r):
+			return false
+		}
+		inWord = false
+	}
+	return n <= words
+}
+
+// zhPrepositions open a Chinese prepositional phrase between a negation and
+// its verb ("尚未就建设此类网络签署", "未与俄方签署"): the negation governs
+// the verb after the phrase, however long.
+const zhPrepositions = "就与與同和跟对對在向从從为為"
+
+// reachZhPhrase is the reach in Han characters of a negation whose gap to the
+// signing cue opens with a preposition.
+const reachZhPhrase = 16
+
+// applySigning counts a signing cue unless a negation or modal word close
+// before it makes it unsigned ("could be signed", "no han firmado", "未签署").
+func (c *Classifier) applySigning(text string, s *sentence, h hit) {
+	if s.signEnd > 0 && h.start == s.signStart {
+		return // the same word matched by two spellings of the cue
+	}
+	s.signSeen = true
+	s.signStart, s.signEnd = h.start, wordEnd(text, h.end)
+	qualEnd := s.qualEnd
+	s.qualEnd = 0 // a qualifier governs one signing verb
+	if qualEnd > 0 && qualEnd <= h.start {
+		rc := reachOf(s.qualReach)
+		if s.qualReach != qualModal {
+			if r, _ := utf8.DecodeRuneInString(text[qualEnd:h.start]); strings.ContainsRune(zhPrepositions, r) {
+				rc.han = max(rc.han, reachZhPhrase)
+			}
+		}
+		if within(text[qualEnd:h.start], rc) {
+			s.stages |= c.intentBit
+			return
+		}
+	}
+	s.signN++
+}
+
+// countedBefore reports a deal kind preceded by a count of ten or more, or by
+// a number with a multiplier ("1,4 тыс. контрактов", "1,400 contracts",
+// "2.000 contratos", "ribuan kontrak" aside): procurement statistics, a set of
+// deals, not one deal whose signing is news.
+func countedBefore(before string) bool {
+	if len(before) > 40 {
+		before = before[len(before)-40:]
+	}
+	b := strings.TrimRightFunc(before, unicode.IsSpace)
+	mult := false
+	for _, m := range []string{"тыс.", "тысяч", "тыс", "thousand", "ribu", "mil", "千", "万", "萬", "多", "余", "餘", "份", "项", "項", "个", "個"} {
+		if strings.HasSuffix(b, m) {
+			b = strings.TrimRightFunc(strings.TrimSuffix(b, m), unicode.IsSpace)
+			if m != "份" && m != "项" && m != "項" && m != "个" && m != "個" {
+				mult = true
+			}
+			break
+		}
+	}
+	n, digits := 0, 0
+	for len(b) > 0 {
+		r, size := utf8.DecodeLastRuneInString(b)
+		switch {
+		case r >= '0' && r <= '9':
+			d := int(r - '0')
+			for k := 0; k < digits; k++ {
+				d *= 10
+			}
+			n += d
+			digits++
+		case (r == ',' || r == '.' || r == '\u00a0') && digits > 0:
+		default:
+			return digits > 0 && (mult || n >= 10)
+		}
+		b = b[:len(b)-size]
+	}
+	return digits > 0 && (mult || n >= 10)
+}
