@@ -71,7 +71,7 @@ func passageTech(sents []sentence, i int) int8 {
 // returns the agreement, the evidence sentence index (-1 if none) and
 // whether the evidence is strong enough to stand on its own (both sides and
 // a specific technology cue in the sentence, a specific deal kind).
-func (c *Classifier) agreement(sents []sentence, hs []hit, text string, res Result, ent entityCounts, docBoth bool) (Agreement, int, bool) {
+func (c *Classifier) agreement(sents []sentence, hs []hit, text string, res Result, ent entityCounts, docBoth bool, g *grammar) (Agreement, int, bool) {
 	var a Agreement
 	signed, rejected := c.stageBit(taxonomy.StageSigned), c.stageBit(taxonomy.StageRejected)
 	statement, pkg := c.kindBit("statement"), c.kindBit("package")
@@ -269,12 +269,12 @@ func (c *Classifier) agreement(sents []sentence, hs []hit, text string, res Resu
 	if a.Subject != "" {
 		a.Key += "/" + a.Subject
 	}
-	a.Date = c.date(a.Evidence)
+	a.Date = c.date(a.Evidence, g)
 	if a.Date == "" && s.title {
 		// Headlines drop the date; the lead's signing sentence states it.
 		for j := best + 1; j < len(sents) && j <= best+3; j++ {
 			if n := &sents[j]; !n.title && n.signN > 0 && !n.recall {
-				a.Date = c.date(text[n.start:n.end])
+				a.Date = c.date(text[n.start:n.end], g)
 				break
 			}
 		}
@@ -451,35 +451,57 @@ type dateFinder struct {
 	months map[string]int
 }
 
-func newDateFinder() *dateFinder {
-	en := `january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec`
-	ru := `января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря|январе|феврале|марте|апреле|мае|июне|июле|августе|сентябре|октябре|ноябре|декабре`
-	es := `enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre`
-	id := `januari|februari|maret|april|mei|juni|juli|agustus|september|oktober|november|desember`
-	all := en + "|" + ru + "|" + es + "|" + id
+// newDateFinder compiles the date patterns of the grammar's languages:
+// ISO and Chinese numeric dates, and day, month name and year in the orders
+// the languages write them ("5 June 2019", "June 5, 2019", "5 de junio de
+// 2019", "5 июня 2019 года", "Juni 2019"). Month names of every language
+// count in every document: a date in a quoted foreign name is still a date.
+func newDateFinder(g *taxonomy.Grammar) *dateFinder {
 	d := &dateFinder{months: map[string]int{}}
-	for _, list := range []string{en, ru, es, id} {
-		for _, m := range strings.Split(list, "|") {
-			d.months[m] = 0
+	var names, fillers, ordinals []string
+	for _, months := range g.Months {
+		for i, forms := range months {
+			for _, f := range forms {
+				f = strings.ToLower(f)
+				if _, dup := d.months[f]; !dup {
+					names = append(names, regexp.QuoteMeta(f))
+				}
+				d.months[f] = i + 1
+			}
 		}
 	}
-	set := func(names string, nums ...int) {
-		for i, m := range strings.Split(names, "|") {
-			d.months[m] = nums[i]
+	for _, l := range g.DateFillers {
+		for _, f := range l {
+			fillers = append(fillers, regexp.QuoteMeta(strings.ToLower(f)))
 		}
 	}
-	set(en, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3, 4, 6, 7, 8, 9, 9, 10, 11, 12)
-	set(ru, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)
-	set(es, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 10, 11, 12)
-	set(id, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)
+	for _, l := range g.OrdinalSuffixes {
+		for _, o := range l {
+			ordinals = append(ordinals, regexp.QuoteMeta(strings.ToLower(o)))
+		}
+	}
+	// Longer names first, so that "june" is not read as "jun".
+	sort.Slice(names, func(i, j int) bool { return len(names[i]) > len(names[j]) })
+	mn := `(?P<mn>` + strings.Join(names, "|") + `)`
+	fill, ord := `\s+`, ``
+	if len(fillers) > 0 {
+		fill = `\s+(?:(?:` + strings.Join(fillers, "|") + `)\s+)?`
+	}
+	if len(ordinals) > 0 {
+		ord = `(?:` + strings.Join(ordinals, "|") + `)?`
+	}
 	d.res = []*regexp.Regexp{
 		regexp.MustCompile(`\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b`),
 		regexp.MustCompile(`(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?`),
-		regexp.MustCompile(`\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:de\s+)?(?P<mn>` + all + `)\.?,?\s+(?:de\s+|del\s+)?(?P<y>(?:19|20)\d\d)\b`),
-		regexp.MustCompile(`\b(?P<mn>` + en + `)\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b`),
-		regexp.MustCompile(`\b(?P<mn>` + all + `)\.?,?\s+(?:de\s+|del\s+)?(?P<y>(?:19|20)\d\d)\b`),
-		regexp.MustCompile(`(?:^|[^\d])(?P<y>(?:19[5-9]|20[0-4])\d)(?:[^\d]|$)`),
 	}
+	if len(names) > 0 {
+		d.res = append(d.res,
+			regexp.MustCompile(`\b(?P<d>\d{1,2})`+ord+fill+mn+`\.?,?`+fill+`(?P<y>(?:19|20)\d\d)\b`),
+			regexp.MustCompile(`(?:^|[^\pL\d])`+mn+`\.?\s+(?P<d>\d{1,2})`+ord+`,?\s+(?P<y>(?:19|20)\d\d)\b`),
+			regexp.MustCompile(`(?:^|[^\pL\d])`+mn+`\.?,?`+fill+`(?P<y>(?:19|20)\d\d)\b`),
+		)
+	}
+	d.res = append(d.res, regexp.MustCompile(`(?:^|[^\d])(?P<y>(?:19[5-9]|20[0-4])\d)(?:[^\d]|$)`))
 	return d
 }
 
@@ -522,12 +544,12 @@ func (d *dateFinder) find(s string) string {
 // date returns the date stated in an evidence sentence. A bare year that is
 // an end or a deadline ("до 2022 года") is not the signing date: the first
 // year stated as a time is taken instead, or none.
-func (c *Classifier) date(s string) string {
+func (c *Classifier) date(s string, g *grammar) string {
 	d := c.dates.find(s)
 	if len(d) != 4 {
 		return d
 	}
-	for _, y := range c.dates.years(s) {
+	for _, y := range c.dates.years(s, g) {
 		if !y.bound {
 			return itoa4(y.year)
 		}

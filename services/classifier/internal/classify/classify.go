@@ -34,9 +34,10 @@ func (c *Classifier) classify(d Document, tr *trace) Result {
 		res.Lang, _ = langid.Detect(sample)
 	}
 	hits := c.hits(text, res.Lang)
-	spans := segment(text, nil)
-	sents := c.sentences(text, spans, hits, titleBlocks)
-	c.pastSignings(text, sents, d.Published)
+	g := c.grammarFor(res.Lang)
+	spans := segment(text, nil, g)
+	sents := c.sentences(text, spans, hits, titleBlocks, g)
+	c.pastSignings(text, sents, d.Published, g)
 
 	ent := c.entities(hits)
 	docRU, docCN := ent.sideCount[0], ent.sideCount[1]
@@ -115,7 +116,7 @@ func (c *Classifier) classify(d Document, tr *trace) Result {
 	res.Entities = ent.list
 	c.topics(&res, sents)
 
-	agr, agrSent, strong := c.agreement(sents, hits, text, res, ent, docBoth)
+	agr, agrSent, strong := c.agreement(sents, hits, text, res, ent, docBoth, g)
 	if agr.Detected && !res.RuCnTech && strong && (sidesProminent(sents, -1) || dealDetailed(sents, agrSent)) {
 		// A signed technology deal reported inside a story headlined on
 		// something else (a summit, a trade fair) still makes it a

@@ -64,6 +64,8 @@ type Classifier struct {
 	entityTopics         [][]int // entity -> topic indexes
 	entityActor          []actor // entity -> the country it is tied to
 	dates                *dateFinder
+	grammars             map[string]*grammar // language -> its grammar
+	anyGrammar           *grammar            // every language's, for the others
 }
 
 // New compiles the taxonomy's terms into one multi-pattern matcher.
@@ -74,7 +76,7 @@ func New(t *taxonomy.Taxonomy) (*Classifier, error) {
 	if err := t.Validate(); err != nil {
 		return nil, fmt.Errorf("new classifier: %w", err)
 	}
-	c := &Classifier{dates: newDateFinder(), tax: t, topicIdx: map[string]int{}, stageIdx: map[string]int{}, ruCountry: -1, cnCountry: -1}
+	c := &Classifier{dates: newDateFinder(&t.Grammar), tax: t, topicIdx: map[string]int{}, stageIdx: map[string]int{}, ruCountry: -1, cnCountry: -1}
 	for i, tp := range t.Topics {
 		c.topicIdx[tp.ID] = i
 	}
@@ -91,6 +93,11 @@ func New(t *taxonomy.Taxonomy) (*Classifier, error) {
 	for _, k := range t.Kinds {
 		c.kindIDs = append(c.kindIDs, k.ID)
 	}
+	c.grammars = map[string]*grammar{}
+	for _, lang := range t.Languages {
+		c.grammars[lang] = newGrammar(&t.Grammar, []string{lang})
+	}
+	c.anyGrammar = newGrammar(&t.Grammar, t.Languages)
 	if len(t.Topics) > maxTopics {
 		return nil, fmt.Errorf("new classifier: %d topics: %w", len(t.Topics), ErrTooManyTopics)
 	}

@@ -20,14 +20,15 @@ type coref struct {
 	lastEnd   int      // where its word ended (-1: none)
 	pair      [2]actor // the last conjoined pair
 	pairPos   int      // where its second member was named (-1: none)
+	g         *grammar // the document's language
 }
 
-func newCoref() coref { return coref{lastEnd: -1, pairPos: -1} }
+func newCoref(g *grammar) coref { return coref{lastEnd: -1, pairPos: -1, g: g} }
 
 // see records a mention of a country (or of an actor tied to one) at
 // [start, end), end being the end of its word.
 func (k *coref) see(text string, a actor, start, end int) {
-	if k.lastEnd >= 0 && k.last != a && k.lastEnd <= start && isConjunction(text[k.lastEnd:start]) {
+	if k.lastEnd >= 0 && k.last != a && k.lastEnd <= start && k.g.isConjunction(text, k.lastEnd, start) {
 		k.pair, k.pairPos = [2]actor{k.last, a}, start
 	}
 	k.last, k.lastEnd = a, end

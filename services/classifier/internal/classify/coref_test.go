@@ -22,7 +22,8 @@ func TestAnaphora(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			hs := c.hits(tt.text, tt.lang)
-			sents := c.sentences(tt.text, segment(tt.text, nil), hs, 0)
+			g := c.grammarFor(tt.lang)
+			sents := c.sentences(tt.text, segment(tt.text, nil, g), hs, 0, g)
 			last := sents[len(sents)-1]
 			if last.anaph != tt.rucn {
 				t.Errorf("anaphor resolved to Russia and China = %v, want %v", last.anaph, tt.rucn)

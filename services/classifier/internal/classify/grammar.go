@@ -6,26 +6,160 @@ import (
 	"unicode/utf8"
 
 	"github.com/newspipe/newspipe/services/classifier/internal/match"
+	"github.com/newspipe/newspipe/services/classifier/internal/taxonomy"
 )
+
+// tokens is one grammar list compiled: whole words (lower case) and Han
+// phrases, matched at the end or the start of a text.
+type tokens struct {
+	words map[string]bool
+	han   []string
+}
+
+func (t *tokens) add(entry string) {
+	if hasHan(entry) {
+		t.han = append(t.han, entry)
+		return
+	}
+	if t.words == nil {
+		t.words = map[string]bool{}
+	}
+	t.words[strings.ToLower(entry)] = true
+}
+
+// word reports whether w, a whole word, is in t.
+func (t *tokens) word(w string) bool {
+	if w == "" || len(t.words) == 0 {
+		return false
+	}
+	if t.words[w] {
+		return true
+	}
+	return t.words[strings.ToLower(w)]
+}
+
+// endsWith returns the Han phrase of t that text ends with, or "".
+func (t *tokens) endsWith(text string) string {
+	for _, h := range t.han {
+		if strings.HasSuffix(text, h) {
+			return h
+		}
+	}
+	return ""
+}
+
+// before reports whether the text before a point ends in a word or a Han
+// phrase of t.
+func (t *tokens) before(text string) bool {
+	b := strings.TrimRight(text, " \u00a0")
+	if t.endsWith(b) != "" {
+		return true
+	}
+	w1, _ := rawPrevWords(b)
+	return t.word(w1)
+}
+
+// startsWith returns the entry of t that text starts with (a word, or a Han
+// phrase), or "".
+func (t *tokens) startsWith(text string) string {
+	for _, h := range t.han {
+		if strings.HasPrefix(text, h) {
+			return h
+		}
+	}
+	end := 0
+	for end < len(text) {
+		r, size := utf8.DecodeRuneInString(text[end:])
+		if !unicode.IsLetter(r) && r != '.' {
+			break
+		}
+		end += size
+	}
+	for n := end; n > 0; n-- {
+		if t.word(text[:n]) {
+			return text[:n]
+		}
+	}
+	return ""
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// grammar is the function words of one language (or, for a document whose
+// language the taxonomy does not list, of all of them), compiled from the
+// taxonomy's grammar section.
+type grammar struct {
+	conjunctions, objects, articles, clauses, locatives tokens
+	yearMarkers, yearBounds                             tokens
+	yearSuffixes, yearBoundSuffixes                     tokens
+	multipliers, counters, prepositions                 tokens
+	genitiveEndings                                     []string
+	basis                                               []string // lower case, matched anywhere
+	abbreviations                                       map[string]bool
+}
+
+// newGrammar compiles the grammar of the languages langs.
+func newGrammar(g *taxonomy.Grammar, langs []string) *grammar {
+	out := &grammar{abbreviations: map[string]bool{}}
+	for _, lang := range langs {
+		for _, x := range []struct {
+			l taxonomy.Lexicon
+			t *tokens
+		}{
+			{g.Conjunctions, &out.conjunctions}, {g.ObjectMarkers, &out.objects}, {g.Articles, &out.articles},
+			{g.ClauseOpeners, &out.clauses}, {g.Locatives, &out.locatives}, {g.YearMarkers, &out.yearMarkers},
+			{g.YearBounds, &out.yearBounds}, {g.YearSuffixes, &out.yearSuffixes}, {g.YearBoundSuffixes, &out.yearBoundSuffixes},
+			{g.Multipliers, &out.multipliers}, {g.Counters, &out.counters}, {g.Prepositions, &out.prepositions},
+		} {
+			for _, e := range x.l[lang] {
+				x.t.add(e)
+			}
+		}
+		out.genitiveEndings = append(out.genitiveEndings, g.GenitiveEndings[lang]...)
+		for _, b := range g.Basis[lang] {
+			out.basis = append(out.basis, strings.ToLower(b))
+		}
+		for _, a := range g.Abbreviations[lang] {
+			out.abbreviations[strings.ToLower(a)] = true
+		}
+	}
+	return out
+}
+
+// grammarFor returns the grammar of a document in lang: its own where the
+// taxonomy lists the language, else every language's.
+func (c *Classifier) grammarFor(lang string) *grammar {
+	if g, ok := c.grammars[lang]; ok {
+		return g
+	}
+	return c.anyGrammar
+}
 
 // objectMarked reports whether the text before an actor mention ends in a
 // word that makes what follows the object of someone else's tie: "with",
-// "from", "to", "con", "dengan", "с", "与"… ("Indonesia weighs offers from
-// Rosatom and CNNC", "menjajaki kerja sama dengan Rusia dan China").
-func objectMarked(before string) bool {
+// "from", "dengan", "с", "与"… ("Indonesia weighs offers from Rosatom and
+// CNNC", "menjajaki kerja sama dengan Rusia dan China").
+func (g *grammar) objectMarked(before string) bool {
 	b := strings.TrimRight(before, " \u00a0")
-	if r, _ := utf8.DecodeLastRuneInString(b); strings.ContainsRune("与與和同跟向从從", r) {
+	if m := g.objects.endsWith(b); m != "" {
 		// Chinese marks the object before the first of the pair; the pair
 		// itself opening the clause is the subject.
-		return len(b) > len(string(r)) && !strings.ContainsRune("，。；：、 ", lastRune(b[:len(b)-len(string(r))]))
+		rest := b[:len(b)-len(m)]
+		return rest != "" && !strings.ContainsRune("，。；：、 ", lastRune(rest))
 	}
 	w1, w2 := rawPrevWords(b)
-	if isObjectWord(w1) {
+	if g.objects.word(w1) {
 		return true
 	}
 	// "with the Russian and Chinese…"
-	return (strings.EqualFold(w1, "the") || strings.EqualFold(w1, "el") || strings.EqualFold(w1, "la") ||
-		strings.EqualFold(w1, "los") || strings.EqualFold(w1, "las")) && isObjectWord(w2)
+	return g.articles.word(w1) && g.objects.word(w2)
 }
 
 // opensSentence reports whether the text before an actor mention is at most
@@ -55,59 +189,24 @@ func opensSentence(before string) bool {
 
 // opensClause reports whether the text before an actor mention ends where a
 // clause begins — the start of the sentence, a comma, a dash, a colon, or a
-// word that opens reported speech ("that", "says", "que", "что", "bahwa",
-// "称") — so that the actor is a subject there, not someone's object
-// ("Despite US pressure, Russia and China signed…").
-func opensClause(before string) bool {
+// word that opens reported speech ("that", "says", "что", "称") — so that
+// the actor is a subject there, not someone's object ("Despite US pressure,
+// Russia and China signed…").
+func (g *grammar) opensClause(before string) bool {
 	b := strings.TrimRight(before, " \u00a0\"«“'")
 	if b == "" {
 		return true
 	}
-	r := lastRune(b)
-	if strings.ContainsRune(",;:—–-(，；：、（称說说示为為指", r) {
+	if strings.ContainsRune(",;:—–-(，；：、（", lastRune(b)) {
 		return true
 	}
-	w1, _ := rawPrevWords(b)
-	for _, o := range [...]string{"that", "says", "said", "say", "warns", "warned", "believes", "que", "dice", "afirma", "что", "считает", "заявил", "заявили", "bahwa", "mengatakan", "menyebut"} {
-		if strings.EqualFold(w1, o) {
-			return true
-		}
-	}
-	return false
+	return g.clauses.before(b)
 }
 
 // locativeMarked reports whether the text before a country mention ends in
-// a word that makes it a place: "in", "across", "в", "во", "по", "en", "di",
-// "在", "于".
-func locativeMarked(before string) bool {
-	b := strings.TrimRight(before, " \u00a0")
-	if r := lastRune(b); strings.ContainsRune("在于於", r) {
-		return true
-	}
-	w1, _ := rawPrevWords(b)
-	if w1 == "" || len(w1) > 6 {
-		return false
-	}
-	for _, o := range [...]string{"in", "across", "в", "во", "по", "en", "di"} {
-		if strings.EqualFold(w1, o) {
-			return true
-		}
-	}
-	return false
-}
-
-// isObjectWord reports a preposition after which actors are someone else's
-// partners.
-func isObjectWord(w string) bool {
-	if w == "" || len(w) > 12 {
-		return false
-	}
-	for _, o := range [...]string{"with", "from", "to", "con", "a", "dengan", "dari", "kepada", "ke", "с", "со", "к"} {
-		if strings.EqualFold(w, o) {
-			return true
-		}
-	}
-	return false
+// a word that makes it a place: "in", "в", "en", "di", "在".
+func (g *grammar) locativeMarked(before string) bool {
+	return g.locatives.before(before)
 }
 
 func lastRune(s string) rune {
@@ -116,15 +215,32 @@ func lastRune(s string) rune {
 }
 
 // isConjunction reports whether the text between two actor mentions joins
-// them as one subject: "and", a comma, a slash, "和", "и", "dan"…
-func isConjunction(gap string) bool {
-	g := strings.TrimSpace(gap)
-	if len(g) > len("serta") {
-		return false // most gaps are words long: no conjunction alone
-	}
-	switch g {
-	case "", "&", ",", "、", "和", "与", "與", "同", "及", "и", "y", "e", "-", "–", "—", "/":
+// them as one subject: a conjunction ("and", "и", "和"), a comma, a slash,
+// a dash, or nothing at all ("中俄"). White space alone does not ("в
+// Украину Китай": two nouns of two clauses), nor does a comma after a Han
+// character, which in Chinese ends a clause ("不学美国,俄罗斯…"); Chinese
+// lists with "、".
+func (g *grammar) isConjunction(text string, from, to int) bool {
+	gap := text[from:to]
+	if gap == "" {
 		return true
 	}
-	return strings.EqualFold(g, "and") || strings.EqualFold(g, "dan") || strings.EqualFold(g, "serta") || g == "И"
+	t := strings.TrimSpace(gap)
+	if len(t) > 12 {
+		return false // most gaps are words long: no conjunction alone
+	}
+	switch t {
+	case "":
+		return false
+	case ",":
+		if from > 0 {
+			if r, _ := utf8.DecodeLastRuneInString(text[:from]); unicode.Is(unicode.Han, r) {
+				return false
+			}
+		}
+		return true
+	case "&", "、", "-", "–", "—", "/":
+		return true
+	}
+	return g.conjunctions.word(t) || (g.conjunctions.endsWith(t) == t)
 }

@@ -73,10 +73,15 @@ func within(gap string, rc reach) bool {
 // the genitive of negation ties the two however the clause is cut.
 const reachAbsentAside = 10
 
-// genitiveParticiple reports a Russian signing participle in the genitive
+// genitiveParticiple reports a signing participle in the genitive
 // ("подписанных", "заключенного"), the case a denied existence takes.
-func genitiveParticiple(w string) bool {
-	return strings.HasSuffix(w, "нных") || strings.HasSuffix(w, "нного") || strings.HasSuffix(w, "ённых")
+func (g *grammar) genitiveParticiple(w string) bool {
+	for _, e := range g.genitiveEndings {
+		if strings.HasSuffix(w, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // withinAside reports whether gap holds at most words words and no end of a
@@ -99,18 +104,13 @@ func withinAside(gap string, words int) bool {
 	return n <= words
 }
 
-// zhPrepositions open a Chinese prepositional phrase between a negation and
-// its verb ("尚未就建设此类网络签署", "未与俄方签署"): the negation governs
-// the verb after the phrase, however long.
-const zhPrepositions = "就与與同和跟对對在向从從为為"
-
 // reachZhPhrase is the reach in Han characters of a negation whose gap to the
 // signing cue opens with a preposition.
 const reachZhPhrase = 16
 
 // applySigning counts a signing cue unless a negation or modal word close
 // before it makes it unsigned ("could be signed", "no han firmado", "未签署").
-func (c *Classifier) applySigning(text string, s *sentence, h hit) {
+func (c *Classifier) applySigning(text string, s *sentence, h hit, g *grammar) {
 	if s.signEnd > 0 && h.start == s.signStart {
 		return // the same word matched by two spellings of the cue
 	}
@@ -121,7 +121,9 @@ func (c *Classifier) applySigning(text string, s *sentence, h hit) {
 	if qualEnd > 0 && qualEnd <= h.start {
 		rc := reachOf(s.qualReach)
 		if s.qualReach != qualModal {
-			if r, _ := utf8.DecodeRuneInString(text[qualEnd:h.start]); strings.ContainsRune(zhPrepositions, r) {
+			// A preposition opening the gap ("尚未就建设此类网络签署", "未与俄方
+			// 签署") makes it a phrase the negation reaches across.
+			if g.prepositions.startsWith(strings.TrimLeft(text[qualEnd:h.start], " ")) != "" {
 				rc.han = max(rc.han, reachZhPhrase)
 			}
 		}
@@ -137,19 +139,23 @@ func (c *Classifier) applySigning(text string, s *sentence, h hit) {
 // a number with a multiplier ("1,4 тыс. контрактов", "1,400 contracts",
 // "2.000 contratos", "ribuan kontrak" aside): procurement statistics, a set of
 // deals, not one deal whose signing is news.
-func countedBefore(before string) bool {
+func (g *grammar) countedBefore(before string) bool {
 	if len(before) > 40 {
 		before = before[len(before)-40:]
 	}
 	b := strings.TrimRightFunc(before, unicode.IsSpace)
 	mult := false
-	for _, m := range []string{"тыс.", "тысяч", "тыс", "thousand", "ribu", "mil", "千", "万", "萬", "多", "余", "餘", "份", "项", "項", "个", "個"} {
-		if strings.HasSuffix(b, m) {
-			b = strings.TrimRightFunc(strings.TrimSuffix(b, m), unicode.IsSpace)
-			if m != "份" && m != "项" && m != "項" && m != "个" && m != "個" {
-				mult = true
-			}
-			break
+	if m := g.counters.endsWith(b); m != "" {
+		b = strings.TrimRightFunc(strings.TrimSuffix(b, m), unicode.IsSpace)
+	} else if m := g.multipliers.endsWith(b); m != "" {
+		b = strings.TrimRightFunc(strings.TrimSuffix(b, m), unicode.IsSpace)
+		mult = true
+	} else {
+		// "тыс." ends in its period; "thousand" does not.
+		bb := strings.TrimSuffix(b, ".")
+		if w, _ := rawPrevWords(bb); w != "" && (g.multipliers.word(w) || (len(bb) < len(b) && g.multipliers.word(w+"."))) {
+			b = strings.TrimRightFunc(bb[:len(bb)-len(w)], unicode.IsSpace)
+			mult = true
 		}
 	}
 	n, digits := 0, 0

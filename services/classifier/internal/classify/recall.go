@@ -18,33 +18,24 @@ type yearMention struct {
 	bound bool
 }
 
-// isYearMarker reports a word that makes a following number a year.
-func isYearMarker(w string) bool {
-	switch w {
-	case "in", "of", "since", "from", "year", "early", "late", "mid",
-		"в", "во", "с", "со", "от",
-		"en", "de", "del", "desde", "año",
-		"pada", "tahun", "sejak", "awal":
+// yearSuffixed reports whether the text after a number starts with one of
+// t's entries ("году" after "2019", "年前" after "2030"): a word's prefix,
+// so that "год" covers "году" and "года".
+func yearSuffixed(t *tokens, after string) bool {
+	if t.startsWith(after) != "" {
 		return true
 	}
-	return false
-}
-
-// isYearBound reports a word that, just before a year, makes it an end or a
-// deadline.
-func isYearBound(w string) bool {
-	switch w {
-	case "until", "till", "through", "to", "by", "before", "end",
-		"до", "по", "к", "конца", "концу",
-		"hasta", "para", "antes", "finales", "fines",
-		"hingga", "sampai", "sebelum", "akhir":
-		return true
+	lower := strings.ToLower(after)
+	for w := range t.words {
+		if strings.HasPrefix(lower, w) {
+			return true
+		}
 	}
 	return false
 }
 
 // years finds the years a sentence states as times.
-func (d *dateFinder) years(s string) []yearMention {
+func (d *dateFinder) years(s string, g *grammar) []yearMention {
 	var out []yearMention
 	for i := 0; i+4 <= len(s); i++ {
 		if !isDigit(s[i]) {
@@ -65,19 +56,15 @@ func (d *dateFinder) years(s string) []yearMention {
 		}
 		w1, w2 := prevWords(s[:i])
 		after := strings.TrimLeft(s[j:], " \u00a0")
-		marked := isYearMarker(w1) || isYearBound(w1) || isYearBound(w2) || d.isMonth(w1) ||
-			strings.HasPrefix(after, "год") || strings.HasPrefix(after, "г.") || strings.HasPrefix(after, "年") ||
+		before := strings.TrimRight(s[:i], " \u00a0")
+		boundBefore := g.yearBounds.word(w1) || g.yearBounds.word(w2) || g.yearBounds.endsWith(before) != ""
+		marked := boundBefore || g.yearMarkers.word(w1) || d.isMonth(w1) || yearSuffixed(&g.yearSuffixes, after) ||
 			(w1 == "" && i > 0 && isMonthDigits(s[:i]))
 		if !marked {
 			i = j
 			continue
 		}
-		bound := isYearBound(w1) || isYearBound(w2) ||
-			strings.HasPrefix(after, "年前") || strings.HasPrefix(after, "年底前") || strings.HasPrefix(after, "年以前")
-		before := strings.TrimRight(s[:i], " \u00a0")
-		if r, _ := utf8.DecodeLastRuneInString(before); r == '至' || r == '到' || r == '止' {
-			bound = true
-		}
+		bound := boundBefore || yearSuffixed(&g.yearBoundSuffixes, after)
 		if k := len(before); k > 0 && (before[k-1] == '-' || strings.HasSuffix(before, "–") || strings.HasSuffix(before, "—")) {
 			bound = true // the end of a range
 		}
@@ -145,14 +132,14 @@ func isMonthDigits(before string) bool {
 
 // docYear is the document's time frame: the latest year it states as a
 // past or present time.
-func (c *Classifier) docYear(text string, sents []sentence) int {
+func (c *Classifier) docYear(text string, sents []sentence, g *grammar) int {
 	best := 0
 	for i := range sents {
 		s := &sents[i]
 		if s.modal || s.stages&c.intentBit != 0 {
 			continue // "deliveries will start in 2027" is not the story's time
 		}
-		for _, y := range c.dates.years(text[s.start:s.end]) {
+		for _, y := range c.dates.years(text[s.start:s.end], g) {
 			if !y.bound && y.year > best {
 				best = y.year
 			}
@@ -164,9 +151,9 @@ func (c *Classifier) docYear(text string, sents []sentence) int {
 // signingYear returns the year stated closest to the signing cue of a
 // sentence (0 if none), and whether it is a bare year ("in 2019") rather than
 // part of a date with a month.
-func (c *Classifier) signingYear(sent string, cue int) (int, bool) {
+func (c *Classifier) signingYear(sent string, cue int, g *grammar) (int, bool) {
 	best, dist := 0, -1
-	for _, y := range c.dates.years(sent) {
+	for _, y := range c.dates.years(sent, g) {
 		if y.bound {
 			continue
 		}
@@ -195,24 +182,24 @@ func itoa4(y int) string {
 // sides are neither in the headline and lead nor named throughout) or about
 // a deal still planned (the headline at the intent stage): a deal of the
 // past recalled in passing, not news.
-func (c *Classifier) pastSignings(text string, sents []sentence, published time.Time) {
+func (c *Classifier) pastSignings(text string, sents []sentence, published time.Time, g *grammar) {
 	doc := -1
 	for i := range sents {
 		s := &sents[i]
 		if s.signN == 0 || s.recall {
 			continue
 		}
-		y, bare := c.signingYear(text[s.start:s.end], s.signStart-s.start)
+		y, bare := c.signingYear(text[s.start:s.end], s.signStart-s.start, g)
 		if y == 0 {
 			continue
 		}
 		if doc < 0 {
-			doc = c.docYear(text, sents)
+			doc = c.docYear(text, sents, g)
 			if !published.IsZero() && published.Year() > doc {
 				doc = published.Year()
 			}
 		}
-		if basisBefore(text[s.start:s.signStart]) {
+		if g.basisBefore(text[s.start:s.signStart]) {
 			// "built under the package of agreements signed by both
 			// countries in 2018": a dated deal named as the basis of the
 			// work reported is its frame, not news.
@@ -248,12 +235,12 @@ const recallYears = 2
 // "berdasarkan paket kesepakatan yang", "в рамках соглашения", "el marco
 // legal … es el acuerdo", "根据…协议"). Only signings that state a year reach
 // it: "Under the contract signed on Monday" stays news.
-func basisBefore(before string) bool {
+func (g *grammar) basisBefore(before string) bool {
 	if len(before) > 80 {
 		before = before[len(before)-80:]
 	}
 	before = strings.ToLower(before)
-	for _, b := range []string{"under the ", "based on ", "framework of ", "berdasarkan ", "dalam kerangka ", "в рамках ", "на основании ", "на основе ", "по соглашению", "marco legal", "en el marco ", "con base en ", "根据", "根據", "依据", "依據", "框架下"} {
+	for _, b := range g.basis {
 		if strings.Contains(before, b) {
 			return true
 		}

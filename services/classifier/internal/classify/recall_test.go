@@ -7,7 +7,8 @@ import (
 )
 
 func TestYears(t *testing.T) {
-	d := newDateFinder()
+	c := newClassifier(t)
+	d, g := c.dates, c.anyGrammar
 	type ym struct {
 		Year  int
 		Bound bool
@@ -36,7 +37,7 @@ func TestYears(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []ym
-			for _, y := range d.years(tt.in) {
+			for _, y := range d.years(tt.in, g) {
 				got = append(got, ym{y.year, y.bound})
 			}
 			if !reflect.DeepEqual(got, tt.want) {

@@ -12,22 +12,10 @@ type span struct {
 	block      int
 }
 
-// abbreviations that end with a period without ending the sentence
-// (lower case, without the period).
-var abbreviations = map[string]bool{
-	"mr": true, "mrs": true, "ms": true, "dr": true, "st": true, "jr": true, "sr": true, "vs": true,
-	"inc": true, "co": true, "corp": true, "ltd": true, "no": true, "gen": true, "sen": true, "rep": true,
-	"gov": true, "prof": true, "etc": true, "approx": true, "jan": true, "feb": true, "aug": true,
-	"sept": true, "oct": true, "nov": true, "dec": true, "fig": true, "sr.": true,
-	"г": true, "гг": true, "т": true, "д": true, "др": true, "им": true, "ул": true, "млн": true, "млрд": true, "тыс": true, "руб": true, "проф": true,
-	"sra": true, "dra": true, "núm": true, "pág": true,
-	"bpk": true, "dll": true, "tsb": true, "dsb": true, "no.": true,
-}
-
 // segment splits text into sentences: every line is a block, and a block is
 // cut after 。！？!?； and after a period followed by space and something that
 // can start a sentence. Sentences are trimmed; empty ones are dropped.
-func segment(text string, dst []span) []span {
+func segment(text string, dst []span, g *grammar) []span {
 	block := 0
 	for lineStart := 0; lineStart <= len(text); block++ {
 		lineEnd := strings.IndexByte(text[lineStart:], '\n')
@@ -36,13 +24,13 @@ func segment(text string, dst []span) []span {
 		} else {
 			lineEnd += lineStart
 		}
-		dst = splitBlock(text, lineStart, lineEnd, block, dst)
+		dst = splitBlock(text, lineStart, lineEnd, block, dst, g)
 		lineStart = lineEnd + 1
 	}
 	return dst
 }
 
-func splitBlock(text string, start, end, block int, dst []span) []span {
+func splitBlock(text string, start, end, block int, dst []span, g *grammar) []span {
 	sentStart := start
 	emit := func(e int) {
 		s, t := trimSpan(text, sentStart, e)
@@ -107,7 +95,7 @@ func splitBlock(text string, start, end, block int, dst []span) []span {
 				continue
 			}
 			fr, _ := utf8.DecodeRuneInString(text[k:end])
-			if r == '.' && (isAbbreviation(text[sentStart:i]) || !canStartSentence(fr)) {
+			if r == '.' && (g.isAbbreviation(text[sentStart:i]) || !canStartSentence(fr)) {
 				i = next
 				continue
 			}
@@ -141,7 +129,7 @@ func canStartSentence(r rune) bool {
 
 // isAbbreviation reports whether before ends in a word that, followed by a
 // period, is an abbreviation or an initial ("U.S", "Mr", "г").
-func isAbbreviation(before string) bool {
+func (g *grammar) isAbbreviation(before string) bool {
 	i := len(before)
 	for i > 0 {
 		r, size := utf8.DecodeLastRuneInString(before[:i])
@@ -160,7 +148,7 @@ func isAbbreviation(before string) bool {
 	if utf8.RuneCountInString(word) == 1 {
 		return true
 	}
-	return abbreviations[strings.ToLower(word)]
+	return g.abbreviations[strings.ToLower(word)]
 }
 
 func trimSpan(text string, s, e int) (int, int) {

@@ -76,7 +76,7 @@ func (s *sentence) topicCount() int {
 }
 
 // sentences fills each sentence's features from the hits inside it.
-func (c *Classifier) sentences(text string, spans []span, hs []hit, titleBlocks int) []sentence {
+func (c *Classifier) sentences(text string, spans []span, hs []hit, titleBlocks int, g *grammar) []sentence {
 	sents := make([]sentence, len(spans))
 	lead := 0
 	for i, sp := range spans {
@@ -90,7 +90,7 @@ func (c *Classifier) sentences(text string, spans []span, hs []hit, titleBlocks 
 	}
 	// hs are sorted by start; spans are in order.
 	si := 0
-	k := newCoref()
+	k := newCoref(g)
 	for hi, h := range hs {
 		for si < len(sents) && sents[si].end <= h.start {
 			si++
@@ -105,7 +105,7 @@ func (c *Classifier) sentences(text string, spans []span, hs []hit, titleBlocks 
 			sents[si].hitLo = int32(hi)
 		}
 		sents[si].hitHi = int32(hi + 1)
-		c.apply(text, &sents[si], h, &k)
+		c.apply(text, &sents[si], h, &k, g)
 	}
 	for _, id := range []string{"defense", "other"} {
 		d, ok := c.topicIdx[id]
@@ -150,7 +150,7 @@ func (c *Classifier) sentences(text string, spans []span, hs []hit, titleBlocks 
 	return sents
 }
 
-func (c *Classifier) apply(text string, s *sentence, h hit, k *coref) {
+func (c *Classifier) apply(text string, s *sentence, h hit, k *coref, g *grammar) {
 	f := &c.feats[h.feat]
 	if a, ok := c.actorOf(text, f, h); ok {
 		k.see(text, a, h.start, wordEnd(text, h.end))
@@ -163,7 +163,7 @@ func (c *Classifier) apply(text string, s *sentence, h hit, k *coref) {
 		}
 	}
 	if side := c.side(f); side != 0 {
-		if s.lastSide != 0 && s.lastSide != side && s.lastSideEnd <= h.start && isConjunction(text[s.lastSideEnd:h.start]) {
+		if s.lastSide != 0 && s.lastSide != side && s.lastSideEnd <= h.start && g.isConjunction(text, s.lastSideEnd, h.start) {
 			s.conjoined = true
 			if s.lastSideObj || (s.thirdLeads && !s.lastSideOpen) {
 				// "…with Rosatom and CNNC"; "US tightens export rules,
@@ -175,20 +175,20 @@ func (c *Classifier) apply(text string, s *sentence, h hit, k *coref) {
 		// A stem ends inside its word ("Росси|я и Китай"): the gap to the
 		// next actor starts where the word does.
 		s.lastSide, s.lastSideEnd = side, wordEnd(text, h.end)
-		s.lastSideObj = objectMarked(text[s.start:h.start])
+		s.lastSideObj = g.objectMarked(text[s.start:h.start])
 		// Only a sentence a third country opens needs to know (and the
 		// test is not free).
-		s.lastSideOpen = s.thirdLeads && opensClause(text[s.start:h.start])
+		s.lastSideOpen = s.thirdLeads && g.opensClause(text[s.start:h.start])
 	}
 	switch f.fam {
 	case famCountry:
 		switch f.ref {
 		case c.ruCountry:
 			s.ru = true
-			s.ruPlace = s.ruPlace || locativeMarked(text[s.start:h.start])
+			s.ruPlace = s.ruPlace || g.locativeMarked(text[s.start:h.start])
 		case c.cnCountry:
 			s.cn = true
-			s.cnPlace = s.cnPlace || locativeMarked(text[s.start:h.start])
+			s.cnPlace = s.cnPlace || g.locativeMarked(text[s.start:h.start])
 		default:
 			if f.ref < 64 {
 				s.third |= 1 << uint(f.ref)
@@ -216,12 +216,12 @@ func (c *Classifier) apply(text string, s *sentence, h hit, k *coref) {
 	case famDyad:
 		s.dyad, s.ru, s.cn = true, true, true
 		k.seePair(h.start, wordEnd(text, h.end))
-		if objectMarked(text[s.start:h.start]) {
+		if g.objectMarked(text[s.start:h.start]) {
 			s.pairObject = true // "印尼与中俄两国", "with Sino-Russian…"
 		}
 		if s.firstActor == 0 {
 			s.firstActor = 1
-		} else if s.thirdLeads && !opensClause(text[s.start:h.start]) {
+		} else if s.thirdLeads && !g.opensClause(text[s.start:h.start]) {
 			s.pairObject = true // "美国商务部将中俄列入…"
 		}
 	case famAnaphor:
@@ -256,7 +256,7 @@ func (c *Classifier) apply(text string, s *sentence, h hit, k *coref) {
 		s.recall = true
 	case famStage:
 		if f.ref == c.signedStage {
-			c.applySigning(text, s, h)
+			c.applySigning(text, s, h, g)
 			break
 		}
 		s.stages |= 1 << uint(f.ref)
@@ -274,13 +274,13 @@ func (c *Classifier) apply(text string, s *sentence, h hit, k *coref) {
 		}
 	case famAbsent:
 		if s.signN > 0 && s.signEnd <= h.start && (within(text[s.signEnd:h.start], reach{reachAbsent, reachAbsent * 2}) ||
-			(genitiveParticiple(text[s.signStart:s.signEnd]) && withinAside(text[s.signEnd:h.start], reachAbsentAside))) {
+			(g.genitiveParticiple(text[s.signStart:s.signEnd]) && withinAside(text[s.signEnd:h.start], reachAbsentAside))) {
 			s.signN--
 			s.stages |= c.intentBit
 		}
 	case famKind:
 		s.kinds |= 1 << uint(f.ref)
-		if countedBefore(text[:h.start]) {
+		if g.countedBefore(text[:h.start]) {
 			s.counted = true
 		}
 	case famSubject:

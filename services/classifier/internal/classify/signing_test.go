@@ -104,7 +104,8 @@ func TestSigningQualifiers(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			hs := c.hits(tt.text, tt.lang)
-			sents := c.sentences(tt.text, segment(tt.text, nil), hs, 0)
+			g := c.grammarFor(tt.lang)
+			sents := c.sentences(tt.text, segment(tt.text, nil, g), hs, 0, g)
 			got := false
 			for i := range sents {
 				if sents[i].stages&signed != 0 {

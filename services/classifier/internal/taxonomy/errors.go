@@ -26,8 +26,14 @@ var (
 	ErrUnknownCountry = errors.New("unknown country")
 	// ErrUnknownTopic means a topic id is not one of TopicTokens or not defined.
 	ErrUnknownTopic = errors.New("unknown topic (see TopicTokens)")
-	// ErrUnknownLanguage means a lexicon uses a language code other than any, en, ru, zh, es, id.
-	ErrUnknownLanguage = errors.New("unknown language (use any, en, ru, zh, es, id)")
+	// ErrUnknownLanguage means a lexicon uses a language code the taxonomy does not list.
+	ErrUnknownLanguage = errors.New("unknown language (not in the taxonomy's languages)")
+	// ErrNoLanguages means the taxonomy lists no languages.
+	ErrNoLanguages = errors.New("no languages")
+	// ErrBadLanguage means a listed language code is empty, "any", not lower case or repeated.
+	ErrBadLanguage = errors.New("language code must be lower case, not \"any\", listed once")
+	// ErrBadMonths means a language's month list does not give twelve months, each with a form.
+	ErrBadMonths = errors.New("twelve months, each with at least one form, are required")
 	// ErrEmptyLexicon means a required term list is empty.
 	ErrEmptyLexicon = errors.New("no terms")
 	// ErrEmptyTerm means a term is empty after expansion.

@@ -24,6 +24,7 @@ import (
 	_ "embed"
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -36,8 +37,6 @@ import (
 //go:embed default.yaml
 var defaultYAML []byte
 
-// Languages lists the language codes a Lexicon may use besides AnyLang.
-var Languages = []string{"en", "ru", "zh", "es", "id"}
 
 // AnyLang is the Lexicon key for terms valid in every language.
 const AnyLang = "any"
@@ -206,9 +205,79 @@ type Cues struct {
 	Absent Lexicon `yaml:"absent"`
 }
 
+// Grammar holds, per language, the function words the classifier's rules
+// read around actors, years and signing cues (see default.yaml). Each list
+// is a Lexicon without term syntax: an entry with Han characters matches
+// where the text around ends or starts with it, any other entry one whole
+// word, case-insensitively.
+type Grammar struct {
+	// Conjunctions join two actors as one subject ("and", "и", "和").
+	Conjunctions Lexicon `yaml:"conjunctions"`
+	// ObjectMarkers make the actors after them the object of someone
+	// else's tie ("with", "dengan", "与").
+	ObjectMarkers Lexicon `yaml:"object_markers"`
+	// Articles may stand between an object marker and the actor.
+	Articles Lexicon `yaml:"articles"`
+	// ClauseOpeners open reported speech ("that", "что", "称").
+	ClauseOpeners Lexicon `yaml:"clause_openers"`
+	// Locatives make a country named after them a place ("in", "в", "在").
+	Locatives Lexicon `yaml:"locatives"`
+	// YearMarkers make a number after them a year ("in", "в", "pada").
+	YearMarkers Lexicon `yaml:"year_markers"`
+	// YearBounds make a year after them an end or deadline ("until", "до").
+	YearBounds Lexicon `yaml:"year_bounds"`
+	// YearSuffixes after a number make it a year ("год", "年").
+	YearSuffixes Lexicon `yaml:"year_suffixes"`
+	// YearBoundSuffixes after a year make it a deadline ("年前").
+	YearBoundSuffixes Lexicon `yaml:"year_bound_suffixes"`
+	// Basis phrases name what follows as the frame of the work reported
+	// ("under the", "в рамках", "根据").
+	Basis Lexicon `yaml:"basis"`
+	// Multipliers after a number make it large ("тыс.", "ribu", "千").
+	Multipliers Lexicon `yaml:"multipliers"`
+	// Counters are measure words between a number and a deal kind ("份").
+	Counters Lexicon `yaml:"counters"`
+	// Prepositions open a phrase a negation reaches across ("就", "与").
+	Prepositions Lexicon `yaml:"prepositions"`
+	// GenitiveEndings end a signing participle in the genitive ("нных").
+	GenitiveEndings Lexicon `yaml:"genitive_endings"`
+	// Abbreviations do not end a sentence with their period ("mr", "г").
+	Abbreviations Lexicon `yaml:"abbreviations"`
+	// DateFillers stand between a day, a month and a year ("de").
+	DateFillers Lexicon `yaml:"date_fillers"`
+	// OrdinalSuffixes end a day's number ("th").
+	OrdinalSuffixes Lexicon `yaml:"ordinal_suffixes"`
+	// Months lists month names per language, January first, each month
+	// with its forms.
+	Months map[string][][]string `yaml:"months"`
+}
+
+// lexicons returns the grammar's word lists by their YAML names.
+func (g *Grammar) lexicons() []struct {
+	name string
+	l    Lexicon
+} {
+	return []struct {
+		name string
+		l    Lexicon
+	}{
+		{"conjunctions", g.Conjunctions}, {"object_markers", g.ObjectMarkers}, {"articles", g.Articles},
+		{"clause_openers", g.ClauseOpeners}, {"locatives", g.Locatives}, {"year_markers", g.YearMarkers},
+		{"year_bounds", g.YearBounds}, {"year_suffixes", g.YearSuffixes}, {"year_bound_suffixes", g.YearBoundSuffixes},
+		{"basis", g.Basis}, {"multipliers", g.Multipliers}, {"counters", g.Counters}, {"prepositions", g.Prepositions},
+		{"genitive_endings", g.GenitiveEndings}, {"abbreviations", g.Abbreviations}, {"date_fillers", g.DateFillers},
+		{"ordinal_suffixes", g.OrdinalSuffixes},
+	}
+}
+
 // Taxonomy is the whole classifier vocabulary.
 type Taxonomy struct {
-	Version   string    `yaml:"version"`
+	Version string `yaml:"version"`
+	// Languages are the language codes the lexicons may use besides
+	// AnyLang: adding a language is adding it here, its terms to the
+	// lexicons and its grammar.
+	Languages []string `yaml:"languages"`
+	Grammar   Grammar  `yaml:"grammar"`
 	Countries []Country `yaml:"countries"`
 	Entities  []Entity  `yaml:"entities"`
 	Topics    []Topic   `yaml:"topics"`
@@ -292,6 +361,9 @@ func (t *Taxonomy) Validate() error {
 	if strings.TrimSpace(t.Version) == "" {
 		return fmt.Errorf("taxonomy: %w", ErrNoVersion)
 	}
+	if err := t.validateLanguages(); err != nil {
+		return err
+	}
 	ids := map[string]string{}
 	claim := func(id, what string) error {
 		if id == "" {
@@ -322,7 +394,7 @@ func (t *Taxonomy) Validate() error {
 		if c.Name == "" {
 			return fmt.Errorf("country %q: %w", c.ID, ErrMissingName)
 		}
-		if err := checkLexicon(c.Aliases, true); err != nil {
+		if err := t.checkLexicon(c.Aliases, true); err != nil {
 			return fmt.Errorf("country %q aliases: %w", c.ID, err)
 		}
 	}
@@ -342,10 +414,10 @@ func (t *Taxonomy) Validate() error {
 			return fmt.Errorf("topic %q: %w", tp.ID, ErrUnknownTopic)
 		}
 		topics[tp.ID] = true
-		if err := checkLexicon(tp.Strong, false); err != nil {
+		if err := t.checkLexicon(tp.Strong, false); err != nil {
 			return fmt.Errorf("topic %q strong: %w", tp.ID, err)
 		}
-		if err := checkLexicon(tp.Weak, false); err != nil {
+		if err := t.checkLexicon(tp.Weak, false); err != nil {
 			return fmt.Errorf("topic %q weak: %w", tp.ID, err)
 		}
 	}
@@ -369,7 +441,7 @@ func (t *Taxonomy) Validate() error {
 				return fmt.Errorf("entity %q: topic %q: %w", e.ID, tp, ErrUnknownTopic)
 			}
 		}
-		if err := checkLexicon(e.Aliases, true); err != nil {
+		if err := t.checkLexicon(e.Aliases, true); err != nil {
 			return fmt.Errorf("entity %q aliases: %w", e.ID, err)
 		}
 	}
@@ -402,7 +474,7 @@ func (t *Taxonomy) Validate() error {
 		{"modality", t.Cues.Modality}, {"pending", t.Cues.Pending}, {"absent", t.Cues.Absent},
 	}
 	for _, x := range lex {
-		if err := checkLexicon(x.l, false); err != nil {
+		if err := t.checkLexicon(x.l, false); err != nil {
 			return fmt.Errorf("cues %s: %w", x.name, err)
 		}
 	}
@@ -418,7 +490,7 @@ func (t *Taxonomy) Validate() error {
 			return fmt.Errorf("stage %q: %w", s.ID, ErrDuplicateID)
 		}
 		seenStage[s.ID] = true
-		if err := checkLexicon(s.Cues, false); err != nil {
+		if err := t.checkLexicon(s.Cues, false); err != nil {
 			return fmt.Errorf("stage %q: %w", s.ID, err)
 		}
 	}
@@ -440,7 +512,7 @@ func (t *Taxonomy) Validate() error {
 		if !topics[sj.Topic] {
 			return fmt.Errorf("subject %q: topic %q: %w", sj.ID, sj.Topic, ErrUnknownTopic)
 		}
-		if err := checkLexicon(sj.Cues, false); err != nil {
+		if err := t.checkLexicon(sj.Cues, false); err != nil {
 			return fmt.Errorf("subject %q: %w", sj.ID, err)
 		}
 	}
@@ -453,7 +525,7 @@ func (t *Taxonomy) Validate() error {
 			return fmt.Errorf("kind %q: %w", k.ID, ErrDuplicateID)
 		}
 		seenKind[k.ID] = true
-		if err := checkLexicon(k.Cues, false); err != nil {
+		if err := t.checkLexicon(k.Cues, false); err != nil {
 			return fmt.Errorf("kind %q: %w", k.ID, err)
 		}
 	}
@@ -471,12 +543,52 @@ func isOneOf(s string, set []string) bool {
 	return false
 }
 
-func checkLexicon(l Lexicon, required bool) error {
+// validateLanguages checks the language list and the grammar.
+func (t *Taxonomy) validateLanguages() error {
+	if len(t.Languages) == 0 {
+		return fmt.Errorf("languages: %w", ErrNoLanguages)
+	}
+	seen := map[string]bool{}
+	for _, l := range t.Languages {
+		if l == "" || l == AnyLang || l != strings.ToLower(strings.TrimSpace(l)) || seen[l] {
+			return fmt.Errorf("languages: %q: %w", l, ErrBadLanguage)
+		}
+		seen[l] = true
+	}
+	for _, x := range t.Grammar.lexicons() {
+		for lang, words := range x.l {
+			if !seen[lang] {
+				return fmt.Errorf("grammar %s: language %q: %w", x.name, lang, ErrUnknownLanguage)
+			}
+			for _, w := range words {
+				if strings.TrimSpace(w) == "" || w != strings.TrimSpace(w) {
+					return fmt.Errorf("grammar %s: %s entry %q: %w", x.name, lang, w, ErrInvalidTerm)
+				}
+			}
+		}
+	}
+	for lang, months := range t.Grammar.Months {
+		if !seen[lang] {
+			return fmt.Errorf("grammar months: language %q: %w", lang, ErrUnknownLanguage)
+		}
+		if len(months) != 12 {
+			return fmt.Errorf("grammar months: %s: %d months: %w", lang, len(months), ErrBadMonths)
+		}
+		for i, forms := range months {
+			if len(forms) == 0 {
+				return fmt.Errorf("grammar months: %s month %d: %w", lang, i+1, ErrBadMonths)
+			}
+		}
+	}
+	return nil
+}
+
+func (t *Taxonomy) checkLexicon(l Lexicon, required bool) error {
 	if required && len(l) == 0 {
 		return ErrEmptyLexicon
 	}
 	for lang, terms := range l {
-		if lang != AnyLang && !isOneOf(lang, Languages) {
+		if lang != AnyLang && !isOneOf(lang, t.Languages) {
 			return fmt.Errorf("language %q: %w", lang, ErrUnknownLanguage)
 		}
 		for _, term := range terms {
@@ -488,11 +600,18 @@ func checkLexicon(l Lexicon, required bool) error {
 	return nil
 }
 
-// Terms expands every term of l, in a stable order (languages sorted,
-// terms in file order).
+// Terms expands every term of l, in a stable order (AnyLang first, then
+// the languages sorted, terms in file order).
 func (l Lexicon) Terms() []Term {
 	var out []Term
-	langs := append([]string{AnyLang}, Languages...)
+	langs := make([]string, 0, len(l))
+	for lang := range l {
+		if lang != AnyLang {
+			langs = append(langs, lang)
+		}
+	}
+	sort.Strings(langs)
+	langs = append([]string{AnyLang}, langs...)
 	for _, lang := range langs {
 		for _, term := range l[lang] {
 			ts, err := Expand(term)

@@ -40,7 +40,7 @@ func TestDefault(t *testing.T) {
 		{"restrict", tx.Cues.Restrict}, {"operations", tx.Cues.Operations},
 	}
 	for _, cu := range cues {
-		for _, lang := range Languages {
+		for _, lang := range tx.Languages {
 			if len(cu.l[lang]) == 0 {
 				t.Errorf("cues %s have no %s terms", cu.name, lang)
 			}
@@ -49,7 +49,7 @@ func TestDefault(t *testing.T) {
 	// Subjects feed the agreement key: a subject one language cannot name
 	// splits the reports of one deal into two keys.
 	for _, sj := range tx.Subjects {
-		for _, lang := range Languages {
+		for _, lang := range tx.Languages {
 			if len(sj.Cues[lang])+len(sj.Cues[AnyLang]) == 0 {
 				t.Errorf("subject %s has no %s cues", sj.ID, lang)
 			}
@@ -59,10 +59,28 @@ func TestDefault(t *testing.T) {
 		if c.Side == SideOther {
 			continue
 		}
-		for _, lang := range Languages {
+		for _, lang := range tx.Languages {
 			if len(c.Aliases[lang]) == 0 {
 				t.Errorf("country %s has no %s aliases", c.ID, lang)
 			}
+		}
+	}
+	// Grammar every language needs: without conjunctions "Russia and
+	// China" is no pair, without locatives a country is never a place,
+	// without month names (or, in Chinese, numbered months) no date is read.
+	for _, lang := range tx.Languages {
+		g := tx.Grammar
+		for _, l := range []struct {
+			name string
+			l    Lexicon
+		}{{"conjunctions", g.Conjunctions}, {"object_markers", g.ObjectMarkers}, {"locatives", g.Locatives},
+			{"clause_openers", g.ClauseOpeners}, {"year_bounds", g.YearBounds}, {"basis", g.Basis}} {
+			if len(l.l[lang]) == 0 {
+				t.Errorf("grammar %s has no %s words", l.name, lang)
+			}
+		}
+		if lang != "zh" && len(g.Months[lang]) != 12 {
+			t.Errorf("grammar months: %s has %d months", lang, len(g.Months[lang]))
 		}
 	}
 }
@@ -129,6 +147,7 @@ func TestExpandErrors(t *testing.T) {
 }
 
 const minimal = `version: "t1"
+languages: [en]
 countries:
   - {id: ru, name: Russia, side: ru, aliases: {en: [Russia]}}
   - {id: cn, name: China, side: cn, aliases: {en: [China]}}
@@ -158,6 +177,13 @@ func TestLoad(t *testing.T) {
 		{"unknown language", func(s string) string { return strings.Replace(s, "{en: [5G]}", "{fr: [5G]}", 1) }, ErrUnknownLanguage, `"telecom"`},
 		{"bad term", func(s string) string { return strings.Replace(s, "[China]", `["Chi{na"]`, 1) }, ErrUnbalancedBraces, `"cn"`},
 		{"no signed stage", func(s string) string { return strings.Replace(s, "id: signed", "id: intent", 1) }, ErrNoSignedStage, ""},
+		{"no languages", func(s string) string { return strings.Replace(s, "languages: [en]", "", 1) }, ErrNoLanguages, ""},
+		{"a language listed twice", func(s string) string { return strings.Replace(s, "languages: [en]", "languages: [en, en]", 1) }, ErrBadLanguage, `"en"`},
+		{"grammar in an unlisted language", func(s string) string { return s + "grammar:\n  conjunctions: {fr: [et]}\n" }, ErrUnknownLanguage, "conjunctions"},
+		{"eleven months", func(s string) string {
+			return s + "grammar:\n  months: {en: [[jan], [feb], [mar], [apr], [may], [jun], [jul], [aug], [sep], [oct], [nov]]}\n"
+		}, ErrBadMonths, "en"},
+		{"grammar is valid", func(s string) string { return s + "grammar:\n  conjunctions: {en: [and]}\n  locatives: {en: [in]}\n" }, nil, ""},
 		{"unknown kind", func(s string) string { return strings.Replace(s, "id: contract", "id: barter", 1) }, ErrBadAgreementKind, "barter"},
 		{"entity with unknown country", func(s string) string {
 			return s + "entities:\n  - {id: x, name: X, kind: company, country: zz, aliases: {en: [X]}}\n"
