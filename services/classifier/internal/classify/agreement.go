@@ -331,9 +331,9 @@ func (c *Classifier) specificTech(s *sentence) bool {
 
 // agreementTopic picks the deal's technology when it names no subject: the
 // strongest specific topic of the signing sentence, else of its neighbours
-// in the block, before the generic field of research ("a joint laboratory")
-// that reports name beside the field the laboratory works in; then the
-// story's relational sentences.
+// in the block, else of the story's relational sentences, before the
+// generic field of research ("a joint laboratory") that reports name beside
+// the field the laboratory works in, wherever in the story they name it.
 func (c *Classifier) agreementTopic(sents []sentence, i int) string {
 	other, hasOther := c.topicIdx["other"]
 	research, hasResearch := c.topicIdx["research"]
@@ -365,22 +365,18 @@ func (c *Classifier) agreementTopic(sents []sentence, i int) string {
 			near = append(near, j)
 		}
 	}
-	for _, generic := range []bool{false, true} {
-		if t := pick([]int{i}, generic); t != "" {
-			return t
-		}
-		if t := pick(near, generic); t != "" {
-			return t
-		}
-	}
 	var rs []int
 	for j := range sents {
 		if sents[j].score > 0 {
 			rs = append(rs, j)
 		}
 	}
-	if t := pick(rs, true); t != "" {
-		return t
+	for _, generic := range []bool{false, true} {
+		for _, idx := range [][]int{{i}, near, rs} {
+			if t := pick(idx, generic); t != "" {
+				return t
+			}
+		}
 	}
 	return "other"
 }

@@ -18,10 +18,10 @@ func (c *Classifier) Classify(d Document) Result {
 // classify is Classify; a non-nil tr receives what the decision was made of.
 func (c *Classifier) classify(d Document, tr *trace) Result {
 	res := Result{Lang: d.Lang, TaxonomyVersion: c.tax.Version}
-	text := withoutHeadline(d.Title, d.Text)
+	text := unwrap(withoutHeadline(d.Title, d.Text))
 	titleBlocks := 0
 	if d.Title != "" {
-		text = d.Title + "\n" + d.Text
+		text = d.Title + "\n" + text
 		titleBlocks = 1 + strings.Count(d.Title, "\n")
 	}
 	if res.Lang == "" {

@@ -95,7 +95,10 @@ func skipSep(text string, i int, sep string) (int, bool) {
 
 // dropNested removes hits strictly inside a longer hit, and hits inside
 // blockers (blockers themselves carry no meaning and are removed too).
-// Subject hits are kept apart from nesting.
+// Subject hits are kept apart from nesting, and so are a relation or a deal
+// kind inside a signing cue, a deal kind or a technology term: "teken
+// kontrak" is a signing and a contract, "совместное предприятие" a joint
+// venture and joint work, "technology transfer" a technology and a transfer.
 func (c *Classifier) dropNested(hs []hit) []hit {
 	sort.Slice(hs, func(i, j int) bool {
 		if hs[i].start != hs[j].start {
@@ -105,6 +108,7 @@ func (c *Classifier) dropNested(hs []hit) []hit {
 	})
 	n := 0
 	maxEnd, maxStart := -1, -1
+	var coverFam family // the family of the hit reaching maxEnd
 	blockEnd := -1
 	for _, h := range hs {
 		f := &c.feats[h.feat]
@@ -126,10 +130,14 @@ func (c *Classifier) dropNested(hs []hit) []hit {
 			continue
 		}
 		if maxEnd > h.end || (maxEnd == h.end && maxStart < h.start) {
+			if (f.fam == famRelation || f.fam == famKind) && (coverFam == famStage || coverFam == famKind || coverFam == famTopic) {
+				hs[n] = h
+				n++
+			}
 			continue
 		}
 		if h.end > maxEnd {
-			maxEnd, maxStart = h.end, h.start
+			maxEnd, maxStart, coverFam = h.end, h.start, f.fam
 		}
 		hs[n] = h
 		n++

@@ -168,3 +168,62 @@ func trimSpan(text string, s, e int) (int, int) {
 	}
 	return s, e
 }
+
+// unwrap joins the lines of hard-wrapped text, so that a sentence broken
+// over lines is read as one: it replaces by a space each line break inside
+// a paragraph (the text keeps its length, so offsets into it stay those of
+// the input). A break is inside a paragraph when the line does not end a
+// sentence and the next line goes on in lower case ("…signed billions of
+// dollars\nworth of deals…"), or, in text that is wrapped throughout (most
+// of its lines mid-sentence at a similar width, as wire copy in plain text
+// often is), whenever the line does not end a sentence and the next is not
+// empty.
+func unwrap(text string) string {
+	if strings.Count(text, "\n") < 2 {
+		return text
+	}
+	lines := strings.Split(text, "\n")
+	open, long := 0, 0
+	for _, l := range lines {
+		t := strings.TrimSpace(l)
+		if t == "" {
+			continue
+		}
+		long++
+		if n := utf8.RuneCountInString(t); n >= 25 && n <= 100 && !endsSentence(t) {
+			open++
+		}
+	}
+	wrapped := long >= 5 && open*10 >= long*6
+	var b []byte
+	for i := 0; i+1 < len(lines); i++ {
+		cur, next := strings.TrimSpace(lines[i]), strings.TrimSpace(lines[i+1])
+		if cur == "" || next == "" || endsSentence(cur) {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(next)
+		if !wrapped && !unicode.IsLower(r) {
+			continue
+		}
+		if b == nil {
+			b = []byte(text)
+		}
+		// The break after line i: its offset is the lengths so far.
+		off := 0
+		for _, l := range lines[:i+1] {
+			off += len(l) + 1
+		}
+		b[off-1] = ' '
+	}
+	if b == nil {
+		return text
+	}
+	return string(b)
+}
+
+// endsSentence reports whether a trimmed line ends a sentence or a
+// heading-like unit: terminal punctuation, a colon, a closing quote.
+func endsSentence(line string) bool {
+	r, _ := utf8.DecodeLastRuneInString(line)
+	return strings.ContainsRune(".!?。！？:;：；…\"»”'’)）", r)
+}
