@@ -81,7 +81,7 @@ func (c *Classifier) agreement(sents []sentence, hs []hit, text string, res Resu
 		if t.title && t.score > 0 {
 			titleRS = true
 		}
-		if (t.title || t.lead) && t.hostile && t.signSeen && ((t.ru && t.cn) || t.dyad) {
+		if (t.title || t.lead) && t.denial && t.signSeen && ((t.ru && t.cn) || t.dyad) {
 			// "Rostelecom denies signing cloud deal with Huawei": the
 			// signing the story reports elsewhere is the denied claim.
 			denied = true

@@ -57,7 +57,9 @@ func (c *Classifier) classify(d Document, tr *trace) Result {
 		if s.end-s.start >= 24 || s.title {
 			nContent++
 		}
-		if s.hostile && (s.ru || s.cn || s.dyad) {
+		if s.hostile && ((s.ru && s.cn) || s.dyad) && s.third == 0 {
+			// Hostility between the sides; the sides each quarrelling
+			// with a third country is the backdrop of an analysis.
 			nHostile++
 		}
 		if (s.ru || s.cn || s.dyad || (s.anaph && docBoth)) && s.techMax() > 0 {

@@ -32,6 +32,8 @@ const (
 	famPending
 	famAbsent
 	famSubject
+	famDenial
+	famBackdrop
 )
 
 // feature is one term of the taxonomy as the classifier uses it.
@@ -178,6 +180,9 @@ func New(t *taxonomy.Taxonomy) (*Classifier, error) {
 	add(cu.Relation.Strong, famRelation, 0, 2)
 	add(cu.Relation.Weak, famRelation, 0, 1)
 	add(cu.Hostile, famHostile, 0, 1)
+	add(cu.Opposition, famHostile, 0, 2)
+	add(cu.Denial, famDenial, 0, 1)
+	add(cu.Backdrop, famBackdrop, 0, 1)
 	add(cu.Restrict, famRestrict, 0, 1)
 	add(cu.Comparison, famComparison, 0, 1)
 	add(cu.Commodity, famCommodity, 0, 1)

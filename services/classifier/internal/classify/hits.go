@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/newspipe/newspipe/services/classifier/internal/match"
+	"github.com/newspipe/newspipe/services/classifier/internal/taxonomy"
 )
 
 // hits matches the taxonomy against text and resolves multi-part terms,
@@ -62,7 +63,7 @@ func (c *Classifier) hits(text, lang string) []hit {
 		}
 	}
 	out = out[:n]
-	return c.dropNested(out)
+	return c.scope(text, c.dropNested(out))
 }
 
 func wordEnd(text string, i int) int {
@@ -143,4 +144,111 @@ func (c *Classifier) dropNested(hs []hit) []hit {
 		n++
 	}
 	return hs[:n]
+}
+
+// Reaches of the scope rules, in words and Han characters (see scope).
+var (
+	reachBackdrop = reach{5, 10} // "despite the US and its allies' sanctions"
+	reachAfterCue = reach{3, 6}  // "sanctions imposed by the US", "санкций США"
+	reachBeside   = reach{3, 6}  // "seen as a threat by the US", "美国安全威胁"
+	reachNegated  = reach{2, 3}  // "will not copy", "不会效仿"
+)
+
+// scope drops the cues that do not bear on a tie between the sides, and
+// the third countries they bring:
+//
+//   - a restriction, comparison or hostility a few words after a backdrop
+//     word in its clause ("bypassing sanctions", "a pesar de las
+//     sanciones", "尽管…制裁"), with the countries of that phrase ("despite
+//     US sanctions", "санкций США"): sanctions evaded, defied or named as a
+//     cause frame a supply story, they do not restrict it;
+//   - a comparison that is negated ("не будет копировать", "不会效仿") or
+//     whose object is a third country ("like the US", "效仿美国"): no
+//     parallel between the sides;
+//   - hostility with a third country beside it in its clause ("seen as a
+//     security threat by the US", "美国安全威胁", "a rival to Boeing"):
+//     the third country's quarrel. A stand taken (condemning, opposing)
+//     stays whoever it is against.
+//
+// Backdrop words mean nothing else and are dropped too.
+func (c *Classifier) scope(text string, hs []hit) []hit {
+	var drop []bool
+	mark := func(i int) {
+		if drop == nil {
+			drop = make([]bool, len(hs))
+		}
+		drop[i] = true
+	}
+	near := func(a, b hit, rc reach) bool { // b after a, close, one clause
+		return b.start >= a.end && within(text[a.end:b.start], rc)
+	}
+	for i, h := range hs {
+		f := &c.feats[h.feat]
+		switch {
+		case f.fam == famBackdrop:
+			mark(i)
+			for j := i + 1; j < len(hs) && near(h, hs[j], reachBackdrop); j++ {
+				g := &c.feats[hs[j].feat]
+				if g.fam != famRestrict && g.fam != famComparison && !(g.fam == famHostile && g.weight == 1) {
+					continue
+				}
+				mark(j)
+				for k := i + 1; k < len(hs); k++ {
+					if k > j && !near(hs[j], hs[k], reachAfterCue) {
+						break
+					}
+					if c.thirdActor(hs[k]) {
+						mark(k)
+					}
+				}
+				break
+			}
+		case f.fam == famComparison:
+			for k := i + 1; k < len(hs) && near(h, hs[k], reachNegated); k++ {
+				if c.thirdActor(hs[k]) {
+					mark(i)
+				}
+			}
+			for k := i - 1; k >= 0 && near(hs[k], h, reachNegated); k-- {
+				if c.feats[hs[k].feat].fam == famNegation {
+					mark(i)
+				}
+			}
+		case f.fam == famHostile && f.weight == 1:
+			for k := i + 1; k < len(hs) && near(h, hs[k], reachBeside); k++ {
+				if c.thirdActor(hs[k]) {
+					mark(i)
+				}
+			}
+			for k := i - 1; k >= 0 && near(hs[k], h, reachBeside); k-- {
+				if c.thirdActor(hs[k]) {
+					mark(i)
+				}
+			}
+		}
+	}
+	if drop == nil {
+		return hs
+	}
+	n := 0
+	for i, h := range hs {
+		if !drop[i] {
+			hs[n] = h
+			n++
+		}
+	}
+	return hs[:n]
+}
+
+// thirdActor reports a hit naming a third country or an organisation of
+// one.
+func (c *Classifier) thirdActor(h hit) bool {
+	f := &c.feats[h.feat]
+	switch f.fam {
+	case famCountry:
+		return c.tax.Countries[f.ref].Side == taxonomy.SideOther
+	case famEntity:
+		return c.entityActor[f.ref].side == 3
+	}
+	return false
 }

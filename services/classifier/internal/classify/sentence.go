@@ -13,6 +13,7 @@ type sentence struct {
 	third        uint64 // bit set of third countries
 	rel          int8
 	hostile      bool
+	denial       bool // a denial: "denies signing"
 	restrict     bool
 	compare      bool
 	commodity    bool
@@ -242,6 +243,8 @@ func (c *Classifier) apply(text string, s *sentence, h hit, k *coref, g *grammar
 		}
 	case famHostile:
 		s.hostile = true
+	case famDenial:
+		s.hostile, s.denial = true, true
 	case famRestrict:
 		s.restrict = true
 	case famComparison:

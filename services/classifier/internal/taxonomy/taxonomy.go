@@ -167,8 +167,17 @@ type Cues struct {
 	// Relation words tie the sides: cooperation, joint work, supply, transfer.
 	Relation Graded `yaml:"relation"`
 	// Hostile words (attack, hackers, espionage) mean the sides are not
-	// cooperating in that sentence.
+	// cooperating in that sentence, unless a third country stands beside
+	// them.
 	Hostile Lexicon `yaml:"hostile"`
+	// Opposition words (condemn, oppose) are a stand taken: a joint one
+	// against a third party is politics, not a tie.
+	Opposition Lexicon `yaml:"opposition"`
+	// Denial words (denies, опроверг) void a signing a headline denies.
+	Denial Lexicon `yaml:"denial"`
+	// Backdrop words (despite, bypassing, due to) make the restriction,
+	// comparison or hostility after them the story's backdrop.
+	Backdrop Lexicon `yaml:"backdrop"`
 	// Restrict words (ban, sanctions) mark a third party acting on both.
 	Restrict Lexicon `yaml:"restrict"`
 	// Comparison words (compared with, like the Chinese model) mark a parallel.
@@ -467,7 +476,8 @@ func (t *Taxonomy) Validate() error {
 	}{
 		{"dyads", t.Cues.Dyads}, {"anaphora", t.Cues.Anaphora},
 		{"relation.strong", t.Cues.Relation.Strong}, {"relation.weak", t.Cues.Relation.Weak},
-		{"hostile", t.Cues.Hostile}, {"restrict", t.Cues.Restrict}, {"comparison", t.Cues.Comparison},
+		{"hostile", t.Cues.Hostile}, {"opposition", t.Cues.Opposition}, {"denial", t.Cues.Denial}, {"backdrop", t.Cues.Backdrop},
+		{"restrict", t.Cues.Restrict}, {"comparison", t.Cues.Comparison},
 		{"commodity", t.Cues.Commodity}, {"operations", t.Cues.Operations}, {"domain", t.Cues.Domain}, {"recall", t.Cues.Recall},
 		{"blockers", t.Cues.Blockers},
 		{"negation.strong", t.Cues.Negation.Strong}, {"negation.weak", t.Cues.Negation.Weak},
