@@ -37,7 +37,6 @@ import (
 //go:embed default.yaml
 var defaultYAML []byte
 
-
 // AnyLang is the Lexicon key for terms valid in every language.
 const AnyLang = "any"
 
@@ -285,8 +284,8 @@ type Taxonomy struct {
 	// Languages are the language codes the lexicons may use besides
 	// AnyLang: adding a language is adding it here, its terms to the
 	// lexicons and its grammar.
-	Languages []string `yaml:"languages"`
-	Grammar   Grammar  `yaml:"grammar"`
+	Languages []string  `yaml:"languages"`
+	Grammar   Grammar   `yaml:"grammar"`
 	Countries []Country `yaml:"countries"`
 	Entities  []Entity  `yaml:"entities"`
 	Topics    []Topic   `yaml:"topics"`
