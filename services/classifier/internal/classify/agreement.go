@@ -31,12 +31,15 @@ func (c *Classifier) kindBit(id string) uint16 {
 	return 0
 }
 
-// passageBoth reports whether sentence i, with its neighbours in the same
-// block, names both sides.
+// passageBoth reports whether sentence i, with the sentences up to two
+// before or after it in its block, names both sides; a lead sentence may
+// take a side from the headline ("Rosatom to build four units in China" over
+// "…framework contracts were signed for Tianwan").
 func passageBoth(sents []sentence, i int, docBoth bool) bool {
 	ru, cn := false, false
-	for j := i - 1; j <= i+1; j++ {
-		if j < 0 || j >= len(sents) || sents[j].block != sents[i].block && j != i {
+	for j := 0; j < len(sents); j++ {
+		near := j >= i-2 && j <= i+2 && sents[j].block == sents[i].block
+		if !near && !(sents[i].lead && sents[j].title) {
 			continue
 		}
 		s := &sents[j]

@@ -49,6 +49,13 @@ func (c *Classifier) classify(d Document, tr *trace) Result {
 	}
 	docBoth := (docRU > 0 && docCN > 0) || docDyad
 
+	titleBoth := false // the headline names both sides
+	for i := range sents {
+		if s := &sents[i]; s.title && ((s.ru && s.cn) || s.dyad) {
+			titleBoth = true
+		}
+	}
+
 	// Relational sentences.
 	var w, wTitleLead float64
 	nRS, nContent, nSide, nHostile := 0, 0, 0, 0
@@ -65,7 +72,7 @@ func (c *Classifier) classify(d Document, tr *trace) Result {
 		if (s.ru || s.cn || s.dyad || (s.anaph && docBoth)) && s.techMax() > 0 {
 			nSide++
 		}
-		s.score = relational(s, docBoth)
+		s.score = relational(s, docBoth, titleBoth)
 		if s.score == 0 {
 			s.score = passageRelational(sents, i, docBoth)
 		}
@@ -218,9 +225,13 @@ func weighted(s *sentence) float64 {
 // plans for the Moon", "Xi, Putin set out to lead in AI") with a specific
 // technology, no third country and nothing hostile is a tie by itself:
 // headlines drop the verb of cooperation.
-func relational(s *sentence, docBoth bool) float64 {
+func relational(s *sentence, docBoth, titleBoth bool) float64 {
 	actors := (s.ru && s.cn) || s.dyad || (s.anaph && docBoth)
-	if !actors || s.hostile || s.restrict || s.compare || s.recall {
+	if !actors || s.hostile || s.restrict || s.compare || (s.recall && !s.title && !(s.lead && titleBoth)) {
+		// A recall in the headline, or in the lead under a headline that
+		// names both sides ("five years ago the two signed…", "Ранее…"),
+		// still says what the story is about; only its signing is old.
+		// Elsewhere it is background.
 		return 0
 	}
 	if popcount(s.third) >= 3 || (s.thirdPair && !s.conjoined && !s.dyad) || (s.pairObject && s.third != 0) {
