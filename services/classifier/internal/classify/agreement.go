@@ -122,10 +122,12 @@ func (c *Classifier) agreement(sents []sentence, hs []hit, text string, res Resu
 		s := &sents[i]
 		// "Twenty agreements were signed. Among them, an agreement between
 		// Yandex and Tencent on cloud services": a sentence naming a deal
-		// between the sides inherits the signing of the sentence before.
+		// between the sides inherits the signing of the sentence before;
+		// of signings counted by the dozen ("200 contracts signed"), only
+		// an item of the set ("among them") does.
 		inherits := s.stages&signed == 0 && s.stages&unsure == 0 && i > 0 &&
 			s.kinds&^(pkg|statement) != 0 && ((s.ru && s.cn) || s.dyad) && s.techMax() > 0 &&
-			sents[i-1].stages&signed != 0 && sents[i-1].stages&rejected == 0 && !sents[i-1].recall
+			sents[i-1].stages&signed != 0 && sents[i-1].stages&rejected == 0 && !sents[i-1].recall && (!sents[i-1].counted || s.member)
 		if denied || (s.stages&signed == 0 && !inherits) || s.stages&rejected != 0 || s.recall || s.hostile || s.restrict {
 			continue
 		}

@@ -34,6 +34,7 @@ const (
 	famSubject
 	famDenial
 	famBackdrop
+	famMember
 )
 
 // feature is one term of the taxonomy as the classifier uses it.
@@ -183,6 +184,7 @@ func New(t *taxonomy.Taxonomy) (*Classifier, error) {
 	add(cu.Opposition, famHostile, 0, 2)
 	add(cu.Denial, famDenial, 0, 1)
 	add(cu.Backdrop, famBackdrop, 0, 1)
+	add(cu.Members, famMember, 0, 1)
 	add(cu.Restrict, famRestrict, 0, 1)
 	add(cu.Comparison, famComparison, 0, 1)
 	add(cu.Commodity, famCommodity, 0, 1)

@@ -97,7 +97,7 @@ var famNames = [...]string{
 	famRelation: "rel", famHostile: "hostile", famRestrict: "restrict", famComparison: "compare",
 	famCommodity: "commodity", famOperations: "ops", famDomain: "domain", famRecall: "recall",
 	famBlocker: "blocker", famStage: "stage", famKind: "kind", famNegation: "neg", famModal: "modal",
-	famPending: "pending", famAbsent: "absent", famSubject: "subject", famDenial: "denial", famBackdrop: "backdrop",
+	famPending: "pending", famAbsent: "absent", famSubject: "subject", famDenial: "denial", famBackdrop: "backdrop", famMember: "member",
 }
 
 func (c *Classifier) famName(f *feature) string {

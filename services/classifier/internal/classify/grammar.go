@@ -100,7 +100,7 @@ type grammar struct {
 	yearMarkers, yearBounds                             tokens
 	yearSuffixes, yearBoundSuffixes                     tokens
 	multipliers, counters, prepositions                 tokens
-	genitiveEndings                                     []string
+	genitiveEndings, countAdjectiveEndings              []string
 	basis                                               []string // lower case, matched anywhere
 	abbreviations                                       map[string]bool
 }
@@ -123,6 +123,9 @@ func newGrammar(g *taxonomy.Grammar, langs []string) *grammar {
 			}
 		}
 		out.genitiveEndings = append(out.genitiveEndings, g.GenitiveEndings[lang]...)
+		for _, e := range g.CountAdjectiveEndings[lang] {
+			out.countAdjectiveEndings = append(out.countAdjectiveEndings, strings.ToLower(e))
+		}
 		for _, b := range g.Basis[lang] {
 			out.basis = append(out.basis, strings.ToLower(b))
 		}

@@ -144,6 +144,15 @@ func (g *grammar) countedBefore(before string) bool {
 		before = before[len(before)-40:]
 	}
 	b := strings.TrimRightFunc(before, unicode.IsSpace)
+	// "200 заключённых мягких контрактов", "1,400 signed contracts": up to
+	// two adjectives stand between the count and the kind.
+	for k := 0; k < 2; k++ {
+		w, _ := rawPrevWords(b)
+		if w == "" || !g.countAdjective(w) {
+			break
+		}
+		b = strings.TrimRightFunc(b[:len(b)-len(w)], unicode.IsSpace)
+	}
 	mult := false
 	if m := g.counters.endsWith(b); m != "" {
 		b = strings.TrimRightFunc(strings.TrimSuffix(b, m), unicode.IsSpace)
@@ -158,22 +167,37 @@ func (g *grammar) countedBefore(before string) bool {
 			mult = true
 		}
 	}
-	n, digits := 0, 0
+	n, digits, seps := 0, 0, 0
 	for len(b) > 0 {
 		r, size := utf8.DecodeLastRuneInString(b)
-		switch {
-		case r >= '0' && r <= '9':
+		if r >= '0' && r <= '9' {
 			d := int(r - '0')
 			for k := 0; k < digits; k++ {
 				d *= 10
 			}
 			n += d
 			digits++
-		case (r == ',' || r == '.' || r == '\u00a0') && digits > 0:
-		default:
-			return digits > 0 && (mult || n >= 10)
+		} else if (r == ',' || r == '.' || r == '\u00a0') && digits > 0 {
+			seps++
+		} else {
+			break
 		}
 		b = b[:len(b)-size]
 	}
+	if digits == 4 && seps == 0 && !mult && n >= 1900 && n <= 2099 {
+		return false // a year: "the 1992 agreement"
+	}
 	return digits > 0 && (mult || n >= 10)
+}
+
+// countAdjective reports a word with an ending of the adjectives and
+// participles that may stand between a count and a deal kind.
+func (g *grammar) countAdjective(w string) bool {
+	w = strings.ToLower(w)
+	for _, e := range g.countAdjectiveEndings {
+		if strings.HasSuffix(w, e) && len(w) > len(e)+2 {
+			return true
+		}
+	}
+	return false
 }

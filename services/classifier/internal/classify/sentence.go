@@ -14,6 +14,7 @@ type sentence struct {
 	rel          int8
 	hostile      bool
 	denial       bool // a denial: "denies signing"
+	member       bool // an item of a set named before: "among them"
 	restrict     bool
 	compare      bool
 	commodity    bool
@@ -243,6 +244,8 @@ func (c *Classifier) apply(text string, s *sentence, h hit, k *coref, g *grammar
 		}
 	case famHostile:
 		s.hostile = true
+	case famMember:
+		s.member = true
 	case famDenial:
 		s.hostile, s.denial = true, true
 	case famRestrict:
@@ -283,7 +286,9 @@ func (c *Classifier) apply(text string, s *sentence, h hit, k *coref, g *grammar
 		}
 	case famKind:
 		s.kinds |= 1 << uint(f.ref)
-		if g.countedBefore(text[:h.start]) {
+		// A package is counted by nature ("signed 10 documents"); other
+		// kinds counted by the dozen are statistics.
+		if c.kindIDs[f.ref] != "package" && g.countedBefore(text[:h.start]) {
 			s.counted = true
 		}
 	case famSubject:

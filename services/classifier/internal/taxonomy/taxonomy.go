@@ -174,6 +174,9 @@ type Cues struct {
 	Opposition Lexicon `yaml:"opposition"`
 	// Denial words (denies, опроверг) void a signing a headline denies.
 	Denial Lexicon `yaml:"denial"`
+	// Members words (among them, среди них, 其中) open an item of a set
+	// named before: a deal there is one of the signings counted there.
+	Members Lexicon `yaml:"members"`
 	// Backdrop words (despite, bypassing, due to) make the restriction,
 	// comparison or hostility after them the story's backdrop.
 	Backdrop Lexicon `yaml:"backdrop"`
@@ -249,6 +252,9 @@ type Grammar struct {
 	Prepositions Lexicon `yaml:"prepositions"`
 	// GenitiveEndings end a signing participle in the genitive ("нных").
 	GenitiveEndings Lexicon `yaml:"genitive_endings"`
+	// CountAdjectiveEndings end the adjectives that may stand between a
+	// count and a deal kind ("200 подписанных контрактов": "ых").
+	CountAdjectiveEndings Lexicon `yaml:"count_adjective_endings"`
 	// Abbreviations do not end a sentence with their period ("mr", "г").
 	Abbreviations Lexicon `yaml:"abbreviations"`
 	// DateFillers stand between a day, a month and a year ("de").
@@ -273,7 +279,7 @@ func (g *Grammar) lexicons() []struct {
 		{"clause_openers", g.ClauseOpeners}, {"locatives", g.Locatives}, {"year_markers", g.YearMarkers},
 		{"year_bounds", g.YearBounds}, {"year_suffixes", g.YearSuffixes}, {"year_bound_suffixes", g.YearBoundSuffixes},
 		{"basis", g.Basis}, {"multipliers", g.Multipliers}, {"counters", g.Counters}, {"prepositions", g.Prepositions},
-		{"genitive_endings", g.GenitiveEndings}, {"abbreviations", g.Abbreviations}, {"date_fillers", g.DateFillers},
+		{"genitive_endings", g.GenitiveEndings}, {"count_adjective_endings", g.CountAdjectiveEndings}, {"abbreviations", g.Abbreviations}, {"date_fillers", g.DateFillers},
 		{"ordinal_suffixes", g.OrdinalSuffixes},
 	}
 }
@@ -475,7 +481,7 @@ func (t *Taxonomy) Validate() error {
 	}{
 		{"dyads", t.Cues.Dyads}, {"anaphora", t.Cues.Anaphora},
 		{"relation.strong", t.Cues.Relation.Strong}, {"relation.weak", t.Cues.Relation.Weak},
-		{"hostile", t.Cues.Hostile}, {"opposition", t.Cues.Opposition}, {"denial", t.Cues.Denial}, {"backdrop", t.Cues.Backdrop},
+		{"hostile", t.Cues.Hostile}, {"opposition", t.Cues.Opposition}, {"denial", t.Cues.Denial}, {"backdrop", t.Cues.Backdrop}, {"members", t.Cues.Members},
 		{"restrict", t.Cues.Restrict}, {"comparison", t.Cues.Comparison},
 		{"commodity", t.Cues.Commodity}, {"operations", t.Cues.Operations}, {"domain", t.Cues.Domain}, {"recall", t.Cues.Recall},
 		{"blockers", t.Cues.Blockers},
