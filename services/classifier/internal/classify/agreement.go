@@ -128,6 +128,9 @@ func (c *Classifier) agreement(sents []sentence, hs []hit, text string, res Resu
 		inherits := s.stages&signed == 0 && s.stages&unsure == 0 && i > 0 &&
 			s.kinds&^(pkg|statement) != 0 && ((s.ru && s.cn) || s.dyad) && s.techMax() > 0 &&
 			sents[i-1].stages&signed != 0 && sents[i-1].stages&rejected == 0 && !sents[i-1].recall && (!sents[i-1].counted || s.member)
+		// An item of a list of signed documents is signed by its lead-in.
+		listed := s.listedUnder > 0 && s.kinds&^(pkg|statement) != 0 && ((s.ru && s.cn) || s.dyad) && s.techMax() > 0
+		inherits = inherits || listed
 		if denied || (s.stages&signed == 0 && !inherits) || s.stages&rejected != 0 || s.recall || s.hostile || s.restrict {
 			continue
 		}

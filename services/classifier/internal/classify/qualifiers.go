@@ -140,8 +140,8 @@ func (c *Classifier) applySigning(text string, s *sentence, h hit, g *grammar) {
 // "2.000 contratos", "ribuan kontrak" aside): procurement statistics, a set of
 // deals, not one deal whose signing is news.
 func (g *grammar) countedBefore(before string) bool {
-	if len(before) > 40 {
-		before = before[len(before)-40:]
+	if len(before) > 160 {
+		before = before[len(before)-160:]
 	}
 	b := strings.TrimRightFunc(before, unicode.IsSpace)
 	// "200 заключённых мягких контрактов", "1,400 signed contracts": up to

@@ -1,6 +1,8 @@
 package classify
 
 import (
+	"strings"
+
 	"github.com/newspipe/newspipe/services/classifier/internal/taxonomy"
 )
 
@@ -15,6 +17,7 @@ type sentence struct {
 	hostile      bool
 	denial       bool // a denial: "denies signing"
 	member       bool // an item of a set named before: "among them"
+	listedUnder  int  // 1 + the index of the signing lead-in whose list this is an item of; 0 none
 	restrict     bool
 	compare      bool
 	commodity    bool
@@ -149,7 +152,44 @@ func (c *Classifier) sentences(text string, spans []span, hs []hit, titleBlocks 
 			}
 		}
 	}
+	markLists(text, sents)
 	return sents
+}
+
+// maxListItems and maxListItemBytes bound a list of signed documents: how
+// many items follow a lead-in, and how long one may be.
+const (
+	maxListItems     = 40
+	maxListItemBytes = 600
+)
+
+// markLists finds the lists of signed documents a lead-in announces in a
+// block of its own ("Подписаны следующие документы:", "签署了以下文件：",
+// "The documents signed include:") and marks the items that follow it,
+// each on its lines, as listed under it: an item names a deal without a
+// verb ("Agreement between Roscosmos and CNSA on the lunar station"), and
+// the lead-in signs them all. The list ends at a sentence with a stage cue
+// of its own, at another lead-in, or at a long paragraph.
+func markLists(text string, sents []sentence) {
+	for i := range sents {
+		s := &sents[i]
+		if s.signN == 0 || s.recall {
+			continue
+		}
+		if r := lastRune(strings.TrimRight(text[s.start:s.end], " ")); r != ':' && r != '：' {
+			continue
+		}
+		for j := i + 1; j < len(sents) && j <= i+maxListItems; j++ {
+			it := &sents[j]
+			if it.block == s.block || it.stages != 0 || it.signSeen || it.end-it.start > maxListItemBytes {
+				break
+			}
+			if r := lastRune(strings.TrimRight(text[it.start:it.end], " ")); r == ':' || r == '：' {
+				break
+			}
+			it.listedUnder = i + 1
+		}
+	}
 }
 
 func (c *Classifier) apply(text string, s *sentence, h hit, k *coref, g *grammar) {
