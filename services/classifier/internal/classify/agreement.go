@@ -153,7 +153,7 @@ func (c *Classifier) agreement(sents []sentence, hs []hit, text string, res Resu
 		if popcount(s.third) >= 2 {
 			continue
 		}
-		listLike := s.commodity || s.domains > 0 || s.kinds&pkg != 0 || popcount(uint64(s.kinds&^(pkg|statement))) >= 2
+		listLike := s.commodity || s.domains >= 2 || s.kinds&pkg != 0 || popcount(uint64(s.kinds&^(pkg|statement))) >= 2
 		if listLike && s.signN > 0 && len(s.ruOrgs) > 0 && len(s.cnOrgs) > 0 {
 			// A list of signed documents: the item that is a technology
 			// deal between the sides stands on its own.

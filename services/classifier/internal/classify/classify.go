@@ -286,7 +286,9 @@ func relational(s *sentence, docBoth, titleBoth bool) float64 {
 func passageRelational(sents []sentence, i int, docBoth bool) float64 {
 	s := &sents[i]
 	actors := (s.ru && s.cn) || s.dyad || (s.anaph && docBoth)
-	if !actors || s.rel < 2 || s.techMax() > 0 || s.hostile || s.restrict || s.compare || s.recall || s.commodity || s.domains >= 2 || popcount(s.third) >= 2 {
+	if !actors || s.rel < 2 || s.techMax() > 0 || s.hostile || s.restrict || s.compare || s.recall || s.commodity || s.domains > 0 || popcount(s.third) >= 2 {
+		// A sentence naming a field of its own ("economic cooperation")
+		// borrows no technology.
 		return 0
 	}
 	for j := i - 2; j <= i+2; j++ {
@@ -294,7 +296,9 @@ func passageRelational(sents []sentence, i int, docBoth bool) float64 {
 			continue
 		}
 		n := &sents[j]
-		if n.techMax() >= 2 && !n.hostile && !n.restrict && !n.compare && !n.commodity {
+		// A summit agenda lends no technology, nor does a sentence that
+		// already ties the sides itself.
+		if n.techMax() >= 2 && !n.hostile && !n.restrict && !n.compare && !n.commodity && n.domains < 2 && !(((n.ru && n.cn) || n.dyad) && n.rel > 0) {
 			return 2
 		}
 	}

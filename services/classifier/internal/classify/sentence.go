@@ -2,6 +2,7 @@ package classify
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/newspipe/newspipe/services/classifier/internal/taxonomy"
 )
@@ -153,6 +154,7 @@ func (c *Classifier) sentences(text string, spans []span, hs []hit, titleBlocks 
 		}
 	}
 	markLists(text, sents)
+	c.agendaLists(text, sents, hs, g)
 	return sents
 }
 
@@ -389,4 +391,61 @@ func appendUnique(xs []int, x int) []int {
 		}
 	}
 	return append(xs, x)
+}
+
+// minAgendaItems is how many fields an enumeration lists to be an agenda.
+const minAgendaItems = 3
+
+// agendaLists finds enumerations of fields joined by "、" and closed by an
+// agenda closer ("能源、电力、航空、通信等领域"), which name each field in a
+// word or two the lexicon may not know: one that lists a field other than
+// technology (a domain or a commodity) makes its sentence a summit agenda,
+// as three domain words would. A list of technologies alone ("新建核电、快堆、
+// 核安全等方面") stays technology.
+func (c *Classifier) agendaLists(text string, sents []sentence, hs []hit, g *grammar) {
+	if len(g.agendaClosers.han) == 0 {
+		return
+	}
+	for i := range sents {
+		s := &sents[i]
+		st := text[s.start:s.end]
+		if s.domains >= minAgendaItems || !strings.Contains(st, "、") {
+			continue
+		}
+		for off := 0; off < len(st); {
+			m := g.agendaClosers.startsWith(st[off:])
+			if m == "" {
+				_, size := utf8.DecodeRuneInString(st[off:])
+				off += size
+				continue
+			}
+			// The clause before the closer: back to the last clause mark.
+			from := off
+			for from > 0 {
+				pr, psize := utf8.DecodeLastRuneInString(st[:from])
+				if strings.ContainsRune("，,。；;：:！？!?", pr) {
+					break
+				}
+				from -= psize
+			}
+			items := strings.Count(st[from:off], "、") + 1
+			if items >= minAgendaItems && c.nonTechIn(hs[s.hitLo:s.hitHi], s.start+from, s.start+off) {
+				s.domains = minAgendaItems
+				break
+			}
+			off += len(m)
+		}
+	}
+}
+
+// nonTechIn reports a domain or commodity hit within text[from:to].
+func (c *Classifier) nonTechIn(hs []hit, from, to int) bool {
+	for _, h := range hs {
+		if h.start >= from && h.end <= to {
+			if f := c.feats[h.feat].fam; f == famDomain || f == famCommodity {
+				return true
+			}
+		}
+	}
+	return false
 }
