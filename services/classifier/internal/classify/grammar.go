@@ -100,7 +100,7 @@ type grammar struct {
 	yearMarkers, yearBounds                             tokens
 	yearSuffixes, yearBoundSuffixes                     tokens
 	multipliers, counters, prepositions                 tokens
-	agendaClosers                                       tokens
+	agendaClosers, perfective                           tokens
 	genitiveEndings, countAdjectiveEndings              []string
 	basis                                               []string // lower case, matched anywhere
 	abbreviations                                       map[string]bool
@@ -118,7 +118,7 @@ func newGrammar(g *taxonomy.Grammar, langs []string) *grammar {
 			{g.ClauseOpeners, &out.clauses}, {g.Locatives, &out.locatives}, {g.YearMarkers, &out.yearMarkers},
 			{g.YearBounds, &out.yearBounds}, {g.YearSuffixes, &out.yearSuffixes}, {g.YearBoundSuffixes, &out.yearBoundSuffixes},
 			{g.Multipliers, &out.multipliers}, {g.Counters, &out.counters}, {g.Prepositions, &out.prepositions},
-			{g.AgendaClosers, &out.agendaClosers},
+			{g.AgendaClosers, &out.agendaClosers}, {g.Perfective, &out.perfective},
 		} {
 			for _, e := range x.l[lang] {
 				x.t.add(e)

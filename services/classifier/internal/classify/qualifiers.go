@@ -127,12 +127,45 @@ func (c *Classifier) applySigning(text string, s *sentence, h hit, g *grammar) {
 				rc.han = max(rc.han, reachZhPhrase)
 			}
 		}
-		if within(text[qualEnd:h.start], rc) {
+		if within(text[qualEnd:h.start], rc) || (s.qualReach == qualModal && g.modalAcrossClauses(text, qualEnd, h.start, h.end)) {
 			s.stages |= c.intentBit
 			return
 		}
 	}
 	s.signN++
+}
+
+// reachModalHan is how many Han characters a Chinese modal reaches across
+// commas to a signing cue later in its sentence.
+const reachModalHan = 30
+
+// modalAcrossClauses reports whether a modal ending at qualEnd governs the
+// signing cue at [cueStart, cueEnd) across commas, as Chinese writes it
+// ("协定可能于11月10日，在…访问北京时签署"): the gap holds Han text and no
+// end of sentence, and nothing marks the signing as done ("签署了", "已").
+func (g *grammar) modalAcrossClauses(text string, qualEnd, cueStart, cueEnd int) bool {
+	if len(g.perfective.han) == 0 {
+		return false
+	}
+	gap := text[qualEnd:cueStart]
+	if strings.ContainsAny(gap, "。；;！？!?") {
+		return false
+	}
+	han := 0
+	for _, r := range gap {
+		if unicode.Is(unicode.Han, r) {
+			han++
+		}
+	}
+	if han == 0 || han > reachModalHan {
+		return false
+	}
+	for _, p := range g.perfective.han {
+		if strings.Contains(gap, p) || strings.HasPrefix(text[cueEnd:], p) || strings.Contains(text[cueStart:cueEnd], p) {
+			return false
+		}
+	}
+	return true
 }
 
 // countedBefore reports a deal kind preceded by a count of ten or more, or by

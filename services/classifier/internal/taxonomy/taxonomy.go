@@ -255,6 +255,9 @@ type Grammar struct {
 	// CountAdjectiveEndings end the adjectives that may stand between a
 	// count and a deal kind ("200 подписанных контрактов": "ых").
 	CountAdjectiveEndings Lexicon `yaml:"count_adjective_endings"`
+	// Perfective markers say a verb is done ("签署了", "已签署"): a modal
+	// cannot make it a plan.
+	Perfective Lexicon `yaml:"perfective"`
 	// AgendaClosers close an enumeration of fields ("能源、航空、通信等领域"):
 	// one that lists a field other than technology is a summit agenda.
 	AgendaClosers Lexicon `yaml:"agenda_closers"`
@@ -282,7 +285,7 @@ func (g *Grammar) lexicons() []struct {
 		{"clause_openers", g.ClauseOpeners}, {"locatives", g.Locatives}, {"year_markers", g.YearMarkers},
 		{"year_bounds", g.YearBounds}, {"year_suffixes", g.YearSuffixes}, {"year_bound_suffixes", g.YearBoundSuffixes},
 		{"basis", g.Basis}, {"multipliers", g.Multipliers}, {"counters", g.Counters}, {"prepositions", g.Prepositions},
-		{"genitive_endings", g.GenitiveEndings}, {"count_adjective_endings", g.CountAdjectiveEndings}, {"agenda_closers", g.AgendaClosers}, {"abbreviations", g.Abbreviations}, {"date_fillers", g.DateFillers},
+		{"genitive_endings", g.GenitiveEndings}, {"count_adjective_endings", g.CountAdjectiveEndings}, {"agenda_closers", g.AgendaClosers}, {"perfective", g.Perfective}, {"abbreviations", g.Abbreviations}, {"date_fillers", g.DateFillers},
 		{"ordinal_suffixes", g.OrdinalSuffixes},
 	}
 }
