@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/newspipe/newspipe/services/classifier/internal/taxonomy"
 )
@@ -127,7 +128,8 @@ func (c *Classifier) agreement(sents []sentence, hs []hit, text string, res Resu
 		// an item of the set ("among them") does.
 		inherits := s.stages&signed == 0 && s.stages&unsure == 0 && i > 0 &&
 			s.kinds&^(pkg|statement) != 0 && ((s.ru && s.cn) || s.dyad) && s.techMax() > 0 &&
-			sents[i-1].stages&signed != 0 && sents[i-1].stages&rejected == 0 && !sents[i-1].recall && (!sents[i-1].counted || s.member)
+			sents[i-1].stages&signed != 0 && sents[i-1].stages&rejected == 0 && !sents[i-1].recall && (!sents[i-1].counted || s.member) &&
+			!c.signsCommodity(text, &sents[i-1], hs)
 		// An item of a list of signed documents is signed by its lead-in.
 		listed := s.listedUnder > 0 && s.kinds&^(pkg|statement) != 0 && ((s.ru && s.cn) || s.dyad) && s.techMax() > 0
 		inherits = inherits || listed
@@ -170,6 +172,9 @@ func (c *Classifier) agreement(sents []sentence, hs []hit, text string, res Resu
 		}
 		if s.counted {
 			continue // "1,400 contracts signed by regional buyers": statistics, not a deal
+		}
+		if c.signsCommodity(text, s, hs) {
+			continue // "after signing the gas contract, the fighter talks neared their end"
 		}
 		tech := s.techMax()
 		if c.specificTopics(s) >= 3 && len(s.ruOrgs)+len(s.cnOrgs) == 0 {
@@ -289,6 +294,47 @@ func (c *Classifier) agreement(sents []sentence, hs []hit, text string, res Resu
 	}
 	return a, best, bestStrong
 }
+
+// signsCommodity reports whether the clause of a sentence's signing cue
+// names a commodity and no technology ("中俄繼日前簽訂四千億美元天然氣合同後,
+// …購買蘇35戰鬥機…的技術談判已近尾聲"): the deal signed is the commodity's,
+// whatever technology the rest of the sentence names.
+func (c *Classifier) signsCommodity(text string, s *sentence, hs []hit) bool {
+	if !s.commodity || s.signEnd == 0 || s.hitHi <= s.hitLo {
+		return false
+	}
+	from, to := s.signStart, s.signEnd
+	for from > s.start {
+		r, size := utf8.DecodeLastRuneInString(text[s.start:from])
+		if strings.ContainsRune(clauseMarks, r) {
+			break
+		}
+		from -= size
+	}
+	for to < s.end {
+		r, size := utf8.DecodeRuneInString(text[to:s.end])
+		if strings.ContainsRune(clauseMarks, r) {
+			break
+		}
+		to += size
+	}
+	commodity, tech := false, false
+	for _, h := range hs[s.hitLo:s.hitHi] {
+		if h.start < from || h.end > to {
+			continue
+		}
+		switch c.feats[h.feat].fam {
+		case famCommodity:
+			commodity = true
+		case famTopic:
+			tech = true
+		}
+	}
+	return commodity && !tech
+}
+
+// clauseMarks end a clause.
+const clauseMarks = ",;:—–()，；：（）。！？!?"
 
 // subject returns the index of the first taxonomy subject in a set, or -1.
 func (c *Classifier) subject(set uint32) int {
