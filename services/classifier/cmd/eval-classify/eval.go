@@ -27,6 +27,7 @@ type item struct {
 	event          string
 	date           string // publication or signing date, YYYY[-MM[-DD]], "" if unknown
 	label          string
+	text           string // the item's text when it is not the file's (a diluted item)
 }
 
 // set is a named list of labelled articles.
@@ -216,10 +217,13 @@ func readJSONL(path string, fn func([]byte) error) error {
 func score(c *classify.Classifier, s set) []outcome {
 	out := make([]outcome, 0, len(s.items))
 	for _, it := range s.items {
-		data, err := os.ReadFile(it.path)
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "%s %s: %v\n", s.name, it.id, err)
-			continue
+		data := []byte(it.text)
+		if it.text == "" {
+			var err error
+			if data, err = os.ReadFile(it.path); err != nil {
+				fmt.Fprintf(os.Stderr, "%s %s: %v\n", s.name, it.id, err)
+				continue
+			}
 		}
 		out = append(out, outcome{it: it, res: c.Classify(documentOf(it, string(data)))})
 	}

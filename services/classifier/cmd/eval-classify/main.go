@@ -54,6 +54,7 @@ func run() int {
 	taxFile := flag.String("taxonomy", "", "taxonomy YAML to use instead of the embedded default")
 	verbose := flag.Bool("v", false, "list every misclassified item")
 	explain := flag.String("explain", "", "explain the classification of the items with these ids (comma-separated; set:id picks the set)")
+	diluteTo := flag.Int("dilute", 0, "also score the real set diluted to this many characters per item with off-beat paragraphs of its language (a stand-in for long analysis pieces)")
 	only := flag.String("set", "", "score only the sets whose names are listed, comma-separated (seeds, dev, real, eval, blind…)")
 	flag.Parse()
 
@@ -100,6 +101,14 @@ func run() int {
 	for _, dir := range blindSets(*blindDirs) {
 		if s, ok := loadBlind(filepath.Base(dir), dir); ok {
 			sets = append(sets, s)
+		}
+	}
+	if *diluteTo > 0 {
+		for _, s := range sets {
+			if s.name == "real" {
+				sets = append(sets, dilute(s, *diluteTo))
+				break
+			}
 		}
 	}
 	if *explain != "" {

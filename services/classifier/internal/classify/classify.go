@@ -61,7 +61,10 @@ func (c *Classifier) classify(d Document, tr *trace) Result {
 	nRS, nContent, nSide, nHostile := 0, 0, 0, 0
 	for i := range sents {
 		s := &sents[i]
-		if s.end-s.start >= 24 || s.title {
+		if (s.end-s.start >= 24 || s.title) && topical(s) {
+			// The share of relational sentences is taken among the
+			// sentences that name a side, a technology or a tie: the
+			// framing prose of a long analysis does not dilute it.
 			nContent++
 		}
 		if s.hostile && ((s.ru && s.cn) || s.dyad) && s.third == 0 {
@@ -100,7 +103,13 @@ func (c *Classifier) classify(d Document, tr *trace) Result {
 
 	// Evidence strength: title and lead, or a body where relational
 	// sentences are a fair share of the text.
-	strength := wTitleLead + (w-wTitleLead)*math.Min(1, share/0.08)
+	shareMult := math.Min(1, share/0.08)
+	if nRS >= 3 && spread(sents) >= 2 {
+		// Three ties or more in two paragraphs or more are a thread
+		// through the story, however long, not a background mention.
+		shareMult = math.Max(shareMult, 0.75)
+	}
+	strength := wTitleLead + (w-wTitleLead)*shareMult
 	if nRS == 1 && wTitleLead == 0 && !sidesProminent(sents, -1) {
 		// One relational sentence in the body of a story whose headline
 		// and lead are about something else, and that names the sides
@@ -168,6 +177,22 @@ func (c *Classifier) classify(d Document, tr *trace) Result {
 		*tr = trace{text: text, sents: sents, hits: hits, agrSent: agrSent}
 	}
 	return res
+}
+
+// topical reports whether a sentence names a side, a technology or a tie.
+func topical(s *sentence) bool {
+	return s.ru || s.cn || s.dyad || s.anaph || s.techMax() > 0 || s.rel > 0
+}
+
+// spread counts the blocks (paragraphs) that hold a relational sentence.
+func spread(sents []sentence) int {
+	n, last := 0, -1
+	for i := range sents {
+		if sents[i].score > 0 && sents[i].block != last {
+			n, last = n+1, sents[i].block
+		}
+	}
+	return n
 }
 
 // dealDetailed reports whether the sentence after a signing sentence, in its
