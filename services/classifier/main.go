@@ -50,7 +50,9 @@ func tagCmd(args []string) int {
 	taxFile := fs.String("taxonomy", "", "taxonomy YAML overriding the embedded default")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: classifier tag [-taxonomy FILE] IN_DIR")
-		fmt.Fprintln(fs.Output(), "Prints one JSON line per IN_DIR/*.txt (title on the first line): file, lang, ru_cn_tech, score, topics, entities, agreement, evidence.")
+		fmt.Fprintln(fs.Output(), "Prints one JSON line per IN_DIR/*.txt: file, lang, ru_cn_tech, score, topics, entities, agreement, evidence.")
+		fmt.Fprintln(fs.Output(), "A <name>.txt with a <name>.json beside it is bin/cleaner extract output: title, language and publication time come from the .json.")
+		fmt.Fprintln(fs.Output(), "Any other .txt has its title on the first line.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

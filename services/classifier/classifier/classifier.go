@@ -79,15 +79,7 @@ func (c *Classifier) Handle(_ context.Context, m *stage.Message) ([]bus.Message,
 		return nil, err
 	}
 	start := time.Now()
-	lang := in.Lang
-	if lang == "und" {
-		lang = ""
-	}
-	doc := classify.Document{Title: in.Title, Text: strings.Join(in.Paragraphs, "\n"), Lang: lang}
-	if in.PublishedAt != nil {
-		doc.Published = in.PublishedAt.AsTime() // dates recalls of old deals against the story's time
-	}
-	res := c.c.Classify(doc)
+	res := c.c.Classify(DocumentOf(&in))
 	c.metrics.seconds.Observe(time.Since(start).Seconds())
 
 	out := Enrich(&in, res, c.now())
@@ -107,6 +99,23 @@ func (c *Classifier) Handle(_ context.Context, m *stage.Message) ([]bus.Message,
 	h[events.HeaderAgreement] = strconv.FormatBool(out.Agreement.GetDetected())
 	h[events.HeaderTaxonomy] = out.TaxonomyVersion
 	return []bus.Message{{Subject: subject, MsgID: "enriched:" + in.Id, Header: h, Data: data}}, nil
+}
+
+// DocumentOf is the document the classifier reads of a clean article: its
+// title, its paragraphs, its language (detected where the cleaner could not
+// tell, "und") and its publication time, which dates recalls of old deals
+// against the story's own time. bin/classifier tag reads the cleaner's
+// offline output the same way (classify.PageMeta).
+func DocumentOf(in *newspipev1.CleanArticle) classify.Document {
+	lang := in.Lang
+	if lang == "und" {
+		lang = ""
+	}
+	doc := classify.Document{Title: in.Title, Text: strings.Join(in.Paragraphs, "\n"), Lang: lang}
+	if in.PublishedAt != nil {
+		doc.Published = in.PublishedAt.AsTime()
+	}
+	return doc
 }
 
 // Enrich builds the EnrichedArticle event from a clean article and its

@@ -3,12 +3,15 @@ package classify
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Record is the JSON line TagDir writes for one file.
@@ -58,11 +61,41 @@ func SplitArticle(data string) (title, body string) {
 	return strings.TrimSpace(data), ""
 }
 
-// TagDir classifies every .txt file in inDir (title on the first line, body
-// after it; the language is detected) and writes one JSON Record per line to
-// w, in file name order. A file that cannot be read gives a record with
-// Error set and does not stop the run; a failed write or a cancelled ctx
-// does.
+// PageMeta is what TagDir reads of the metadata file bin/cleaner extract
+// writes beside each article's text (OUT_DIR/<name>.json): with it, the
+// offline tag reads an article as the classifier stage reads the cleaner's
+// event, title, language and publication time included.
+type PageMeta struct {
+	Title     string `json:"title"`
+	Lang      string `json:"lang"`
+	Published string `json:"published"` // RFC 3339, "" if unknown
+	Error     string `json:"error"`
+}
+
+// Document returns the document an article's text and metadata make: the
+// metadata's title and language (a language the cleaner could not tell,
+// "und", is detected), its publication time, and the whole text as the
+// body.
+func (m PageMeta) Document(text string) Document {
+	d := Document{Title: strings.TrimSpace(m.Title), Text: text, Lang: m.Lang}
+	if d.Lang == "und" {
+		d.Lang = ""
+	}
+	if t, err := time.Parse(time.RFC3339, m.Published); err == nil {
+		d.Published = t
+	}
+	return d
+}
+
+// TagDir classifies every .txt file in inDir and writes one JSON Record per
+// line to w, in file name order. A file <name>.txt with a <name>.json beside
+// it is bin/cleaner extract's output: the title, language and publication
+// time come from the .json (PageMeta) and the whole .txt is the body, so
+// that the tags are those the pipeline gives the same page. Any other .txt
+// is a flattened article: title on the first line, body after it, language
+// detected, no publication time. A file that cannot be read gives a record
+// with Error set and does not stop the run; a failed write or a cancelled
+// ctx does.
 func TagDir(ctx context.Context, c *Classifier, inDir string, w io.Writer) error {
 	entries, err := os.ReadDir(inDir)
 	if err != nil {
@@ -82,16 +115,41 @@ func TagDir(ctx context.Context, c *Classifier, inDir string, w io.Writer) error
 			return fmt.Errorf("tag dir %s: %w", inDir, err)
 		}
 		var rec Record
-		data, err := os.ReadFile(filepath.Join(inDir, name))
+		doc, err := readArticle(inDir, name)
 		if err != nil {
 			rec = Record{File: name, Error: err.Error(), Topics: []string{}, Entities: []Entity{}, Evidence: []Evidence{}}
 		} else {
-			title, body := SplitArticle(string(data))
-			rec = NewRecord(name, c.Classify(Document{Title: title, Text: body}))
+			rec = NewRecord(name, c.Classify(doc))
 		}
 		if err := enc.Encode(rec); err != nil {
 			return fmt.Errorf("tag dir %s: write %s: %w", inDir, name, err)
 		}
 	}
 	return nil
+}
+
+// readArticle reads inDir/name and, where it is the cleaner's output, the
+// metadata beside it.
+func readArticle(inDir, name string) (Document, error) {
+	data, err := os.ReadFile(filepath.Join(inDir, name))
+	if err != nil {
+		return Document{}, err
+	}
+	metaPath := filepath.Join(inDir, strings.TrimSuffix(name, filepath.Ext(name))+".json")
+	raw, err := os.ReadFile(metaPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		title, body := SplitArticle(string(data))
+		return Document{Title: title, Text: body}, nil
+	}
+	if err != nil {
+		return Document{}, err
+	}
+	var m PageMeta
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return Document{}, fmt.Errorf("read %s: %w", filepath.Base(metaPath), err)
+	}
+	if m.Error != "" {
+		return Document{}, fmt.Errorf("%s: the cleaner could not extract it: %s", name, m.Error)
+	}
+	return m.Document(strings.TrimPrefix(string(data), "\ufeff")), nil
 }
