@@ -138,7 +138,7 @@ func TestClassify(t *testing.T) {
 			name: "phone market with chipsets supplied to local assemblers, Indonesian",
 			doc: Document{Lang: "id", Title: "Merek ponsel China rebut pasar Rusia",
 				Text: "Lebih dari separuh smartphone yang terjual di Rusia tahun ini dibuat oleh produsen China.\nPabrikan China juga memasok chipset dan layar untuk perakit lokal di Rusia."},
-			ruCnTech: true, topic: "semiconductors",
+			ruCnTech: true, topic: "telecom",
 		},
 		{
 			name: "market share of Chinese cars is not technology",
@@ -364,14 +364,18 @@ func TestClassify(t *testing.T) {
 				Text: "印尼能源部表示，印尼正寻求与中俄两国开展核电站建设合作。\n印尼计划在2032年前建成首座核电站。"},
 		},
 		{
-			name: "phone sales statistics are trade, Russian",
+			// Chinese phone makers' share of the Russian market is
+			// technology trade, as classify-real's readers label it.
+			name: "phone market share is technology trade, Russian",
 			doc: Document{Lang: "ru", Title: "Китайские смартфоны заняли две трети российского рынка",
 				Text: "Доля китайских брендов в продажах смартфонов в России выросла до 66%.\nЛидирует Xiaomi, далее следуют Tecno и Honor."},
+			ruCnTech: true, topic: "telecom",
 		},
 		{
-			name: "phone sales statistics are trade, Chinese",
+			name: "phone market share is technology trade, Chinese",
 			doc: Document{Lang: "zh", Title: "中国品牌智能手机在俄销量份额升至六成",
 				Text: "中国品牌智能手机在俄罗斯市场的销量份额升至六成。\n小米位居第一。"},
+			ruCnTech: true, topic: "telecom",
 		},
 		{
 			name: "phones beside a technology cue still count, Spanish",
