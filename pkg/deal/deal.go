@@ -12,7 +12,9 @@
 //     the country ("Huawei signed with Russia" and "Huawei signed with MTS");
 //     two different named organisations are two deals;
 //   - they have the same subject, or, where either names none, the same
-//     technology;
+//     technology (unless both name their parties on each side: then the
+//     parties say which deal it is, whatever technology each report files
+//     it under);
 //   - their dates agree: two stated signing dates agree at the precision
 //     both have (the same year; the same month where both give one; days at
 //     most DayTolerance apart), whatever their publication times; a stated
@@ -235,15 +237,23 @@ func Same(a, b Report, window time.Duration) bool {
 	if !sideMatches(a.CN, b.CN) || !sideMatches(a.RU, b.RU) {
 		return false
 	}
-	if a.Subject != "" && b.Subject != "" {
+	switch {
+	case a.Subject != "" && b.Subject != "":
 		if a.Subject != b.Subject {
 			return false
 		}
-	} else if a.Topic != b.Topic {
+	case a.Topic != b.Topic && !(named(a) && named(b)):
+		// Where both name a party in common on each side, the technology
+		// a report files the deal under (the e-commerce joint venture of
+		// an operator: telecom or digital) does not tell deals apart; the
+		// dates still do.
 		return false
 	}
 	return datesAgree(a, b, window)
 }
+
+// named reports whether r names an organisation on each side.
+func named(r Report) bool { return len(r.CN) > 0 && len(r.RU) > 0 }
 
 // sideMatches reports whether two sides can be one: either names only the
 // country, or they share a party group.

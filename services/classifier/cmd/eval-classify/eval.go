@@ -469,7 +469,8 @@ func dealReport(outs []outcome, window time.Duration) dealFigures {
 	}
 	f.deals = len(deals)
 	alertsOf := map[string]int{}
-	for _, c := range simulateSink(outs, window) {
+	claims := simulateSink(outs, window)
+	for _, c := range claims {
 		f.alerts++
 		held := map[string]bool{}
 		var ids []string
@@ -524,6 +525,13 @@ func dealReport(outs []outcome, window time.Duration) dealFigures {
 		case n > 1:
 			f.split++
 			f.lines = append(f.lines, fmt.Sprintf("  SPLIT %s raises %d alerts", ev, n))
+			for k, c := range claims {
+				for _, o := range c.reports {
+					if o.it.event == ev && o.it.agreement {
+						f.lines = append(f.lines, fmt.Sprintf("      alert %d: %s %s", k, o.it.id, describe(reportOf(o))))
+					}
+				}
+			}
 		}
 	}
 	return f
@@ -539,7 +547,7 @@ func (f dealFigures) write(w io.Writer, verbose bool) {
 		fmt.Fprintln(w, "  (items without publication dates: reports are told apart only by the dates their texts state; not a gate)")
 	}
 	for _, l := range f.lines {
-		if verbose || strings.Contains(l, "MERGED") || strings.Contains(l, "SPLIT") {
+		if verbose || strings.Contains(l, "MERGED") || strings.Contains(l, "SPLIT") || strings.HasPrefix(l, "      alert") {
 			fmt.Fprintln(w, l)
 		}
 	}
@@ -572,4 +580,9 @@ func short(s string) string {
 		return s
 	}
 	return string([]rune(s)[:n]) + "…"
+}
+
+// describe writes a deal report for people.
+func describe(r deal.Report) string {
+	return fmt.Sprintf("cn %v ru %v %s/%s signed %q published %s", r.CN, r.RU, r.Topic, r.Subject, r.Signed, r.Reported.Format("2006-01-02"))
 }

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/newspipe/newspipe/services/classifier/internal/taxonomy"
@@ -75,7 +76,7 @@ func passageTech(sents []sentence, i int) int8 {
 // returns the agreement, the evidence sentence index (-1 if none) and
 // whether the evidence is strong enough to stand on its own (both sides and
 // a specific technology cue in the sentence, a specific deal kind).
-func (c *Classifier) agreement(sents []sentence, hs []hit, text string, res Result, ent entityCounts, docBoth bool, g *grammar) (Agreement, int, bool) {
+func (c *Classifier) agreement(sents []sentence, hs []hit, text string, res Result, ent entityCounts, docBoth bool, published time.Time, g *grammar) (Agreement, int, bool) {
 	var a Agreement
 	signed, rejected := c.stageBit(taxonomy.StageSigned), c.stageBit(taxonomy.StageRejected)
 	statement, pkg := c.kindBit("statement"), c.kindBit("package")
@@ -282,12 +283,12 @@ func (c *Classifier) agreement(sents []sentence, hs []hit, text string, res Resu
 	if a.Subject != "" {
 		a.Key += "/" + a.Subject
 	}
-	a.Date = c.date(a.Evidence, g)
+	a.Date = c.signingDate(text[s.start:s.end], s.signStart-s.start, published, g)
 	if a.Date == "" && s.title {
 		// Headlines drop the date; the lead's signing sentence states it.
 		for j := best + 1; j < len(sents) && j <= best+3; j++ {
 			if n := &sents[j]; !n.title && n.signN > 0 && !n.recall {
-				a.Date = c.date(text[n.start:n.end], g)
+				a.Date = c.signingDate(text[n.start:n.end], n.signStart-n.start, published, g)
 				break
 			}
 		}
@@ -391,6 +392,14 @@ func (c *Classifier) specificTech(s *sentence) bool {
 func (c *Classifier) agreementTopic(sents []sentence, i int) string {
 	other, hasOther := c.topicIdx["other"]
 	research, hasResearch := c.topicIdx["research"]
+	var tie [maxTopics]float64 // the story's ties, to break a tie
+	for j := range sents {
+		if sents[j].score > 0 {
+			for t, w := range sents[j].topicW {
+				tie[t] += float64(w) * weighted(&sents[j])
+			}
+		}
+	}
 	pick := func(idx []int, generic bool) string {
 		var sc [maxTopics]float64
 		for _, j := range idx {
@@ -399,12 +408,16 @@ func (c *Classifier) agreementTopic(sents []sentence, i int) string {
 				if (hasOther && t == other) || (!generic && hasResearch && t == research) {
 					continue
 				}
-				sc[t] += float64(w)
+				v := float64(w)
+				if !s.topicSpec[t] {
+					v /= 2 // an organisation's sector says less than a cue
+				}
+				sc[t] += v
 			}
 		}
 		best, bv := -1, 0.0
 		for t := range c.tax.Topics {
-			if sc[t] > bv {
+			if sc[t] > bv || (best >= 0 && sc[t] == bv && tie[t] > tie[best]) {
 				best, bv = t, sc[t]
 			}
 		}
@@ -439,10 +452,12 @@ func (c *Classifier) agreementTopic(sents []sentence, i int) string {
 const maxParties = 3
 
 // parties picks the organisations of a side: those named in the evidence
-// sentence, else in its neighbours, else in the headline and lead, most
-// mentioned in the story first. It returns none when there are none: the
-// side is then its country, which the sink matches with any organisation
-// of that side.
+// sentence, else in its neighbours in the block, else in a headline that
+// reports the deal, most mentioned in the story first. It returns none when there are none: the side is then its
+// country, which the sink matches with any organisation of that side. An
+// organisation named elsewhere in the story may be a past partner, an
+// agency commenting or a maker, not a signatory: guessing it would split
+// the deal from reports that name the signatory.
 func (c *Classifier) parties(sents []sentence, i int, ent entityCounts, cn bool) []int {
 	orgs := func(s *sentence) []int {
 		if cn {
@@ -474,12 +489,12 @@ func (c *Classifier) parties(sents []sentence, i int, ent entityCounts, cn bool)
 	if len(near) > 0 {
 		return rank(near)
 	}
-	// The headline and lead say whose deal the story is; an organisation
-	// named further down may be a past partner.
+	// A headline that reports the deal names its parties ("Huawei wins
+	// 5G contract in Russia" over "the Chinese company signed…").
 	var top []int
 	for j := range sents {
-		if sents[j].title || sents[j].lead {
-			top = append(top, orgs(&sents[j])...)
+		if t := &sents[j]; t.title && (t.kinds != 0 || t.signSeen) {
+			top = append(top, orgs(t)...)
 		}
 	}
 	return rank(top)
@@ -556,39 +571,103 @@ func newDateFinder(g *taxonomy.Grammar) *dateFinder {
 }
 
 func (d *dateFinder) find(s string) string {
+	if ds := d.all(s); len(ds) > 0 {
+		return ds[0].date
+	}
+	return ""
+}
+
+// statedDate is a date a sentence states, at an offset of it.
+type statedDate struct {
+	date  string // YYYY-MM-DD, YYYY-MM or YYYY
+	start int
+}
+
+// all returns the dates s states with a month (or, failing those, a year),
+// by the first pattern that finds any, in order.
+func (d *dateFinder) all(s string) []statedDate {
 	if !strings.ContainsAny(s, "0123456789") {
-		return ""
+		return nil
 	}
 	// Month names are matched in lower case: cheaper than (?i).
 	s = strings.ToLower(s)
 	for _, re := range d.res {
-		m := re.FindStringSubmatch(s)
-		if m == nil {
-			continue
-		}
-		var y, mo, day int
-		for i, name := range re.SubexpNames() {
-			switch name {
-			case "y":
-				y, _ = strconv.Atoi(m[i])
-			case "m":
-				mo, _ = strconv.Atoi(m[i])
-			case "d":
-				day, _ = strconv.Atoi(m[i])
-			case "mn":
-				mo = d.months[strings.ToLower(m[i])]
+		var out []statedDate
+		for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
+			var y, mo, day int
+			for i, name := range re.SubexpNames() {
+				if name == "" || m[2*i] < 0 {
+					continue
+				}
+				v := s[m[2*i]:m[2*i+1]]
+				switch name {
+				case "y":
+					y, _ = strconv.Atoi(v)
+				case "m":
+					mo, _ = strconv.Atoi(v)
+				case "d":
+					day, _ = strconv.Atoi(v)
+				case "mn":
+					mo = d.months[v]
+				}
+			}
+			switch {
+			case y > 0 && mo >= 1 && mo <= 12 && day >= 1 && day <= 31:
+				out = append(out, statedDate{fmt.Sprintf("%04d-%02d-%02d", y, mo, day), m[0]})
+			case y > 0 && mo >= 1 && mo <= 12:
+				out = append(out, statedDate{fmt.Sprintf("%04d-%02d", y, mo), m[0]})
+			case y > 0:
+				out = append(out, statedDate{fmt.Sprintf("%04d", y), m[0]})
 			}
 		}
-		switch {
-		case y > 0 && mo >= 1 && mo <= 12 && day >= 1 && day <= 31:
-			return fmt.Sprintf("%04d-%02d-%02d", y, mo, day)
-		case y > 0 && mo >= 1 && mo <= 12:
-			return fmt.Sprintf("%04d-%02d", y, mo)
-		case y > 0:
-			return fmt.Sprintf("%04d", y)
+		if len(out) > 0 {
+			return out
 		}
 	}
-	return ""
+	return nil
+}
+
+// signingDate returns the date a signing sentence states for its signing:
+// of the dates it states with a month, else of the years it states as times
+// (not deadlines: "до 2022 года"), the one nearest the signing cue at cue;
+// never a date after the story's publication (known when published is
+// not zero): "signed an agreement to launch 5G in 2020" in a 2019 story
+// signed nothing in 2020.
+func (c *Classifier) signingDate(sent string, cue int, published time.Time, g *grammar) string {
+	var cands []statedDate
+	for _, d := range c.dates.all(sent) {
+		if len(d.date) > 4 {
+			cands = append(cands, d)
+		}
+	}
+	if len(cands) == 0 {
+		for _, y := range c.dates.years(sent, g) {
+			if !y.bound {
+				cands = append(cands, statedDate{itoa4(y.year), y.start})
+			}
+		}
+	}
+	best, dist := "", -1
+	for _, d := range cands {
+		if !published.IsZero() && after(d.date, published) {
+			continue
+		}
+		n := d.start - cue
+		if n < 0 {
+			n = -n
+		}
+		if dist < 0 || n < dist {
+			best, dist = d.date, n
+		}
+	}
+	return best
+}
+
+// after reports whether a date (YYYY, YYYY-MM or YYYY-MM-DD) begins after
+// t's day.
+func after(date string, t time.Time) bool {
+	day := t.UTC().Format("2006-01-02")
+	return date[:min(len(date), len(day))] > day[:min(len(date), len(day))]
 }
 
 // date returns the date stated in an evidence sentence. A bare year that is

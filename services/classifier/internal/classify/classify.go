@@ -134,7 +134,7 @@ func (c *Classifier) classify(d Document, tr *trace) Result {
 	res.Entities = ent.list
 	c.topics(&res, sents)
 
-	agr, agrSent, strong := c.agreement(sents, hits, text, res, ent, docBoth, g)
+	agr, agrSent, strong := c.agreement(sents, hits, text, res, ent, docBoth, d.Published, g)
 	if agr.Detected && !res.RuCnTech && strong && (sidesProminent(sents, -1) || dealDetailed(sents, agrSent)) {
 		// A signed technology deal reported inside a story headlined on
 		// something else (a summit, a trade fair) still makes it a
