@@ -34,6 +34,10 @@ var (
 	ErrBadLanguage = errors.New("language code must be lower case, not \"any\", listed once")
 	// ErrBadMonths means a language's month list does not give twelve months, each with a form.
 	ErrBadMonths = errors.New("twelve months, each with at least one form, are required")
+	// ErrDuplicatePack means two language packs, or a pack and the taxonomy's list, claim one language.
+	ErrDuplicatePack = errors.New("language given twice")
+	// ErrUnknownEntry means a language pack names an entry or list the taxonomy lacks.
+	ErrUnknownEntry = errors.New("no such entry in the taxonomy")
 	// ErrEmptyLexicon means a required term list is empty.
 	ErrEmptyLexicon = errors.New("no terms")
 	// ErrEmptyTerm means a term is empty after expansion.

@@ -21,9 +21,11 @@
 package taxonomy
 
 import (
-	_ "embed"
+	"embed"
 	"fmt"
+	"io/fs"
 	"os"
+	"path"
 	"sort"
 	"strings"
 	"unicode"
@@ -34,8 +36,11 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-//go:embed default.yaml
-var defaultYAML []byte
+// defaultFS holds the embedded default taxonomy: default.yaml and one
+// language pack per language in languages/.
+//
+//go:embed default.yaml languages/*.yaml
+var defaultFS embed.FS
 
 // AnyLang is the Lexicon key for terms valid in every language.
 const AnyLang = "any"
@@ -277,16 +282,34 @@ func (g *Grammar) lexicons() []struct {
 	name string
 	l    Lexicon
 } {
-	return []struct {
+	var out []struct {
 		name string
 		l    Lexicon
-	}{
-		{"conjunctions", g.Conjunctions}, {"object_markers", g.ObjectMarkers}, {"articles", g.Articles},
-		{"clause_openers", g.ClauseOpeners}, {"locatives", g.Locatives}, {"year_markers", g.YearMarkers},
-		{"year_bounds", g.YearBounds}, {"year_suffixes", g.YearSuffixes}, {"year_bound_suffixes", g.YearBoundSuffixes},
-		{"basis", g.Basis}, {"multipliers", g.Multipliers}, {"counters", g.Counters}, {"prepositions", g.Prepositions},
-		{"genitive_endings", g.GenitiveEndings}, {"count_adjective_endings", g.CountAdjectiveEndings}, {"agenda_closers", g.AgendaClosers}, {"perfective", g.Perfective}, {"abbreviations", g.Abbreviations}, {"date_fillers", g.DateFillers},
-		{"ordinal_suffixes", g.OrdinalSuffixes},
+	}
+	for _, x := range g.lexiconPtrs() {
+		out = append(out, struct {
+			name string
+			l    Lexicon
+		}{x.name, *x.l})
+	}
+	return out
+}
+
+// namedLexicon is a grammar list and its YAML name.
+type namedLexicon struct {
+	name string
+	l    *Lexicon
+}
+
+func (g *Grammar) lexiconPtrs() []namedLexicon {
+	return []namedLexicon{
+		{"conjunctions", &g.Conjunctions}, {"object_markers", &g.ObjectMarkers}, {"articles", &g.Articles},
+		{"clause_openers", &g.ClauseOpeners}, {"locatives", &g.Locatives}, {"year_markers", &g.YearMarkers},
+		{"year_bounds", &g.YearBounds}, {"year_suffixes", &g.YearSuffixes}, {"year_bound_suffixes", &g.YearBoundSuffixes},
+		{"basis", &g.Basis}, {"multipliers", &g.Multipliers}, {"counters", &g.Counters}, {"prepositions", &g.Prepositions},
+		{"genitive_endings", &g.GenitiveEndings}, {"count_adjective_endings", &g.CountAdjectiveEndings},
+		{"agenda_closers", &g.AgendaClosers}, {"perfective", &g.Perfective}, {"abbreviations", &g.Abbreviations},
+		{"date_fillers", &g.DateFillers}, {"ordinal_suffixes", &g.OrdinalSuffixes},
 	}
 }
 
@@ -336,42 +359,93 @@ func (t Term) String() string {
 	return b.String()
 }
 
-// Default returns the embedded default taxonomy.
+// Default returns the embedded default taxonomy: default.yaml with its
+// language packs.
 func Default() (*Taxonomy, error) {
-	t, err := Load(defaultYAML)
+	t, err := LoadFS(defaultFS, ".")
 	if err != nil {
 		return nil, fmt.Errorf("load default taxonomy: %w", err)
 	}
 	return t, nil
 }
 
-// DefaultYAML returns a copy of the embedded default taxonomy file, as a
-// starting point for an override.
-func DefaultYAML() []byte { return append([]byte(nil), defaultYAML...) }
-
-// LoadFile reads and validates a taxonomy file.
-func LoadFile(path string) (*Taxonomy, error) {
-	data, err := os.ReadFile(path)
+// LoadFS reads dir/default.yaml and every language pack dir/languages/*.yaml
+// of fsys (in name order), merges the packs in and validates the result.
+func LoadFS(fsys fs.FS, dir string) (*Taxonomy, error) {
+	base := path.Join(dir, "default.yaml")
+	data, err := fs.ReadFile(fsys, base)
 	if err != nil {
-		return nil, fmt.Errorf("read taxonomy %s: %w", path, err)
+		return nil, fmt.Errorf("read taxonomy: %w", err)
 	}
-	t, err := Load(data)
+	t, err := parse(data)
 	if err != nil {
-		return nil, fmt.Errorf("taxonomy %s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", base, err)
+	}
+	packs, err := fs.Glob(fsys, path.Join(dir, "languages", "*.yaml"))
+	if err != nil {
+		return nil, fmt.Errorf("list language packs: %w", err)
+	}
+	sort.Strings(packs)
+	for _, p := range packs {
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return nil, fmt.Errorf("read language pack: %w", err)
+		}
+		if err := t.AddPack(data); err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+	}
+	if err := t.Validate(); err != nil {
+		return nil, err
 	}
 	return t, nil
 }
 
-// Load parses and validates a taxonomy. Errors name the offending entry.
+// LoadFile reads and validates a taxonomy: a YAML file with every
+// language's terms in it, or a directory laid out as the embedded default
+// (default.yaml and languages/*.yaml).
+func LoadFile(p string) (*Taxonomy, error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return nil, fmt.Errorf("read taxonomy %s: %w", p, err)
+	}
+	if st.IsDir() {
+		t, err := LoadFS(os.DirFS(p), ".")
+		if err != nil {
+			return nil, fmt.Errorf("taxonomy %s: %w", p, err)
+		}
+		return t, nil
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("read taxonomy %s: %w", p, err)
+	}
+	t, err := Load(data)
+	if err != nil {
+		return nil, fmt.Errorf("taxonomy %s: %w", p, err)
+	}
+	return t, nil
+}
+
+// Load parses and validates a taxonomy in one YAML document. Errors name
+// the offending entry.
 func Load(data []byte) (*Taxonomy, error) {
+	t, err := parse(data)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.Validate(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func parse(data []byte) (*Taxonomy, error) {
 	var t Taxonomy
 	dec := yaml.NewDecoder(strings.NewReader(string(data)))
 	dec.KnownFields(true)
 	if err := dec.Decode(&t); err != nil {
 		return nil, fmt.Errorf("parse taxonomy: %w", err)
-	}
-	if err := t.Validate(); err != nil {
-		return nil, err
 	}
 	return &t, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -241,20 +242,83 @@ func TestLoadRejectsUnknownFields(t *testing.T) {
 }
 
 func TestLoadFile(t *testing.T) {
-	p := filepath.Join(t.TempDir(), "tax.yaml")
-	if err := os.WriteFile(p, DefaultYAML(), 0o600); err != nil {
+	// A directory laid out as the embedded default loads as the default.
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, defaultFS); err != nil {
 		t.Fatal(err)
 	}
-	tx, err := LoadFile(p)
+	tx, err := LoadFile(dir)
 	if err != nil {
-		t.Fatalf("LoadFile: %v", err)
+		t.Fatalf("LoadFile(dir): %v", err)
 	}
-	def, _ := Default()
-	if tx.Version != def.Version || len(tx.Entities) != len(def.Entities) {
-		t.Errorf("file copy of the default differs: %s/%d vs %s/%d", tx.Version, len(tx.Entities), def.Version, len(def.Entities))
+	def, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tx.Version != def.Version || len(tx.Entities) != len(def.Entities) || !slices.Equal(tx.Languages, def.Languages) {
+		t.Errorf("directory copy of the default differs: %s/%d/%v vs %s/%d/%v", tx.Version, len(tx.Entities), tx.Languages,
+			def.Version, len(def.Entities), def.Languages)
+	}
+	// One file with its languages inline.
+	p := filepath.Join(t.TempDir(), "tax.yaml")
+	if err := os.WriteFile(p, []byte(minimal), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if tx, err := LoadFile(p); err != nil || tx.Version != "t1" {
+		t.Fatalf("LoadFile(file): %v", err)
 	}
 	if _, err := LoadFile(filepath.Join(t.TempDir(), "missing.yaml")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing file: got %v", err)
+	}
+}
+
+// TestAddPack checks that a language pack joins its terms to the lists it
+// names under its language, and refuses what the taxonomy lacks.
+func TestAddPack(t *testing.T) {
+	tests := []struct {
+		name string
+		pack string
+		want error
+	}{
+		{"a pack", "language: pt\ncountries: {ru: [Rússia], cn: [China]}\ntopics: {telecom: {strong: [rede 5G]}}\n" +
+			"cues: {relation: {strong: [cooperação]}}\nstages: {signed: [assinaram]}\nkinds: {contract: [contrato*]}\n" +
+			"grammar: {conjunctions: [e], months: [[janeiro], [fevereiro], [março], [abril], [maio], [junho], [julho], [agosto], [setembro], [outubro], [novembro], [dezembro]]}\n", nil},
+		{"an unknown country", "language: pt\ncountries: {xx: [X]}\n", ErrUnknownEntry},
+		{"an unknown cue list", "language: pt\ncues: {gossip: [boato]}\n", ErrUnknownEntry},
+		{"an unknown grammar list", "language: pt\ngrammar: {rhymes: [ão]}\n", ErrUnknownEntry},
+		{"an unknown stage", "language: pt\nstages: {dreamt: [sonhou]}\n", ErrUnknownEntry},
+		{"a language given twice", "language: en\n", ErrDuplicatePack},
+		{"no language", "countries: {ru: [Rússia]}\n", ErrBadLanguage},
+		{"an unknown section", "language: pt\nrecipes: {}\n", nil}, // parse error, checked below
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tx, err := Load([]byte(minimal))
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = tx.AddPack([]byte(tt.pack))
+			if tt.name == "an unknown section" {
+				if err == nil {
+					t.Fatal("unknown section accepted")
+				}
+				return
+			}
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("AddPack = %v, want %v", err, tt.want)
+			}
+			if err != nil {
+				return
+			}
+			if err := tx.Validate(); err != nil {
+				t.Fatalf("Validate: %v", err)
+			}
+			if !slices.Contains(tx.Languages, "pt") || tx.Countries[0].Aliases["pt"][0] != "Rússia" ||
+				tx.Topics[0].Strong["pt"][0] != "rede 5G" || tx.Cues.Relation.Strong["pt"][0] != "cooperação" ||
+				tx.Stages[0].Cues["pt"][0] != "assinaram" || tx.Grammar.Conjunctions["pt"][0] != "e" || len(tx.Grammar.Months["pt"]) != 12 {
+				t.Errorf("pack not merged: %+v", tx)
+			}
+		})
 	}
 }
 
