@@ -140,17 +140,23 @@ func (s *stats) scan(text string) {
 		long = false
 	}
 	for _, r := range text {
-		if !unicode.IsLetter(r) && r != '\'' && r != '’' {
+		// Anything but a letter ends a word, apostrophes included:
+		// elisions such as "l'état" or "qu'il" are two words. ASCII and
+		// basic Cyrillic, most of what is read, skip the Unicode tables.
+		lr := r
+		switch {
+		case 'a' <= r && r <= 'z', 'а' <= r && r <= 'я':
+		case 'A' <= r && r <= 'Z':
+			lr += 'a' - 'A'
+		case 'А' <= r && r <= 'Я':
+			lr += 'а' - 'А'
+		case r < utf8.RuneSelf || !unicode.IsLetter(r):
 			flush()
 			continue
-		}
-		if r == '\'' || r == '’' {
-			// Elisions such as "l'état" or "qu'il" end a word.
-			flush()
-			continue
+		default:
+			lr = unicode.ToLower(r)
 		}
 		s.letter(r)
-		lr := unicode.ToLower(r)
 		if len(w)+utf8.UTFMax > cap(w) {
 			long = true
 			continue

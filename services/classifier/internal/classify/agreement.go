@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/newspipe/newspipe/services/classifier/internal/taxonomy"
@@ -586,45 +587,109 @@ type statedDate struct {
 // all returns the dates s states with a month (or, failing those, a year),
 // by the first pattern that finds any, in order.
 func (d *dateFinder) all(s string) []statedDate {
-	if !strings.ContainsAny(s, "0123456789") {
+	wins := yearWindows(s)
+	if len(wins) == 0 {
 		return nil
 	}
 	// Month names are matched in lower case: cheaper than (?i).
-	s = strings.ToLower(s)
+	lower := make([]string, len(wins))
+	for i, w := range wins {
+		lower[i] = strings.ToLower(s[w.start:w.end])
+	}
 	for _, re := range d.res {
 		var out []statedDate
-		for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
-			var y, mo, day int
-			for i, name := range re.SubexpNames() {
-				if name == "" || m[2*i] < 0 {
-					continue
-				}
-				v := s[m[2*i]:m[2*i+1]]
-				switch name {
-				case "y":
-					y, _ = strconv.Atoi(v)
-				case "m":
-					mo, _ = strconv.Atoi(v)
-				case "d":
-					day, _ = strconv.Atoi(v)
-				case "mn":
-					mo = d.months[v]
-				}
-			}
-			switch {
-			case y > 0 && mo >= 1 && mo <= 12 && day >= 1 && day <= 31:
-				out = append(out, statedDate{fmt.Sprintf("%04d-%02d-%02d", y, mo, day), m[0]})
-			case y > 0 && mo >= 1 && mo <= 12:
-				out = append(out, statedDate{fmt.Sprintf("%04d-%02d", y, mo), m[0]})
-			case y > 0:
-				out = append(out, statedDate{fmt.Sprintf("%04d", y), m[0]})
-			}
+		for wi, w := range wins {
+			out = d.appendMatches(out, re, lower[wi], w.start)
 		}
 		if len(out) > 0 {
 			return out
 		}
 	}
 	return nil
+}
+
+// window is a span of a sentence, [start, end) in bytes.
+type window struct{ start, end int }
+
+// Every date pattern holds a year, and no date is longer than this many bytes
+// before its year ("5-го сентября 2019": 26 bytes; with fillers, fewer than
+// 60) or after it ("2019 年 12 月 31 日": 20).
+const (
+	dateBefore = 80
+	dateAfter  = 24
+)
+
+// yearWindows returns the spans of s where a date can be: around every
+// "19dd" or "20dd", widened to whole words and merged where they meet.
+// Matching the date patterns only there keeps sentences full of numbers
+// but without years cheap, and long sentences with one date cheaper.
+func yearWindows(s string) []window {
+	var out []window
+	for i := 0; i+4 <= len(s); i++ {
+		if !(s[i] == '1' && s[i+1] == '9' || s[i] == '2' && s[i+1] == '0') || !isDigit(s[i+2]) || !isDigit(s[i+3]) {
+			continue
+		}
+		a, b := max(0, i-dateBefore), min(len(s), i+4+dateAfter)
+		for a > 0 && !utf8.RuneStart(s[a]) {
+			a--
+		}
+		for a > 0 {
+			r, size := utf8.DecodeLastRuneInString(s[:a])
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+				break
+			}
+			a -= size
+		}
+		for b < len(s) && !utf8.RuneStart(s[b]) {
+			b++
+		}
+		for b < len(s) {
+			r, size := utf8.DecodeRuneInString(s[b:])
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+				break
+			}
+			b += size
+		}
+		if n := len(out); n > 0 && a <= out[n-1].end {
+			out[n-1].end = max(out[n-1].end, b)
+		} else {
+			out = append(out, window{a, b})
+		}
+	}
+	return out
+}
+
+// appendMatches appends the dates re finds in s, a window starting at
+// offset base of the sentence.
+func (d *dateFinder) appendMatches(out []statedDate, re *regexp.Regexp, s string, base int) []statedDate {
+	for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
+		var y, mo, day int
+		for i, name := range re.SubexpNames() {
+			if name == "" || m[2*i] < 0 {
+				continue
+			}
+			v := s[m[2*i]:m[2*i+1]]
+			switch name {
+			case "y":
+				y, _ = strconv.Atoi(v)
+			case "m":
+				mo, _ = strconv.Atoi(v)
+			case "d":
+				day, _ = strconv.Atoi(v)
+			case "mn":
+				mo = d.months[v]
+			}
+		}
+		switch {
+		case y > 0 && mo >= 1 && mo <= 12 && day >= 1 && day <= 31:
+			out = append(out, statedDate{fmt.Sprintf("%04d-%02d-%02d", y, mo, day), base + m[0]})
+		case y > 0 && mo >= 1 && mo <= 12:
+			out = append(out, statedDate{fmt.Sprintf("%04d-%02d", y, mo), base + m[0]})
+		case y > 0:
+			out = append(out, statedDate{fmt.Sprintf("%04d", y), base + m[0]})
+		}
+	}
+	return out
 }
 
 // signingDate returns the date a signing sentence states for its signing:

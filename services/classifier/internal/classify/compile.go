@@ -2,6 +2,7 @@ package classify
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/newspipe/newspipe/services/classifier/internal/match"
 	"github.com/newspipe/newspipe/services/classifier/internal/taxonomy"
@@ -53,8 +54,17 @@ type feature struct {
 // Classifier classifies documents with a compiled taxonomy. It is immutable
 // after New and safe for concurrent use.
 type Classifier struct {
-	tax      *taxonomy.Taxonomy
-	m        *match.Matcher
+	tax *taxonomy.Taxonomy
+	// A document is matched only against the terms of its language and of
+	// every language: the others' terms never count in it (see hits), and
+	// an automaton of one language's terms is a fraction of the size, so
+	// the scan stays in the cache. langs holds one per listed language;
+	// other languages get the every-language terms (neutral); a document
+	// of unknown language gets all of them (all, compiled on first use:
+	// langid names a language for nearly every text).
+	langs    map[string]*langMatcher
+	neutral  *langMatcher
+	all      func() (*langMatcher, error)
 	feats    []feature
 	patFeats [][]int32 // pattern index -> features
 
@@ -206,12 +216,67 @@ func New(t *taxonomy.Taxonomy) (*Classifier, error) {
 	for i, sj := range t.Subjects {
 		add(sj.Cues, famSubject, i, 1)
 	}
-	m, err := match.Compile(pats)
-	if err != nil {
-		return nil, fmt.Errorf("new classifier: compile %d patterns: %w", len(pats), err)
+	// Which languages' documents need each pattern.
+	patLangs := make([]map[string]bool, len(pats))
+	for pi, fs := range c.patFeats {
+		patLangs[pi] = map[string]bool{}
+		for _, fi := range fs {
+			patLangs[pi][c.feats[fi].lang] = true
+		}
 	}
-	c.m = m
+	var err error
+	c.langs = map[string]*langMatcher{}
+	for _, lang := range t.Languages {
+		if c.langs[lang], err = compileSubset(pats, func(pi int) bool { return patLangs[pi][""] || patLangs[pi][lang] }); err != nil {
+			return nil, fmt.Errorf("new classifier: compile the %s patterns: %w", lang, err)
+		}
+	}
+	if c.neutral, err = compileSubset(pats, func(pi int) bool { return patLangs[pi][""] }); err != nil {
+		return nil, fmt.Errorf("new classifier: compile the every-language patterns: %w", err)
+	}
+	c.all = sync.OnceValues(func() (*langMatcher, error) {
+		return compileSubset(pats, func(int) bool { return true })
+	})
 	return c, nil
+}
+
+// langMatcher is an automaton for a subset of the classifier's patterns.
+type langMatcher struct {
+	m    *match.Matcher
+	pats []int32 // its pattern index -> the classifier's
+}
+
+func compileSubset(pats []match.Pattern, keep func(int) bool) (*langMatcher, error) {
+	lm := &langMatcher{}
+	var sub []match.Pattern
+	for pi, p := range pats {
+		if keep(pi) {
+			sub = append(sub, p)
+			lm.pats = append(lm.pats, int32(pi))
+		}
+	}
+	m, err := match.Compile(sub)
+	if err != nil {
+		return nil, fmt.Errorf("compile %d patterns: %w", len(sub), err)
+	}
+	lm.m = m
+	return lm, nil
+}
+
+// matcher returns the automaton for documents in lang.
+func (c *Classifier) matcher(lang string) *langMatcher {
+	if lm, ok := c.langs[lang]; ok {
+		return lm
+	}
+	if lang != "" {
+		return c.neutral
+	}
+	lm, err := c.all()
+	if err != nil {
+		// Every pattern compiled in New, in one language's set or another.
+		panic(fmt.Sprintf("classify: compile every pattern: %v", err))
+	}
+	return lm
 }
 
 // Taxonomy returns the taxonomy the classifier was built from.

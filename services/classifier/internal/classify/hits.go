@@ -11,11 +11,12 @@ import (
 // hits matches the taxonomy against text and resolves multi-part terms,
 // language filters, blockers and nested matches.
 func (c *Classifier) hits(text, lang string) []hit {
-	ms := c.m.FindAll(text, make([]match.Match, 0, 256))
+	lm := c.matcher(lang)
+	ms := lm.m.FindAll(text, make([]match.Match, 0, 256))
 	out := make([]hit, 0, len(ms))
 	var cont map[int][]hit // start offset -> continuation parts
 	for _, m := range ms {
-		for _, fi := range c.patFeats[m.Pattern] {
+		for _, fi := range c.patFeats[lm.pats[m.Pattern]] {
 			f := &c.feats[fi]
 			if f.lang != "" && lang != "" && f.lang != lang {
 				continue

@@ -227,12 +227,19 @@ func (m *Matcher) FindAll(text string, dst []Match) []Match {
 			i++
 		} else {
 			r, size := utf8.DecodeRuneInString(text[i:])
-			i += size
-			r = Fold(r)
-			n := utf8.EncodeRune(buf[:], r)
-			for j := 0; j < n; j++ {
-				state = delta[int(state)*nc+int(classes[buf[j]])]
+			if f := Fold(r); f != r || r == utf8.RuneError {
+				n := utf8.EncodeRune(buf[:], f)
+				for j := 0; j < n; j++ {
+					state = delta[int(state)*nc+int(classes[buf[j]])]
+				}
+			} else {
+				// Already folded (lower case, or a script without case):
+				// its bytes are the folded bytes.
+				for j := i; j < i+size; j++ {
+					state = delta[int(state)*nc+int(classes[text[j]])]
+				}
 			}
+			i += size
 		}
 		k++
 		if m.outStart[state] == m.outStart[state+1] {
