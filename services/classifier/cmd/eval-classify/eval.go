@@ -27,7 +27,8 @@ type item struct {
 	event          string
 	date           string // publication or signing date, YYYY[-MM[-DD]], "" if unknown
 	label          string
-	text           string // the item's text when it is not the file's (a diluted item)
+	readerTopics   []string // classify-real's topic labels as taxonomy topics
+	text           string   // the item's text when it is not the file's (a diluted item)
 }
 
 // set is a named list of labelled articles.
@@ -106,10 +107,11 @@ func loadDev(shared string) (set, error) {
 	dir := filepath.Join(shared, "classify-dev")
 	err := readJSONL(filepath.Join(dir, "labels.jsonl"), func(line []byte) error {
 		var r struct {
-			ID        string `json:"id"`
-			Lang      string `json:"lang"`
-			Label     string `json:"label"`
-			Agreement bool   `json:"agreement"`
+			ID        string   `json:"id"`
+			Lang      string   `json:"lang"`
+			Label     string   `json:"label"`
+			Agreement bool     `json:"agreement"`
+			Topics    []string `json:"topics"`
 		}
 		if err := json.Unmarshal(line, &r); err != nil {
 			return err
@@ -117,6 +119,7 @@ func loadDev(shared string) (set, error) {
 		s.items = append(s.items, item{
 			id: r.ID, path: filepath.Join(dir, r.ID+".txt"), lang: r.Lang,
 			ruCnTech: r.Label == "POS_AGREEMENT" || r.Label == "POS_TECH", agreement: r.Agreement,
+			readerTopics: asTaxonomyTopics(r.Topics),
 		})
 		return nil
 	})
@@ -130,12 +133,13 @@ func loadReal(shared string) (set, error) {
 	dir := filepath.Join(shared, "classify-real")
 	err := readJSONL(filepath.Join(dir, "labels.jsonl"), func(line []byte) error {
 		var r struct {
-			ID        string `json:"id"`
-			Lang      string `json:"lang"`
-			Label     string `json:"label"`
-			Agreement bool   `json:"agreement"`
-			Event     string `json:"event"`
-			Date      string `json:"date"`
+			ID        string   `json:"id"`
+			Lang      string   `json:"lang"`
+			Label     string   `json:"label"`
+			Agreement bool     `json:"agreement"`
+			Event     string   `json:"event"`
+			Date      string   `json:"date"`
+			Topics    []string `json:"topics"`
 		}
 		if err := json.Unmarshal(line, &r); err != nil {
 			return err
@@ -143,6 +147,7 @@ func loadReal(shared string) (set, error) {
 		it := item{
 			id: r.ID, path: filepath.Join(dir, r.ID+".txt"), lang: r.Lang, label: r.Label, date: r.Date,
 			ruCnTech: r.Label == "POS_AGREEMENT" || r.Label == "POS_TECH", agreement: r.Agreement,
+			readerTopics: asTaxonomyTopics(r.Topics),
 		}
 		if r.Agreement {
 			it.event = r.Event
@@ -287,6 +292,7 @@ func report(w io.Writer, s set, outs []outcome, verbose bool) dealFigures {
 	langs := map[string]*[2]counts{}
 	var all [2]counts
 	topicsOK, topicsN := 0, 0
+	var topics topicCounts
 	var errs []string
 	for _, o := range outs {
 		lc := langs[o.it.lang]
@@ -304,6 +310,12 @@ func report(w io.Writer, s set, outs []outcome, verbose bool) dealFigures {
 		}
 		if o.it.agreement != got {
 			errs = append(errs, fmt.Sprintf("  %s %s agreement want %v got %v (stage %q) %s", o.it.id, o.it.lang, o.it.agreement, got, o.res.Agreement.Stage, short(o.res.Agreement.Evidence)))
+		}
+		if o.it.ruCnTech && o.res.RuCnTech {
+			topics.add(o.it.readerTopics, o.res.Topics)
+			if verbose && len(o.it.readerTopics) > 0 && !sameTopics(o.it.readerTopics, o.res.Topics) {
+				errs = append(errs, fmt.Sprintf("  %s %s topics want %v got %v", o.it.id, o.it.lang, o.it.readerTopics, o.res.Topics))
+			}
 		}
 		if o.it.ruCnTech && len(o.it.topics) > 0 {
 			topicsN++
@@ -345,6 +357,7 @@ func report(w io.Writer, s set, outs []outcome, verbose bool) dealFigures {
 	if topicsN > 0 {
 		fmt.Fprintf(w, "  topics: %d/%d positives have every labelled topic\n", topicsOK, topicsN)
 	}
+	topics.write(w)
 	figs := dealReport(outs, deal.DefaultWindow)
 	figs.write(w, verbose)
 	if verbose {

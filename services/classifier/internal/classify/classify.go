@@ -132,7 +132,7 @@ func (c *Classifier) classify(d Document, tr *trace) Result {
 	res.RuCnTech = res.Score >= 0.5
 
 	res.Entities = ent.list
-	c.topics(&res, sents)
+	topicSent := c.topics(&res, sents)
 
 	agr, agrSent, strong := c.agreement(sents, hits, text, res, ent, docBoth, d.Published, g)
 	if agr.Detected && !res.RuCnTech && strong && (sidesProminent(sents, -1) || dealDetailed(sents, agrSent)) {
@@ -154,29 +154,78 @@ func (c *Classifier) classify(d Document, tr *trace) Result {
 		c.primaryTopic(&res, sents)
 	}
 
-	// Evidence: the strongest relational sentences, then the agreement.
-	if res.RuCnTech {
-		idx := make([]int, 0, nRS)
-		for i := range sents {
-			if sents[i].score > 0 {
-				idx = append(idx, i)
-			}
-		}
-		sort.SliceStable(idx, func(a, b int) bool { return weighted(&sents[idx[a]]) > weighted(&sents[idx[b]]) })
-		for k, i := range idx {
-			if k == 3 {
-				break
-			}
-			res.Evidence = append(res.Evidence, Evidence{Tag: "ru_cn_tech", Sentence: text[sents[i].start:sents[i].end]})
-		}
-	}
-	if res.Agreement.Detected && agrSent >= 0 {
-		res.Evidence = append(res.Evidence, Evidence{Tag: "agreement", Sentence: res.Agreement.Evidence})
-	}
+	res.Evidence = c.evidence(res, text, sents, topicSent, agrSent)
 	if tr != nil {
 		*tr = trace{text: text, sents: sents, hits: hits, agrSent: agrSent}
 	}
 	return res
+}
+
+// evidence returns the body sentences that decided each tag: for
+// ru_cn_tech the strongest relational ones, for each topic the one that
+// weighs most for it, for an agreement its signing sentence. Never the
+// title, which a reader has already: a tag the title decided is shown by
+// the body sentence that carries it on.
+func (c *Classifier) evidence(res Result, text string, sents []sentence, topicSent [maxTopics]int, agrSent int) []Evidence {
+	var out []Evidence
+	add := func(tag string, i int) {
+		if i >= 0 {
+			out = append(out, Evidence{Tag: tag, Sentence: text[sents[i].start:sents[i].end]})
+		}
+	}
+	if res.RuCnTech {
+		var idx []int
+		for i := range sents {
+			if sents[i].score > 0 && !sents[i].title {
+				idx = append(idx, i)
+			}
+		}
+		sort.SliceStable(idx, func(a, b int) bool { return weighted(&sents[idx[a]]) > weighted(&sents[idx[b]]) })
+		if len(idx) == 0 {
+			// Only the headline ties the sides: the lead tells the story,
+			// from its first sentence that names a side, else its first.
+			lead := -1
+			for i := range sents {
+				if sents[i].title {
+					continue
+				}
+				if lead < 0 {
+					lead = i
+				}
+				if sents[i].lead && (sents[i].ru || sents[i].cn || sents[i].dyad) {
+					lead = i
+					break
+				}
+			}
+			if lead >= 0 {
+				idx = append(idx, lead)
+			}
+		}
+		for _, i := range idx[:min(3, len(idx))] {
+			add("ru_cn_tech", i)
+		}
+	}
+	for _, name := range res.Topics {
+		if t, ok := c.topicIdx[name]; ok && name != "other" {
+			add("topic:"+name, topicSent[t])
+		}
+	}
+	if res.Agreement.Detected && agrSent >= 0 {
+		i := agrSent
+		if sents[i].title {
+			// The headline reports the signing: the body sentence that
+			// names the deal or its signing first carries it on.
+			i = -1
+			for j := range sents {
+				if !sents[j].title && (sents[j].signN > 0 || sents[j].kinds != 0) {
+					i = j
+					break
+				}
+			}
+		}
+		add("agreement", i)
+	}
+	return out
 }
 
 // topical reports whether a sentence names a side, a technology or a tie.

@@ -483,8 +483,16 @@ func TestClassify(t *testing.T) {
 				if len(r.Evidence) == 0 || r.Evidence[0].Tag != "ru_cn_tech" {
 					t.Errorf("no ru_cn_tech evidence: %+v", r.Evidence)
 				}
-			} else if len(r.Evidence) != 0 {
-				t.Errorf("evidence on a negative: %+v", r.Evidence)
+			}
+			for _, e := range r.Evidence {
+				switch {
+				case !tt.ruCnTech && (e.Tag == "ru_cn_tech" || e.Tag == "agreement"):
+					t.Errorf("%s evidence on a negative: %q", e.Tag, e.Sentence)
+				case strings.TrimSpace(e.Sentence) == strings.TrimSpace(tt.doc.Title):
+					t.Errorf("%s evidence repeats the title", e.Tag)
+				case strings.HasPrefix(e.Tag, "topic:") && !slices.Contains(r.Topics, strings.TrimPrefix(e.Tag, "topic:")):
+					t.Errorf("evidence for %s, a topic not given (topics %v)", e.Tag, r.Topics)
+				}
 			}
 			a := r.Agreement
 			if tt.agreement {
