@@ -8,7 +8,7 @@
 // The title and body are scanned once by a multi-pattern matcher compiled from
 // the taxonomy (country and entity aliases, topic cues, relation, hostility,
 // restriction, comparison, commodity, operation, summit-list and recall cues,
-// agreement stages, kinds and subjects) in all five languages; a term whose language differs from
+// agreement stages, kinds and subjects) in every language of the taxonomy; a term whose language differs from
 // the document's is ignored. A match lying inside a longer match is dropped
 // ("South China Sea" names no Chinese actor; "will be signed" is intent, not a
 // signature), and the text is cut into sentences.

@@ -1,5 +1,5 @@
 // Package taxonomy holds what the classifier knows as data: the two sides
-// (Russia, China) and third countries with their aliases in five languages,
+// (Russia, China) and third countries with their aliases in each language,
 // the companies, agencies, products and people tied to a country, the
 // technology topics and their cues, the cue lists that make or break a
 // relation between the sides, the agreement cues by stage and kind, and the
@@ -8,7 +8,7 @@
 //
 // A default taxonomy is embedded (default.yaml); Load and LoadFile read an
 // override. Every term list is a Lexicon: language code ("en", "ru", "zh",
-// "es", "id", or "any" for all) to terms. A term is a literal with two
+// "es", "id", "it", or "any" for all) to terms. A term is a literal with two
 // conveniences, expanded when the taxonomy is loaded:
 //
 //   - braces list alternatives: "атомн{ая,ой,ую} станц*" is three terms;
