@@ -517,16 +517,21 @@ type dateFinder struct {
 	months map[string]int
 }
 
-// newDateFinder compiles the date patterns of the grammar's languages:
-// ISO and Chinese numeric dates, and day, month name and year in the orders
-// the languages write them ("5 June 2019", "June 5, 2019", "5 de junio de
-// 2019", "5 июня 2019 года", "Juni 2019"). Month names of every language
-// count in every document: a date in a quoted foreign name is still a date.
-func newDateFinder(g *taxonomy.Grammar) *dateFinder {
+// newDateFinder compiles the date patterns of langs: ISO and Chinese
+// numeric dates, and day, month name and year in the orders the languages
+// write them ("5 June 2019", "June 5, 2019", "5 de junio de 2019", "5 июня
+// 2019 года", "Juni 2019"). English month names count in every document
+// (datelines and quoted names are often English); another language's do
+// not, since they are words of their own elsewhere (French "mars" is the
+// planet in English, Indonesian "Mei" a name).
+func newDateFinder(g *taxonomy.Grammar, langs []string) *dateFinder {
 	d := &dateFinder{months: map[string]int{}}
+	if !slices.Contains(langs, "en") {
+		langs = append(slices.Clone(langs), "en")
+	}
 	var names, fillers, ordinals []string
-	for _, months := range g.Months {
-		for i, forms := range months {
+	for _, lang := range langs {
+		for i, forms := range g.Months[lang] {
 			for _, f := range forms {
 				f = strings.ToLower(f)
 				if _, dup := d.months[f]; !dup {
@@ -536,13 +541,13 @@ func newDateFinder(g *taxonomy.Grammar) *dateFinder {
 			}
 		}
 	}
-	for _, l := range g.DateFillers {
-		for _, f := range l {
+	for _, lang := range langs {
+		for _, f := range g.DateFillers[lang] {
 			fillers = append(fillers, regexp.QuoteMeta(strings.ToLower(f)))
 		}
 	}
-	for _, l := range g.OrdinalSuffixes {
-		for _, o := range l {
+	for _, lang := range langs {
+		for _, o := range g.OrdinalSuffixes[lang] {
 			ordinals = append(ordinals, regexp.QuoteMeta(strings.ToLower(o)))
 		}
 	}
@@ -700,13 +705,13 @@ func (d *dateFinder) appendMatches(out []statedDate, re *regexp.Regexp, s string
 // signed nothing in 2020.
 func (c *Classifier) signingDate(sent string, cue int, published time.Time, g *grammar) string {
 	var cands []statedDate
-	for _, d := range c.dates.all(sent) {
+	for _, d := range g.dates.all(sent) {
 		if len(d.date) > 4 {
 			cands = append(cands, d)
 		}
 	}
 	if len(cands) == 0 {
-		for _, y := range c.dates.years(sent, g) {
+		for _, y := range g.dates.years(sent, g) {
 			if !y.bound {
 				cands = append(cands, statedDate{itoa4(y.year), y.start})
 			}
@@ -739,11 +744,11 @@ func after(date string, t time.Time) bool {
 // an end or a deadline ("до 2022 года") is not the signing date: the first
 // year stated as a time is taken instead, or none.
 func (c *Classifier) date(s string, g *grammar) string {
-	d := c.dates.find(s)
+	d := g.dates.find(s)
 	if len(d) != 4 {
 		return d
 	}
-	for _, y := range c.dates.years(s, g) {
+	for _, y := range g.dates.years(s, g) {
 		if !y.bound {
 			return itoa4(y.year)
 		}

@@ -571,7 +571,7 @@ func TestSegment(t *testing.T) {
 }
 
 func TestDate(t *testing.T) {
-	d := newClassifier(t).dates
+	d := newClassifier(t).anyGrammar.dates
 	tests := []struct{ in, want string }{
 		{"signed on 19 August, 2019 in Moscow", "2019-08-19"},
 		{"signed on June 5, 2019", "2019-06-05"},

@@ -74,9 +74,8 @@ type Classifier struct {
 	signedStage          int // index of the signed stage, -1 if none
 	intentBit            uint16
 	kindIDs              []string
-	entityTopics         [][]int // entity -> topic indexes
-	entityActor          []actor // entity -> the country it is tied to
-	dates                *dateFinder
+	entityTopics         [][]int             // entity -> topic indexes
+	entityActor          []actor             // entity -> the country it is tied to
 	grammars             map[string]*grammar // language -> its grammar
 	anyGrammar           *grammar            // every language's, for the others
 }
@@ -89,7 +88,7 @@ func New(t *taxonomy.Taxonomy) (*Classifier, error) {
 	if err := t.Validate(); err != nil {
 		return nil, fmt.Errorf("new classifier: %w", err)
 	}
-	c := &Classifier{dates: newDateFinder(&t.Grammar), tax: t, topicIdx: map[string]int{}, stageIdx: map[string]int{}, ruCountry: -1, cnCountry: -1}
+	c := &Classifier{tax: t, topicIdx: map[string]int{}, stageIdx: map[string]int{}, ruCountry: -1, cnCountry: -1}
 	for i, tp := range t.Topics {
 		c.topicIdx[tp.ID] = i
 	}

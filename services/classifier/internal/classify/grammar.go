@@ -101,6 +101,7 @@ type grammar struct {
 	yearSuffixes, yearBoundSuffixes                     tokens
 	multipliers, counters, prepositions                 tokens
 	agendaClosers, perfective                           tokens
+	dates                                               *dateFinder
 	genitiveEndings, countAdjectiveEndings              []string
 	basis                                               []string // lower case, matched anywhere
 	abbreviations                                       map[string]bool
@@ -108,7 +109,7 @@ type grammar struct {
 
 // newGrammar compiles the grammar of the languages langs.
 func newGrammar(g *taxonomy.Grammar, langs []string) *grammar {
-	out := &grammar{abbreviations: map[string]bool{}}
+	out := &grammar{abbreviations: map[string]bool{}, dates: newDateFinder(g, langs)}
 	for _, lang := range langs {
 		for _, x := range []struct {
 			l taxonomy.Lexicon

@@ -139,7 +139,7 @@ func (c *Classifier) docYear(text string, sents []sentence, g *grammar) int {
 		if s.modal || s.stages&c.intentBit != 0 {
 			continue // "deliveries will start in 2027" is not the story's time
 		}
-		for _, y := range c.dates.years(text[s.start:s.end], g) {
+		for _, y := range g.dates.years(text[s.start:s.end], g) {
 			if !y.bound && y.year > best {
 				best = y.year
 			}
@@ -153,7 +153,7 @@ func (c *Classifier) docYear(text string, sents []sentence, g *grammar) int {
 // part of a date with a month.
 func (c *Classifier) signingYear(sent string, cue int, g *grammar) (int, bool) {
 	best, dist := 0, -1
-	for _, y := range c.dates.years(sent, g) {
+	for _, y := range g.dates.years(sent, g) {
 		if y.bound {
 			continue
 		}
@@ -168,7 +168,7 @@ func (c *Classifier) signingYear(sent string, cue int, g *grammar) (int, bool) {
 	if best == 0 {
 		return 0, false
 	}
-	d := c.dates.find(sent)
+	d := g.dates.find(sent)
 	return best, !(len(d) > 4 && d[:4] == itoa4(best))
 }
 

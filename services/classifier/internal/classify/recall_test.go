@@ -8,7 +8,8 @@ import (
 
 func TestYears(t *testing.T) {
 	c := newClassifier(t)
-	d, g := c.dates, c.anyGrammar
+	g := c.anyGrammar
+	d := g.dates
 	type ym struct {
 		Year  int
 		Bound bool
