@@ -8,10 +8,12 @@
 // The title and body are scanned once by a multi-pattern matcher compiled from
 // the taxonomy (country and entity aliases, topic cues, relation, hostility,
 // restriction, comparison, commodity, operation, summit-list and recall cues,
-// agreement stages, kinds and subjects) in every language of the taxonomy; a term whose language differs from
+// agreement stages, kinds and subjects) in every language the taxonomy lists; a term whose language differs from
 // the document's is ignored. A match lying inside a longer match is dropped
 // ("South China Sea" names no Chinese actor; "will be signed" is intent, not a
-// signature), and the text is cut into sentences.
+// signature), and the text is cut into sentences (a period after a day's
+// number before a month's name ends none where days are written so: "am 5.
+// Juni 2019").
 //
 // # Relational scoring
 //
@@ -117,7 +119,11 @@
 // "belum menandatangani"; a Chinese negation reaches across a prepositional
 // phrase: "尚未就建设此类网络签署"), when a modal or future word stands just
 // before it ("could be signed", "может быть подписан", "有望于年内签署", "bisa
-// diteken", "готовится к подписанию") or the cue is a present passive ("until the contract is signed"), when
+// diteken", "готовится к подписанию") or the cue is a present passive ("until the contract is signed"), or,
+// in a language that puts participles last, closes its clause after a future
+// or passive auxiliary, a modal verb or a condition with no auxiliary of the
+// perfect between ("Das Abkommen wird am Rande des Gipfels in Peking
+// unterzeichnet", but "wollen … und haben ein Abkommen unterzeichnet"), when
 // a pending word follows it ("firmado todavía", "подписан не раньше 2027
 // года", "подписание отложено"), or when an existential negation denies it
 // later in its clause ("Подписанных контрактов пока нет", across an aside when

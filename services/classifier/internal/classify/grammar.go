@@ -100,11 +100,15 @@ type grammar struct {
 	yearMarkers, yearBounds                             tokens
 	yearSuffixes, yearBoundSuffixes                     tokens
 	multipliers, counters, prepositions                 tokens
-	agendaClosers, perfective                           tokens
+	agendaClosers, perfective, bracketGovernors         tokens
 	dates                                               *dateFinder
 	genitiveEndings, countAdjectiveEndings              []string
 	basis                                               []string // lower case, matched anywhere
 	abbreviations                                       map[string]bool
+	// ordinalMonths holds the month names (lower case) of the languages
+	// that write a day as an ordinal with a period ("am 5. Juni"): a
+	// period after a day's number before one of them ends no sentence.
+	ordinalMonths map[string]bool
 }
 
 // newGrammar compiles the grammar of the languages langs.
@@ -119,7 +123,7 @@ func newGrammar(g *taxonomy.Grammar, langs []string) *grammar {
 			{g.ClauseOpeners, &out.clauses}, {g.Locatives, &out.locatives}, {g.YearMarkers, &out.yearMarkers},
 			{g.YearBounds, &out.yearBounds}, {g.YearSuffixes, &out.yearSuffixes}, {g.YearBoundSuffixes, &out.yearBoundSuffixes},
 			{g.Multipliers, &out.multipliers}, {g.Counters, &out.counters}, {g.Prepositions, &out.prepositions},
-			{g.AgendaClosers, &out.agendaClosers}, {g.Perfective, &out.perfective},
+			{g.AgendaClosers, &out.agendaClosers}, {g.Perfective, &out.perfective}, {g.BracketGovernors, &out.bracketGovernors},
 		} {
 			for _, e := range x.l[lang] {
 				x.t.add(e)
@@ -135,8 +139,52 @@ func newGrammar(g *taxonomy.Grammar, langs []string) *grammar {
 		for _, a := range g.Abbreviations[lang] {
 			out.abbreviations[strings.ToLower(a)] = true
 		}
+		for _, o := range g.OrdinalSuffixes[lang] {
+			if o != "." {
+				continue
+			}
+			for _, forms := range g.Months[lang] {
+				for _, f := range forms {
+					if out.ordinalMonths == nil {
+						out.ordinalMonths = map[string]bool{}
+					}
+					out.ordinalMonths[strings.ToLower(f)] = true
+				}
+			}
+		}
 	}
 	return out
+}
+
+// ordinalDay reports whether a period ending before (the text up to it) and
+// followed by next is a day's ordinal before a month name ("am 5. Juni
+// 2019"), in a language that writes days so: not the end of a sentence.
+func (g *grammar) ordinalDay(before, next string) bool {
+	if len(g.ordinalMonths) == 0 {
+		return false
+	}
+	n := len(before)
+	d := 0
+	for d < n && d < 3 && isDigit(before[n-1-d]) {
+		d++
+	}
+	if d == 0 || d > 2 {
+		return false
+	}
+	if n > d {
+		if r, _ := utf8.DecodeLastRuneInString(before[:n-d]); match.IsWordRune(r) || r == '.' || r == ',' {
+			return false // "2.5.", "1,5." or a word's end: no day
+		}
+	}
+	end := 0
+	for end < len(next) {
+		r, size := utf8.DecodeRuneInString(next[end:])
+		if !unicode.IsLetter(r) {
+			break
+		}
+		end += size
+	}
+	return end > 0 && g.ordinalMonths[strings.ToLower(next[:end])]
 }
 
 // grammarFor returns the grammar of a document in lang: its own where the

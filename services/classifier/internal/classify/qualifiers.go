@@ -132,7 +132,61 @@ func (c *Classifier) applySigning(text string, s *sentence, h hit, g *grammar) {
 			return
 		}
 	}
+	if g.bracketGoverned(text[s.start:h.start], text[wordEnd(text, h.end):s.end]) {
+		s.stages |= c.intentBit
+		return
+	}
 	s.signN++
+}
+
+// maxBracketWords bounds how far back a bracket governor is looked for.
+const maxBracketWords = 12
+
+// bracketGoverned reports whether a signing cue, with the text of its
+// sentence before it and after it, closes its clause after a bracket
+// governor ("Das Abkommen wird am Rande des Gipfels in Peking
+// unterzeichnet.") with no perfective marker between ("haben … ein
+// Abkommen unterzeichnet"): the verb the governor holds at the clause's
+// end is a plan. A cue that something follows in its clause ("wird das
+// unterzeichnete Abkommen umsetzen", "unterzeichnet haben") is not held.
+func (g *grammar) bracketGoverned(before, after string) bool {
+	if len(g.bracketGovernors.words) == 0 {
+		return false
+	}
+	rest := strings.TrimLeft(after, " \u00a0\"'»“”’")
+	if rest != "" {
+		r, _ := utf8.DecodeRuneInString(rest)
+		end := 0
+		for end < len(rest) {
+			r, size := utf8.DecodeRuneInString(rest[end:])
+			if !unicode.IsLetter(r) {
+				break
+			}
+			end += size
+		}
+		if !strings.ContainsRune(".,;:!?)—–-", r) && !g.conjunctions.word(rest[:end]) {
+			return false
+		}
+	}
+	if i := strings.LastIndexAny(before, ",;:()—–"); i >= 0 {
+		before = before[i+1:]
+	}
+	words := strings.Fields(before)
+	for n := 0; n < maxBracketWords && n < len(words); n++ {
+		w := words[len(words)-1-n]
+		if w == "-" {
+			return false // a dash between spaces ends the clause
+		}
+		w = strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) })
+		switch {
+		case w == "":
+		case g.perfective.word(w):
+			return false
+		case g.bracketGovernors.word(w):
+			return true
+		}
+	}
+	return false
 }
 
 // reachModalHan is how many Han characters a Chinese modal reaches across

@@ -95,7 +95,7 @@ func splitBlock(text string, start, end, block int, dst []span, g *grammar) []sp
 				continue
 			}
 			fr, _ := utf8.DecodeRuneInString(text[k:end])
-			if r == '.' && (g.isAbbreviation(text[sentStart:i]) || !canStartSentence(fr)) {
+			if r == '.' && (g.isAbbreviation(text[sentStart:i]) || !canStartSentence(fr) || g.ordinalDay(text[sentStart:i], text[k:end])) {
 				i = next
 				continue
 			}

@@ -263,6 +263,12 @@ type Grammar struct {
 	// Perfective markers say a verb is done ("签署了", "已签署"): a modal
 	// cannot make it a plan.
 	Perfective Lexicon `yaml:"perfective"`
+	// BracketGovernors govern the verb that closes their clause however
+	// far it stands, in languages that put participles last ("Das
+	// Abkommen wird … in Peking unterzeichnet"): a signing cue closing the
+	// clause after one of them, with no perfective marker between, is a
+	// plan.
+	BracketGovernors Lexicon `yaml:"bracket_governors"`
 	// AgendaClosers close an enumeration of fields ("能源、航空、通信等领域"):
 	// one that lists a field other than technology is a summit agenda.
 	AgendaClosers Lexicon `yaml:"agenda_closers"`
@@ -308,7 +314,7 @@ func (g *Grammar) lexiconPtrs() []namedLexicon {
 		{"year_bounds", &g.YearBounds}, {"year_suffixes", &g.YearSuffixes}, {"year_bound_suffixes", &g.YearBoundSuffixes},
 		{"basis", &g.Basis}, {"multipliers", &g.Multipliers}, {"counters", &g.Counters}, {"prepositions", &g.Prepositions},
 		{"genitive_endings", &g.GenitiveEndings}, {"count_adjective_endings", &g.CountAdjectiveEndings},
-		{"agenda_closers", &g.AgendaClosers}, {"perfective", &g.Perfective}, {"abbreviations", &g.Abbreviations},
+		{"agenda_closers", &g.AgendaClosers}, {"perfective", &g.Perfective}, {"bracket_governors", &g.BracketGovernors}, {"abbreviations", &g.Abbreviations},
 		{"date_fillers", &g.DateFillers}, {"ordinal_suffixes", &g.OrdinalSuffixes},
 	}
 }
