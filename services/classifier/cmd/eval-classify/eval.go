@@ -25,10 +25,13 @@ type item struct {
 	agreement      bool
 	topics         []string
 	event          string
-	date           string // publication or signing date, YYYY[-MM[-DD]], "" if unknown
-	label          string
-	readerTopics   []string // classify-real's topic labels as taxonomy topics
-	text           string   // the item's text when it is not the file's (a diluted item)
+	// about is the event a story that reports no new deal is about (a
+	// summit, or a deal recalled as background), where labelled.
+	about        string
+	date         string // publication or signing date, YYYY[-MM[-DD]], "" if unknown
+	label        string
+	readerTopics []string // classify-real's topic labels as taxonomy topics
+	text         string   // the item's text when it is not the file's (a diluted item)
 }
 
 // set is a named list of labelled articles.
@@ -151,6 +154,8 @@ func loadReal(shared string) (set, error) {
 		}
 		if r.Agreement {
 			it.event = r.Event
+		} else {
+			it.about = r.Event
 		}
 		s.items = append(s.items, it)
 		return nil
@@ -372,6 +377,7 @@ func report(w io.Writer, s set, outs []outcome, verbose bool) dealFigures {
 // detected agreements into alerts, against the deals the labels name.
 type dealFigures struct {
 	dated     bool // the set's items carry publication dates
+	undated   int  // detected agreements left out for want of a date
 	deals     int  // labelled deals (events of agreement items)
 	alerts    int  // alerts the sink would raise
 	merged    int  // alerts holding reports of two or more deals (or of a deal and a non-deal)
@@ -469,13 +475,31 @@ func eventMonth(event string) deal.Date {
 }
 
 // dealReport scores the sink's alerts for a set's labelled deals.
+//
+// In a set whose items carry publication dates, the items without one are
+// left out: the sink dates a report by its publication, which feeds and
+// pages nearly always give, and an undated item replayed today would be a
+// report of an old deal arriving years late, not the case to judge.
 func dealReport(outs []outcome, window time.Duration) dealFigures {
 	var f dealFigures
-	deals := map[string]bool{}
 	for _, o := range outs {
 		if o.it.date != "" {
 			f.dated = true
 		}
+	}
+	if f.dated {
+		var kept []outcome
+		for _, o := range outs {
+			if o.it.date != "" {
+				kept = append(kept, o)
+			} else if o.res.Agreement.Detected {
+				f.undated++
+			}
+		}
+		outs = kept
+	}
+	deals := map[string]bool{}
+	for _, o := range outs {
 		if o.it.agreement && o.it.event != "" {
 			deals[o.it.event] = true
 		}
@@ -491,6 +515,12 @@ func dealReport(outs []outcome, window time.Duration) dealFigures {
 			ids = append(ids, o.it.id)
 			ev := o.it.event
 			switch {
+			case !o.it.agreement && deals[o.it.about]:
+				// A story that recalls a labelled deal as background,
+				// read as reporting it, joins that deal's alert (or
+				// raises a second one, which counts as a split): it
+				// merges no other deal in.
+				ev = o.it.about
 			case !o.it.agreement:
 				ev = "(no deal)"
 			case ev == "":
@@ -558,6 +588,9 @@ func (f dealFigures) write(w io.Writer, verbose bool) {
 		f.deals, f.alerts, f.merged, f.split, f.missed, f.spurious, f.rightDate, f.misdated)
 	if !f.dated {
 		fmt.Fprintln(w, "  (items without publication dates: reports are told apart only by the dates their texts state; not a gate)")
+	}
+	if f.undated > 0 {
+		fmt.Fprintf(w, "  (%d detected agreements in items without a labelled date left out of the deal figures)\n", f.undated)
 	}
 	for _, l := range f.lines {
 		if verbose || strings.Contains(l, "MERGED") || strings.Contains(l, "SPLIT") || strings.HasPrefix(l, "      alert") {

@@ -11,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/newspipe/newspipe/services/classifier/internal/match"
 	"github.com/newspipe/newspipe/services/classifier/internal/taxonomy"
 )
 
@@ -287,6 +288,8 @@ func (c *Classifier) agreement(sents []sentence, hs []hit, text string, res Resu
 	a.Date = c.signingDate(text[s.start:s.end], s.signStart-s.start, published, g)
 	if a.Date == "" && s.title {
 		// Headlines drop the date; the lead's signing sentence states it.
+		// (A later sentence of the body may recall another signing: it
+		// is not read for this one's date.)
 		for j := best + 1; j < len(sents) && j <= best+3; j++ {
 			if n := &sents[j]; !n.title && n.signN > 0 && !n.recall {
 				a.Date = c.signingDate(text[n.start:n.end], n.signStart-n.start, published, g)
@@ -515,6 +518,8 @@ func (c *Classifier) partyList(idx []int) []Party {
 type dateFinder struct {
 	res    []*regexp.Regexp
 	months map[string]int
+	// lastYear and thisYear name a year by the story's own (lower case).
+	lastYear, thisYear []string
 }
 
 // newDateFinder compiles the date patterns of langs: ISO and Chinese
@@ -539,6 +544,14 @@ func newDateFinder(g *taxonomy.Grammar, langs []string) *dateFinder {
 				}
 				d.months[f] = i + 1
 			}
+		}
+	}
+	for _, lang := range langs {
+		for _, p := range g.LastYear[lang] {
+			d.lastYear = append(d.lastYear, strings.ToLower(p))
+		}
+		for _, p := range g.ThisYear[lang] {
+			d.thisYear = append(d.thisYear, strings.ToLower(p))
 		}
 	}
 	for _, lang := range langs {
@@ -581,6 +594,80 @@ func (d *dateFinder) find(s string) string {
 		return ds[0].date
 	}
 	return ""
+}
+
+// hanMonth is a month written in figures before 月 ("去年11月").
+var hanMonth = regexp.MustCompile(`^\s*(\d{1,2})\s*月`)
+
+// relative returns the date s gives by the year of a story published at
+// published: "in November last year" is YYYY-11 of the year before, "this
+// year" alone the year itself; "" if s names no year so.
+func (d *dateFinder) relative(s string, published time.Time) string {
+	lower := strings.ToLower(s)
+	year, at, end := 0, -1, -1
+	for _, x := range []struct {
+		phrases []string
+		year    int
+	}{{d.lastYear, published.Year() - 1}, {d.thisYear, published.Year()}} {
+		for _, p := range x.phrases {
+			if i := indexWord(lower, p); i >= 0 {
+				year, at, end = x.year, i, i+len(p)
+				break
+			}
+		}
+		if year != 0 {
+			break
+		}
+	}
+	if year == 0 {
+		return ""
+	}
+	month := 0
+	if m := hanMonth.FindStringSubmatch(lower[end:]); m != nil {
+		month, _ = strconv.Atoi(m[1])
+	} else {
+		dist := -1
+		for form, mo := range d.months {
+			i := indexWord(lower, form)
+			if i < 0 {
+				continue
+			}
+			n := i - at
+			if n < 0 {
+				n = -n
+			}
+			// The longer form wins a tie: "june", not "jun".
+			if dist < 0 || n < dist || n == dist && mo != month && len(form) > 3 {
+				month, dist = mo, n
+			}
+		}
+	}
+	if month < 1 || month > 12 {
+		return itoa4(year)
+	}
+	return fmt.Sprintf("%04d-%02d", year, month)
+}
+
+// indexWord returns where w first stands in s as a word of its own (no
+// letter or digit of a space-separated script runs on into it), or -1.
+func indexWord(s, w string) int {
+	for off := 0; off < len(s); {
+		i := strings.Index(s[off:], w)
+		if i < 0 {
+			return -1
+		}
+		i += off
+		j := i + len(w)
+		before, _ := utf8.DecodeLastRuneInString(s[:i])
+		after, _ := utf8.DecodeRuneInString(s[j:])
+		first, _ := utf8.DecodeRuneInString(w)
+		last, _ := utf8.DecodeLastRuneInString(w)
+		if !(i > 0 && match.IsWordRune(first) && match.IsWordRune(before)) && !(j < len(s) && match.IsWordRune(last) && match.IsWordRune(after)) {
+			return i
+		}
+		off = i + len(w)
+	}
+	return -1
 }
 
 // statedDate is a date a sentence states, at an offset of it.
@@ -715,6 +802,11 @@ func (c *Classifier) signingDate(sent string, cue int, published time.Time, g *g
 			if !y.bound {
 				cands = append(cands, statedDate{itoa4(y.year), y.start})
 			}
+		}
+	}
+	if len(cands) == 0 && !published.IsZero() {
+		if d := g.dates.relative(sent, published); d != "" && !after(d, published) {
+			return d
 		}
 	}
 	best, dist := "", -1

@@ -1,6 +1,9 @@
 package classify
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 // TestRules checks one general rule per case, on texts written for the
 // test in the shape real reports take. Each case names the rule it keeps.
@@ -12,6 +15,12 @@ func TestRules(t *testing.T) {
 		ruCnTech  bool
 		agreement bool
 	}{
+		// A number ending the sentence before counts nothing in this one
+		// ("…Су-35" then "Контракт…" is no "35 contracts").
+		{"ru a headline ending in a number", Document{Lang: "ru",
+			Title: "Россия поставит Китаю первые Су-35",
+			Text:  "Контракт на поставку Китаю 24 истребителей Су-35 «Рособоронэкспорт» подписал в ноябре."},
+			true, true},
 		// Sanctions as a supply story's backdrop do not void the tie.
 		{"en sanctions bypassed", Document{Lang: "en",
 			Title: "Chinese suppliers keep shipping chips to Russia",
@@ -101,6 +110,51 @@ func TestRules(t *testing.T) {
 			if r.RuCnTech != tt.ruCnTech || r.Agreement.Detected != tt.agreement {
 				t.Errorf("ru_cn_tech %v (score %.3f) agreement %v (stage %q); want %v %v",
 					r.RuCnTech, r.Score, r.Agreement.Detected, r.Agreement.Stage, tt.ruCnTech, tt.agreement)
+			}
+		})
+	}
+}
+
+// TestRelativeSigningDates checks that a signing dated by the story's own
+// year ("in November last year", "去年11月") is dated by the publication,
+// and that a phrase naming no such year leaves the date unstated.
+func TestRelativeSigningDates(t *testing.T) {
+	c := newClassifier(t)
+	pub := time.Date(2016, 1, 20, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		doc  Document
+		want string
+	}{
+		{"en month last year", Document{Lang: "en", Published: pub,
+			Title: "Russia to deliver first Su-35 fighters to China",
+			Text:  "Rosoboronexport and China signed a contract in November last year for the supply of 24 Su-35 fighter jets, the company said."},
+			"2015-11"},
+		{"zh 去年11月", Document{Lang: "zh", Published: pub,
+			Title: "俄罗斯将向中国交付首批苏-35战机",
+			Text:  "俄罗斯国防出口公司与中国去年11月签署了供应24架苏-35战斗机的合同。"},
+			"2015-11"},
+		{"ru в ноябре прошлого года", Document{Lang: "ru", Published: pub,
+			Title: "Россия поставит Китаю первые Су-35",
+			Text:  "«Рособоронэкспорт» и Китай подписали в ноябре прошлого года контракт на поставку истребителей Су-35."},
+			"2015-11"},
+		{"es este año, no month", Document{Lang: "es", Published: pub,
+			Title: "Rusia y China firman un contrato de cazas Su-35",
+			Text:  "Rosoboronexport y China firmaron este año un contrato para el suministro de 24 cazas Su-35."},
+			"2016"},
+		{"no relative year", Document{Lang: "en", Published: pub,
+			Title: "Russia and China sign Su-35 fighter contract",
+			Text:  "Rosoboronexport and China signed a contract for the supply of 24 Su-35 fighter jets, the company said."},
+			""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := c.Classify(tt.doc)
+			if !r.Agreement.Detected {
+				t.Fatalf("no agreement detected (stage %q, score %.3f)", r.Agreement.Stage, r.Score)
+			}
+			if r.Agreement.Date != tt.want {
+				t.Errorf("date %q, want %q (evidence %q)", r.Agreement.Date, tt.want, r.Agreement.Evidence)
 			}
 		})
 	}

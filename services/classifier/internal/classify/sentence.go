@@ -330,7 +330,7 @@ func (c *Classifier) apply(text string, s *sentence, h hit, k *coref, g *grammar
 		s.kinds |= 1 << uint(f.ref)
 		// A package is counted by nature ("signed 10 documents"); other
 		// kinds counted by the dozen are statistics.
-		if c.kindIDs[f.ref] != "package" && g.countedBefore(text[:h.start]) {
+		if c.kindIDs[f.ref] != "package" && g.countedBefore(text[s.start:h.start]) {
 			s.counted = true
 		}
 	case famSubject:

@@ -278,6 +278,11 @@ type Grammar struct {
 	DateFillers Lexicon `yaml:"date_fillers"`
 	// OrdinalSuffixes end a day's number ("th").
 	OrdinalSuffixes Lexicon `yaml:"ordinal_suffixes"`
+	// LastYear and ThisYear name a year by the story's own ("in November
+	// last year", "去年11月", "в марте этого года"): a signing so dated
+	// is dated by the publication.
+	LastYear Lexicon `yaml:"last_year"`
+	ThisYear Lexicon `yaml:"this_year"`
 	// Months lists month names per language, January first, each month
 	// with its forms.
 	Months map[string][][]string `yaml:"months"`
@@ -316,6 +321,7 @@ func (g *Grammar) lexiconPtrs() []namedLexicon {
 		{"genitive_endings", &g.GenitiveEndings}, {"count_adjective_endings", &g.CountAdjectiveEndings},
 		{"agenda_closers", &g.AgendaClosers}, {"perfective", &g.Perfective}, {"bracket_governors", &g.BracketGovernors}, {"abbreviations", &g.Abbreviations},
 		{"date_fillers", &g.DateFillers}, {"ordinal_suffixes", &g.OrdinalSuffixes},
+		{"last_year", &g.LastYear}, {"this_year", &g.ThisYear},
 	}
 }
 
