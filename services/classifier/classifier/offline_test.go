@@ -101,9 +101,9 @@ func TestOfflineTagAgrees(t *testing.T) {
 			}
 			ag := stage.GetAgreement()
 			if off.RuCnTech != stage.GetRuCnTech() || off.Score != stage.GetScore() || !slices.Equal(off.Topics, stage.GetTopics()) ||
-				off.Agreement.Detected != ag.GetDetected() || off.Agreement.Key != ag.GetKey() || off.Agreement.Date != ag.GetDate() {
+				off.Agreement.Detected != ag.GetDetected() || off.Agreement.ReportKey != ag.GetKey() || off.Agreement.Date != ag.GetDate() {
 				t.Errorf("offline tag %v %.3f %v %v %q %q; stage %v %.3f %v %v %q %q", off.RuCnTech, off.Score, off.Topics,
-					off.Agreement.Detected, off.Agreement.Key, off.Agreement.Date, stage.GetRuCnTech(), stage.GetScore(),
+					off.Agreement.Detected, off.Agreement.ReportKey, off.Agreement.Date, stage.GetRuCnTech(), stage.GetScore(),
 					stage.GetTopics(), ag.GetDetected(), ag.GetKey(), ag.GetDate())
 			}
 			if len(off.Evidence) != len(stage.GetEvidence()) {

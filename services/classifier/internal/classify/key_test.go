@@ -9,18 +9,7 @@ import (
 )
 
 // reportOf is the deal report an agreement makes, as the sink reads it.
-func reportOf(a Agreement) deal.Report {
-	side := func(ps []Party) []string {
-		var out []string
-		for _, p := range ps {
-			out = append(out, p.Group)
-		}
-		return out
-	}
-	r := deal.Report{CN: side(a.CN), RU: side(a.RU), Topic: a.Technology, Subject: a.Subject}
-	r.Signed, _ = deal.ParseDate(a.Date)
-	return r
-}
+func reportOf(a Agreement) deal.Report { return dealReportOf(a, time.Time{}) }
 
 // TestAgreementKeys checks that reports of one deal in different languages,
 // naming the parties and the technology differently, are one deal to the

@@ -9,9 +9,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/newspipe/newspipe/pkg/deal"
 )
 
 // Record is the JSON line TagDir writes for one file.
@@ -23,10 +26,19 @@ type Record struct {
 	Topics          []string     `json:"topics"`
 	TopicScores     []TopicScore `json:"topic_scores,omitempty"`
 	Entities        []Entity     `json:"entities"`
-	Agreement       Agreement    `json:"agreement"`
+	Agreement       DealReport   `json:"agreement"`
 	Evidence        []Evidence   `json:"evidence"`
 	TaxonomyVersion string       `json:"taxonomy_version,omitempty"`
 	Error           string       `json:"error,omitempty"`
+}
+
+// DealReport is a file's agreement as TagDir reports it: Key names the deal
+// the report joins among the directory's files, as the sink's alert would
+// (the key of the deal's first report), so reports of one deal share it;
+// ReportKey is the file's own key, as the classifier stage gives it.
+type DealReport struct {
+	Agreement
+	ReportKey string `json:"report_key,omitempty"`
 }
 
 // NewRecord turns a Result into the record written for file.
@@ -34,7 +46,7 @@ func NewRecord(file string, r Result) Record {
 	rec := Record{
 		File: file, Lang: r.Lang, RuCnTech: r.RuCnTech, Score: r.Score,
 		Topics: r.Topics, TopicScores: r.TopicScores, Entities: r.Entities,
-		Agreement: r.Agreement, Evidence: r.Evidence, TaxonomyVersion: r.TaxonomyVersion,
+		Agreement: DealReport{Agreement: r.Agreement, ReportKey: r.Agreement.Key}, Evidence: r.Evidence, TaxonomyVersion: r.TaxonomyVersion,
 	}
 	if rec.Topics == nil {
 		rec.Topics = []string{}
@@ -108,24 +120,95 @@ func TagDir(ctx context.Context, c *Classifier, inDir string, w io.Writer) error
 		}
 	}
 	sort.Strings(names)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
+	recs := make([]Record, 0, len(names))
+	published := make([]time.Time, 0, len(names))
 	for _, name := range names {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("tag dir %s: %w", inDir, err)
 		}
-		var rec Record
 		doc, err := readArticle(inDir, name)
 		if err != nil {
-			rec = Record{File: name, Error: err.Error(), Topics: []string{}, Entities: []Entity{}, Evidence: []Evidence{}}
+			recs = append(recs, Record{File: name, Error: err.Error(), Topics: []string{}, Entities: []Entity{}, Evidence: []Evidence{}})
 		} else {
-			rec = NewRecord(name, c.Classify(doc))
+			recs = append(recs, NewRecord(name, c.Classify(doc)))
 		}
+		published = append(published, doc.Published)
+	}
+	nameDeals(recs, published)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for _, rec := range recs {
 		if err := enc.Encode(rec); err != nil {
-			return fmt.Errorf("tag dir %s: write %s: %w", inDir, name, err)
+			return fmt.Errorf("tag dir %s: write %s: %w", inDir, rec.File, err)
 		}
 	}
 	return nil
+}
+
+// nameDeals sets each detected agreement's Key to the key of its deal
+// among recs, grouped as the sink groups reports into alerts (pkg/deal):
+// reports taken in order of publication, each joining the first deal before
+// it that it is the same as, else starting one named by its own key. A file
+// without a publication time is dated now, as the sink dates a report by
+// its arrival where the page gives no time.
+func nameDeals(recs []Record, published []time.Time) {
+	now := time.Now().UTC()
+	published = slices.Clone(published)
+	for i := range published {
+		if published[i].IsZero() {
+			published[i] = now
+		}
+	}
+	var order []int
+	for i := range recs {
+		if recs[i].Agreement.Detected {
+			order = append(order, i)
+		}
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		return published[order[a]].Before(published[order[b]])
+	})
+	type group struct {
+		key  string
+		deal deal.Report
+	}
+	var groups []*group
+	for _, i := range order {
+		a := &recs[i].Agreement
+		r := dealReportOf(a.Agreement, published[i])
+		var into *group
+		for _, g := range groups {
+			if deal.Same(g.deal, r, deal.DefaultWindow) {
+				into = g
+				break
+			}
+		}
+		if into == nil {
+			groups = append(groups, &group{key: a.ReportKey, deal: r})
+			continue
+		}
+		into.deal = deal.Merge(into.deal, r)
+		a.Key = into.key
+	}
+}
+
+// dealReportOf is what an agreement says of its deal, published at t, as
+// the sink reads it from the event.
+func dealReportOf(a Agreement, t time.Time) deal.Report {
+	r := deal.Report{Topic: deal.Normalize(a.Technology), Subject: deal.Normalize(a.Subject), Reported: t}
+	for _, side := range []struct {
+		ps  []Party
+		out *[]string
+	}{{a.CN, &r.CN}, {a.RU, &r.RU}} {
+		for _, p := range side.ps {
+			if g := deal.Normalize(p.Group); g != "" && !slices.Contains(*side.out, g) {
+				*side.out = append(*side.out, g)
+			}
+		}
+		slices.Sort(*side.out)
+	}
+	r.Signed, _ = deal.ParseDate(a.Date)
+	return r
 }
 
 // readArticle reads inDir/name and, where it is the cleaner's output, the
