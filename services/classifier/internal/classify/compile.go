@@ -226,15 +226,16 @@ func New(t *taxonomy.Taxonomy) (*Classifier, error) {
 	var err error
 	c.langs = map[string]*langMatcher{}
 	for _, lang := range t.Languages {
-		if c.langs[lang], err = compileSubset(pats, func(pi int) bool { return patLangs[pi][""] || patLangs[pi][lang] }); err != nil {
+		opts := match.Options{Proclitics: t.Grammar.Proclitics[lang]}
+		if c.langs[lang], err = compileSubset(pats, opts, func(pi int) bool { return patLangs[pi][""] || patLangs[pi][lang] }); err != nil {
 			return nil, fmt.Errorf("new classifier: compile the %s patterns: %w", lang, err)
 		}
 	}
-	if c.neutral, err = compileSubset(pats, func(pi int) bool { return patLangs[pi][""] }); err != nil {
+	if c.neutral, err = compileSubset(pats, match.Options{}, func(pi int) bool { return patLangs[pi][""] }); err != nil {
 		return nil, fmt.Errorf("new classifier: compile the every-language patterns: %w", err)
 	}
 	c.all = sync.OnceValues(func() (*langMatcher, error) {
-		return compileSubset(pats, func(int) bool { return true })
+		return compileSubset(pats, match.Options{}, func(int) bool { return true })
 	})
 	return c, nil
 }
@@ -245,7 +246,7 @@ type langMatcher struct {
 	pats []int32 // its pattern index -> the classifier's
 }
 
-func compileSubset(pats []match.Pattern, keep func(int) bool) (*langMatcher, error) {
+func compileSubset(pats []match.Pattern, opts match.Options, keep func(int) bool) (*langMatcher, error) {
 	lm := &langMatcher{}
 	var sub []match.Pattern
 	for pi, p := range pats {
@@ -254,7 +255,7 @@ func compileSubset(pats []match.Pattern, keep func(int) bool) (*langMatcher, err
 			lm.pats = append(lm.pats, int32(pi))
 		}
 	}
-	m, err := match.Compile(sub)
+	m, err := match.CompileOptions(sub, opts)
 	if err != nil {
 		return nil, fmt.Errorf("compile %d patterns: %w", len(sub), err)
 	}

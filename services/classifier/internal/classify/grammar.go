@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -104,6 +105,7 @@ type grammar struct {
 	dates                                               *dateFinder
 	genitiveEndings, countAdjectiveEndings              []string
 	basis                                               []string // lower case, matched anywhere
+	attachedConjunctions, proclitics                    []string
 	abbreviations                                       map[string]bool
 	// ordinalMonths holds the month names (lower case) of the languages
 	// that write a day as an ordinal with a period ("am 5. Juni"): a
@@ -133,6 +135,8 @@ func newGrammar(g *taxonomy.Grammar, langs []string) *grammar {
 		for _, e := range g.CountAdjectiveEndings[lang] {
 			out.countAdjectiveEndings = append(out.countAdjectiveEndings, strings.ToLower(e))
 		}
+		out.attachedConjunctions = append(out.attachedConjunctions, g.AttachedConjunctions[lang]...)
+		out.proclitics = append(out.proclitics, g.Proclitics[lang]...)
 		for _, b := range g.Basis[lang] {
 			out.basis = append(out.basis, strings.ToLower(b))
 		}
@@ -251,7 +255,7 @@ func (g *grammar) opensClause(before string) bool {
 	if b == "" {
 		return true
 	}
-	if strings.ContainsRune(",;:—–-(，；：、（", lastRune(b)) {
+	if strings.ContainsRune(",;:—–-(，；：、（،؛", lastRune(b)) {
 		return true
 	}
 	return g.clauses.before(b)
@@ -261,6 +265,34 @@ func (g *grammar) opensClause(before string) bool {
 // a word that makes it a place: "in", "в", "en", "di", "在".
 func (g *grammar) locativeMarked(before string) bool {
 	return g.locatives.before(before)
+}
+
+// attachedConjunction reports whether the word at the start of s begins
+// with a conjunction written onto it (Arabic "و"), followed by a letter.
+func (g *grammar) attachedConjunction(s string) bool {
+	for _, p := range g.attachedConjunctions {
+		if rest, ok := strings.CutPrefix(s, p); ok {
+			if r, _ := utf8.DecodeRuneInString(rest); unicode.IsLetter(r) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// attachedProclitic reports whether t, the text between two names, is a
+// proclitic of the second that starts with a conjunction ("و", "وال"):
+// the second name was matched after it.
+func (g *grammar) attachedProclitic(t string) bool {
+	if !slices.Contains(g.proclitics, t) {
+		return false
+	}
+	for _, c := range g.attachedConjunctions {
+		if strings.HasPrefix(t, c) {
+			return true
+		}
+	}
+	return false
 }
 
 func lastRune(s string) rune {
@@ -280,13 +312,19 @@ func (g *grammar) isConjunction(text string, from, to int) bool {
 		return true
 	}
 	t := strings.TrimSpace(gap)
+	if t == "" && g.attachedConjunction(text[to:]) {
+		return true // "الهند وروسيا": "and" written on the second name
+	}
+	if g.attachedProclitic(t) {
+		return true // "روساتوم والمؤسسة…": the name matched after its proclitic
+	}
 	if len(t) > 12 {
 		return false // most gaps are words long: no conjunction alone
 	}
 	switch t {
 	case "":
 		return false
-	case ",":
+	case ",", "،":
 		if from > 0 {
 			if r, _ := utf8.DecodeLastRuneInString(text[:from]); unicode.Is(unicode.Han, r) {
 				return false

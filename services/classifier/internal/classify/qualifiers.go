@@ -59,7 +59,7 @@ func within(gap string, rc reach) bool {
 			continue
 		case unicode.Is(unicode.Han, r):
 			han++
-		case strings.ContainsRune(",;:()—–!?，；：。（）！？", r):
+		case strings.ContainsRune(",;:()—–!?，；：。（）！？،؛؟", r):
 			return false
 		}
 		inWord = false
@@ -96,7 +96,7 @@ func withinAside(gap string, words int) bool {
 				inWord = true
 			}
 			continue
-		case strings.ContainsRune(";:()!?；：。（）！？", r):
+		case strings.ContainsRune(";:()!?；：。（）！？؛؟", r):
 			return false
 		}
 		inWord = false

@@ -40,21 +40,22 @@ func splitBlock(text string, start, end, block int, dst []span, g *grammar) []sp
 		sentStart = e
 	}
 	for i := start; i < end; {
-		// Fast path: only '.', '!', '?' and a few three-byte marks
-		// (。！？；…, lead bytes E2, E3, EF) can end a sentence.
+		// Fast path: only '.', '!', '?', a few three-byte marks (。！？；…,
+		// lead bytes E2, E3, EF) and the Arabic ones (؟ ؛ ۔, lead bytes
+		// D8, DB) can end a sentence.
 		if b := text[i]; b < utf8.RuneSelf {
 			if b != '.' && b != '!' && b != '?' {
 				i++
 				continue
 			}
-		} else if b != 0xE2 && b != 0xE3 && b != 0xEF {
+		} else if b != 0xE2 && b != 0xE3 && b != 0xEF && b != 0xD8 && b != 0xDB {
 			i++
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(text[i:end])
 		next := i + size
 		switch r {
-		case '。', '！', '？', '；', '!', '?':
+		case '。', '！', '？', '；', '؟', '؛', '۔', '!', '?':
 			j := skipClosers(text, next, end)
 			if r == '!' || r == '?' {
 				// Latin marks end a sentence only before space or the end.
@@ -122,8 +123,12 @@ func skipClosers(text string, i, end int) int {
 	return i
 }
 
+// canStartSentence reports whether r may open a sentence after a period:
+// a capital, a digit, an opening quote or bracket, or a letter of a script
+// without case (Han, Arabic…), where no capital marks the start.
 func canStartSentence(r rune) bool {
-	return unicode.IsUpper(r) || unicode.IsDigit(r) || unicode.Is(unicode.Han, r) ||
+	return unicode.IsUpper(r) || unicode.IsDigit(r) ||
+		(unicode.IsLetter(r) && !unicode.IsLower(r) && !unicode.IsTitle(r)) ||
 		strings.ContainsRune("\"'“‘«„([¿¡—–-", r)
 }
 

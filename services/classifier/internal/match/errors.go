@@ -10,4 +10,6 @@ var (
 	ErrPatternTooLong = errors.New("pattern too long")
 	// ErrInvalidUTF8 reports a pattern that is not valid UTF-8.
 	ErrInvalidUTF8 = errors.New("pattern is not valid UTF-8")
+	// ErrBadProclitic reports a proclitic that is empty or longer than four runes.
+	ErrBadProclitic = errors.New("proclitic must have one to four runes")
 )

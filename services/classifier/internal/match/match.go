@@ -6,11 +6,15 @@
 // table stays small. The text is folded rune by rune as it is scanned (no
 // folded copy is built), and match offsets always refer to the original text.
 //
-// Boundary rules follow the scripts: a pattern that starts (ends) with a Latin,
-// Cyrillic or Greek letter or a digit only matches where the rune before
-// (after) it is not such a letter or digit; Han, kana and Hangul patterns match
-// anywhere, since those scripts do not separate words. So "AI" never matches
-// inside "said", but "中国" matches inside "中国政府" and "AI" matches in "在AI上".
+// Boundary rules follow the scripts: a pattern that starts (ends) with a
+// letter or digit of a script that separates words with spaces (Latin,
+// Cyrillic, Greek, Arabic…) only matches where the rune before (after) it is
+// not such a letter or digit; Han, kana and Hangul patterns match anywhere,
+// since those scripts do not separate words. So "AI" never matches inside
+// "said", but "中国" matches inside "中国政府" and "AI" matches in "在AI上".
+// A language that writes its clitics onto the word (Arabic "و", "ال") names
+// them as proclitics (Options), after which a word-initial pattern matches
+// too: "الصين" in "والصين".
 package match
 
 import (
@@ -43,14 +47,26 @@ type Match struct {
 	Start, End int
 }
 
+// Options tune a matcher to a language.
+type Options struct {
+	// Proclitics are prefixes a language writes onto a word ("و", "ال",
+	// "بال" in Arabic): a pattern that must start a word also matches
+	// after one of them, the word's start then being the proclitic's.
+	Proclitics []string
+}
+
+// maxProcliticRunes bounds a proclitic's length.
+const maxProcliticRunes = 4
+
 // Matcher is a compiled pattern set. It is immutable and safe for concurrent use.
 type Matcher struct {
-	classes  [256]uint8
-	nclass   int
-	delta    []int32 // state*nclass + class -> next state
-	outStart []int32 // outputs of state s are outs[outStart[s]:outStart[s+1]]
-	outs     []int32
-	pats     []compiled
+	proclitics map[string]bool
+	classes    [256]uint8
+	nclass     int
+	delta      []int32 // state*nclass + class -> next state
+	outStart   []int32 // outputs of state s are outs[outStart[s]:outStart[s+1]]
+	outs       []int32
+	pats       []compiled
 }
 
 type compiled struct {
@@ -100,7 +116,58 @@ func IsWordRune(r rune) bool {
 
 // Compile builds a matcher for pats. It fails on an empty pattern, one longer
 // than MaxPatternRunes or one that is not valid UTF-8.
-func Compile(pats []Pattern) (*Matcher, error) {
+func Compile(pats []Pattern) (*Matcher, error) { return CompileOptions(pats, Options{}) }
+
+// CompileOptions is Compile with a language's options. It also fails on a
+// proclitic that is empty or longer than four runes.
+func CompileOptions(pats []Pattern, opts Options) (*Matcher, error) {
+	m, err := compile(pats)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range opts.Proclitics {
+		if p == "" || utf8.RuneCountInString(p) > maxProcliticRunes {
+			return nil, fmt.Errorf("compile proclitic %q: %w", p, ErrBadProclitic)
+		}
+		if m.proclitics == nil {
+			m.proclitics = map[string]bool{}
+		}
+		m.proclitics[foldString(p)] = true
+	}
+	return m, nil
+}
+
+func foldString(s string) string {
+	var b []byte
+	for _, r := range s {
+		b = utf8.AppendRune(b, Fold(r))
+	}
+	return string(b)
+}
+
+// procliticBefore reports whether the word letters just before text[s:]
+// are, from the word's start, one of the proclitics.
+func (m *Matcher) procliticBefore(text string, s int) bool {
+	if m.proclitics == nil {
+		return false
+	}
+	ws := s
+	for k := 0; k < maxProcliticRunes && ws > 0; k++ {
+		r, size := utf8.DecodeLastRuneInString(text[:ws])
+		if !IsWordRune(r) {
+			break
+		}
+		ws -= size
+	}
+	if ws > 0 {
+		if r, _ := utf8.DecodeLastRuneInString(text[:ws]); IsWordRune(r) {
+			return false
+		}
+	}
+	return m.proclitics[foldString(text[ws:s])]
+}
+
+func compile(pats []Pattern) (*Matcher, error) {
 	type node struct {
 		next map[byte]int32
 		fail int32
@@ -256,7 +323,7 @@ func (m *Matcher) FindAll(text string, dst []Match) []Match {
 			}
 			if p.checkLeft && s > 0 {
 				r, _ := utf8.DecodeLastRuneInString(text[:s])
-				if IsWordRune(r) {
+				if IsWordRune(r) && !m.procliticBefore(text, s) {
 					continue
 				}
 			}

@@ -112,3 +112,31 @@ func FuzzFindAll(f *testing.F) {
 		}
 	})
 }
+
+func TestProclitics(t *testing.T) {
+	pats := []Pattern{{Text: "الصين"}, {Text: "صين"}, {Text: "روسيا"}}
+	m, err := CompileOptions(pats, Options{Proclitics: []string{"و", "ب", "لل"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "روسيا والصين وبروسيا للصين مروسيا"
+	var got []string
+	for _, x := range m.FindAll(text, nil) {
+		got = append(got, text[x.Start:x.End])
+	}
+	// "والصين": و + الصين; "للصين": لل + صين; "مروسيا": م is no proclitic;
+	// "وبروسيا": وب is not listed (و and ب are, alone). "صين" inside
+	// "الصين" follows ال, which is not listed either.
+	want := []string{"روسيا", "الصين", "صين"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if _, err := CompileOptions(pats, Options{Proclitics: []string{"ولل" + "ال"}}); !errors.Is(err, ErrBadProclitic) {
+		t.Errorf("a six-rune proclitic: err %v, want ErrBadProclitic", err)
+	}
+	// Without proclitics a word-initial pattern never matches inside a word.
+	plain, _ := Compile(pats)
+	if n := len(plain.FindAll("والصين", nil)); n != 0 {
+		t.Errorf("no proclitics: %d matches in والصين", n)
+	}
+}

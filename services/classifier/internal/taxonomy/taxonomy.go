@@ -229,6 +229,14 @@ type Cues struct {
 type Grammar struct {
 	// Conjunctions join two actors as one subject ("and", "и", "和").
 	Conjunctions Lexicon `yaml:"conjunctions"`
+	// Proclitics are prefixes written onto a word (Arabic "و", "ال",
+	// "بال", "لل"): a term that starts a word also matches after one of
+	// them, so a term names its bare form only ("صين", "روسيا").
+	Proclitics Lexicon `yaml:"proclitics"`
+	// AttachedConjunctions are conjunctions written onto the next word
+	// (Arabic "و" in "الهند وروسيا"): a name so prefixed, a space after
+	// another, is joined to it.
+	AttachedConjunctions Lexicon `yaml:"attached_conjunctions"`
 	// ObjectMarkers make the actors after them the object of someone
 	// else's tie ("with", "dengan", "与").
 	ObjectMarkers Lexicon `yaml:"object_markers"`
@@ -314,7 +322,7 @@ type namedLexicon struct {
 
 func (g *Grammar) lexiconPtrs() []namedLexicon {
 	return []namedLexicon{
-		{"conjunctions", &g.Conjunctions}, {"object_markers", &g.ObjectMarkers}, {"articles", &g.Articles},
+		{"conjunctions", &g.Conjunctions}, {"attached_conjunctions", &g.AttachedConjunctions}, {"proclitics", &g.Proclitics}, {"object_markers", &g.ObjectMarkers}, {"articles", &g.Articles},
 		{"clause_openers", &g.ClauseOpeners}, {"locatives", &g.Locatives}, {"year_markers", &g.YearMarkers},
 		{"year_bounds", &g.YearBounds}, {"year_suffixes", &g.YearSuffixes}, {"year_bound_suffixes", &g.YearBoundSuffixes},
 		{"basis", &g.Basis}, {"multipliers", &g.Multipliers}, {"counters", &g.Counters}, {"prepositions", &g.Prepositions},
