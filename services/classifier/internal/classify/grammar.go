@@ -36,7 +36,31 @@ func (t *tokens) word(w string) bool {
 	if t.words[w] {
 		return true
 	}
-	return t.words[strings.ToLower(w)]
+	// Lower-case into a buffer on the stack: a map index by a converted
+	// byte slice allocates nothing, and this runs for every actor mention.
+	var buf [64]byte
+	b := buf[:0]
+	for _, r := range w {
+		if len(b)+utf8.UTFMax > len(buf) {
+			return t.words[strings.ToLower(w)]
+		}
+		b = utf8.AppendRune(b, unicode.ToLower(r))
+	}
+	return t.words[string(b)]
+}
+
+// trimSpaceRight trims spaces and no-break spaces from the end of s.
+func trimSpaceRight(s string) string {
+	for {
+		switch {
+		case strings.HasSuffix(s, " "):
+			s = s[:len(s)-1]
+		case strings.HasSuffix(s, "\u00a0"):
+			s = s[:len(s)-len("\u00a0")]
+		default:
+			return s
+		}
+	}
 }
 
 // endsWith returns the Han phrase of t that text ends with, or "".
@@ -52,7 +76,7 @@ func (t *tokens) endsWith(text string) string {
 // before reports whether the text before a point ends in a word or a Han
 // phrase of t.
 func (t *tokens) before(text string) bool {
-	b := strings.TrimRight(text, " \u00a0")
+	b := trimSpaceRight(text)
 	if t.endsWith(b) != "" {
 		return true
 	}
@@ -205,7 +229,7 @@ func (c *Classifier) grammarFor(lang string) *grammar {
 // "from", "dengan", "с", "与"… ("Indonesia weighs offers from Rosatom and
 // CNNC", "menjajaki kerja sama dengan Rusia dan China").
 func (g *grammar) objectMarked(before string) bool {
-	b := strings.TrimRight(before, " \u00a0")
+	b := trimSpaceRight(before)
 	if m := g.objects.endsWith(b); m != "" {
 		// Chinese marks the object before the first of the pair; the pair
 		// itself opening the clause is the subject.

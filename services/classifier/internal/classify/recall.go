@@ -98,7 +98,11 @@ func rawPrevWords(s string) (w1, w2 string) {
 		j := i
 		for j > 0 {
 			r, size := utf8.DecodeLastRuneInString(s[:j])
-			if !unicode.IsLetter(r) || unicode.Is(unicode.Han, r) {
+			if r < utf8.RuneSelf {
+				if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z') {
+					break
+				}
+			} else if !unicode.IsLetter(r) || unicode.Is(unicode.Han, r) {
 				break
 			}
 			j -= size

@@ -195,13 +195,18 @@ func unwrap(text string) string {
 			continue
 		}
 		long++
-		if n := utf8.RuneCountInString(t); n >= 25 && n <= 100 && !endsSentence(t) {
-			open++
+		// 25 to 100 runes: at least 25 bytes, at most 400.
+		if n := len(t); n >= 25 && n <= 400 && !endsSentence(t) {
+			if n = utf8.RuneCountInString(t); n >= 25 && n <= 100 {
+				open++
+			}
 		}
 	}
 	wrapped := long >= 5 && open*10 >= long*6
 	var b []byte
+	off := 0 // the offset of the break after line i
 	for i := 0; i+1 < len(lines); i++ {
+		off += len(lines[i]) + 1
 		cur, next := strings.TrimSpace(lines[i]), strings.TrimSpace(lines[i+1])
 		if cur == "" || next == "" || endsSentence(cur) {
 			continue
@@ -212,11 +217,6 @@ func unwrap(text string) string {
 		}
 		if b == nil {
 			b = []byte(text)
-		}
-		// The break after line i: its offset is the lengths so far.
-		off := 0
-		for _, l := range lines[:i+1] {
-			off += len(l) + 1
 		}
 		b[off-1] = ' '
 	}

@@ -10,6 +10,8 @@ var (
 	ErrPatternTooLong = errors.New("pattern too long")
 	// ErrInvalidUTF8 reports a pattern that is not valid UTF-8.
 	ErrInvalidUTF8 = errors.New("pattern is not valid UTF-8")
+	// ErrTooLarge reports a pattern set whose automaton outgrows the table.
+	ErrTooLarge = errors.New("automaton too large")
 	// ErrBadProclitic reports a proclitic that is empty or longer than four runes.
 	ErrBadProclitic = errors.New("proclitic must have one to four runes")
 )

@@ -19,13 +19,14 @@ package match
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"unicode"
 	"unicode/utf8"
 )
 
-// MaxPatternRunes bounds a pattern's length; the scanner remembers the start
-// offsets of that many recent runes to report where a match began.
+// MaxPatternRunes bounds a pattern's length: a pattern is a word or a short
+// phrase, and the bound keeps the walk back to a match's start short.
 const MaxPatternRunes = 64
 
 // Pattern is one literal to find.
@@ -63,7 +64,7 @@ type Matcher struct {
 	proclitics map[string]bool
 	classes    [256]uint8
 	nclass     int
-	delta      []int32 // state*nclass + class -> next state
+	delta      []int32 // row + class -> next row (state*nclass), bits flipped if it has outputs
 	outStart   []int32 // outputs of state s are outs[outStart[s]:outStart[s+1]]
 	outs       []int32
 	pats       []compiled
@@ -266,6 +267,19 @@ func compile(pats []Pattern) (*Matcher, error) {
 		m.outs = append(m.outs, nodes[i].out...)
 	}
 	m.outStart[len(nodes)] = int32(len(m.outs))
+	// The scan reads the table as row offsets (state*nclass), with the
+	// bits flipped where the state has outputs: one load and one sign
+	// test a byte, no multiplication and no output lookup.
+	if len(nodes)*nc > math.MaxInt32 {
+		return nil, fmt.Errorf("compile %d patterns: %d states: %w", len(pats), len(nodes), ErrTooLarge)
+	}
+	for e, t := range m.delta {
+		row := t * int32(nc)
+		if m.outStart[t] != m.outStart[t+1] {
+			row = ^row
+		}
+		m.delta[e] = row
+	}
 	return m, nil
 }
 
@@ -276,48 +290,51 @@ func (m *Matcher) States() int { return len(m.outStart) - 1 }
 // returns the extended slice. Overlapping matches are all reported. Invalid
 // UTF-8 is read as U+FFFD, which no pattern contains.
 func (m *Matcher) FindAll(text string, dst []Match) []Match {
-	var ring [MaxPatternRunes]int32 // start offsets of the last runes
 	var buf [utf8.UTFMax]byte
-	nc := m.nclass
+	nc := int32(m.nclass)
 	delta := m.delta
 	classes := &m.classes
-	state := int32(0)
-	k := 0 // runes seen
+	row := int32(0) // the current state's row offset
 	for i := 0; i < len(text); {
 		c := text[i]
-		ring[k%MaxPatternRunes] = int32(i)
 		if c < utf8.RuneSelf {
 			if 'A' <= c && c <= 'Z' {
 				c += 'a' - 'A'
 			}
-			state = delta[int(state)*nc+int(classes[c])]
+			row = delta[row+int32(classes[c])]
 			i++
 		} else {
+			// Patterns end on whole runes, so no state inside a rune has
+			// outputs: only the row after its last byte can be flipped.
 			r, size := utf8.DecodeRuneInString(text[i:])
 			if f := Fold(r); f != r || r == utf8.RuneError {
 				n := utf8.EncodeRune(buf[:], f)
 				for j := 0; j < n; j++ {
-					state = delta[int(state)*nc+int(classes[buf[j]])]
+					row = delta[row+int32(classes[buf[j]])]
 				}
 			} else {
 				// Already folded (lower case, or a script without case):
 				// its bytes are the folded bytes.
 				for j := i; j < i+size; j++ {
-					state = delta[int(state)*nc+int(classes[text[j]])]
+					row = delta[row+int32(classes[text[j]])]
 				}
 			}
 			i += size
 		}
-		k++
-		if m.outStart[state] == m.outStart[state+1] {
+		if row >= 0 {
 			continue
 		}
+		row = ^row
+		state := row / nc
 		for _, pi := range m.outs[m.outStart[state]:m.outStart[state+1]] {
 			p := &m.pats[pi]
-			if p.runes > k {
-				continue
+			// A match's runes are valid UTF-8 (no pattern holds U+FFFD):
+			// its start is p.runes runes back.
+			s := i
+			for range p.runes {
+				_, size := utf8.DecodeLastRuneInString(text[:s])
+				s -= size
 			}
-			s := int(ring[(k-p.runes)%MaxPatternRunes])
 			if p.caseSens && text[s:i] != p.text {
 				continue
 			}
