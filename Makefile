@@ -73,7 +73,7 @@ eval-extract: ## score the extractor on ../shared/extraction-dev (skips where ab
 compare-extract: ## side by side with go-readability, the readeck fork and go-trafilatura on ../shared/extraction-dev (~15 min)
 	cd bench/extract-compare && GOWORK=off $(GO) run .
 
-eval-classify: ## score the classifier on the seeds, ../shared/classify-dev and our own set
+eval-classify: ## score the classifier on ../shared/classify-real, classify-dev, the seeds and our own sets; fails on merged or split deals
 	cd services/classifier && $(GO) run ./cmd/eval-classify
 
 seeds-check: build ## check bin/cleaner and bin/classifier against ../shared/seeds/expected.json

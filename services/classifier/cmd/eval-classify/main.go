@@ -1,20 +1,35 @@
 // Command eval-classify scores the classifier on labelled article sets and
 // prints precision and recall of the ru_cn_tech tag and the agreement flag,
-// overall and per language, plus topic coverage and agreement-key agreement
-// for reports of the same event: whether they share one key, and whether the
-// sink's matching joins them (the same party on each side or a country
-// standing for any, and the same subject, else the same topic) while keeping
-// other events' reports apart.
+// overall, over the five first languages ("five") and per language; topic
+// coverage (own sets) or topic precision and recall against the readers'
+// labels (classify-real, its free topic labels read as taxonomy topics); and
+// the deal figures: the set's detected agreements replayed through the
+// sink's matching (pkg/deal) in order of publication, against the deals the
+// labels name — alerts raised, alerts that merge two deals, deals split over
+// two alerts, deals missed, alerts that hold no deal, and alerts whose date
+// agrees or not with the labelled month of signing. It exits 1 when a set
+// whose items carry publication dates has an alert that merges deals or a
+// deal split over alerts.
 //
 // Sets, each skipped with a message when absent:
 //
 //	seeds   ../shared/seeds/expected.json and its .txt files
 //	dev     ../shared/classify-dev/labels.jsonl (ru_cn_tech = POS_AGREEMENT or POS_TECH)
+//	real    ../shared/classify-real/labels.jsonl: real news in en, zh, zh-Hant,
+//	        ru, es, id and other languages, with the deal each agreement
+//	        story reports and its publication date where known (the
+//	        classifier's Document.Published; items without one are left
+//	        out of the deal figures)
 //	eval    testdata/eval/labels.jsonl, the project's own set
 //	blind*  every testdata/blind* directory (blind, blind2, …): labelled sets
 //	        written blind to the classifier, each measured once before it was
 //	        studied (its README says the figure); labelled files that are
 //	        absent are left out
+//
+// -dilute N adds real-diluted-Nk: each real item with off-beat paragraphs of
+// its language inserted after its lead until it is N characters long, a
+// stand-in for the long analysis pieces real feeds carry. -explain ID (or
+// set:ID) traces the classification of items; -v lists every error.
 //
 // ../shared is $NEWSPIPE_SHARED, else the first "shared" directory found
 // next to the working directory or one of its parents.
@@ -26,8 +41,8 @@
 //	 "agreement_event": "zte-rostelecom-backbone-2025", "note": "…"}
 //
 // id names <id>.txt in the same directory (title on the first line);
-// agreement_event is null or an event name shared by reports of one deal,
-// whose agreement keys must then be equal (and differ from other events').
+// agreement_event is null or the name of the deal the report is of, shared
+// by every report of that deal.
 package main
 
 import (

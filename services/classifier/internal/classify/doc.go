@@ -5,15 +5,33 @@
 //
 // # How a document is read
 //
-// The title and body are scanned once by a multi-pattern matcher compiled from
-// the taxonomy (country and entity aliases, topic cues, relation, hostility,
-// restriction, comparison, commodity, operation, summit-list and recall cues,
-// agreement stages, kinds and subjects) in every language the taxonomy lists; a term whose language differs from
-// the document's is ignored. A match lying inside a longer match is dropped
-// ("South China Sea" names no Chinese actor; "will be signed" is intent, not a
-// signature), and the text is cut into sentences (a period after a day's
-// number before a month's name ends none where days are written so: "am 5.
-// Juni 2019").
+// The language is the document's (Document.Lang) or, when it gives none,
+// detected from the title and lead. The title and body are then scanned once
+// by a multi-pattern matcher compiled from the taxonomy's terms (country and
+// entity aliases, topic cues, relation, hostility, restriction, comparison,
+// commodity, operation, summit-list and recall cues, agreement stages, kinds
+// and subjects) of that language and of every language ("any"): another
+// language's terms never count in a document, so each language has an
+// automaton of its own, a fraction of the whole, and adding a language costs
+// the others nothing. A language that writes its clitics onto the word
+// (Arabic "و", "ال", "بال") names them as proclitics, after which any
+// word-initial term matches. A match lying inside a longer match is dropped
+// ("South China Sea" names no Chinese actor; "will be signed" is intent, not
+// a signature). Lines hard-wrapped at a fixed width are joined, and the text
+// is cut into sentences by the marks of its script (。！？ in Chinese, ؟ ؛ in
+// Arabic, where a period before any letter of a caseless script ends a
+// sentence; a period after a day's number before a month's name ends none
+// where days are written so: "am 5. Juni 2019").
+//
+// Before scoring, a pass reads the scope of the words that can void a tie.
+// Backdrop words ("despite", "a pesar de", "в обход", "bypassing") make the
+// sanctions, comparison or hostility that follow them the backdrop of the
+// story, not its news: "Chinese firms keep supplying chips to Russia despite
+// US sanctions" is a supply story. A comparison that is negated ("не будет
+// следовать примеру США") or made with a third country, and hostility standing
+// beside a third country ("Huawei, seen as a threat by the US, signed…"), are
+// that third party's, not the sides'; hostility voids a tie only between the
+// two sides, and opposition ("oppose", "condemn") always does.
 //
 // # Relational scoring
 //
@@ -56,9 +74,11 @@
 // licence to produce", "localised production", "design documentation",
 // "技术转让", "国产化", "transferencia de tecnología", "alih teknologi" —
 // they still need both sides and a relation cue in the sentence, and a summit
-// agenda of three fields or more voids them like any other technology). Phones and cars are consumer goods: their sales and market shares
-// in Russia are trade, and count as technology only beside a technology cue
-// (chipsets supplied to Russian assemblers, 5G networks).
+// agenda of three fields or more voids them like any other technology). Phones are electronics: Chinese phone makers' share of the Russian
+// market is Russia–China technology trade (classify-real's readers label it
+// so). Cars are consumer goods: their sales in Russia are trade, and count as
+// technology only beside a technology cue (chipsets supplied to Russian
+// assemblers, 5G networks).
 //
 // A document is a Russia–China technology story when its relational sentences
 // carry enough weight — title and lead count three and two times — and are a
@@ -135,54 +155,76 @@
 // characters), and phrases that only look negative ("not only", "тем не
 // менее", "sin embargo", "tidak hanya") are blocked.
 //
-// # Agreement key
+// # Topics and evidence
 //
-// The key identifies the deal across reports and languages:
+// Topics are scored over the title and, in a Russia–China technology story,
+// the paragraphs that tie the sides and the ones right after them: an
+// analysis piece runs through much other prose, and what it says of energy or
+// space away from the tie is not what the story is about. A topic needs more
+// than one incidental word: a specific strong term ("5G", "lunar station"),
+// or mentions in two sentences ("clean-room space" once is not space). The
+// topic that weighs most in the relational sentences comes first.
 //
-//	rucn:<cn-org>+ru/<topic>[/<subject>]   when a Chinese organisation is a party
-//	rucn:cn+<ru-org>/<topic>[/<subject>]   when only a Russian organisation is named
-//	rucn:cn+ru/<topic>[/<subject>]         when only the countries are
+// Every tag carries the body sentences that decided it (Result.Evidence):
+// ru_cn_tech its strongest relational sentences, each topic ("topic:<id>")
+// the sentence that weighs most for it, an agreement its signing sentence.
+// Never the title, which the reader has: a tag the headline decided is shown
+// by the lead sentence that carries it on.
 //
-// One organisation anchors the key — the Chinese one when any is named,
-// because reports of a deal name the Chinese company far more consistently
-// than its Russian counterpart — and the other side is reduced to its country.
-// Parties come from the signing sentence (in a list of signed documents, from
-// its item), else from its neighbours, else from the headline and lead (an
-// organisation named further down may be a past partner); a side none of
-// them names is its country, which the sink takes for any organisation of
-// that side. Organisations are normalised to the party that usually signs: a
-// subsidiary is its group (CNEIC, CNNP and Jiangsu Nuclear Power are CNNC;
-// TVEL and Atomstroyexport are Rosatom; the China Satellite Navigation Office
-// is CNSA; Khrunichev and Glavkosmos are Roscosmos), so "CNEIC … TVEL" and
-// "中核集团…俄罗斯国家原子能公司" are one party pair.
+// # Dates
 //
-// The topic is the deal's technology, never the anchoring organisation's
-// sector: a deal's subject decides it when the signing sentence names one
-// (each taxonomy subject has a topic: a nuclear plant on the Moon is space
-// whether the report names Rosatom or CNSA), else the strongest specific
-// topic of the signing sentence, then of its neighbours, before the generic
-// field of research ("a joint laboratory" is filed under the field the
-// laboratory works in, whichever sentence names it). It is also
-// Agreement.Technology, which the sink matches on. The subject is the first
+// An agreement's date is the one its signing sentence states nearest the
+// signing cue (a headline's, in the lead's signing sentence): a full date or a
+// month where one is stated, else a year stated as a time, never a deadline
+// ("до 2022 года"), and never a date after the story's publication ("signed
+// an agreement to launch 5G in 2020" in a 2019 story signed nothing in 2020).
+// A date given by the story's own year ("in November last year", "去年11月",
+// "в ноябре прошлого года") is dated by the publication. Month names are read
+// in the document's language and in English (datelines), not in every
+// language: French "mars" is the planet in English.
+//
+// # Deals and the agreement key
+//
+// An agreement names its deal as fields (Agreement.CN, RU, Technology,
+// Subject, Date), which the sink compares with pkg/deal to raise one alert
+// per deal; the key is a readable summary of them, never parsed back:
+//
+//	rucn:<cn>+<ru>/<topic>[/<subject>]
+//
+// where each side is the first organisation the report names for it (its
+// group: CNEIC, CNNP and Jiangsu Nuclear Power are CNNC; TVEL and
+// Atomstroyexport are Rosatom; Rosoboronexport and UAC answer to Rostec), or
+// its country ("cn", "ru") when the report names none. The parties of each
+// side, up to three, come from the signing sentence (in a list of signed
+// documents, from its item), else from its neighbours, else from a headline
+// that reports the deal; never guessed from a lead that does not (an
+// organisation named further down may be a past partner). So "Huawei signed
+// with MTS" is rucn:huawei+mts/telecom/mobile and "Huawei signed agreements
+// with Russia" rucn:huawei+ru/telecom/mobile: two keys, one deal to the sink,
+// which takes a side named only by its country for any organisation of it.
+//
+// The topic is the deal's technology, never an organisation's sector: a
+// deal's subject decides it when the signing sentence names one (each
+// taxonomy subject has a topic: a nuclear plant on the Moon is space whether
+// the report names Rosatom or CNSA), else the strongest specific topic of the
+// signing sentence, then of its neighbours, the story's own ties breaking a
+// tie, before the generic field of research. The subject is the first
 // taxonomy subject (by the taxonomy's priority: the Moon, satellite
 // navigation, remote sensing, launches, satellite communications, a named
-// nuclear plant, fast reactors, mobile networks, optical networks, data
-// centres, large language models; then fields with no topic token of their
-// own, whose topic is "other": lasers, tunnel boring machines, water
-// treatment) the signing sentence names, and nothing when it names none — a
-// word inside an organisation's name is no subject (the "Óptica" of the
-// Shanghai Institute of Optics and Fine Mechanics does not make its laser
-// laboratory an optical network deal) — so that CNSA's lunar and navigation deals, or ZTE's 4G
-// base stations and optical backbone, get different keys; it is also
-// Agreement.Subject. The deal kind ("contract", "commercial agreements",
-// "kontrak") and the date are left out, because reports word them
-// differently. So an English report of "Huawei's agreements with Russia" and
-// an Indonesian one of "Huawei's contract with MTS" share
-// rucn:huawei+ru/telecom. The trade-off: two deals of the same Chinese
-// organisation on the same subject with different Russian partners share a
-// key, and a report whose signing sentence omits the subject that another
-// report of the deal names gets a key without it; the sink tells deals of one
-// key apart by their parties, within its time window. And reports whose
-// signing sentences name different organisations of one side (Rosatom in
-// one, Roscosmos in another) are two deals to the sink.
+// nuclear plant, fast reactors, mobile networks…) the signing sentence names
+// outside an organisation's name, so that CNSA's lunar and navigation deals,
+// or ZTE's 4G base stations and optical backbone, are told apart. The deal
+// kind is left out of the key: reports word it differently ("contract",
+// "commercial agreements", "kontrak").
+//
+// # Languages
+//
+// What is language-specific is data: each language's pack in the taxonomy
+// (taxonomy/languages/<code>.yaml) holds its terms and its grammar — the
+// conjunctions, object markers, articles, clause openers, locatives, year
+// words, basis phrases, multipliers and counters, agenda closers, perfective
+// markers, bracket governors, abbreviations, month names, date fillers and
+// ordinal endings, the words of "last year" and "this year", attached
+// conjunctions and proclitics — that the rules above read. The rules are the
+// same in every language; adding a language is adding its pack and tests.
 package classify

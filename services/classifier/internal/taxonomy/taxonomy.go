@@ -6,9 +6,14 @@
 // subjects (the Moon, satellite navigation, a named nuclear plant…) that tell
 // apart, in agreement keys, deals of one organisation on one topic.
 //
-// A default taxonomy is embedded (default.yaml); Load and LoadFile read an
-// override. Every term list is a Lexicon: language code ("en", "ru", "zh",
-// "es", "id", "it", or "any" for all) to terms. A term is a literal with two
+// A default taxonomy is embedded: default.yaml, which says what each list is
+// for and holds the terms of every language ("any"), and one language pack
+// per language in languages/<code>.yaml (Pack: the language's grammar and
+// its terms, laid out as the taxonomy's sections), merged in by AddPack.
+// Load and LoadFile read an override, a single file or a directory laid out
+// the same way. Every term list is a Lexicon: language code ("en", "ru",
+// "zh", "es", "id", "pt", "fr", "de", "it", "ar", or "any" for all) to terms.
+// A term is a literal with two
 // conveniences, expanded when the taxonomy is loaded:
 //
 //   - braces list alternatives: "атомн{ая,ой,ую} станц*" is three terms;
