@@ -171,16 +171,16 @@ type Report struct {
 func FromProto(a *newspipev1.Agreement, reported time.Time) Report {
 	r := Report{Reported: reported}
 	if d := a.GetDeal(); d != nil {
-		r.CN, r.RU = groups(d.GetCn()), groups(d.GetRu())
+		r.CN, r.RU = groups(d.GetCn(), CountryCN), groups(d.GetRu(), CountryRU)
 		r.Topic, r.Subject = Normalize(d.GetTechnology()), Normalize(d.GetSubject())
 		r.Signed, _ = ParseDate(d.GetSignedOn())
 		return r
 	}
 	if p := a.GetParties(); len(p) == 2 {
-		if p[0] != "cn" && p[0] != "" {
+		if p[0] != CountryCN && p[0] != "" {
 			r.CN = []string{p[0]}
 		}
-		if p[1] != "ru" && p[1] != "" {
+		if p[1] != CountryRU && p[1] != "" {
 			r.RU = []string{p[1]}
 		}
 	}
@@ -198,14 +198,22 @@ func FromProto(a *newspipev1.Agreement, reported time.Time) Report {
 	return r
 }
 
-func groups(ps []*newspipev1.Party) []string {
+// CountryCN and CountryRU are the sides' country ids. A party whose group
+// is its side's country (an authority signing for its state) names only
+// the country.
+const (
+	CountryCN = "cn"
+	CountryRU = "ru"
+)
+
+func groups(ps []*newspipev1.Party, country string) []string {
 	var out []string
 	for _, p := range ps {
 		g := p.GetGroup()
 		if g == "" {
 			g = p.GetId()
 		}
-		if g = Normalize(g); g != "" {
+		if g = Normalize(g); g != "" && g != country {
 			out = append(out, g)
 		}
 	}

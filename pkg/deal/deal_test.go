@@ -186,6 +186,11 @@ func TestFromProto(t *testing.T) {
 		{"an event from before the deal field", &newspipev1.Agreement{
 			Parties: []string{"cnsa", "ru"}, Key: "rucn:cnsa+ru/space/lunar", Date: "2021-03",
 		}, Report{CN: []string{"cnsa"}, Topic: "space", Subject: "lunar", Signed: date("2021-03"), Reported: reported}},
+		{"an authority signing for its state names only the country", &newspipev1.Agreement{Deal: &newspipev1.Deal{
+			Cn:         []*newspipev1.Party{{Id: "caea", Group: "cn"}},
+			Ru:         []*newspipev1.Party{{Id: "rosatom", Group: "rosatom"}},
+			Technology: "energy",
+		}}, Report{RU: []string{"rosatom"}, Topic: "energy", Reported: reported}},
 		{"an unreadable date counts as none", &newspipev1.Agreement{Deal: &newspipev1.Deal{Technology: "space", SignedOn: "last June"}},
 			Report{Topic: "space", Reported: reported}},
 	}

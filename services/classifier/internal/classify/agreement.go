@@ -2,6 +2,7 @@ package classify
 
 import (
 	"fmt"
+	"math/bits"
 	"regexp"
 	"slices"
 	"sort"
@@ -264,7 +265,11 @@ func (c *Classifier) agreement(sents []sentence, hs []hit, text string, res Resu
 		cnOrgs = c.parties(sents, best, ent, true)
 		ruOrgs = c.parties(sents, best, ent, false)
 	}
-	if sj := c.subject(subjects); sj >= 0 {
+	// A signing sentence that names two subjects or more ("four VVER units
+	// at Tianwan and Xudabao, the CFR-600 and isotope sources for lunar
+	// missions") reports a package: no one of them is its subject, and its
+	// technology is the sentence's, not the first subject's.
+	if sj := c.subject(subjects); sj >= 0 && bits.OnesCount32(subjects) == 1 {
 		a.Subject = c.tax.Subjects[sj].ID
 		a.Technology = c.tax.Subjects[sj].Topic
 	} else if bestItem.ok {

@@ -197,11 +197,12 @@ func nameDeals(recs []Record, published []time.Time) {
 func dealReportOf(a Agreement, t time.Time) deal.Report {
 	r := deal.Report{Topic: deal.Normalize(a.Technology), Subject: deal.Normalize(a.Subject), Reported: t}
 	for _, side := range []struct {
-		ps  []Party
-		out *[]string
-	}{{a.CN, &r.CN}, {a.RU, &r.RU}} {
+		ps      []Party
+		out     *[]string
+		country string
+	}{{a.CN, &r.CN, deal.CountryCN}, {a.RU, &r.RU, deal.CountryRU}} {
 		for _, p := range side.ps {
-			if g := deal.Normalize(p.Group); g != "" && !slices.Contains(*side.out, g) {
+			if g := deal.Normalize(p.Group); g != "" && g != side.country && !slices.Contains(*side.out, g) {
 				*side.out = append(*side.out, g)
 			}
 		}

@@ -117,6 +117,10 @@ type Entity struct {
 	// Group is the organisation that answers for this one in deals (its
 	// parent: Rostec for UAC and Rosoboronexport), "" for none. Reports of
 	// one deal name the group or its member; deals are matched by group.
+	// An authority that signs for its state (a regulator signing an
+	// intergovernmental programme) has its country as its group: a report
+	// naming it is matched as one naming the country, whose organisations
+	// another report of the deal may name instead.
 	Group   string   `yaml:"group"`
 	Topics  []string `yaml:"topics"`
 	Aliases Lexicon  `yaml:"aliases"`
@@ -569,7 +573,7 @@ func (t *Taxonomy) Validate() error {
 		byID[t.Entities[i].ID] = &t.Entities[i]
 	}
 	for _, e := range t.Entities {
-		if e.Group == "" {
+		if e.Group == "" || e.Group == e.Country {
 			continue
 		}
 		g, ok := byID[e.Group]
