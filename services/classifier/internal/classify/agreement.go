@@ -292,13 +292,14 @@ func (c *Classifier) agreement(sents []sentence, hs []hit, text string, res Resu
 	}
 	a.Date = c.signingDate(text[s.start:s.end], s.signStart-s.start, published, g)
 	if a.Date == "" && s.title {
-		// Headlines drop the date; the lead's signing sentence states it.
-		// (A later sentence of the body may recall another signing: it
-		// is not read for this one's date.)
-		for j := best + 1; j < len(sents) && j <= best+3; j++ {
+		// Headlines drop the date; the first of the body's next signing
+		// sentences that states one gives it ("We have signed…", then
+		// "Moscow and Beijing signed a contract in November last year").
+		// A signing in the body is not dated so: a later sentence may
+		// recall another signing.
+		for j := best + 1; j < len(sents) && j <= best+5 && a.Date == ""; j++ {
 			if n := &sents[j]; !n.title && n.signN > 0 && !n.recall {
 				a.Date = c.signingDate(text[n.start:n.end], n.signStart-n.start, published, g)
-				break
 			}
 		}
 	}

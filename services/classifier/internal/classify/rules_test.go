@@ -142,6 +142,12 @@ func TestRelativeSigningDates(t *testing.T) {
 			Title: "Rusia y China firman un contrato de cazas Su-35",
 			Text:  "Rosoboronexport y China firmaron este año un contrato para el suministro de 24 cazas Su-35."},
 			"2016"},
+		{"a headline's date a few signing sentences down", Document{Lang: "en", Published: pub,
+			Title: "Su-35 fighter contract signed between Russia and China awaits ratification",
+			Text: "\"We have signed, but it has not come into effect yet,\" Rostec chief Sergei Chemezov said.\n" +
+				"Ratification by both sides is a long procedure, he added.\n" +
+				"Moscow and Beijing signed a contract in November last year for 24 Su-35 jets worth $2 billion."},
+			"2015-11"},
 		{"no relative year", Document{Lang: "en", Published: pub,
 			Title: "Russia and China sign Su-35 fighter contract",
 			Text:  "Rosoboronexport and China signed a contract for the supply of 24 Su-35 fighter jets, the company said."},
