@@ -29,16 +29,22 @@ type Options struct {
 	ConnectTimeout time.Duration
 	// MaxPendingPublishes bounds unacknowledged async publishes; default 4096.
 	MaxPendingPublishes int
+	// PublishTimeout bounds the wait for the server's acknowledgement of a
+	// publish; default 10s. A stream whose leader is lost may never answer:
+	// without a bound the publishing worker waits forever while the input's
+	// heartbeat keeps it from being redelivered.
+	PublishTimeout time.Duration
 	// Logger receives connection events; default slog.Default().
 	Logger *slog.Logger
 }
 
 // Bus is a connection to NATS with JetStream. It is safe for concurrent use.
 type Bus struct {
-	nc   *nats.Conn
-	js   jetstream.JetStream
-	topo topology.Topology
-	log  *slog.Logger
+	nc         *nats.Conn
+	js         jetstream.JetStream
+	topo       topology.Topology
+	log        *slog.Logger
+	pubTimeout time.Duration
 }
 
 // Connect dials url and returns a Bus for topology t. It retries the first
@@ -56,6 +62,9 @@ func Connect(ctx context.Context, url string, t topology.Topology, o Options) (*
 	}
 	if o.MaxPendingPublishes == 0 {
 		o.MaxPendingPublishes = 4096
+	}
+	if o.PublishTimeout <= 0 {
+		o.PublishTimeout = 10 * time.Second
 	}
 	log := o.Logger.With("component", "bus")
 	opts := []nats.Option{
@@ -104,7 +113,7 @@ func Connect(ctx context.Context, url string, t topology.Topology, o Options) (*
 		nc.Close()
 		return nil, fmt.Errorf("bus: jetstream context: %w", err)
 	}
-	return &Bus{nc: nc, js: js, topo: t, log: log}, nil
+	return &Bus{nc: nc, js: js, topo: t, log: log, pubTimeout: o.PublishTimeout}, nil
 }
 
 // Topology returns the names this bus was opened with.
@@ -117,8 +126,60 @@ func (b *Bus) URL() string { return b.nc.ConnectedUrlRedacted() }
 func (b *Bus) Connected() bool { return b.nc.IsConnected() }
 
 // EnsureStreams creates or updates every stream of the topology. It is
-// idempotent and safe to call from every replica at start-up.
+// idempotent and safe to call from every replica at start-up. A JetStream
+// that cannot serve yet (a cluster still electing its meta leader answers
+// with timeouts or "temporarily unavailable") is retried with backoff until
+// ctx is done, so services started together with a fresh cluster wait for
+// it instead of exiting. It warns where a stream accepts messages larger
+// than the server's max_payload, naming what to change.
 func (b *Bus) EnsureStreams(ctx context.Context) error {
+	wait := 250 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		actx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		err := b.ensureStreams(actx)
+		cancel()
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil || !transient(err) {
+			return err
+		}
+		b.log.Warn("jetstream not ready, retrying", "attempt", attempt, "retry_in", wait.String(), "err", err)
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 5*time.Second)
+	}
+	max := b.nc.MaxPayload()
+	for _, s := range b.topo.Streams() {
+		if max > 0 && int64(s.MaxMsgSize) > max {
+			b.log.Warn("the server accepts smaller messages than this stream: larger ones are dead-lettered",
+				"stream", s.Name, "stream_max_msg_size", s.MaxMsgSize, "server_max_payload", max,
+				"fix", fmt.Sprintf("set max_payload: %d in the nats-server configuration", s.MaxMsgSize))
+		}
+	}
+	return nil
+}
+
+// transient reports whether a JetStream API error may clear by itself: a
+// timeout, no responder yet, or the server saying it cannot serve now (a
+// cluster without a meta leader, JetStream still starting). A refused
+// configuration is not.
+func transient(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, nats.ErrTimeout) || errors.Is(err, nats.ErrNoResponders) ||
+		errors.Is(err, jetstream.ErrJetStreamNotEnabled) || errors.Is(err, nats.ErrConnectionReconnecting) {
+		return true
+	}
+	var apiErr *jetstream.APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.Code == 503 || apiErr.Code == 408 || apiErr.Code == 500
+	}
+	return false
+}
+
+func (b *Bus) ensureStreams(ctx context.Context) error {
 	for _, s := range b.topo.Streams() {
 		cfg := jetstream.StreamConfig{
 			Name:       s.Name,
@@ -186,23 +247,37 @@ type Message struct {
 // newspipe publish must be deduplicable.
 var ErrNoMsgID = errors.New("bus: message has no id")
 
+// ErrPublishTimeout is returned when the server has not acknowledged a
+// publish within the bus's PublishTimeout. The message may or may not be
+// stored: publishing it again is safe (its id deduplicates it).
+var ErrPublishTimeout = errors.New("bus: no acknowledgement within the publish timeout")
+
+// ErrTooLarge is returned for a message larger than the server accepts
+// (its max_payload): no retry can store it.
+var ErrTooLarge = errors.New("bus: message larger than the server's max_payload")
+
 // Pending is a publish awaiting the server's acknowledgement.
 type Pending struct {
-	f   jetstream.PubAckFuture
-	err error
+	f       jetstream.PubAckFuture
+	err     error
+	timeout time.Duration
 }
 
-// Wait blocks until the server has stored the message (nil), refused it, or
-// ctx is done.
+// Wait blocks until the server has stored the message (nil), refused it,
+// the publish timeout has passed (ErrPublishTimeout), or ctx is done.
 func (p *Pending) Wait(ctx context.Context) error {
 	if p.err != nil {
 		return p.err
 	}
+	t := time.NewTimer(p.timeout)
+	defer t.Stop()
 	select {
 	case <-p.f.Ok():
 		return nil
 	case err := <-p.f.Err():
 		return fmt.Errorf("bus: publish %s: %w", p.f.Msg().Subject, err)
+	case <-t.C:
+		return fmt.Errorf("bus: publish %s: %w (%s)", p.f.Msg().Subject, ErrPublishTimeout, p.timeout)
 	case <-ctx.Done():
 		return fmt.Errorf("bus: publish %s: %w", p.f.Msg().Subject, ctx.Err())
 	}
@@ -219,12 +294,22 @@ func (b *Bus) PublishAsync(m Message) *Pending {
 	for k, v := range m.Header {
 		nm.Header.Set(k, v)
 	}
+	if max := b.nc.MaxPayload(); max > 0 && int64(len(m.Data)) > max {
+		return &Pending{err: fmt.Errorf("bus: publish %s: %d bytes: %w (%d bytes; raise max_payload in the server's configuration)",
+			m.Subject, len(m.Data), ErrTooLarge, max)}
+	}
 	f, err := b.js.PublishMsgAsync(nm, jetstream.WithMsgID(m.MsgID))
 	if err != nil {
+		if errors.Is(err, nats.ErrMaxPayload) {
+			err = fmt.Errorf("%w: %w", ErrTooLarge, err)
+		}
 		return &Pending{err: fmt.Errorf("bus: publish %s: %w", m.Subject, err)}
 	}
-	return &Pending{f: f}
+	return &Pending{f: f, timeout: b.pubTimeout}
 }
+
+// MaxPayload returns the largest message the server accepts, in bytes.
+func (b *Bus) MaxPayload() int64 { return b.nc.MaxPayload() }
 
 // Publish sends m and waits for the server's acknowledgement.
 func (b *Bus) Publish(ctx context.Context, m Message) error {

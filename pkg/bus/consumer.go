@@ -56,8 +56,11 @@ func (d *Delivery) NakWithDelay(delay time.Duration) error { return d.m.NakWithD
 // InProgress resets the server's redelivery timer for a slow message.
 func (d *Delivery) InProgress() error { return d.m.InProgress() }
 
-// Term tells the server never to redeliver the message.
-func (d *Delivery) Term(reason string) error { return d.m.TermWithReason(reason) }
+// Term tells the server never to redeliver the message. It sends a plain
+// term, without a reason: nats-server 2.9 ignores a term that carries one
+// and redelivers the message at every AckWait. The reason belongs in the
+// DLQ entry's headers and the log, where a person looks.
+func (d *Delivery) Term() error { return d.m.Term() }
 
 // ConsumeOptions bounds what the client buffers. Set MaxBytes for streams of
 // large messages (raw pages): a count alone lets a batch of big pages

@@ -11,8 +11,8 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
 
-	// Registers the event types for TypeHeader look-ups.
-	_ "github.com/newspipe/newspipe/proto/newspipe/v1"
+	// Also registers the event types for TypeHeader look-ups.
+	newspipev1 "github.com/newspipe/newspipe/proto/newspipe/v1"
 )
 
 // Header names. Subscribers may filter on the Newspipe-* tag headers without
@@ -58,7 +58,33 @@ func Unmarshal(data []byte, typeHeader string, m proto.Message) error {
 	if err := proto.Unmarshal(data, m); err != nil {
 		return fmt.Errorf("%w: %s: %v", ErrMalformed, want, err)
 	}
+	if field, id, ok := Identity(m); ok && id == "" {
+		// Outputs are deduplicated by an id made from the input's: inputs
+		// without one would all collapse into one output, and the rest be
+		// acked and lost.
+		return fmt.Errorf("%w: %s without %s", ErrMalformed, want, field)
+	}
 	return nil
+}
+
+// Identity returns the field that identifies an event of a pipeline type
+// and its value; ok is false for other types.
+func Identity(m proto.Message) (field, id string, ok bool) {
+	switch e := m.(type) {
+	case *newspipev1.FeedJob:
+		return "source_id", e.GetSourceId(), true
+	case *newspipev1.ArticleJob:
+		return "id", e.GetId(), true
+	case *newspipev1.RawArticle:
+		return "id", e.GetId(), true
+	case *newspipev1.CleanArticle:
+		return "id", e.GetId(), true
+	case *newspipev1.EnrichedArticle:
+		return "article.id", e.GetArticle().GetId(), true
+	case *newspipev1.AgreementAlert:
+		return "key", e.GetKey(), true
+	}
+	return "", "", false
 }
 
 // JSON renders a payload as one line of JSON for people, choosing the type by

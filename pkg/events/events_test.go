@@ -3,6 +3,7 @@ package events
 import (
 	"bytes"
 	"errors"
+	"google.golang.org/protobuf/proto"
 	"strings"
 	"testing"
 
@@ -88,4 +89,42 @@ func FuzzUnmarshal(f *testing.F) {
 		}
 		_, _ = DecodeBody(&r, 1<<16)
 	})
+}
+
+// An event without its identity is malformed: outputs are deduplicated by
+// an id made from the input's, so id-less inputs would collapse into one
+// output and the rest be acked and lost.
+func TestUnmarshalNeedsIdentity(t *testing.T) {
+	for _, tt := range []struct {
+		name       string
+		with, wout proto.Message
+	}{
+		{"feed job", &newspipev1.FeedJob{SourceId: "s", FeedUrl: "u"}, &newspipev1.FeedJob{FeedUrl: "u"}},
+		{"article job", &newspipev1.ArticleJob{Id: "a", Url: "u"}, &newspipev1.ArticleJob{Url: "u"}},
+		{"raw article", &newspipev1.RawArticle{Id: "a", Url: "u"}, &newspipev1.RawArticle{Url: "u"}},
+		{"clean article", &newspipev1.CleanArticle{Id: "a", Title: "T"}, &newspipev1.CleanArticle{Title: "T"}},
+		{"enriched article", &newspipev1.EnrichedArticle{Article: &newspipev1.CleanArticle{Id: "a"}, Score: 1},
+			&newspipev1.EnrichedArticle{Article: &newspipev1.CleanArticle{Title: "T"}, Score: 1}},
+		{"alert", &newspipev1.AgreementAlert{Key: "k", Kind: "mou"}, &newspipev1.AgreementAlert{Kind: "mou"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, c := range []struct {
+				m    proto.Message
+				want bool
+			}{{tt.with, true}, {tt.wout, false}} {
+				data, h, err := Marshal(c.m)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out := c.m.ProtoReflect().New().Interface()
+				err = Unmarshal(data, h[HeaderType], out)
+				if c.want && err != nil {
+					t.Errorf("with its identity: %v", err)
+				}
+				if !c.want && !errors.Is(err, ErrMalformed) {
+					t.Errorf("without its identity: err %v, want ErrMalformed", err)
+				}
+			}
+		})
+	}
 }

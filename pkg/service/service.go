@@ -113,7 +113,10 @@ func Run(name string, c Common, fn func(ctx context.Context, env *Env) error) er
 	log.Info("service starting", "nats_url", b.URL(), "admin_addr", admin.Addr(), "namespace", c.Namespace)
 
 	env := &Env{Log: log, Registry: reg, Health: health, Bus: b, StageMetrics: stage.NewMetrics(reg), Mux: mux}
-	g := lifecycle.NewGroup(ctx)
+	// One budget for the whole stop, from the signal: the stages drain in
+	// it, and the NATS connection in what they leave.
+	budget := lifecycle.NewShutdown(ctx, c.ShutdownGrace)
+	g := lifecycle.NewGroup(lifecycle.WithShutdown(ctx, budget))
 	adminCtx, adminStop := context.WithCancel(context.WithoutCancel(ctx))
 	adminDone := make(chan error, 1)
 	go func() { adminDone <- admin.Serve(adminCtx, 5*time.Second) }()
@@ -124,7 +127,7 @@ func Run(name string, c Common, fn func(ctx context.Context, env *Env) error) er
 	})
 	runErr := g.Wait()
 
-	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.ShutdownGrace)
+	dctx, cancel := budget.Context(ctx, 0)
 	defer cancel()
 	if err := b.Drain(dctx); err != nil {
 		log.Warn("nats drain", "err", err)

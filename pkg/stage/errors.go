@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/newspipe/newspipe/pkg/bus"
 	"github.com/newspipe/newspipe/pkg/events"
 )
 
@@ -20,7 +21,7 @@ func Permanent(err error) error {
 }
 
 // IsPermanent reports whether err should not be retried. Malformed events
-// are permanent too.
+// are permanent too, and so is an output larger than the server accepts.
 func IsPermanent(err error) bool {
-	return errors.Is(err, ErrPermanent) || errors.Is(err, events.ErrMalformed)
+	return errors.Is(err, ErrPermanent) || errors.Is(err, events.ErrMalformed) || errors.Is(err, bus.ErrTooLarge)
 }

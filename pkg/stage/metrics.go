@@ -22,6 +22,12 @@ type Metrics struct {
 	inFlight  *prometheus.GaugeVec
 }
 
+// LatencyBuckets are the bounds, in seconds, of newspipe's latency
+// histograms: every 25% from 0.5 ms to 1 s, where a stage's and the
+// pipeline's times fall and quantiles must be readable, then coarser up to
+// about 6 h for stories that waited out retries or an outage.
+var LatencyBuckets = append(prometheus.ExponentialBucketsRange(0.0005, 1, 35), prometheus.ExponentialBuckets(2, 2.5, 12)...)
+
 // NewMetrics registers the stage loop's metrics with reg.
 func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{
@@ -32,7 +38,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "newspipe_stage_processing_seconds",
 			Help:    "Time to handle one message and store its outputs, by stage.",
-			Buckets: prometheus.ExponentialBuckets(0.0005, 2.5, 14),
+			Buckets: LatencyBuckets,
 		}, []string{"stage"}),
 		dlq: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "newspipe_dlq_messages_total",

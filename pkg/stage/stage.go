@@ -30,6 +30,7 @@ import (
 
 	"github.com/newspipe/newspipe/pkg/bus"
 	"github.com/newspipe/newspipe/pkg/events"
+	"github.com/newspipe/newspipe/pkg/lifecycle"
 	"github.com/newspipe/newspipe/pkg/topology"
 )
 
@@ -66,7 +67,9 @@ type Config struct {
 	// Consume bounds the client's buffer (use MaxBytes for raw pages).
 	Consume bus.ConsumeOptions
 	// ShutdownGrace bounds how long in-flight messages may take to finish
-	// after the context is cancelled; default 10s.
+	// after the context is cancelled. Zero takes it from the stop's budget
+	// the context carries (lifecycle.WithShutdown: the process's
+	// SHUTDOWN_GRACE less what the NATS drain needs), else 10s.
 	ShutdownGrace time.Duration
 	// MaxDeliver and Backoff override the topology's retry policy (tests use
 	// short ones); zero values keep it.
@@ -106,9 +109,6 @@ func New(b *bus.Bus, cfg Config, h Handler, m *Metrics, log *slog.Logger) (*Runn
 	}
 	if cfg.Workers <= 0 {
 		cfg.Workers = max(2, runtime.GOMAXPROCS(0))
-	}
-	if cfg.ShutdownGrace <= 0 {
-		cfg.ShutdownGrace = 10 * time.Second
 	}
 	if cfg.PendingEvery == 0 {
 		cfg.PendingEvery = 5 * time.Second
@@ -176,7 +176,7 @@ func (r *Runner) Run(ctx context.Context) error {
 
 	<-ctx.Done()
 	close(stopping)
-	dctx, dcancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.ShutdownGrace)
+	dctx, dcancel := r.drainContext(ctx)
 	defer dcancel()
 	sub.Drain(dctx) // the callback naks what is still buffered
 	close(work)
@@ -185,11 +185,31 @@ func (r *Runner) Run(ctx context.Context) error {
 	select {
 	case <-done:
 	case <-dctx.Done():
-		hcancel() // abandon: unacked messages are redelivered after AckWait
-		<-done
+		// Abandon: unacked messages are redelivered after AckWait. A handler
+		// that ignores its cancelled context is not waited for: the stop
+		// must fit in its budget.
+		hcancel()
+		select {
+		case <-done:
+		case <-time.After(250 * time.Millisecond):
+			r.log.Warn("stage stopped with handlers still running; their messages come back after the ack deadline")
+			return nil
+		}
 	}
 	r.log.Info("stage stopped")
 	return nil
+}
+
+// drainContext bounds the stop: the configured grace, else what the
+// process's stop budget leaves, else 10s.
+func (r *Runner) drainContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if r.cfg.ShutdownGrace > 0 {
+		return context.WithTimeout(context.WithoutCancel(ctx), r.cfg.ShutdownGrace)
+	}
+	if s := lifecycle.ShutdownOf(ctx); s != nil {
+		return s.Context(ctx, s.Reserve())
+	}
+	return context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 }
 
 func (r *Runner) samplePending(ctx context.Context, cons *bus.Consumer) {
@@ -328,7 +348,7 @@ func (r *Runner) deadLetter(ctx context.Context, d *bus.Delivery, cause error, l
 		return
 	}
 	log.Error("message dead-lettered", "err", cause, "dlq_subject", r.bus.Topology().DLQ(stage))
-	_ = d.Term(truncate(cause.Error(), 256))
+	_ = d.Term()
 	r.metrics.messages.WithLabelValues(stage, OutcomeDeadLetter).Inc()
 	r.metrics.dlq.WithLabelValues(stage).Inc()
 }

@@ -89,9 +89,12 @@ type ConsumerSpec struct {
 	Durable       string
 	FilterSubject string
 	// AckWait is how long the server waits for an ack before redelivering.
-	// It is short (15s; 30s for the network-bound fetcher stages) so that
-	// messages stranded by a replica that died are soon redelivered; the stage loop sends InProgress every AckWait/3
-	// while a handler works, so a slow message is not redelivered.
+	// It is short (5s; 30s for the network-bound fetcher stages) so that
+	// messages stranded by a replica that died, or by a stopping one on a
+	// server older than 2.10 (which may still deliver a pending pull's
+	// messages to a closed subscription), are soon redelivered; the stage
+	// loop sends InProgress every AckWait/3 while a handler works, so a slow
+	// message is not redelivered.
 	AckWait    time.Duration
 	MaxDeliver int
 	// Backoff is the redelivery delay after each failed attempt; the last
@@ -240,7 +243,7 @@ var defaultBackoff = []time.Duration{time.Second, 5 * time.Second, 30 * time.Sec
 // Consumer returns the durable consumer of a stage.
 func (t Topology) Consumer(stage string) (ConsumerSpec, error) {
 	c := ConsumerSpec{
-		Durable: t.name(strings.ToUpper(stage)), AckWait: 15 * time.Second, MaxDeliver: 5,
+		Durable: t.name(strings.ToUpper(stage)), AckWait: 5 * time.Second, MaxDeliver: 5,
 		Backoff: append([]time.Duration(nil), defaultBackoff...), MaxAckPending: 256,
 	}
 	switch stage {

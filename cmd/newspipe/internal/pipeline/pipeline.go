@@ -160,7 +160,10 @@ func Run(ctx context.Context, cfg Config) (err error) {
 
 	stagesCtx, stopStages := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopStages()
-	g := lifecycle.NewGroup(stagesCtx)
+	// One budget for the whole stop, from the signal: the stages drain in
+	// it, and the NATS connection in what they leave.
+	budget := lifecycle.NewShutdown(stagesCtx, cfg.ShutdownGrace)
+	g := lifecycle.NewGroup(lifecycle.WithShutdown(stagesCtx, budget))
 	for _, r := range []interface{ Run(context.Context) error }{f, cl, cf, sk} {
 		g.Go(r.Run)
 	}
@@ -190,7 +193,7 @@ func Run(ctx context.Context, cfg Config) (err error) {
 		health.SetReady(false)
 	}
 
-	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownGrace)
+	dctx, cancel := budget.Context(ctx, 0)
 	defer cancel()
 	if err := b.Drain(dctx); err != nil {
 		log.Warn("nats drain", "err", err)

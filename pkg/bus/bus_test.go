@@ -1,0 +1,148 @@
+package bus_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/newspipe/newspipe/pkg/bus"
+	"github.com/newspipe/newspipe/pkg/natsembed"
+	"github.com/newspipe/newspipe/pkg/natstest"
+)
+
+// A publish whose acknowledgement never comes (here a subject a plain
+// subscriber holds, so the message is delivered but nobody answers; in the
+// field, a stream that lost its leader) fails after the publish timeout
+// instead of blocking its worker for good.
+func TestPublishTimeout(t *testing.T) {
+	s := natstest.Start(t)
+	nc, err := nats.Connect(s.ClientURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	if _, err := nc.SubscribeSync("silent.out"); err != nil {
+		t.Fatal(err)
+	}
+	if err := nc.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	b, err := bus.Connect(ctx, s.ClientURL(), natstest.Topology(), bus.Options{PublishTimeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	start := time.Now()
+	err = b.Publish(ctx, bus.Message{Subject: "silent.out", MsgID: "x", Data: []byte("x")})
+	if !errors.Is(err, bus.ErrPublishTimeout) {
+		t.Fatalf("publish error %v, want ErrPublishTimeout", err)
+	}
+	if ctx.Err() != nil {
+		t.Fatalf("the caller's context ran out first (%v): the wait was not bounded", time.Since(start))
+	}
+}
+
+// A message larger than the server's max_payload is refused at once with
+// ErrTooLarge, which no retry can fix.
+func TestPublishTooLarge(t *testing.T) {
+	s, err := natsembed.Start(natsembed.Config{StoreDir: t.TempDir(), MaxPayload: 64 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Shutdown)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	topo := natstest.Topology()
+	b, err := bus.Connect(ctx, s.ClientURL(), topo, bus.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := b.EnsureStreams(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.MaxPayload(); got != 64<<10 {
+		t.Errorf("MaxPayload %d, want %d", got, 64<<10)
+	}
+	err = b.Publish(ctx, bus.Message{Subject: topo.Raw("src"), MsgID: "big", Data: make([]byte, 100<<10)})
+	if !errors.Is(err, bus.ErrTooLarge) {
+		t.Fatalf("publish error %v, want ErrTooLarge", err)
+	}
+	if err := b.Publish(ctx, bus.Message{Subject: topo.Raw("src"), MsgID: "small", Data: make([]byte, 10<<10)}); err != nil {
+		t.Fatalf("a message under the limit: %v", err)
+	}
+}
+
+// Services started together with their NATS server find JetStream not yet
+// serving; EnsureStreams waits for it instead of failing the start.
+func TestEnsureStreamsWaitsForJetStream(t *testing.T) {
+	ns, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: server.RANDOM_PORT, NoSigs: true, NoLog: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns.Start()
+	t.Cleanup(ns.Shutdown)
+	if !ns.ReadyForConnections(10 * time.Second) {
+		t.Fatal("server not ready")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	b, err := bus.Connect(ctx, ns.ClientURL(), natstest.Topology(), bus.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	done := make(chan error, 1)
+	go func() { done <- b.EnsureStreams(ctx) }()
+	select {
+	case err := <-done:
+		t.Fatalf("EnsureStreams returned before JetStream served: %v", err)
+	case <-time.After(700 * time.Millisecond):
+	}
+	if err := ns.EnableJetStream(&server.JetStreamConfig{StoreDir: t.TempDir()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("EnsureStreams after JetStream came up: %v", err)
+	}
+}
+
+// A configuration the server refuses is not waited for: EnsureStreams
+// fails at once (here another stream already holds the subjects).
+func TestEnsureStreamsRefusedConfig(t *testing.T) {
+	s := natstest.Start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	topo := natstest.Topology()
+	nc, err := nats.Connect(s.ClientURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "SQUATTER", Subjects: topo.Streams()[0].Subjects, Storage: jetstream.MemoryStorage}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := bus.Connect(ctx, s.ClientURL(), topo, bus.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	start := time.Now()
+	if err := b.EnsureStreams(ctx); err == nil {
+		t.Fatal("EnsureStreams succeeded over another stream's subjects")
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("a refused configuration took %v: it was retried", d)
+	}
+}
