@@ -12,7 +12,7 @@ TEST_FLAGS ?= -count=1 -timeout 20m
 BENCH     ?= .
 DATA_DIR  ?= data
 
-.PHONY: all build run demo test test-short vet bench proto proto-check images deploy-check eval-extract compare-extract eval-classify seeds-check fmt clean help
+.PHONY: all build run demo test test-faults test-short vet bench proto proto-check images deploy-check eval-extract compare-extract eval-classify seeds-check fmt clean help
 
 all: build
 
@@ -36,6 +36,9 @@ test: vet ## all tests (set NATS_URL / NEWSPIPE_TEST_POSTGRES_DSN to also test a
 	$(GO) test $(TEST_FLAGS) $(PKGS)
 	@if command -v protoc >/dev/null 2>&1; then $(MAKE) --no-print-directory proto-check; \
 	 else echo "proto-check skipped: protoc not installed (apt-get install protobuf-compiler)"; fi
+
+test-faults: ## the fault suite: the real binaries as processes on a nats-server of their own, killed mid-stream (needs nats-server on PATH; ~3 min)
+	cd cmd/newspipe && NEWSPIPE_FAULTS=1 $(GO) test -count=1 -timeout 15m -v -run . ./internal/faults/
 
 test-short: ## the fast tests only
 	$(GO) test -short $(TEST_FLAGS) $(PKGS)

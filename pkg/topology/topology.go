@@ -204,6 +204,9 @@ func (t Topology) AllRaw() string { return t.subject("news.raw.>") }
 // AllClean matches every clean subject.
 func (t Topology) AllClean() string { return t.subject("news.clean.>") }
 
+// AllDLQ matches every stage's dead-letter subject.
+func (t Topology) AllDLQ() string { return t.subject("news.dlq.>") }
+
 // AllEnriched matches every enriched subject.
 func (t Topology) AllEnriched() string { return t.subject("news.enriched.>") }
 

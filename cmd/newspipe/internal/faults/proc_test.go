@@ -1,0 +1,196 @@
+package faults_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// binDir holds the binaries TestMain builds; natsServer is the nats-server
+// on PATH.
+var binDir, natsServer string
+
+func TestMain(m *testing.M) {
+	if os.Getenv("NEWSPIPE_FAULTS") != "1" {
+		fmt.Println("fault suite not run: `make test-faults` runs it (NEWSPIPE_FAULTS=1)")
+		os.Exit(0)
+	}
+	var err error
+	if natsServer, err = exec.LookPath("nats-server"); err != nil {
+		natsServer, err = exec.LookPath("/usr/sbin/nats-server")
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "fault suite: nats-server is not on PATH (Debian's nats-server package)")
+		os.Exit(1)
+	}
+	if binDir, err = os.MkdirTemp("", "newspipe-faults-"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	build := exec.Command("go", "build", "-o", binDir+string(filepath.Separator),
+		"./services/fetcher", "./services/cleaner", "./services/classifier", "./services/sink", "./cmd/newspipe")
+	build.Dir = repoRoot()
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "fault suite: build: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(binDir)
+	os.Exit(code)
+}
+
+// repoRoot is the directory holding go.work, above the working directory.
+func repoRoot() string {
+	wd, _ := os.Getwd()
+	for d := wd; filepath.Dir(d) != d; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.work")); err == nil {
+			return d
+		}
+	}
+	return wd
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// proc is one OS process of a scenario, restartable with the same
+// arguments, its output appended to one log file.
+type proc struct {
+	name string
+	path string
+	args []string
+	env  []string
+	log  string
+	cmd  *exec.Cmd
+	done chan error
+}
+
+func newProc(t *testing.T, name, path string, args, env []string) *proc {
+	t.Helper()
+	p := &proc{name: name, path: path, args: args, env: env, log: filepath.Join(t.TempDir(), name+".log")}
+	t.Cleanup(func() {
+		p.kill()
+		if t.Failed() {
+			b, _ := os.ReadFile(p.log)
+			t.Logf("%s output (last lines):\n%s", name, tailLines(string(b), 25))
+		}
+	})
+	return p
+}
+
+func (p *proc) start(t *testing.T) {
+	t.Helper()
+	f, err := os.OpenFile(p.log, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p.cmd = exec.Command(p.path, p.args...)
+	p.cmd.Env = append(os.Environ(), p.env...)
+	p.cmd.Stdout, p.cmd.Stderr = f, f
+	if err := p.cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", p.name, err)
+	}
+	p.done = make(chan error, 1)
+	go func(cmd *exec.Cmd, done chan error) { done <- cmd.Wait() }(p.cmd, p.done)
+}
+
+// kill9 kills the process with SIGKILL, as a node failure or the OOM killer
+// does, and waits for it to be gone.
+func (p *proc) kill9(t *testing.T) {
+	t.Helper()
+	if p.cmd == nil {
+		return
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		t.Fatalf("kill %s: %v", p.name, err)
+	}
+	<-p.done
+	p.cmd = nil
+}
+
+func (p *proc) kill() {
+	if p.cmd != nil {
+		_ = p.cmd.Process.Kill()
+		<-p.done
+		p.cmd = nil
+	}
+}
+
+// stop sends SIGTERM and requires a clean exit within limit.
+func (p *proc) stop(t *testing.T, limit time.Duration) time.Duration {
+	t.Helper()
+	start := time.Now()
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-p.done:
+		p.cmd = nil
+		if err != nil {
+			t.Errorf("%s exited with %v after SIGTERM, want 0", p.name, err)
+		}
+	case <-time.After(limit):
+		t.Fatalf("%s still running %v after SIGTERM", p.name, limit)
+	}
+	return time.Since(start)
+}
+
+// natsProc is a nats-server with JetStream on a fixed port and store, so a
+// restart after SIGKILL is the same server to its clients.
+func natsProc(t *testing.T) (*proc, string) {
+	t.Helper()
+	dir := t.TempDir()
+	addr := freeAddr(t)
+	host, port, _ := net.SplitHostPort(addr)
+	conf := filepath.Join(dir, "nats.conf")
+	// Pages up to the pipeline's 8 MiB cap must fit in one message.
+	body := fmt.Sprintf("host: %s\nport: %s\nmax_payload: 8MB\njetstream {\n  store_dir: %q\n}\n", host, port, filepath.Join(dir, "js"))
+	if err := os.WriteFile(conf, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := newProc(t, "nats-server", natsServer, []string{"-c", conf}, nil)
+	p.start(t)
+	waitListening(t, addr, 15*time.Second)
+	return p, "nats://" + addr
+}
+
+func waitListening(t *testing.T, addr string, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) {
+		if c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond); err == nil {
+			c.Close()
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("nothing listening on %s within %v", addr, within)
+}
+
+func tailLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+func ctxFor(d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), d)
+}
