@@ -208,6 +208,23 @@ func (b *Bus) ensureStreams(ctx context.Context) error {
 	return nil
 }
 
+// StreamLeader returns the name of the server that leads the topology's
+// stream id (topology.Stream*) in a cluster, "" on a single server.
+func (b *Bus) StreamLeader(ctx context.Context, id string) (string, error) {
+	s, err := b.js.Stream(ctx, b.topo.StreamName(id))
+	if err != nil {
+		return "", fmt.Errorf("bus: stream %s: %w", id, err)
+	}
+	info, err := s.Info(ctx)
+	if err != nil {
+		return "", fmt.Errorf("bus: stream info %s: %w", id, err)
+	}
+	if info.Cluster == nil {
+		return "", nil
+	}
+	return info.Cluster.Leader, nil
+}
+
 // Drain stops new work, flushes pending publishes and closes the connection.
 // It returns when the connection is closed or ctx is done.
 func (b *Bus) Drain(ctx context.Context) error {

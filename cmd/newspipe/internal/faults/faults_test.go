@@ -36,9 +36,19 @@ type services struct {
 func startServices(t *testing.T, s *site) *services {
 	t.Helper()
 	n, url := natsProc(t)
-	sv := &services{natsURL: url, nats: n, api: freeAddr(t)}
+	sv := startServicesOn(t, s, url, 1)
+	sv.nats = n
+	return sv
+}
+
+// startServicesOn starts the four services on the NATS server(s) at url,
+// with streams of replicas replicas.
+func startServicesOn(t *testing.T, s *site, url string, replicas int) *services {
+	t.Helper()
+	sv := &services{natsURL: url, api: freeAddr(t)}
 	common := func(name string) []string {
-		return []string{"-nats-url", url, "-metrics-addr", freeAddr(t), "-log-format", "text", "-log-level", "warn", "-shutdown-grace", "5s"}
+		return []string{"-nats-url", url, "-metrics-addr", freeAddr(t), "-log-format", "text", "-log-level", "warn",
+			"-shutdown-grace", "5s", "-stream-replicas", fmt.Sprint(replicas)}
 	}
 	// The fetcher reaches the local site only where loopback is allowed.
 	env := []string{"FETCH_ALLOW_CIDRS=127.0.0.0/8"}
@@ -360,4 +370,39 @@ func TestPoisonMessages(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A three-node JetStream cluster with R3 streams, all services started
+// together with it (the cold start that used to exit with "context deadline
+// exceeded"), and the leader of the raw-page stream killed mid-stream: the
+// pipeline resumes on the two nodes left, the node rejoins, nothing is lost.
+func TestClusterLeaderKilled(t *testing.T) {
+	s := newSite(t, filler)
+	nodes, url := natsCluster(t)
+	sv := startServicesOn(t, s, url, 3)
+	stored := waitStored(t, sv.api, s.articles/3, 3*time.Minute)
+
+	ctx, cancel := ctxFor(30 * time.Second)
+	defer cancel()
+	b, err := bus.Connect(ctx, url, topology.Default(), bus.Options{Name: "fault-suite"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	leader, err := b.StreamLeader(ctx, topology.StreamRaw)
+	b.Close()
+	if err != nil || nodes[leader] == nil {
+		t.Fatalf("leader of %s: %q, %v", topology.StreamRaw, leader, err)
+	}
+	nodes[leader].kill9(t)
+	rec := resumed(t, sv.api, stored, 2*time.Minute)
+	t.Logf("stream leader %s killed with %d of %d stored; pipeline resumed %.1fs later on two nodes", leader, stored, s.articles, rec.Seconds())
+	if rec > 10*time.Second {
+		t.Errorf("the pipeline stalled %v after losing one node of three, want at most 10s", rec)
+	}
+	time.Sleep(2 * time.Second)
+	nodes[leader].start(t)
+	settle(t, sv.api, s)
+	k := count(t, sv.natsURL, sv.api)
+	t.Logf("articles in %d: %s", s.articles, k)
+	check(t, s, k, nil)
 }

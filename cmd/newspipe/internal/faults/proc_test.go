@@ -194,3 +194,45 @@ func tailLines(s string, n int) string {
 func ctxFor(d time.Duration) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), d)
 }
+
+// natsCluster is three nats-servers with JetStream clustered on loopback,
+// each with its own store; it returns them by server name and the client
+// URL list.
+func natsCluster(t *testing.T) (map[string]*proc, string) {
+	t.Helper()
+	var client, route []string
+	for range 3 {
+		client = append(client, freeAddr(t))
+		route = append(route, freeAddr(t))
+	}
+	nodes := map[string]*proc{}
+	for i := range 3 {
+		dir := t.TempDir()
+		host, port, _ := net.SplitHostPort(client[i])
+		_, cport, _ := net.SplitHostPort(route[i])
+		var routes []string
+		for j := range 3 {
+			if j != i {
+				routes = append(routes, "nats-route://"+route[j])
+			}
+		}
+		name := fmt.Sprintf("n%d", i+1)
+		body := fmt.Sprintf("server_name: %s\nhost: %s\nport: %s\nmax_payload: 8MB\njetstream {\n  store_dir: %q\n}\n"+
+			"cluster {\n  name: faults\n  host: %s\n  port: %s\n  routes: [%s]\n}\n",
+			name, host, port, filepath.Join(dir, "js"), host, cport, strings.Join(routes, ", "))
+		conf := filepath.Join(dir, "nats.conf")
+		if err := os.WriteFile(conf, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		nodes[name] = newProc(t, "nats-"+name, natsServer, []string{"-c", conf}, nil)
+	}
+	for _, p := range nodes {
+		p.start(t)
+	}
+	urls := make([]string, len(client))
+	for i, a := range client {
+		waitListening(t, a, 15*time.Second)
+		urls[i] = "nats://" + a
+	}
+	return nodes, strings.Join(urls, ",")
+}
