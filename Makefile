@@ -12,7 +12,7 @@ TEST_FLAGS ?= -count=1 -timeout 20m
 BENCH     ?= .
 DATA_DIR  ?= data
 
-.PHONY: all build run demo test test-faults test-short vet bench proto proto-check images deploy-check eval-extract compare-extract eval-classify seeds-check fmt clean help
+.PHONY: all build run demo test test-faults test-short vet bench bench-e2e proto proto-check images deploy-check eval-extract compare-extract eval-classify seeds-check fmt clean help
 
 all: build
 
@@ -49,6 +49,9 @@ vet: ## go vet every module, and fail on unformatted code
 
 bench: ## the benchmarks (extractor, classifier, stage loop, pipeline)
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem $(PKGS)
+
+bench-e2e: ## the whole pipeline on 170 KB pages from 8 loopback hosts: burst articles/s, CPU per article, fetch→stored quantiles at 100/200/400 per s, and the bus's own ceiling (~3 min)
+	cd cmd/newspipe && $(GO) run ./internal/e2ebench $(E2E_FLAGS)
 
 proto: ## regenerate the Go code of proto/ (protoc $(PROTOC_VERSION), protoc-gen-go $(PROTOC_GEN_GO_VERSION))
 	@command -v protoc >/dev/null || { echo "protoc not found: apt-get install protobuf-compiler"; exit 1; }

@@ -5,6 +5,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/newspipe/newspipe/pkg/stage"
+
 	"github.com/newspipe/newspipe/pkg/topology"
 )
 
@@ -50,7 +52,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		latency: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "newspipe_sink_end_to_end_latency_seconds",
 			Help:    "Time from an article's fetch to its story being stored.",
-			Buckets: prometheus.ExponentialBuckets(0.01, 2.5, 14), // 10 ms to about 6 h
+			Buckets: stage.LatencyBuckets, // every 25% from 0.5 ms to 1 s, then to about 13 h
 		}),
 		webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "newspipe_sink_webhook_deliveries_total",
