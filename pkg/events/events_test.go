@@ -3,6 +3,7 @@ package events
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"google.golang.org/protobuf/proto"
 	"strings"
 	"testing"
@@ -126,5 +127,25 @@ func TestUnmarshalNeedsIdentity(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkBodyRoundTrip measures compressing and decompressing a page of
+// real size (170 KB of markup) as the fetcher and the cleaner do.
+func BenchmarkBodyRoundTrip(b *testing.B) {
+	var page []byte
+	for i := 0; len(page) < 170<<10; i++ {
+		page = append(page, fmt.Sprintf(`<li class="c%d"><a href="/section/%d">Section %d</a> <span>story %d of the day</span></li>`+"\n", i%50, i, i, i*7)...)
+	}
+	b.SetBytes(int64(len(page)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var r newspipev1.RawArticle
+		if err := EncodeBody(&r, page); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := DecodeBody(&r, 8<<20); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
