@@ -28,7 +28,10 @@ func EncodeBody(r *newspipev1.RawArticle, body []byte) error {
 	var buf bytes.Buffer
 	buf.Grow(len(body) / 4)
 	zw := gzipWriters.Get().(*gzip.Writer)
-	defer gzipWriters.Put(zw)
+	defer func() {
+		zw.Reset(io.Discard) // let go of this body's buffer
+		gzipWriters.Put(zw)
+	}()
 	zw.Reset(&buf)
 	if _, err := zw.Write(body); err != nil {
 		return fmt.Errorf("events: compress body: %w", err)
