@@ -69,22 +69,40 @@ func (a *API) listStories(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	stories, err := a.store.ListStories(r.Context(), f)
+	stories, next, err := a.listPage(r.Context(), f)
 	if err != nil {
 		a.internalError(w, r, err)
 		return
 	}
-	out := storyListJSON{Stories: make([]storyJSON, 0, len(stories))}
+	out := storyListJSON{Stories: make([]storyJSON, 0, len(stories)), NextCursor: next.String()}
 	for _, s := range stories {
 		out.Stories = append(out.Stories, toStory(s, false))
-	}
-	if len(stories) == f.Limit {
-		out.NextCursor = store.CursorOf(stories[len(stories)-1]).String()
 	}
 	writeJSON(w, http.StatusOK, out)
 }
 
+// listPage returns the page of stories f selects and the cursor of the next
+// page, zero on the last one. It asks the store for one story more than
+// the page to know whether another page follows.
+func (a *API) listPage(ctx context.Context, f store.Filter) ([]store.Story, store.Cursor, error) {
+	n := f.Limit
+	f.Limit++
+	stories, err := a.store.ListStories(ctx, f)
+	if err != nil {
+		return nil, store.Cursor{}, err
+	}
+	if len(stories) <= n {
+		return stories, store.Cursor{}, nil
+	}
+	stories = stories[:n]
+	return stories, store.CursorOf(stories[n-1]), nil
+}
+
 func (a *API) getStory(w http.ResponseWriter, r *http.Request) {
+	if err := checkParams(r.URL.Query(), nil); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
 	s, err := a.store.GetStory(r.Context(), r.PathValue("id"))
 	if errors.Is(err, store.ErrNotFound) {
 		writeError(w, http.StatusNotFound, "story not found")

@@ -155,7 +155,10 @@ func TestListStories(t *testing.T) {
 		{"since time", "since=2026-03-01T00:00:00Z", "s5,s4"},
 		{"since far past", "since=1000-01-01T00:00:00Z", "s5,s4,s3,s2,s1"},
 		{"limit", "limit=2", "s5,s4"},
-		{"unknown parameters are ignored", "utm_source=x", "s5,s4,s3,s2,s1"},
+		{"until is exclusive", "until=2026-03-01T02:00:00Z", "s3,s2,s1"},
+		{"since and until", "since=2d&until=24h", "s2"},
+		{"stored since: arrival, not publication", "stored_since=2026-03-01T12:00:00Z", "s5,s4,s3,s2,s1"},
+		{"stored until", "stored_until=1h", ""},
 		{"nothing matches", "topic=quantum", ""},
 	}
 	for _, tc := range cases {
@@ -180,21 +183,27 @@ func TestListStories(t *testing.T) {
 			}
 		}
 	})
-	t.Run("next_cursor pages through", func(t *testing.T) {
-		var seen []string
-		q := "/api/stories?rucn=true&limit=3"
-		for q != "" {
-			l := decode[listResp](t, get(t, a, q))
-			seen = append(seen, l.ids())
-			q = ""
-			if l.NextCursor != "" {
-				q = "/api/stories?rucn=true&limit=3&before=" + url.QueryEscape(l.NextCursor)
+	for _, tc := range []struct{ name, param, limit, want string }{
+		{"next_cursor pages through with cursor", "cursor", "3", "s5,s4,s2|s1"},
+		{"before is cursor's old name", "before", "3", "s5,s4,s2|s1"},
+		{"a full last page has no next_cursor", "cursor", "2", "s5,s4|s2,s1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var seen []string
+			q := "/api/stories?rucn=true&limit=" + tc.limit
+			for q != "" && len(seen) < 5 {
+				l := decode[listResp](t, get(t, a, q))
+				seen = append(seen, l.ids())
+				q = ""
+				if l.NextCursor != "" {
+					q = "/api/stories?rucn=true&limit=" + tc.limit + "&" + tc.param + "=" + url.QueryEscape(l.NextCursor)
+				}
 			}
-		}
-		if got := strings.Join(seen, "|"); got != "s5,s4,s2|s1" {
-			t.Errorf("pages %q, want s5,s4,s2|s1", got)
-		}
-	})
+			if got := strings.Join(seen, "|"); got != tc.want {
+				t.Errorf("pages %q, want %s", got, tc.want)
+			}
+		})
+	}
 }
 
 func TestBadParams(t *testing.T) {
@@ -214,7 +223,15 @@ func TestBadParams(t *testing.T) {
 		{"topic with space", "/api/stories?topic=a+b", "topic"},
 		{"topic too long", "/api/stories?topic=" + strings.Repeat("x", 65), "topic"},
 		{"before garbage", "/api/stories?before=%21%21", "before"},
+		{"cursor garbage", "/api/stories?cursor=%21%21", "cursor"},
+		{"cursor and before", "/api/stories?cursor=a&before=b", "cursor"},
+		{"until word", "/api/stories?until=tomorrow", "until"},
+		{"stored_since word", "/api/stories?stored_since=today", "stored_since"},
+		{"unknown parameter", "/api/stories?utm_source=x", "utm_source"},
+		{"misspelt filter", "/api/stories?topics=space", "topics"},
 		{"alerts limit", "/api/alerts?limit=-1", "limit"},
+		{"alerts unknown parameter", "/api/alerts?rucn=true", "rucn"},
+		{"story takes no parameter", "/api/stories/s1?full=1", "full"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -14,14 +14,22 @@
 //	rucn=true|false         Russia–China technology stories only, or the others
 //	topic=TOKEN             stories tagged with the topic (any of their topics)
 //	agreement=true|false    stories that report a signed agreement, or not
-//	since=RFC3339|DURATION  stories at or after a time, or within a duration
-//	                        back from now: 2026-03-01T00:00:00Z, 24h, 90m, 7d
+//	since=TIME, until=TIME  publication time: stories whose "time" (published_at,
+//	                        else when fetched) is at or after since, before until
+//	stored_since=TIME,      arrival time: stories the sink first stored
+//	stored_until=TIME       (stored_at) at or after stored_since, before stored_until
 //	limit=N                 page size, 1 to 500, default 50
-//	before=CURSOR           the next page: the next_cursor of the previous one
+//	cursor=CURSOR           the next page: the next_cursor of the previous one
+//	                        (before=CURSOR is its older name, still accepted)
 //
-// /api/alerts takes limit only. A malformed, repeated or out-of-range
-// parameter answers 400 with {"error": "..."}; unknown parameters are
-// ignored. Every error answer of /api/ is such a JSON object.
+// A TIME is an RFC 3339 time (2026-03-01T00:00:00Z) or a duration back from
+// now: 24h, 90m, 7d.
+//
+// /api/alerts takes limit only, /api/stories/{id} nothing. A malformed,
+// repeated, out-of-range or unknown parameter answers 400 with
+// {"error": "..."} naming it: a misspelt filter is an error, never a
+// silently unfiltered list. Every error answer of /api/ is such a JSON
+// object.
 //
 // # JSON fields
 //
@@ -29,7 +37,10 @@
 // always present; an unknown time is null, an empty list is [].
 //
 // /api/stories answers {"stories": [STORY…], "next_cursor": "…"}, where
-// next_cursor is "" on the last page. /api/stories/{id} answers one STORY
+// next_cursor is "" on the last page; pass it as cursor= (with the same
+// filters) for the next page. Stories are ordered by time, newest first,
+// and a cursor is a position in that order, so stories arriving meanwhile
+// never shift a page. /api/stories/{id} answers one STORY
 // with paragraphs added. A STORY is:
 //
 //	id                          article id (derived from the canonical URL)

@@ -29,10 +29,16 @@ type Filter struct {
 	// Agreement keeps stories that report a signed agreement (true) or
 	// those that do not (false).
 	Agreement *bool
-	// Since keeps stories whose Time is at or after it.
-	Since time.Time
-	// Limit caps the page; 0 means DefaultLimit, more than MaxLimit means
-	// MaxLimit.
+	// Since and Until keep stories whose Time (publication, else fetch;
+	// see Story.Time) is at or after Since and before Until.
+	Since, Until time.Time
+	// StoredSince and StoredUntil keep stories that first arrived in the
+	// store (Story.StoredAt) at or after StoredSince and before
+	// StoredUntil.
+	StoredSince, StoredUntil time.Time
+	// Limit caps the page; 0 means DefaultLimit, more than MaxLimit+1
+	// means MaxLimit+1 (one more than a page, so that a caller can tell
+	// whether another page follows).
 	Limit int
 	// Before continues a listing after the last story of a previous page.
 	Before Cursor
@@ -230,6 +236,15 @@ func (s *DB) ListStories(ctx context.Context, f Filter) ([]Story, error) {
 	if !f.Since.IsZero() {
 		where, args = append(where, "sort_at >= ?"), append(args, nanos(f.Since))
 	}
+	if !f.Until.IsZero() {
+		where, args = append(where, "sort_at < ?"), append(args, nanos(f.Until))
+	}
+	if !f.StoredSince.IsZero() {
+		where, args = append(where, "stored_at >= ?"), append(args, nanos(f.StoredSince))
+	}
+	if !f.StoredUntil.IsZero() {
+		where, args = append(where, "stored_at < ?"), append(args, nanos(f.StoredUntil))
+	}
 	if !f.Before.IsZero() {
 		b := nanos(f.Before.Time)
 		where = append(where, "(sort_at < ? OR (sort_at = ? AND id < ?))")
@@ -240,7 +255,7 @@ func (s *DB) ListStories(ctx context.Context, f Filter) ([]Story, error) {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
 	q += " ORDER BY sort_at DESC, id DESC LIMIT ?"
-	args = append(args, limit(f.Limit))
+	args = append(args, listLimit(f.Limit))
 
 	rows, err := s.db.QueryContext(ctx, s.q(q), args...)
 	if err != nil {
@@ -259,6 +274,14 @@ func (s *DB) ListStories(ctx context.Context, f Filter) ([]Story, error) {
 		return nil, fmt.Errorf("store: list stories: %w", err)
 	}
 	return out, nil
+}
+
+// listLimit is limit, but allows one more than MaxLimit (see Filter.Limit).
+func listLimit(n int) int {
+	if n > MaxLimit {
+		return MaxLimit + 1
+	}
+	return limit(n)
 }
 
 func limit(n int) int {
