@@ -160,6 +160,12 @@ func TestListStories(t *testing.T) {
 		{"stored since: arrival, not publication", "stored_since=2026-03-01T12:00:00Z", "s5,s4,s3,s2,s1"},
 		{"stored until", "stored_until=1h", ""},
 		{"nothing matches", "topic=quantum", ""},
+		{"search", "q=story+s4", "s4"},
+		{"search and filter", "q=paragraph&agreement=true", "s4,s2"},
+		{"empty search is no search", "q=&rucn=false", "s3"},
+		{"entity", "entity=org:alpha", "s4,s2"},
+		{"language and source", "lang=en&source=example&topic=space", "s5"},
+		{"stage", "stage=signed", "s4,s2"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -228,6 +234,10 @@ func TestBadParams(t *testing.T) {
 		{"until word", "/api/stories?until=tomorrow", "until"},
 		{"stored_since word", "/api/stories?stored_since=today", "stored_since"},
 		{"unknown parameter", "/api/stories?utm_source=x", "utm_source"},
+		{"search for punctuation only", "/api/stories?q=%22%21%22", "q"},
+		{"search too long", "/api/stories?q=" + strings.Repeat("a", 600), "q"},
+		{"entity with space", "/api/stories?entity=a+b", "entity"},
+		{"lang too long", "/api/stories?lang=" + strings.Repeat("e", 17), "lang"},
 		{"misspelt filter", "/api/stories?topics=space", "topics"},
 		{"alerts limit", "/api/alerts?limit=-1", "limit"},
 		{"alerts unknown parameter", "/api/alerts?rucn=true", "rucn"},

@@ -11,9 +11,15 @@
 //
 // # Query parameters of /api/stories
 //
+//	q=WORDS                 full-text search of title and text (package search):
+//	                        every word, as a word prefix; "quoted" phrases
 //	rucn=true|false         Russia–China technology stories only, or the others
 //	topic=TOKEN             stories tagged with the topic (any of their topics)
+//	entity=ID               stories naming the entity (entities[].id)
+//	lang=CODE, source=ID    stories in the language, from the source
 //	agreement=true|false    stories that report a signed agreement, or not
+//	stage=STAGE             stories whose agreement is at the stage (intent,
+//	                        negotiation, signed, implemented, rejected)
 //	since=TIME, until=TIME  publication time: stories whose "time" (published_at,
 //	                        else when fetched) is at or after since, before until
 //	stored_since=TIME,      arrival time: stories the sink first stored

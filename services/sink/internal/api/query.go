@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/newspipe/newspipe/services/sink/internal/search"
 	"github.com/newspipe/newspipe/services/sink/internal/store"
 )
 
@@ -18,8 +19,8 @@ const maxSinceDays = 36500
 // that a typo such as topics=space answers 400 instead of an unfiltered
 // list that looks like an answer.
 var (
-	storiesParams = []string{"rucn", "topic", "agreement", "since", "until", "stored_since", "stored_until",
-		"limit", "cursor", "before"}
+	storiesParams = []string{"q", "rucn", "topic", "entity", "lang", "source", "agreement", "stage",
+		"since", "until", "stored_since", "stored_until", "limit", "cursor", "before"}
 	alertsParams = []string{"limit"}
 )
 
@@ -60,6 +61,30 @@ func parseStoriesQuery(q url.Values, now time.Time) (store.Filter, error) {
 			return store.Filter{}, fmt.Errorf("%w: topic: want a topic token (a-z, 0-9, '_', '-')", ErrBadParam)
 		}
 		f.Topic = strings.ToLower(v)
+	}
+	if v, ok, err := single(q, "q"); err != nil {
+		return store.Filter{}, err
+	} else if ok && strings.TrimSpace(v) != "" {
+		if f.Query, err = search.Parse(v); err != nil {
+			return store.Filter{}, fmt.Errorf("%w: q: %w", ErrBadParam, err)
+		}
+	}
+	for _, p := range []struct {
+		name string
+		dst  *string
+		max  int
+	}{{"entity", &f.Entity, 128}, {"lang", &f.Lang, 16}, {"source", &f.Source, 128}, {"stage", &f.Stage, 32}} {
+		v, ok, err := single(q, p.name)
+		if err != nil {
+			return store.Filter{}, err
+		}
+		if !ok {
+			continue
+		}
+		if !isID(v, p.max) {
+			return store.Filter{}, fmt.Errorf("%w: %s: want an id (a-z, 0-9, '_', '-', '.', ':'), at most %d characters", ErrBadParam, p.name, p.max)
+		}
+		*p.dst = strings.ToLower(v)
 	}
 	for _, p := range []struct {
 		name string
@@ -164,6 +189,20 @@ func isTopic(s string) bool {
 	}
 	for _, r := range s {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// isID reports whether s can be an id of an entity, language, source or
+// stage: what the taxonomy and sources.yaml write.
+func isID(s string, max int) bool {
+	if s == "" || len(s) > max {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_-.:", r)) {
 			return false
 		}
 	}

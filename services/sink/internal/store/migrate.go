@@ -16,7 +16,10 @@ import (
 // between the engines), then, where SQL alone cannot move the data, Go.
 type migration struct {
 	sql string
-	fn  func(ctx context.Context, s *DB, tx *sql.Tx) error
+	// sqlite and postgres are statements for one engine only, run after
+	// sql (full-text search is where the engines differ most).
+	sqlite, postgres string
+	fn               func(ctx context.Context, s *DB, tx *sql.Tx) error
 }
 
 // migrations are applied in order, each once, recorded in
@@ -129,6 +132,67 @@ var migrations = []migration{
 	UPDATE agreement_claims SET reported_at = claimed_at, deal_at = claimed_at;
 	CREATE INDEX IF NOT EXISTS agreement_claims_topic_deal ON agreement_claims (topic, deal_at);
 	CREATE INDEX IF NOT EXISTS agreement_claims_subject_deal ON agreement_claims (subject, deal_at)`},
+	// 6: search and the filters of the analyst's workspace: each story's
+	// entities, its agreement stage, and its text indexed for full-text
+	// search (package search makes the tokens, the same for both
+	// engines). SQLite keeps them in an FTS5 table whose rowids are the
+	// docs of story_docs (a stories rowid may change on VACUUM);
+	// PostgreSQL in a tsvector column with a GIN index. indexStories
+	// fills them in for the stories already stored.
+	{sql: `ALTER TABLE stories ADD COLUMN agreement_stage TEXT NOT NULL DEFAULT '';
+	CREATE TABLE IF NOT EXISTS story_entities (
+		story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+		entity TEXT NOT NULL,
+		PRIMARY KEY (story_id, entity)
+	);
+	CREATE INDEX IF NOT EXISTS story_entities_entity ON story_entities (entity, story_id);
+	CREATE INDEX IF NOT EXISTS stories_lang_sort ON stories (lang, sort_at DESC, id DESC);
+	CREATE INDEX IF NOT EXISTS stories_source_sort ON stories (source_id, sort_at DESC, id DESC);
+	CREATE INDEX IF NOT EXISTS stories_stored ON stories (stored_at)`,
+		sqlite: `CREATE TABLE IF NOT EXISTS story_docs (
+		doc INTEGER PRIMARY KEY,
+		story_id TEXT NOT NULL UNIQUE REFERENCES stories (id) ON DELETE CASCADE
+	);
+	CREATE VIRTUAL TABLE IF NOT EXISTS story_search USING fts5 (terms, tokenize = 'ascii', content = '', contentless_delete = 1)`,
+		postgres: `ALTER TABLE stories ADD COLUMN search tsvector NOT NULL DEFAULT ''::tsvector;
+	CREATE INDEX IF NOT EXISTS stories_search ON stories USING GIN (search)`,
+		fn: indexStories},
+}
+
+// indexStories indexes the stories stored before migration 6 for search
+// and the new filters.
+func indexStories(ctx context.Context, s *DB, tx *sql.Tx) error {
+	rs, err := tx.QueryContext(ctx, `SELECT id, data FROM stories`)
+	if err != nil {
+		return fmt.Errorf("read stories: %w", err)
+	}
+	var stories []*newspipev1.EnrichedArticle
+	for rs.Next() {
+		var (
+			id   string
+			data []byte
+		)
+		if err := rs.Scan(&id, &data); err != nil {
+			rs.Close()
+			return fmt.Errorf("read stories: %w", err)
+		}
+		a, err := unmarshal(data)
+		if err != nil {
+			rs.Close()
+			return fmt.Errorf("decode story %s: %w", id, err)
+		}
+		stories = append(stories, a)
+	}
+	rs.Close()
+	if err := rs.Err(); err != nil {
+		return fmt.Errorf("read stories: %w", err)
+	}
+	for _, a := range stories {
+		if err := s.index(ctx, tx, a); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // migrateClaimGroups gives each claim made before claims had subjects and
@@ -227,7 +291,11 @@ func (s *DB) apply(ctx context.Context, tx *sql.Tx, version int, m migration) er
 	default:
 		return err
 	}
-	for _, stmt := range strings.Split(strings.ReplaceAll(m.sql, "{{blob}}", s.dialect.blob), ";\n") {
+	own := m.sqlite
+	if s.dialect.numbered {
+		own = m.postgres
+	}
+	for _, stmt := range strings.Split(strings.ReplaceAll(m.sql+";\n"+own, "{{blob}}", s.dialect.blob), ";\n") {
 		if strings.TrimSpace(stmt) == "" {
 			continue
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	newspipev1 "github.com/newspipe/newspipe/proto/newspipe/v1"
+	"github.com/newspipe/newspipe/services/sink/internal/search"
 )
 
 // List limits.
@@ -29,6 +30,15 @@ type Filter struct {
 	// Agreement keeps stories that report a signed agreement (true) or
 	// those that do not (false).
 	Agreement *bool
+	// Query keeps stories whose title or text match it (package search).
+	Query search.Query
+	// Entity keeps stories naming the entity (its taxonomy id).
+	Entity string
+	// Lang and Source keep stories in the language, or from the source.
+	Lang, Source string
+	// Stage keeps stories reporting an agreement at that stage (intent,
+	// negotiation, signed, …).
+	Stage string
 	// Since and Until keep stories whose Time (publication, else fetch;
 	// see Story.Time) is at or after Since and before Until.
 	Since, Until time.Time
@@ -123,13 +133,8 @@ func (s *DB) PutStory(ctx context.Context, st Story) (res PutResult, err error) 
 		res = Updated
 	}
 
-	if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM story_topics WHERE story_id = ?`), id); err != nil {
-		return Unchanged, fmt.Errorf("store: put story %s: topics: %w", id, err)
-	}
-	for _, t := range storyTopics(a) {
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO story_topics (story_id, topic) VALUES (?, ?)`), id, t); err != nil {
-			return Unchanged, fmt.Errorf("store: put story %s: topic %s: %w", id, t, err)
-		}
+	if err := s.index(ctx, tx, a); err != nil {
+		return Unchanged, err
 	}
 	if err := tx.Commit(); err != nil {
 		return Unchanged, fmt.Errorf("store: put story %s: commit: %w", id, err)
@@ -233,6 +238,31 @@ func (s *DB) ListStories(ctx context.Context, f Filter) ([]Story, error) {
 		where = append(where, "EXISTS (SELECT 1 FROM story_topics t WHERE t.story_id = stories.id AND t.topic = ?)")
 		args = append(args, t)
 	}
+	if f.Entity != "" {
+		where = append(where, "EXISTS (SELECT 1 FROM story_entities e WHERE e.story_id = stories.id AND e.entity = ?)")
+		args = append(args, f.Entity)
+	}
+	if f.Lang != "" {
+		where, args = append(where, "lang = ?"), append(args, f.Lang)
+	}
+	if f.Source != "" {
+		where, args = append(where, "source_id = ?"), append(args, f.Source)
+	}
+	if f.Stage != "" {
+		where, args = append(where, "agreement_stage = ?"), append(args, NormalizeTopic(f.Stage))
+	}
+	if len(f.Query) > 0 {
+		if s.dialect.numbered {
+			where, args = append(where, "search @@ ?::tsquery"), append(args, tsquery(f.Query))
+		} else {
+			// The unary + keeps SQLite from looking every match up by id
+			// and sorting them: it walks the time index instead, newest
+			// first, and stops at a page of matches.
+			where = append(where, `+id IN (SELECT d.story_id FROM story_docs d
+				WHERE d.doc IN (SELECT rowid FROM story_search WHERE story_search MATCH ?))`)
+			args = append(args, ftsQuery(f.Query))
+		}
+	}
 	if !f.Since.IsZero() {
 		where, args = append(where, "sort_at >= ?"), append(args, nanos(f.Since))
 	}
@@ -250,11 +280,14 @@ func (s *DB) ListStories(ctx context.Context, f Filter) ([]Story, error) {
 		where = append(where, "(sort_at < ? OR (sort_at = ? AND id < ?))")
 		args = append(args, b, b, f.Before.ID)
 	}
-	q := `SELECT ` + storyColumns + ` FROM stories`
+	// The page's ids first, then their stories: sorting ids is cheap,
+	// sorting whole stories (the encoded event is kilobytes) is not.
+	q := `SELECT id FROM stories`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
 	q += " ORDER BY sort_at DESC, id DESC LIMIT ?"
+	q = `SELECT ` + storyColumns + ` FROM stories WHERE id IN (` + q + `) ORDER BY sort_at DESC, id DESC`
 	args = append(args, listLimit(f.Limit))
 
 	rows, err := s.db.QueryContext(ctx, s.q(q), args...)
