@@ -20,6 +20,10 @@ type Store interface {
 	ListStories(ctx context.Context, f store.Filter) ([]store.Story, error)
 	// ListAlerts returns up to limit alerts, newest first.
 	ListAlerts(ctx context.Context, limit int) ([]store.Alert, error)
+	// GetAlert returns an alert or an error wrapping store.ErrNotFound.
+	GetAlert(ctx context.Context, key string) (store.Alert, error)
+	// ListSources returns what the store holds of each source.
+	ListSources(ctx context.Context) ([]store.SourceStats, error)
 }
 
 // Config configures the API.
@@ -36,7 +40,7 @@ type API struct {
 	log   *slog.Logger
 	cfg   Config
 	mux   *http.ServeMux
-	page  *pageRenderer
+	web   *webPages
 }
 
 // New returns the API over st. Store errors are logged on log and answered
@@ -48,7 +52,7 @@ func New(st Store, log *slog.Logger, cfg Config) *API {
 	if cfg.Title == "" {
 		cfg.Title = "newspipe"
 	}
-	a := &API{store: st, log: log, cfg: cfg, mux: http.NewServeMux(), page: newPageRenderer()}
+	a := &API{store: st, log: log, cfg: cfg, mux: http.NewServeMux(), web: newWebPages()}
 	a.mux.HandleFunc("GET /api/stories", a.listStories)
 	a.mux.HandleFunc("GET /api/stories/{id}", a.getStory)
 	a.mux.HandleFunc("GET /api/alerts", a.listAlerts)
@@ -56,6 +60,9 @@ func New(st Store, log *slog.Logger, cfg Config) *API {
 		writeError(w, http.StatusNotFound, "no such endpoint")
 	})
 	a.mux.HandleFunc("GET /{$}", a.home)
+	a.mux.HandleFunc("GET /stories/{id}", a.storyPage)
+	a.mux.HandleFunc("GET /deals/{key...}", a.dealPage)
+	a.mux.HandleFunc("GET /sources", a.sourcesPage)
 	a.mux.HandleFunc("GET /feed.atom", a.feed)
 	return a
 }

@@ -157,6 +157,7 @@ func TestListStories(t *testing.T) {
 		{"limit", "limit=2", "s5,s4"},
 		{"until is exclusive", "until=2026-03-01T02:00:00Z", "s3,s2,s1"},
 		{"since and until", "since=2d&until=24h", "s2"},
+		{"days, both inclusive", "since=2026-02-28&until=2026-02-28", "s3,s2"},
 		{"stored since: arrival, not publication", "stored_since=2026-03-01T12:00:00Z", "s5,s4,s3,s2,s1"},
 		{"stored until", "stored_until=1h", ""},
 		{"nothing matches", "topic=quantum", ""},
@@ -366,7 +367,7 @@ func TestPage(t *testing.T) {
 	}
 	body := rec.Body.String()
 	for _, want := range []string{
-		"Story s4", "Alpha Telecom · Beta Networks", "2 report(s)",
+		"Story s4", "Alpha Telecom · Beta Networks", "2 reports",
 		"Rockets &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#34;satellites&#34;",
 	} {
 		if !strings.Contains(body, want) {
@@ -424,6 +425,10 @@ func (failing) ListStories(context.Context, store.Filter) ([]store.Story, error)
 	return nil, errDown
 }
 func (failing) ListAlerts(context.Context, int) ([]store.Alert, error) { return nil, errDown }
+func (failing) GetAlert(context.Context, string) (store.Alert, error)  { return store.Alert{}, errDown }
+func (failing) ListSources(context.Context) ([]store.SourceStats, error) {
+	return nil, errDown
+}
 
 func TestStoreErrors(t *testing.T) {
 	a := New(failing{}, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Now: clock})

@@ -52,12 +52,15 @@ type atomEntry struct {
 	Categories []atomCategory `xml:"category"`
 }
 
+// feedStories is how many stories a feed lists.
+const feedStories = 50
+
 // summaryRunes bounds an entry's summary.
 const summaryRunes = 400
 
 func (a *API) feed(w http.ResponseWriter, r *http.Request) {
 	yes := true
-	stories, err := a.store.ListStories(r.Context(), store.Filter{RuCn: &yes, Limit: pageStories})
+	stories, err := a.store.ListStories(r.Context(), store.Filter{RuCn: &yes, Limit: feedStories})
 	if err != nil {
 		a.internalError(w, r, err)
 		return

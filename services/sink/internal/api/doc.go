@@ -28,8 +28,9 @@
 //	cursor=CURSOR           the next page: the next_cursor of the previous one
 //	                        (before=CURSOR is its older name, still accepted)
 //
-// A TIME is an RFC 3339 time (2026-03-01T00:00:00Z) or a duration back from
-// now: 24h, 90m, 7d.
+// A TIME is an RFC 3339 time (2026-03-01T00:00:00Z), a day (2026-03-01:
+// from its start for since, to its end for until, in UTC) or a duration
+// back from now: 24h, 90m, 7d.
 //
 // /api/alerts takes limit only, /api/stories/{id} nothing. A malformed,
 // repeated, out-of-range or unknown parameter answers 400 with

@@ -131,6 +131,14 @@ func timeParam(q url.Values, name string, now time.Time) (time.Time, error) {
 	if err != nil || !ok {
 		return time.Time{}, err
 	}
+	if d, err := time.Parse(time.DateOnly, v); err == nil {
+		// A day, as the web page's date fields send it: from its start,
+		// or until its end.
+		if strings.HasSuffix(name, "until") {
+			d = d.AddDate(0, 0, 1)
+		}
+		return d, nil
+	}
 	return parseSince(name, v, now)
 }
 

@@ -474,6 +474,19 @@ func (s *DB) ListAlerts(ctx context.Context, n int) ([]Alert, error) {
 	return alerts, nil
 }
 
+// GetAlert returns the alert with key key, or an error wrapping
+// ErrNotFound.
+func (s *DB) GetAlert(ctx context.Context, key string) (Alert, error) {
+	alerts, err := s.queryAlerts(ctx, s.db, `WHERE a.key = ? ORDER BY a.raised_at LIMIT 1`, key)
+	if err != nil {
+		return Alert{}, fmt.Errorf("store: get alert %s: %w", key, err)
+	}
+	if len(alerts) == 0 {
+		return Alert{}, fmt.Errorf("store: get alert %s: %w", key, ErrNotFound)
+	}
+	return alerts[0], nil
+}
+
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }

@@ -39,6 +39,9 @@ type Filter struct {
 	// Stage keeps stories reporting an agreement at that stage (intent,
 	// negotiation, signed, …).
 	Stage string
+	// AlertKey keeps the reports of one agreement: the stories linked to
+	// the alert with that key.
+	AlertKey string
 	// Since and Until keep stories whose Time (publication, else fetch;
 	// see Story.Time) is at or after Since and before Until.
 	Since, Until time.Time
@@ -242,6 +245,9 @@ func (s *DB) ListStories(ctx context.Context, f Filter) ([]Story, error) {
 		where = append(where, "EXISTS (SELECT 1 FROM story_entities e WHERE e.story_id = stories.id AND e.entity = ?)")
 		args = append(args, f.Entity)
 	}
+	if f.AlertKey != "" {
+		where, args = append(where, "agreement_alert_key = ?"), append(args, f.AlertKey)
+	}
 	if f.Lang != "" {
 		where, args = append(where, "lang = ?"), append(args, f.Lang)
 	}
@@ -326,4 +332,42 @@ func limit(n int) int {
 	default:
 		return n
 	}
+}
+
+// SourceStats is what the store knows of one source's stories.
+type SourceStats struct {
+	ID string
+	// Stories counts the source's stories, RuCn those about Russia–China
+	// technology.
+	Stories, RuCn int
+	// Latest is the newest story's Time, LastStored when the sink last
+	// stored a new story of it.
+	Latest, LastStored time.Time
+}
+
+// ListSources returns every source that has a stored story, by id.
+func (s *DB) ListSources(ctx context.Context) ([]SourceStats, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT source_id, COUNT(*),
+		SUM(CASE WHEN ru_cn_tech THEN 1 ELSE 0 END), MAX(sort_at), MAX(stored_at)
+		FROM stories GROUP BY source_id ORDER BY source_id`))
+	if err != nil {
+		return nil, fmt.Errorf("store: list sources: %w", err)
+	}
+	defer rows.Close()
+	var out []SourceStats
+	for rows.Next() {
+		var (
+			st             SourceStats
+			latest, stored int64
+		)
+		if err := rows.Scan(&st.ID, &st.Stories, &st.RuCn, &latest, &stored); err != nil {
+			return nil, fmt.Errorf("store: list sources: %w", err)
+		}
+		st.Latest, st.LastStored = fromNanos(latest), fromNanos(stored)
+		out = append(out, st)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: list sources: %w", err)
+	}
+	return out, nil
 }
