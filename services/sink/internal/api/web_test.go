@@ -17,7 +17,7 @@ import (
 // storyIDsIn returns the ids of the stories a list page links to, in order.
 func storyIDsIn(body string) string {
 	var ids []string
-	for _, m := range regexp.MustCompile(`<li class="story"><a href="/stories/([^"]+)"`).FindAllStringSubmatch(body, -1) {
+	for _, m := range regexp.MustCompile(`<li class="story"><a class="title" href="/stories/([^"]+)"`).FindAllStringSubmatch(body, -1) {
 		ids = append(ids, m[1])
 	}
 	return strings.Join(ids, ",")
@@ -153,7 +153,7 @@ func TestDealPage(t *testing.T) {
 		}
 	}
 	var reports []string
-	for _, m := range regexp.MustCompile(`<td><a href="/stories/([^"]+)"`).FindAllStringSubmatch(body, -1) {
+	for _, m := range regexp.MustCompile(`<li><a href="/stories/([^"]+)"`).FindAllStringSubmatch(body, -1) {
 		reports = append(reports, m[1])
 	}
 	if got := strings.Join(reports, ","); got != "s2,s4,ru1" {
