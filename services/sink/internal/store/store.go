@@ -93,6 +93,9 @@ type DB struct {
 	beforeRefine func()
 	// target names the database for errors and logs, without credentials.
 	target string
+	// lockSpace is the PostgreSQL schema the store lives in, which its
+	// advisory locks are keyed by (see lockGroups).
+	lockSpace string
 }
 
 // Open opens the store described by dsn and applies the migrations.
@@ -182,6 +185,11 @@ func openSQLite(ctx context.Context, path string, o Options) (*DB, error) {
 func (s *DB) init(ctx context.Context) error {
 	if err := s.db.PingContext(ctx); err != nil {
 		return fmt.Errorf("store: connect %s: %w", s.target, err)
+	}
+	if s.dialect.numbered {
+		if err := s.db.QueryRowContext(ctx, `SELECT COALESCE(current_schema(), '')`).Scan(&s.lockSpace); err != nil {
+			return fmt.Errorf("store: schema of %s: %w", s.target, err)
+		}
 	}
 	if err := s.migrate(ctx); err != nil {
 		return fmt.Errorf("store: migrate %s: %w", s.target, err)
