@@ -157,6 +157,20 @@ var migrations = []migration{
 		postgres: `ALTER TABLE stories ADD COLUMN search tsvector NOT NULL DEFAULT ''::tsvector;
 	CREATE INDEX IF NOT EXISTS stories_search ON stories USING GIN (search)`,
 		fn: indexStories},
+	// 7: webhook deliveries, one row per alert and endpoint, written by the
+	// webhook stage (package sink) so that a redelivered alert, a replay
+	// of the alerts stream or a restart never POSTs an alert twice to an
+	// endpoint that took it. The outbox columns of migration 2 are no
+	// longer written.
+	{sql: `CREATE TABLE IF NOT EXISTS webhook_deliveries (
+		alert_key TEXT NOT NULL,
+		endpoint TEXT NOT NULL,
+		state TEXT NOT NULL,
+		attempts INTEGER NOT NULL,
+		last_error TEXT NOT NULL,
+		updated_at BIGINT NOT NULL,
+		PRIMARY KEY (alert_key, endpoint)
+	)`},
 }
 
 // indexStories indexes the stories stored before migration 6 for search
