@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -384,34 +385,128 @@ func TestPage(t *testing.T) {
 	}
 }
 
-func TestFeed(t *testing.T) {
-	a, _ := fixture(t)
-	rec := get(t, a, "/feed.atom")
+// feedOf fetches target and decodes the feed, checking what RFC 4287
+// requires of a feed and of each entry.
+func feedOf(t *testing.T, a http.Handler, target string) atomFeed {
+	t.Helper()
+	rec := get(t, a, target)
 	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/atom+xml") {
-		t.Fatalf("status %d, type %q", rec.Code, rec.Header().Get("Content-Type"))
+		t.Fatalf("%s: status %d, type %q: %s", target, rec.Code, rec.Header().Get("Content-Type"), rec.Body)
 	}
 	var f atomFeed
 	if err := xml.Unmarshal(rec.Body.Bytes(), &f); err != nil {
-		t.Fatalf("feed is not XML: %v", err)
+		t.Fatalf("%s: feed is not XML: %v", target, err)
 	}
+	if f.XMLName.Space != "http://www.w3.org/2005/Atom" || f.ID == "" || f.Title == "" || f.Author.Name == "" {
+		t.Errorf("%s: feed lacks namespace, id, title or author: %+v", target, f)
+	}
+	if _, err := time.Parse(time.RFC3339, f.Updated); err != nil {
+		t.Errorf("%s: feed updated %q is not an RFC 3339 date", target, f.Updated)
+	}
+	if !slices.ContainsFunc(f.Links, func(l atomLink) bool { return l.Rel == "self" }) {
+		t.Errorf("%s: no self link", target)
+	}
+	ids := map[string]bool{}
+	for _, e := range f.Entries {
+		if ids[e.ID] || e.Title.Body == "" || !strings.HasPrefix(e.ID, "urn:") {
+			t.Errorf("%s: entry id %q repeated, not a URI, or untitled", target, e.ID)
+		}
+		ids[e.ID] = true
+		if _, err := time.Parse(time.RFC3339, e.Updated); err != nil {
+			t.Errorf("%s: entry %s updated %q", target, e.ID, e.Updated)
+		}
+		if !slices.ContainsFunc(e.Links, func(l atomLink) bool { return l.Rel == "alternate" }) && e.Summary == nil {
+			t.Errorf("%s: entry %s has neither an alternate link nor content", target, e.ID)
+		}
+	}
+	return f
+}
+
+func entryIDs(f atomFeed) string {
 	var ids []string
 	for _, e := range f.Entries {
 		ids = append(ids, strings.TrimPrefix(e.ID, "urn:newspipe:article:"))
-		if e.Title.Body == "" || e.Updated == "" || len(e.Links) == 0 {
-			t.Errorf("entry %s lacks title, updated or link", e.ID)
+	}
+	return strings.Join(ids, ",")
+}
+
+func TestFeed(t *testing.T) {
+	a, st := fixture(t)
+	putEvidenceStory(t, st)
+	cases := []struct{ name, target, want string }{
+		{"bare: Russia–China stories", "/feed.atom", "s5,ru1,s4,s2,s1"},
+		{"filtered like the API", "/feed.atom?topic=telecom&lang=en", "s4,s2,s1"},
+		{"search", "/feed.atom?q=%D0%BA%D0%BE%D0%BD%D1%82%D1%80%D0%B0%D0%BA%D1%82", "ru1"}, // контракт
+		{"one deal", "/feed.atom?deal=alpha-beta-telecom%402026-02", "ru1,s4,s2"},
+		{"all stories", "/feed.atom?rucn=", "s5,ru1,s4,s3,s2,s1"},
+		{"limit", "/feed.atom?limit=2", "s5,ru1"},
+		{"nothing", "/feed.atom?topic=quantum", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := entryIDs(feedOf(t, a, tc.target)); got != tc.want {
+				t.Errorf("entries %s, want %s", got, tc.want)
+			}
+		})
+	}
+	t.Run("entries", func(t *testing.T) {
+		f := feedOf(t, a, "/feed.atom")
+		if f.Entries[0].Title.Body != `Rockets <script>alert("x")</script> & "satellites"` {
+			t.Errorf("title did not survive escaping: %q", f.Entries[0].Title.Body)
 		}
-	}
-	if got := strings.Join(ids, ","); got != "s5,s4,s2,s1" {
-		t.Errorf("entries %s, want the Russia–China stories s5,s4,s2,s1", got)
-	}
-	if f.Entries[0].Title.Body != `Rockets <script>alert("x")</script> & "satellites"` {
-		t.Errorf("title did not survive escaping: %q", f.Entries[0].Title.Body)
-	}
-	if f.Entries[0].Summary == nil || f.Entries[0].Summary.Body != "An evidence sentence for s5." {
-		t.Errorf("summary %+v, want the evidence sentence", f.Entries[0].Summary)
-	}
-	if f.Updated == "" || f.Author.Name == "" {
-		t.Error("feed lacks updated or author")
+		if s := f.Entries[0].Summary; s == nil || s.Body != "First paragraph written for the API tests." {
+			t.Errorf("summary %+v, want the lead", s)
+		}
+		ru := f.Entries[1]
+		if ru.Summary == nil || ru.Summary.Body != "МТС и Huawei подписали контракт на сеть 5G. Работы начнутся весной." {
+			t.Errorf("ru1 summary %+v, want its lead, not the short opening line", ru.Summary)
+		}
+		if ru.Links[0].Rel != "alternate" || ru.Links[0].Href != "https://vostok.example/news/1" || ru.Links[0].HrefLang != "ru" {
+			t.Errorf("ru1 links %+v, want the canonical article first", ru.Links)
+		}
+	})
+	t.Run("one feed, one id, whatever the order of its parameters", func(t *testing.T) {
+		if x, y := feedOf(t, a, "/feed.atom?lang=en&topic=telecom").ID, feedOf(t, a, "/feed.atom?topic=telecom&lang=en").ID; x != y {
+			t.Errorf("ids %q and %q", x, y)
+		}
+	})
+	t.Run("conditional requests", func(t *testing.T) {
+		rec := get(t, a, "/feed.atom")
+		etag, lm := rec.Header().Get("ETag"), rec.Header().Get("Last-Modified")
+		if etag == "" || lm == "" {
+			t.Fatalf("ETag %q, Last-Modified %q", etag, lm)
+		}
+		for name, h := range map[string][2]string{
+			"etag":        {"If-None-Match", etag},
+			"etag listed": {"If-None-Match", `"other", ` + etag},
+			"date":        {"If-Modified-Since", lm},
+		} {
+			req := httptest.NewRequest(http.MethodGet, "/feed.atom", nil)
+			req.Header.Set(h[0], h[1])
+			rec := httptest.NewRecorder()
+			a.ServeHTTP(rec, req)
+			if rec.Code != http.StatusNotModified || rec.Body.Len() != 0 {
+				t.Errorf("%s: status %d with %d bytes, want 304 and none", name, rec.Code, rec.Body.Len())
+			}
+		}
+		req := httptest.NewRequest(http.MethodGet, "/feed.atom?topic=telecom", nil)
+		req.Header.Set("If-None-Match", etag)
+		rec = httptest.NewRecorder()
+		a.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			t.Errorf("another feed with this ETag: status %d, want 200", rec.Code)
+		}
+	})
+	for _, target := range []string{"/feed.atom?topic=a+b", "/feed.atom?cursor=x", "/feed.atom?utm_source=x", "/feed.atom?deal=a+b"} {
+		t.Run("bad "+target, func(t *testing.T) {
+			rec := get(t, a, target)
+			if rec.Code != http.StatusBadRequest {
+				t.Fatalf("status %d, want 400", rec.Code)
+			}
+			if e := decode[errorJSON](t, rec); e.Error == "" {
+				t.Error("no error message")
+			}
+		})
 	}
 }
 

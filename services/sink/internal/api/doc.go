@@ -6,8 +6,16 @@
 //	GET /api/stories        stories, newest first
 //	GET /api/stories/{id}   one story, with its text; 404 for an unknown id
 //	GET /api/alerts         agreement alerts, newest first
-//	GET /                   HTML page of recent Russia–China stories and alerts
-//	GET /feed.atom          Atom feed of Russia–China stories
+//	GET /                   the web page: search, filters, stories and deals
+//	GET /stories/{id}       a story's page, its evidence highlighted in the text
+//	GET /deals/{alert key}  a deal's page: every report of it
+//	GET /sources            each source's stories
+//	GET /feed.atom          Atom feed (RFC 4287), filtered like /api/stories
+//	                        (without cursor); bare, the Russia–China stories;
+//	                        deal=<alert key>, one deal's reports. Answers with
+//	                        ETag and Last-Modified, and 304 to a request whose
+//	                        If-None-Match or If-Modified-Since still holds.
+//	                        An entry's summary is the story's lead.
 //
 // # Query parameters of /api/stories
 //
@@ -20,6 +28,8 @@
 //	agreement=true|false    stories that report a signed agreement, or not
 //	stage=STAGE             stories whose agreement is at the stage (intent,
 //	                        negotiation, signed, implemented, rejected)
+//	deal=ALERT_KEY          the reports of one deal: the stories linked to
+//	                        the alert with that key
 //	since=TIME, until=TIME  publication time: stories whose "time" (published_at,
 //	                        else when fetched) is at or after since, before until
 //	stored_since=TIME,      arrival time: stories the sink first stored
@@ -32,7 +42,8 @@
 // from its start for since, to its end for until, in UTC) or a duration
 // back from now: 24h, 90m, 7d.
 //
-// /api/alerts takes limit only, /api/stories/{id} nothing. A malformed,
+// /api/alerts takes limit only, /api/stories/{id} nothing, /feed.atom the
+// filters (not cursor). A malformed,
 // repeated, out-of-range or unknown parameter answers 400 with
 // {"error": "..."} naming it: a misspelt filter is an error, never a
 // silently unfiltered list. Every error answer of /api/ is such a JSON

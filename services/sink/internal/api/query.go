@@ -19,7 +19,7 @@ const maxSinceDays = 36500
 // that a typo such as topics=space answers 400 instead of an unfiltered
 // list that looks like an answer.
 var (
-	storiesParams = []string{"q", "rucn", "topic", "entity", "lang", "source", "agreement", "stage",
+	storiesParams = []string{"q", "rucn", "topic", "entity", "lang", "source", "agreement", "stage", "deal",
 		"since", "until", "stored_since", "stored_until", "limit", "cursor", "before"}
 	alertsParams = []string{"limit"}
 )
@@ -85,6 +85,14 @@ func parseStoriesQuery(q url.Values, now time.Time) (store.Filter, error) {
 			return store.Filter{}, fmt.Errorf("%w: %s: want an id (a-z, 0-9, '_', '-', '.', ':'), at most %d characters", ErrBadParam, p.name, p.max)
 		}
 		*p.dst = strings.ToLower(v)
+	}
+	if v, ok, err := single(q, "deal"); err != nil {
+		return store.Filter{}, err
+	} else if ok {
+		if v == "" || len(v) > 512 || strings.ContainsFunc(v, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+			return store.Filter{}, fmt.Errorf("%w: deal: want an alert key (the key of /api/alerts)", ErrBadParam)
+		}
+		f.AlertKey = v
 	}
 	for _, p := range []struct {
 		name string

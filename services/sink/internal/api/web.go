@@ -87,6 +87,8 @@ type homeData struct {
 	Alerts         []dealItem
 	Stories        []storyItem
 	Next           string
+	// Feed is the Atom feed of the list as filtered.
+	Feed string
 }
 
 // pageQuery drops the empty parameters a GET form sends for fields left
@@ -134,6 +136,13 @@ func (a *API) home(w http.ResponseWriter, r *http.Request) {
 	for _, s := range stories {
 		d.Stories = append(d.Stories, toStoryItem(s))
 	}
+	fq := url.Values{}
+	for k, vs := range q {
+		if k != "cursor" && k != "before" && k != "limit" {
+			fq[k] = vs
+		}
+	}
+	d.Feed = "/feed.atom?" + fq.Encode()
 	if !next.IsZero() {
 		nq := url.Values{}
 		for k, vs := range raw {
@@ -270,6 +279,7 @@ func articleLink(canonical, fetched string) string {
 
 // dealView is the deal page.
 type dealView struct {
+	Feed                                                          string
 	Key, Parties, CN, RU, Kind, Technology, Subject, Date, Raised string
 	Evidence, EvidenceLang                                        string
 	Sources, Langs                                                string
@@ -309,6 +319,7 @@ func (a *API) dealPage(w http.ResponseWriter, r *http.Request) {
 	v := dealView{
 		Key: al.Key, Parties: cmp.Or(strings.Join(j.PartyNames, " · "), al.Key), Kind: j.Kind, Technology: j.Technology,
 		Date: j.Date, Raised: pageTime(al.RaisedAt), Evidence: j.Evidence, EvidenceLang: al.FirstArticle.Lang,
+		Feed: "/feed.atom?" + url.Values{"deal": {al.Key}}.Encode(),
 	}
 	if j.Deal != nil {
 		v.Subject = j.Deal.Subject
