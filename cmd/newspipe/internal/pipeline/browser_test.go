@@ -118,7 +118,7 @@ func TestBrowser(t *testing.T) {
 		all, _ := b.listed()
 		b.do("choose Russian", chromedp.SetValue(chromedp.CSS(`select[name=lang]`), "ru"),
 			chromedp.Submit(chromedp.CSS(`select[name=lang]`)))
-		b.waitLocation("lang=ru")
+		b.waitParam("lang", "ru")
 		check := func(when string) {
 			t.Helper()
 			titles, langs := b.listed()
@@ -276,24 +276,24 @@ func (b *browser) search(q string) {
 	b.do("search "+q,
 		chromedp.SendKeys(chromedp.CSS(`input[name=q]`), q),
 		chromedp.Submit(chromedp.CSS(`input[name=q]`)))
-	b.waitLocation("q=")
+	b.waitParam("q", q)
 }
 
-// waitLocation waits until the page's URL contains part, that is until a
-// submitted form's page has come, and the page is ready.
-func (b *browser) waitLocation(part string) {
+// waitParam waits until the page's URL has parameter name set to value,
+// that is until a submitted form's page has come (the page before it may
+// have had the parameter too, with another value), and the page is loaded.
+func (b *browser) waitParam(name, value string) {
 	b.t.Helper()
+	js := fmt.Sprintf(`document.readyState === 'complete' && new URLSearchParams(location.search).get(%q) === %q`, name, value)
 	deadline := time.Now().Add(stepTimeout)
-	var loc string
 	for time.Now().Before(deadline) {
 		ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
-		l, err := chromedp.Run(ctx, chromedp.Location())
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
 		cancel()
-		if loc = l; err == nil && strings.Contains(loc, part) {
-			b.do("wait for the page", chromedp.WaitReady(chromedp.CSS(`body`)))
+		if err == nil && ok {
 			return
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	b.t.Fatalf("the page did not go to a URL with %q (at %s)", part, loc)
+	b.t.Fatalf("the page did not go to a URL with %s=%s (at %s)", name, value, eval[string](b, `location.href`))
 }
