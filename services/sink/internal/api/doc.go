@@ -30,6 +30,10 @@
 //	                        negotiation, signed, implemented, rejected)
 //	deal=ALERT_KEY          the reports of one deal: the stories linked to
 //	                        the alert with that key
+//	grouped=true|false      each group of copies of one story once, as its
+//	                        newest story the filters select (default false;
+//	                        the web page's default is true)
+//	group=GROUP_ID          the copies of one story
 //	since=TIME, until=TIME  publication time: stories whose "time" (published_at,
 //	                        else when fetched) is at or after since, before until
 //	stored_since=TIME,      arrival time: stories the sink first stored
@@ -85,6 +89,10 @@
 //	                            key of that agreement's alert; "" otherwise
 //	evidence                    [{tag, sentence}]: the sentences that decided tags
 //	taxonomy_version
+//	group_id, group_size,       the story's group of copies (wire copy,
+//	group_sources               reprints; see store.GroupInfo): the id of its
+//	                            first story, its stories and their sources;
+//	                            "", 0, 0 for a story without a fingerprint
 //	paragraphs                  the article text (only in /api/stories/{id})
 //
 // /api/alerts answers {"alerts": [ALERT…]}. An ALERT is:

@@ -36,6 +36,9 @@ type storyJSON struct {
 	AgreementAlertKey       string         `json:"agreement_alert_key"`
 	Evidence                []evidenceJSON `json:"evidence"`
 	TaxonomyVersion         string         `json:"taxonomy_version"`
+	GroupID                 string         `json:"group_id"`
+	GroupSize               int            `json:"group_size"`
+	GroupSources            int            `json:"group_sources"`
 	Paragraphs              *[]string      `json:"paragraphs,omitempty"`
 }
 
@@ -149,6 +152,9 @@ func toStory(s store.Story, withText bool) storyJSON {
 		AgreementAlertKey:       s.AgreementAlertKey,
 		Evidence:                []evidenceJSON{},
 		TaxonomyVersion:         a.GetTaxonomyVersion(),
+		GroupID:                 s.Group.ID,
+		GroupSize:               s.Group.Stories,
+		GroupSources:            s.Group.Sources,
 	}
 	if p := c.GetPublishedAt(); p != nil {
 		t := p.AsTime()

@@ -19,7 +19,7 @@ const maxSinceDays = 36500
 // that a typo such as topics=space answers 400 instead of an unfiltered
 // list that looks like an answer.
 var (
-	storiesParams = []string{"q", "rucn", "topic", "entity", "lang", "source", "agreement", "stage", "deal",
+	storiesParams = []string{"q", "rucn", "topic", "entity", "lang", "source", "agreement", "stage", "deal", "group", "grouped",
 		"since", "until", "stored_since", "stored_until", "limit", "cursor", "before"}
 	alertsParams = []string{"limit"}
 )
@@ -51,6 +51,11 @@ func parseStoriesQuery(q url.Values, now time.Time) (store.Filter, error) {
 	if f.Agreement, err = boolParam(q, "agreement"); err != nil {
 		return store.Filter{}, err
 	}
+	if g, err := boolParam(q, "grouped"); err != nil {
+		return store.Filter{}, err
+	} else if g != nil {
+		f.Grouped = *g
+	}
 	if f.Limit, err = limitParam(q); err != nil {
 		return store.Filter{}, err
 	}
@@ -73,7 +78,7 @@ func parseStoriesQuery(q url.Values, now time.Time) (store.Filter, error) {
 		name string
 		dst  *string
 		max  int
-	}{{"entity", &f.Entity, 128}, {"lang", &f.Lang, 16}, {"source", &f.Source, 128}, {"stage", &f.Stage, 32}} {
+	}{{"entity", &f.Entity, 128}, {"lang", &f.Lang, 16}, {"source", &f.Source, 128}, {"stage", &f.Stage, 32}, {"group", &f.Group, 256}} {
 		v, ok, err := single(q, p.name)
 		if err != nil {
 			return store.Filter{}, err

@@ -70,6 +70,10 @@ type storyItem struct {
 	Topics                        []string
 	Stage                         string
 	Agreement                     bool
+	// Copies counts the stories of its group of copies, Sources their
+	// sources; GroupLink lists them.
+	Copies, Sources int
+	GroupLink       string
 }
 
 // dealItem is a deal in a list.
@@ -125,6 +129,9 @@ func (a *API) home(w http.ResponseWriter, r *http.Request) {
 		a.renderPage(w, r, http.StatusBadRequest, "home", d)
 		return
 	}
+	if !q.Has("grouped") {
+		f.Grouped = true // copies of one story show once, "N sources"
+	}
 	if d.Form.Q != "" {
 		d.PageTitle = d.Form.Q
 	}
@@ -169,11 +176,15 @@ func (a *API) home(w http.ResponseWriter, r *http.Request) {
 
 func toStoryItem(s store.Story) storyItem {
 	c := s.Article.GetArticle()
-	return storyItem{
+	it := storyItem{
 		ID: s.ID(), Title: cmp.Or(c.GetTitle(), c.GetUrl()), Lang: c.GetLang(), Time: pageTime(s.Time),
 		Source: c.GetSourceId(), Topics: s.Article.GetTopics(), Stage: s.Article.GetAgreement().GetStage(),
-		Agreement: s.Article.GetAgreement().GetDetected(),
+		Agreement: s.Article.GetAgreement().GetDetected(), Copies: s.Group.Stories, Sources: s.Group.Sources,
 	}
+	if s.Group.Stories > 1 {
+		it.GroupLink = "/?" + url.Values{"group": {s.Group.ID}, "grouped": {"false"}, "rucn": {""}}.Encode()
+	}
+	return it
 }
 
 func toDealItem(al store.Alert) dealItem {
@@ -212,6 +223,9 @@ type storyView struct {
 	Deal, DealLink                                                string
 	Paragraphs                                                    [][]segment
 	Unplaced                                                      []evidenceJSON
+	// Copies are the other stories of its group: the same story
+	// published elsewhere.
+	Copies []reportItem
 }
 
 type storyData struct {
@@ -251,6 +265,21 @@ func (a *API) storyPage(w http.ResponseWriter, r *http.Request) {
 		v.Deal = strings.Join(nonEmpty(strings.Join(alert.PartyNames(s.Article), " · "), ag.GetKind(), ag.GetTechnology(), ag.GetDate()), ", ")
 		if s.AgreementAlertKey != "" {
 			v.DealLink = dealLink(s.AgreementAlertKey)
+		}
+	}
+	if s.Group.Stories > 1 {
+		copies, err := a.store.ListStories(r.Context(), store.Filter{Group: s.Group.ID, Limit: store.MaxLimit})
+		if err != nil {
+			a.internalError(w, r, err)
+			return
+		}
+		for _, o := range copies {
+			if o.ID() == s.ID() {
+				continue
+			}
+			oc := o.Article.GetArticle()
+			v.Copies = append(v.Copies, reportItem{ID: o.ID(), Title: cmp.Or(oc.GetTitle(), oc.GetUrl()), Lang: oc.GetLang(),
+				Source: oc.GetSourceId(), Time: pageTime(o.Time), Link: articleLink(oc.GetCanonicalUrl(), oc.GetUrl())})
 		}
 	}
 	paras, unplaced := highlight(c.GetParagraphs(), s.Article.GetEvidence())

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"regexp"
 	"strings"
@@ -172,5 +173,41 @@ func TestSourcesPage(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("sources page lacks %q", want)
 		}
+	}
+}
+
+func TestGroupedCopies(t *testing.T) {
+	a, st := fixture(t)
+	ctx := context.Background()
+	for i, src := range []string{"wire", "daily"} {
+		c := art("copy-"+src, now.Add(-time.Duration(3-i)*time.Hour), true, "space")
+		c.Article.SourceId, c.Article.Title = src, "Launch pad deal, as "+src+" printed it"
+		c.Article.Simhash = 0xfeedface_12345678 ^ uint64(i) // one bit apart: copies
+		if _, err := st.PutStory(ctx, store.Story{Article: c}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	body := get(t, a, "/?topic=space").Body.String()
+	if got := storyIDsIn(body); got != "s5,copy-daily" {
+		t.Errorf("grouped list %q, want s5 and the newest copy alone", got)
+	}
+	if !strings.Contains(body, `class="copies"`) || !strings.Contains(body, ">2 sources</a>") {
+		t.Error("the list does not say the story came from 2 sources")
+	}
+	if got := storyIDsIn(get(t, a, "/?topic=space&grouped=false").Body.String()); got != "s5,copy-daily,copy-wire" {
+		t.Errorf("ungrouped list %q", got)
+	}
+	page := get(t, a, "/stories/copy-daily").Body.String()
+	if !strings.Contains(page, `id="copies"`) || !strings.Contains(page, `href="/stories/copy-wire"`) {
+		t.Error("the story page does not list the other copy")
+	}
+	var list struct {
+		Stories []storyJSON `json:"stories"`
+	}
+	if err := json.Unmarshal(get(t, a, "/api/stories?topic=space&grouped=true").Body.Bytes(), &list); err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Stories) != 2 || list.Stories[1].GroupSize != 2 || list.Stories[1].GroupSources != 2 || list.Stories[1].GroupID != "copy-wire" {
+		t.Errorf("API grouped list %+v", list.Stories)
 	}
 }

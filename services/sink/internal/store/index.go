@@ -15,10 +15,18 @@ import (
 // searchSchema is the migration that added the search and its filters.
 const searchSchema = 6
 
-// index writes what the filters and the search read of the stored story
-// a, within the transaction that stored it: its topics, entities, agreement
-// stage and search tokens (package search).
+// index writes what the filters, the search and the groups read of the
+// stored story a, within the transaction that stored it.
 func (s *DB) index(ctx context.Context, tx *sql.Tx, a *newspipev1.EnrichedArticle) error {
+	if err := s.indexSearch(ctx, tx, a); err != nil {
+		return err
+	}
+	return s.group(ctx, tx, a)
+}
+
+// indexSearch writes the story's topics, entities, agreement stage and
+// search tokens (package search).
+func (s *DB) indexSearch(ctx context.Context, tx *sql.Tx, a *newspipev1.EnrichedArticle) error {
 	id := a.GetArticle().GetId()
 	if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM story_topics WHERE story_id = ?`), id); err != nil {
 		return fmt.Errorf("store: index story %s: topics: %w", id, err)

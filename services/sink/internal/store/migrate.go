@@ -171,42 +171,65 @@ var migrations = []migration{
 		updated_at BIGINT NOT NULL,
 		PRIMARY KEY (alert_key, endpoint)
 	)`},
+	// 8: copies of one story (wire copy, reprints) grouped by the
+	// cleaner's near-duplicate fingerprint (see group): the fingerprint,
+	// its four 16-bit bands (two fingerprints at most groupBits apart share
+	// one, so each band's index finds the candidates) and the group.
+	// groupStories groups the stories already stored.
+	{sql: `ALTER TABLE stories ADD COLUMN simhash BIGINT NOT NULL DEFAULT 0;
+	ALTER TABLE stories ADD COLUMN sh0 INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE stories ADD COLUMN sh1 INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE stories ADD COLUMN sh2 INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE stories ADD COLUMN sh3 INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE stories ADD COLUMN group_id TEXT NOT NULL DEFAULT '';
+	CREATE INDEX IF NOT EXISTS stories_sh0 ON stories (sh0);
+	CREATE INDEX IF NOT EXISTS stories_sh1 ON stories (sh1);
+	CREATE INDEX IF NOT EXISTS stories_sh2 ON stories (sh2);
+	CREATE INDEX IF NOT EXISTS stories_sh3 ON stories (sh3);
+	CREATE INDEX IF NOT EXISTS stories_group ON stories (group_id, sort_at)`, fn: groupStories},
 }
 
-// indexStories indexes the stories stored before migration 6 for search
-// and the new filters.
-func indexStories(ctx context.Context, s *DB, tx *sql.Tx) error {
-	rs, err := tx.QueryContext(ctx, `SELECT id, data FROM stories`)
+// groupStories groups the stories stored before migration 8, in the order
+// they arrived, as they would have been grouped arriving.
+func groupStories(ctx context.Context, s *DB, tx *sql.Tx) error {
+	stories, err := readStories(ctx, tx, `ORDER BY stored_at, id`)
 	if err != nil {
-		return fmt.Errorf("read stories: %w", err)
+		return err
 	}
-	var stories []*newspipev1.EnrichedArticle
+	for _, a := range stories {
+		if err := s.group(ctx, tx, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readStories decodes the stored events, in the order tail gives.
+func readStories(ctx context.Context, tx *sql.Tx, tail string) ([]*newspipev1.EnrichedArticle, error) {
+	rs, err := tx.QueryContext(ctx, `SELECT id, data FROM stories `+tail)
+	if err != nil {
+		return nil, fmt.Errorf("read stories: %w", err)
+	}
+	defer rs.Close()
+	var out []*newspipev1.EnrichedArticle
 	for rs.Next() {
 		var (
 			id   string
 			data []byte
 		)
 		if err := rs.Scan(&id, &data); err != nil {
-			rs.Close()
-			return fmt.Errorf("read stories: %w", err)
+			return nil, fmt.Errorf("read stories: %w", err)
 		}
 		a, err := unmarshal(data)
 		if err != nil {
-			rs.Close()
-			return fmt.Errorf("decode story %s: %w", id, err)
+			return nil, fmt.Errorf("decode story %s: %w", id, err)
 		}
-		stories = append(stories, a)
+		out = append(out, a)
 	}
-	rs.Close()
 	if err := rs.Err(); err != nil {
-		return fmt.Errorf("read stories: %w", err)
+		return nil, fmt.Errorf("read stories: %w", err)
 	}
-	for _, a := range stories {
-		if err := s.index(ctx, tx, a); err != nil {
-			return err
-		}
-	}
-	return nil
+	return out, nil
 }
 
 // migrateClaimGroups gives each claim made before claims had subjects and
@@ -251,6 +274,21 @@ func migrateClaimGroups(ctx context.Context, s *DB, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE agreement_claims SET topic = ?, subject = ?, seq = ?
 			WHERE alert_key = ?`), d.Topic, d.Subject, i+1, r.alertKey); err != nil {
 			return fmt.Errorf("claim %s: %w", r.alertKey, err)
+		}
+	}
+	return nil
+}
+
+// indexStories indexes the stories stored before migration 6 for search
+// and the new filters.
+func indexStories(ctx context.Context, s *DB, tx *sql.Tx) error {
+	stories, err := readStories(ctx, tx, "")
+	if err != nil {
+		return err
+	}
+	for _, a := range stories {
+		if err := s.indexSearch(ctx, tx, a); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -256,6 +256,9 @@ type Story struct {
 	// changed. Set by the store.
 	StoredAt  time.Time
 	UpdatedAt time.Time
+	// Group is the story's group of copies (see GroupInfo); set by
+	// GetStory and ListStories.
+	Group GroupInfo
 }
 
 // ID returns the article id.

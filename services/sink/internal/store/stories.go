@@ -42,6 +42,12 @@ type Filter struct {
 	// AlertKey keeps the reports of one agreement: the stories linked to
 	// the alert with that key.
 	AlertKey string
+	// Group keeps the copies of one story: the stories of the group with
+	// that id (Story.GroupID).
+	Group string
+	// Grouped lists each group of copies once, as its newest story the
+	// filter selects.
+	Grouped bool
 	// Since and Until keep stories whose Time (publication, else fetch;
 	// see Story.Time) is at or after Since and before Until.
 	Since, Until time.Time
@@ -188,7 +194,15 @@ func storyTime(a *newspipev1.EnrichedArticle, now time.Time) time.Time {
 	return t
 }
 
-const storyColumns = `data, agreement_first_article_id, agreement_alert_key, sort_at, stored_at, updated_at`
+// storyColumns are the columns scanStory reads; group_id only where the
+// schema has it (tests build older ones).
+func (s *DB) storyColumns() string {
+	g := "group_id"
+	if s.schema < groupSchema {
+		g = "''"
+	}
+	return `data, agreement_first_article_id, agreement_alert_key, sort_at, stored_at, updated_at, ` + g
+}
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -198,7 +212,7 @@ func scanStory(r scanner) (Story, error) {
 		st                        Story
 		sortAt, storedAt, updated int64
 	)
-	if err := r.Scan(&data, &st.AgreementFirstArticleID, &st.AgreementAlertKey, &sortAt, &storedAt, &updated); err != nil {
+	if err := r.Scan(&data, &st.AgreementFirstArticleID, &st.AgreementAlertKey, &sortAt, &storedAt, &updated, &st.Group.ID); err != nil {
 		return Story{}, err
 	}
 	a, err := unmarshal(data)
@@ -212,7 +226,7 @@ func scanStory(r scanner) (Story, error) {
 
 // GetStory returns the story with article id id, or ErrNotFound.
 func (s *DB) GetStory(ctx context.Context, id string) (Story, error) {
-	row := s.db.QueryRowContext(ctx, s.q(`SELECT `+storyColumns+` FROM stories WHERE id = ?`), id)
+	row := s.db.QueryRowContext(ctx, s.q(`SELECT `+s.storyColumns()+` FROM stories WHERE id = ?`), id)
 	st, err := scanStory(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Story{}, fmt.Errorf("store: get story %s: %w", id, ErrNotFound)
@@ -220,80 +234,42 @@ func (s *DB) GetStory(ctx context.Context, id string) (Story, error) {
 	if err != nil {
 		return Story{}, fmt.Errorf("store: get story %s: %w", id, err)
 	}
-	return st, nil
+	one := []Story{st}
+	if err := s.groupInfo(ctx, one); err != nil {
+		return Story{}, err
+	}
+	return one[0], nil
 }
 
 // ListStories returns the stories f selects, newest first (by Time, then by
 // id descending). When as many stories as the limit came back, CursorOf the
 // last one continues the listing.
 func (s *DB) ListStories(ctx context.Context, f Filter) ([]Story, error) {
-	var (
-		where []string
-		args  []any
-	)
-	if f.RuCn != nil {
-		where, args = append(where, "ru_cn_tech = ?"), append(args, *f.RuCn)
-	}
-	if f.Agreement != nil {
-		where, args = append(where, "agreement = ?"), append(args, *f.Agreement)
-	}
-	if t := NormalizeTopic(f.Topic); t != "" {
-		where = append(where, "EXISTS (SELECT 1 FROM story_topics t WHERE t.story_id = stories.id AND t.topic = ?)")
-		args = append(args, t)
-	}
-	if f.Entity != "" {
-		where = append(where, "EXISTS (SELECT 1 FROM story_entities e WHERE e.story_id = stories.id AND e.entity = ?)")
-		args = append(args, f.Entity)
-	}
-	if f.AlertKey != "" {
-		where, args = append(where, "agreement_alert_key = ?"), append(args, f.AlertKey)
-	}
-	if f.Lang != "" {
-		where, args = append(where, "lang = ?"), append(args, f.Lang)
-	}
-	if f.Source != "" {
-		where, args = append(where, "source_id = ?"), append(args, f.Source)
-	}
-	if f.Stage != "" {
-		where, args = append(where, "agreement_stage = ?"), append(args, NormalizeTopic(f.Stage))
-	}
-	if len(f.Query) > 0 {
-		if s.dialect.numbered {
-			where, args = append(where, "search @@ ?::tsquery"), append(args, tsquery(f.Query))
-		} else {
-			// The unary + keeps SQLite from looking every match up by id
-			// and sorting them: it walks the time index instead, newest
-			// first, and stops at a page of matches.
-			where = append(where, `+id IN (SELECT d.story_id FROM story_docs d
-				WHERE d.doc IN (SELECT rowid FROM story_search WHERE story_search MATCH ?))`)
-			args = append(args, ftsQuery(f.Query))
+	where, args := s.filter(f, "s")
+	if f.Grouped {
+		// A group shows as its newest story among those the filter
+		// selects: skip a story when a newer one of its group is selected.
+		ow, oargs := s.filter(f, "o")
+		cond := `(s.group_id = '' OR NOT EXISTS (SELECT 1 FROM stories o WHERE o.group_id = s.group_id
+			AND (o.sort_at > s.sort_at OR (o.sort_at = s.sort_at AND o.id > s.id))`
+		if len(ow) > 0 {
+			cond += " AND " + strings.Join(ow, " AND ")
 		}
-	}
-	if !f.Since.IsZero() {
-		where, args = append(where, "sort_at >= ?"), append(args, nanos(f.Since))
-	}
-	if !f.Until.IsZero() {
-		where, args = append(where, "sort_at < ?"), append(args, nanos(f.Until))
-	}
-	if !f.StoredSince.IsZero() {
-		where, args = append(where, "stored_at >= ?"), append(args, nanos(f.StoredSince))
-	}
-	if !f.StoredUntil.IsZero() {
-		where, args = append(where, "stored_at < ?"), append(args, nanos(f.StoredUntil))
+		where, args = append(where, cond+"))"), append(args, oargs...)
 	}
 	if !f.Before.IsZero() {
 		b := nanos(f.Before.Time)
-		where = append(where, "(sort_at < ? OR (sort_at = ? AND id < ?))")
+		where = append(where, "(s.sort_at < ? OR (s.sort_at = ? AND s.id < ?))")
 		args = append(args, b, b, f.Before.ID)
 	}
 	// The page's ids first, then their stories: sorting ids is cheap,
 	// sorting whole stories (the encoded event is kilobytes) is not.
-	q := `SELECT id FROM stories`
+	q := `SELECT s.id FROM stories s`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	q += " ORDER BY sort_at DESC, id DESC LIMIT ?"
-	q = `SELECT ` + storyColumns + ` FROM stories WHERE id IN (` + q + `) ORDER BY sort_at DESC, id DESC`
+	q += " ORDER BY s.sort_at DESC, s.id DESC LIMIT ?"
+	q = `SELECT ` + s.storyColumns() + ` FROM stories WHERE id IN (` + q + `) ORDER BY sort_at DESC, id DESC`
 	args = append(args, listLimit(f.Limit))
 
 	rows, err := s.db.QueryContext(ctx, s.q(q), args...)
@@ -312,7 +288,70 @@ func (s *DB) ListStories(ctx context.Context, f Filter) ([]Story, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: list stories: %w", err)
 	}
+	if err := s.groupInfo(ctx, out); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// filter returns the conditions of f, but its cursor, on the stories
+// table as alias t, and their arguments.
+func (s *DB) filter(f Filter, t string) (where []string, args []any) {
+	c := func(col string) string { return t + "." + col }
+	if f.RuCn != nil {
+		where, args = append(where, c("ru_cn_tech")+" = ?"), append(args, *f.RuCn)
+	}
+	if f.Agreement != nil {
+		where, args = append(where, c("agreement")+" = ?"), append(args, *f.Agreement)
+	}
+	if tp := NormalizeTopic(f.Topic); tp != "" {
+		where = append(where, "EXISTS (SELECT 1 FROM story_topics tp WHERE tp.story_id = "+c("id")+" AND tp.topic = ?)")
+		args = append(args, tp)
+	}
+	if f.Entity != "" {
+		where = append(where, "EXISTS (SELECT 1 FROM story_entities en WHERE en.story_id = "+c("id")+" AND en.entity = ?)")
+		args = append(args, f.Entity)
+	}
+	if f.AlertKey != "" {
+		where, args = append(where, c("agreement_alert_key")+" = ?"), append(args, f.AlertKey)
+	}
+	if f.Group != "" {
+		where, args = append(where, c("group_id")+" = ?"), append(args, f.Group)
+	}
+	if f.Lang != "" {
+		where, args = append(where, c("lang")+" = ?"), append(args, f.Lang)
+	}
+	if f.Source != "" {
+		where, args = append(where, c("source_id")+" = ?"), append(args, f.Source)
+	}
+	if f.Stage != "" {
+		where, args = append(where, c("agreement_stage")+" = ?"), append(args, NormalizeTopic(f.Stage))
+	}
+	if len(f.Query) > 0 {
+		if s.dialect.numbered {
+			where, args = append(where, c("search")+" @@ ?::tsquery"), append(args, tsquery(f.Query))
+		} else {
+			// The unary + keeps SQLite from looking every match up by id
+			// and sorting them: it walks the time index instead, newest
+			// first, and stops at a page of matches.
+			where = append(where, `+`+c("id")+` IN (SELECT d.story_id FROM story_docs d
+				WHERE d.doc IN (SELECT rowid FROM story_search WHERE story_search MATCH ?))`)
+			args = append(args, ftsQuery(f.Query))
+		}
+	}
+	if !f.Since.IsZero() {
+		where, args = append(where, c("sort_at")+" >= ?"), append(args, nanos(f.Since))
+	}
+	if !f.Until.IsZero() {
+		where, args = append(where, c("sort_at")+" < ?"), append(args, nanos(f.Until))
+	}
+	if !f.StoredSince.IsZero() {
+		where, args = append(where, c("stored_at")+" >= ?"), append(args, nanos(f.StoredSince))
+	}
+	if !f.StoredUntil.IsZero() {
+		where, args = append(where, c("stored_at")+" < ?"), append(args, nanos(f.StoredUntil))
+	}
+	return where, args
 }
 
 // listLimit is limit, but allows one more than MaxLimit (see Filter.Limit).
