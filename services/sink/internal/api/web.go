@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/newspipe/newspipe/pkg/deal"
 	"github.com/newspipe/newspipe/pkg/topology"
 	"github.com/newspipe/newspipe/services/sink/internal/alert"
 	"github.com/newspipe/newspipe/services/sink/internal/store"
@@ -313,10 +315,17 @@ type dealView struct {
 	Evidence, EvidenceLang                                        string
 	Sources, Langs                                                string
 	Reports                                                       []reportItem
+	// Timeline is the deal's stages as the stories tell them, oldest
+	// first: intent and negotiation before the signing, implementation
+	// after; the signed reports among them.
+	Timeline []reportItem
 }
 
 type reportItem struct {
 	ID, Title, Lang, Source, Time, Link string
+	// Stage is the deal's stage the report tells of (timeline only).
+	Stage string
+	at    time.Time
 }
 
 type dealData struct {
@@ -365,12 +374,67 @@ func (a *API) dealPage(w http.ResponseWriter, r *http.Request) {
 		v.Reports = append(v.Reports, reportItem{ID: s.ID(), Title: cmp.Or(c.GetTitle(), c.GetUrl()), Lang: c.GetLang(),
 			Source: c.GetSourceId(), Time: pageTime(s.Time), Link: articleLink(c.GetCanonicalUrl(), c.GetUrl())})
 	}
+	if v.Timeline, err = a.timeline(r.Context(), al, reports); err != nil {
+		a.internalError(w, r, err)
+		return
+	}
 	v.Sources = plural(len(sources), "source")
 	v.Langs = plural(len(langs), "language")
 	if len(langs) > 0 {
 		v.Langs += " (" + strings.Join(langs, ", ") + ")"
 	}
 	a.renderPage(w, r, http.StatusOK, "deal", dealData{pageBase: pageBase{Site: a.cfg.Title, PageTitle: v.Parties}, Deal: v})
+}
+
+// timelineSpan is how far before or after a deal's date the stories of its
+// other stages are looked for: talks and deliveries take months.
+const timelineSpan = 365 * 24 * time.Hour
+
+// timelineStages are the stages a deal's timeline shows beside its signing.
+var timelineStages = []string{"intent", "negotiation", "implemented", "rejected"}
+
+// timeline returns the deal's stages as the stories tell them: its signed
+// reports, and the stories of its topic reporting another stage of a deal
+// that is the same as this one by its parties and subject (deal.Same, with
+// the dates left out: a deal's talks come before its signing).
+func (a *API) timeline(ctx context.Context, al store.Alert, reports []store.Story) ([]reportItem, error) {
+	item := func(s store.Story, stage string) reportItem {
+		c := s.Article.GetArticle()
+		return reportItem{ID: s.ID(), Title: cmp.Or(c.GetTitle(), c.GetUrl()), Lang: c.GetLang(), Source: c.GetSourceId(),
+			Time: pageTime(s.Time), Link: articleLink(c.GetCanonicalUrl(), c.GetUrl()), Stage: stage, at: s.Time}
+	}
+	var out []reportItem
+	var this deal.Report
+	for i, s := range reports {
+		out = append(out, item(s, "signed"))
+		r := store.DealOf(s.Article, s.Time).Report
+		if i == 0 {
+			this = r
+		} else {
+			this = deal.Merge(this, r)
+		}
+	}
+	if len(reports) == 0 {
+		return nil, nil
+	}
+	at := this.At()
+	this.Signed = deal.Date{}
+	for _, stage := range timelineStages {
+		stories, err := a.store.ListStories(ctx, store.Filter{Stage: stage, Topic: this.Topic,
+			Since: at.Add(-timelineSpan), Until: at.Add(timelineSpan), Limit: store.MaxLimit})
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range stories {
+			r := store.DealOf(s.Article, s.Time).Report
+			r.Signed, r.Reported = deal.Date{}, this.Reported // compare who and what, not when
+			if deal.Same(this, r, deal.DefaultWindow) {
+				out = append(out, item(s, stage))
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(x, y reportItem) int { return x.at.Compare(y.at) })
+	return out, nil
 }
 
 func partyNames(ps []partyJSON) string {

@@ -139,6 +139,15 @@ func TestStoryPage(t *testing.T) {
 func TestDealPage(t *testing.T) {
 	a, st := fixture(t)
 	putEvidenceStory(t, st)
+	// Talks of the same deal before its signing, and of another deal.
+	for _, tc := range []struct{ id, cn string }{{"talks", "org:alpha"}, {"other-talks", "org:gamma"}} {
+		talk := withAgreement(art(tc.id, now.Add(-20*24*time.Hour), true, "telecom"), "")
+		talk.Agreement.Detected, talk.Agreement.Stage, talk.Agreement.Date = false, "negotiation", ""
+		talk.Agreement.Parties = []string{tc.cn, "org:beta"}
+		if _, err := st.PutStory(context.Background(), store.Story{Article: talk}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	rec := get(t, a, "/deals/alpha-beta-telecom@2026-02")
 	if rec.Code != http.StatusOK {
 		t.Fatalf("status %d: %s", rec.Code, rec.Body)
@@ -159,6 +168,13 @@ func TestDealPage(t *testing.T) {
 	}
 	if got := strings.Join(reports, ","); got != "s2,s4,ru1" {
 		t.Errorf("reports %q, want s2,s4,ru1 (oldest first)", got)
+	}
+	var timeline []string
+	for _, m := range regexp.MustCompile(`<span class="tag stage">([a-z]+)</span> <span class="meta">[^<]*</span><br><a href="/stories/([^"]+)"`).FindAllStringSubmatch(body, -1) {
+		timeline = append(timeline, m[1]+":"+m[2])
+	}
+	if got := strings.Join(timeline, ","); got != "negotiation:talks,signed:s2,signed:s4,signed:ru1" {
+		t.Errorf("timeline %q, want the talks of this deal before its signed reports", got)
 	}
 	if rec := get(t, a, "/deals/nope"); rec.Code != http.StatusNotFound {
 		t.Errorf("unknown deal: status %d", rec.Code)
