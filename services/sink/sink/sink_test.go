@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -521,6 +522,8 @@ var webhookSecret = []byte("a webhook secret written for the tests")
 type hookReceiver struct {
 	mu       sync.Mutex
 	failures int
+	// refuse makes the failures 410 Gone instead of 500.
+	refuse   bool
 	calls    int
 	seen     map[string]bool // idempotency keys taken
 	accepted map[string]int  // alert key -> deliveries taken
@@ -536,6 +539,10 @@ func (r *hookReceiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	defer r.mu.Unlock()
 	r.calls++
 	if r.calls <= r.failures {
+		if r.refuse {
+			w.WriteHeader(http.StatusGone)
+			return
+		}
 		w.WriteHeader(http.StatusInternalServerError)
 		return
 	}
@@ -680,6 +687,52 @@ func TestWebhooks(t *testing.T) {
 				t.Errorf("tampered delivery: status %d, want 401", code)
 			}
 		})
+	}
+}
+
+// TestWebhookRejected: an endpoint that refuses an alert (a 4xx) has it
+// dead-lettered at once, not retried; replayed from the DLQ once the
+// endpoint is fixed, it is delivered.
+func TestWebhookRejected(t *testing.T) {
+	tg := natstest.Targets(t)[0]
+	rcv := &hookReceiver{failures: 1, refuse: true, seen: map[string]bool{}, accepted: map[string]int{}}
+	srv := httptest.NewServer(rcv)
+	t.Cleanup(srv.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	b := natstest.Connect(t, tg)
+	st, err := sink.Open(ctx, storetest.Targets(t)[0].DSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	h := &harness{b: b, topo: b.Topology(), store: st}
+	reg, _ := startSink(t, b, st, srv.URL+"/hook")
+	count := func(name string, labels map[string]string) float64 { return metric(t, reg, name, labels) }
+	h.publish(t, message(t, h.topo, enArticle(), "c:en1"))
+	waitFor(t, "the refused alert dead-lettered", func() bool {
+		return count("newspipe_stage_messages_total", map[string]string{"stage": "webhook", "outcome": "dead_letter"}) == 1
+	})
+	if r := count("newspipe_sink_webhook_deliveries_total", map[string]string{"outcome": "rejected"}); r != 1 {
+		t.Errorf("rejected deliveries = %v, want 1 (no retry of a 4xx)", r)
+	}
+	// The DLQ replay: the same alert, published again.
+	dead := natstest.Collect(t, b, h.topo.DLQ(topology.StageWebhook), 1, 10*time.Second)
+	if len(dead) != 1 {
+		t.Fatalf("%d messages on the webhook DLQ, want 1", len(dead))
+	}
+	hdr := map[string]string{}
+	for k, v := range dead[0].Headers() {
+		if !strings.HasPrefix(k, "Newspipe-Dlq") && !strings.HasPrefix(k, "Nats-") {
+			hdr[k] = v
+		}
+	}
+	h.publish(t, bus.Message{Subject: h.topo.AgreementAlerts(), MsgID: "dlq-replay:1", Header: hdr, Data: dead[0].Data})
+	waitFor(t, "the replayed alert delivered", func() bool {
+		return count("newspipe_sink_webhook_deliveries_total", map[string]string{"outcome": "sent"}) == 1
+	})
+	if accepted, invalid, _ := rcv.snapshot(); accepted[alertKey(dealKey)] != 1 || invalid != 0 {
+		t.Errorf("receiver took %v (invalid %d), want the alert once", accepted, invalid)
 	}
 }
 

@@ -139,7 +139,9 @@ func (w *webhooks) Handle(ctx context.Context, m *stage.Message) ([]bus.Message,
 		if err != nil {
 			return nil, fmt.Errorf("webhook: %w", err)
 		}
-		if prev.State == store.DeliverySent || prev.State == store.DeliveryRejected {
+		if prev.State == store.DeliverySent {
+			// An endpoint that refused the alert is tried again: this is
+			// its replay from the DLQ, after a fix.
 			w.metrics.webhooks.WithLabelValues(hookSkipped).Inc()
 			continue
 		}
