@@ -3,6 +3,7 @@ module github.com/newspipe/newspipe/cmd/newspipe
 go 1.26.8
 
 require (
+	github.com/chromedp/chromedp v0.24.0
 	github.com/newspipe/newspipe/pkg v0.0.0
 	github.com/newspipe/newspipe/proto v0.0.0
 	github.com/newspipe/newspipe/services/classifier v0.0.0
@@ -12,9 +13,13 @@ require (
 )
 
 require (
+	github.com/PuerkitoBio/goquery v1.13.0 // indirect
+	github.com/andybalholm/cascadia v1.3.4 // indirect
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
+	github.com/chromedp/cdproto v0.160.1 // indirect
 	github.com/dustin/go-humanize v1.1.0 // indirect
+	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/jackc/pgpassfile v1.0.0 // indirect
 	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect

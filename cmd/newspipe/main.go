@@ -5,6 +5,7 @@
 //	newspipe demo    [flags]            the pipeline on the bundled local demo site (make demo)
 //	newspipe tail    [flags] SUBJECT    print the events on a subject as JSON lines
 //	newspipe dlq     [-stage S] [-replay]  list or replay dead-lettered messages
+//	newspipe replay  [-taxonomy FILE] [-since T]  what a taxonomy would change in the stored stories
 //	newspipe deploy-check DIR           validate the Kubernetes manifests in DIR offline
 package main
 
@@ -20,6 +21,7 @@ commands:
   demo          run it on the bundled local demo site: no internet needed
   tail SUBJECT  print the events on SUBJECT (wildcards allowed) as JSON lines
   dlq           list what the stages dead-lettered, or replay it (-replay)
+  replay        re-classify the stored stories with a taxonomy and print what would change
   deploy-check  validate the Kubernetes manifests offline
 
 Run 'newspipe <command> -h' for a command's flags.
@@ -41,6 +43,8 @@ func run(args []string) int {
 		return tailCmd(args[1:])
 	case "dlq":
 		return dlqCmd(args[1:])
+	case "replay":
+		return replayCmd(args[1:], os.Stdout)
 	case "deploy-check":
 		return deployCheckCmd(args[1:])
 	case "-h", "-help", "--help", "help":

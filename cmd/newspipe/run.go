@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/newspipe/newspipe/cmd/newspipe/internal/demosite"
@@ -35,6 +36,7 @@ func runCmd(args []string, demo bool) int {
 	sourcesFile := fs.String("sources", service.Getenv("SOURCES_FILE", ""), "sources.yaml; default: the embedded list of real feeds (env SOURCES_FILE)")
 	fs.DurationVar(&cfg.Fetcher.PollInterval, "poll-interval", service.EnvDuration("POLL_INTERVAL", 0), "feed poll interval; 0 = per source, default 10m (demo: 15s) (env POLL_INTERVAL)")
 	fs.DurationVar(&cfg.Fetcher.PerHostDelay, "per-host-delay", service.EnvDuration("PER_HOST_DELAY", 0), "least time between two requests to one host; 0 = default 1s (demo: 20ms) (env PER_HOST_DELAY)")
+	webhooks := fs.String("webhooks", service.Getenv("WEBHOOK_URLS", ""), "comma-separated URLs to POST each new agreement alert to; prefix one with slack: for Slack's payload (env WEBHOOK_URLS; signed with env WEBHOOK_SECRET)")
 	logFormat := fs.String("log-format", service.Getenv("LOG_FORMAT", "text"), "log format: text or json (env LOG_FORMAT)")
 	logLevel := fs.String("log-level", service.Getenv("LOG_LEVEL", "info"), "log level (env LOG_LEVEL)")
 	// The demo site's address is part of every demo article's URL, hence of
@@ -44,6 +46,12 @@ func runCmd(args []string, demo bool) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	for _, u := range strings.Split(*webhooks, ",") {
+		if u = strings.TrimSpace(u); u != "" {
+			cfg.Webhooks.URLs = append(cfg.Webhooks.URLs, u)
+		}
+	}
+	cfg.Webhooks.Secret = []byte(os.Getenv("WEBHOOK_SECRET"))
 	log, err := telemetry.NewLogger(os.Stderr, *logFormat, *logLevel)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "newspipe:", err)

@@ -33,6 +33,8 @@ const (
 	StageCleaner    = "cleaner"
 	StageClassifier = "classifier"
 	StageSink       = "sink"
+	// StageWebhook delivers the agreement alerts to webhooks.
+	StageWebhook = "webhook"
 )
 
 // Key-value buckets.
@@ -262,6 +264,9 @@ func (t Topology) Consumer(stage string) (ConsumerSpec, error) {
 		c.Stream, c.FilterSubject = t.name(StreamClean), t.AllClean()
 	case StageSink:
 		c.Stream, c.FilterSubject = t.name(StreamEnriched), t.AllEnriched()
+	case StageWebhook:
+		c.Stream, c.FilterSubject = t.name(StreamAlerts), t.AgreementAlerts()
+		c.AckWait = 30 * time.Second // network-bound: a receiver may be slow to answer
 	default:
 		return ConsumerSpec{}, fmt.Errorf("topology: no consumer for stage %q", stage)
 	}

@@ -32,7 +32,7 @@ func run(args []string) int {
 		"how far apart undated reports of one deal may be, and how long after a stated signing an undated report is news of it (env AGREEMENT_WINDOW)")
 	fs.IntVar(&cfg.Workers, "workers", service.EnvInt("SINK_WORKERS", 0), "concurrent writes; 0 = one per CPU (env SINK_WORKERS)")
 	webhooks := fs.String("webhooks", service.Getenv("WEBHOOK_URLS", ""),
-		"comma-separated URLs to POST each new agreement alert to, as JSON (env WEBHOOK_URLS)")
+		"comma-separated URLs to POST each new agreement alert to, as JSON; prefix one with slack: for Slack's payload (env WEBHOOK_URLS; signed with env WEBHOOK_SECRET)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -41,6 +41,9 @@ func run(args []string) int {
 			cfg.Webhooks.URLs = append(cfg.Webhooks.URLs, u)
 		}
 	}
+	// The secret comes from the environment only: a flag would show it in
+	// the process list.
+	cfg.Webhooks.Secret = []byte(os.Getenv("WEBHOOK_SECRET"))
 	err := service.Run("sink", common, func(ctx context.Context, env *service.Env) (err error) {
 		st, err := sink.Open(ctx, *storeDSN)
 		if err != nil {

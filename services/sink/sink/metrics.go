@@ -56,7 +56,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		}),
 		webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "newspipe_sink_webhook_deliveries_total",
-			Help: "Alert webhook deliveries by outcome: sent, retry (failed, will retry), failed (given up).",
+			Help: "Alert webhook deliveries to one endpoint, by outcome: sent, retry (failed, will retry), failed (failed on the last attempt), rejected (refused by the endpoint), skipped (delivered before), expired (too old to send).",
 		}, []string{"outcome"}),
 	}
 	for _, c := range []prometheus.Collector{m.stored, m.byTopic, m.writes, m.alerts, m.duplicates, m.latency, m.webhooks} {
@@ -70,6 +70,9 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	}
 	for _, r := range []string{"inserted", "updated", "unchanged"} {
 		m.writes.WithLabelValues(r)
+	}
+	for _, o := range []string{hookSent, hookRetry, hookFailed, hookRejected, hookSkipped, hookExpired} {
+		m.webhooks.WithLabelValues(o)
 	}
 	return m, nil
 }

@@ -46,7 +46,6 @@ import (
 	"github.com/newspipe/newspipe/services/sink/internal/alert"
 	"github.com/newspipe/newspipe/services/sink/internal/api"
 	"github.com/newspipe/newspipe/services/sink/internal/store"
-	"github.com/newspipe/newspipe/services/sink/internal/webhook"
 )
 
 // DefaultAgreementWindow is how far apart, in publication time, two reports
@@ -66,11 +65,10 @@ type Store interface {
 	// makes it a new one, atomically and idempotently for the agreement's
 	// first article.
 	ClaimAgreement(ctx context.Context, deal store.Deal, window time.Duration, ref store.ArticleRef) (store.Claim, error)
-	// LeaseNotifications, NotifySent and NotifyFailed are the webhook
-	// outbox: see WebhookConfig.
-	LeaseNotifications(ctx context.Context, n int, since time.Time, lease time.Duration) ([]store.Alert, error)
-	NotifySent(ctx context.Context, key, articleID string) error
-	NotifyFailed(ctx context.Context, key, articleID, reason string, retryAt time.Time) error
+	// GetDelivery and RecordDelivery keep each webhook delivery's
+	// outcome: see WebhookConfig.
+	GetDelivery(ctx context.Context, key, endpoint string) (store.Delivery, error)
+	RecordDelivery(ctx context.Context, key, endpoint, state, reason string) error
 	// Ping reports whether the store answers (readiness).
 	Ping(ctx context.Context) error
 	// Close releases the store.
@@ -116,8 +114,8 @@ type Sink struct {
 	api     *api.API
 	log     *slog.Logger
 	cfg     Config
-	// notify is nil when no webhook is configured.
-	notify *notifier
+	// hooks runs the webhook stage; nil when no webhook is configured.
+	hooks *stage.Runner
 }
 
 // New returns the sink stage consuming news.enriched.> on b and writing to
@@ -140,10 +138,16 @@ func New(b *bus.Bus, st Store, reg prometheus.Registerer, sm *stage.Metrics, log
 		api: api.New(st, log, api.Config{Now: cfg.Now, Title: cfg.Title}),
 	}
 	if len(cfg.Webhooks.URLs) > 0 {
-		cfg.Webhooks.defaults()
-		s.cfg.Webhooks = cfg.Webhooks
-		s.notify = &notifier{cfg: cfg.Webhooks, store: st, s: s, poke: make(chan struct{}, 1),
-			poster: webhook.New(webhook.Config{URLs: cfg.Webhooks.URLs, Timeout: cfg.Webhooks.Timeout, Tries: 3, Backoff: cfg.Webhooks.TryBackoff})}
+		h, err := newWebhooks(cfg.Webhooks, st, m, cfg.Now, log)
+		if err != nil {
+			return nil, fmt.Errorf("sink: %w", err)
+		}
+		s.hooks, err = stage.New(b, stage.Config{
+			Stage: topology.StageWebhook, Workers: h.cfg.Workers, MaxDeliver: h.cfg.MaxAttempts, Backoff: h.cfg.Retry,
+		}, h, sm, log)
+		if err != nil {
+			return nil, fmt.Errorf("sink: %w", err)
+		}
 	}
 	s.runner, err = stage.New(b, stage.Config{
 		Stage: topology.StageSink, Workers: cfg.Workers, MaxDeliver: cfg.MaxDeliver, Backoff: cfg.Backoff,
@@ -159,12 +163,13 @@ func New(b *bus.Bus, st Store, reg prometheus.Registerer, sm *stage.Metrics, log
 // store.
 func (s *Sink) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
-	if s.notify != nil {
-		wg.Go(func() { s.notify.run(ctx) })
+	var hookErr error
+	if s.hooks != nil {
+		wg.Go(func() { hookErr = s.hooks.Run(ctx) })
 	}
 	err := s.runner.Run(ctx)
 	wg.Wait()
-	return err
+	return errors.Join(err, hookErr)
 }
 
 // Handler returns the HTTP API (routes in the package doc of
@@ -203,9 +208,6 @@ func (s *Sink) Handle(ctx context.Context, m *stage.Message) ([]bus.Message, err
 		return nil, classify(fmt.Errorf("sink: store %s: %w", id, err))
 	}
 	s.observe(a, res, key, claim)
-	if claim.New && s.notify != nil {
-		s.notify.wake()
-	}
 
 	if key == "" || !claim.First || (!claim.New && m.Delivered <= 1) {
 		// A first article whose claim is older than this message was

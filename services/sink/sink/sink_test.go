@@ -1,6 +1,7 @@
 package sink_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -26,6 +28,7 @@ import (
 	"github.com/newspipe/newspipe/pkg/topology"
 	newspipev1 "github.com/newspipe/newspipe/proto/newspipe/v1"
 	"github.com/newspipe/newspipe/services/sink/internal/storetest"
+	"github.com/newspipe/newspipe/services/sink/internal/webhook"
 	"github.com/newspipe/newspipe/services/sink/sink"
 )
 
@@ -508,47 +511,112 @@ func TestHandle(t *testing.T) {
 	}
 }
 
-// hookReceiver fails its first failures requests with 500, then answers 200.
+// webhookSecret signs the test's webhooks.
+var webhookSecret = []byte("a webhook secret written for the tests")
+
+// hookReceiver is a webhook receiver as the package doc of webhook tells
+// one to be: it verifies every delivery's signature and time, refuses an
+// Idempotency-Key it has taken (a replay, or a retry of a delivery it
+// took), and counts what it accepted by alert key. It answers 500 to its
+// first failures requests.
 type hookReceiver struct {
 	mu       sync.Mutex
 	failures int
+	// refuse makes the failures 410 Gone instead of 500.
+	refuse   bool
 	calls    int
-	ok       []map[string]any
+	seen     map[string]bool // idempotency keys taken
+	accepted map[string]int  // alert key -> deliveries taken
+	invalid  int             // deliveries refused for their signature
+	replayed int             // deliveries refused as replays
+	last     *http.Request
+	lastBody []byte
 }
 
 func (r *hookReceiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	body, _ := io.ReadAll(req.Body)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.calls++
 	if r.calls <= r.failures {
+		if r.refuse {
+			w.WriteHeader(http.StatusGone)
+			return
+		}
 		w.WriteHeader(http.StatusInternalServerError)
 		return
 	}
-	var v map[string]any
-	if err := json.NewDecoder(req.Body).Decode(&v); err != nil {
-		w.WriteHeader(http.StatusBadRequest)
+	if _, err := webhook.Verify(webhookSecret, req.Header.Get(webhook.HeaderSignature), body, time.Now(), webhook.DefaultTolerance); err != nil {
+		r.invalid++
+		http.Error(w, err.Error(), http.StatusUnauthorized)
 		return
 	}
-	v["_id"] = req.Header.Get("Idempotency-Key")
-	r.ok = append(r.ok, v)
+	id := req.Header.Get(webhook.HeaderID)
+	if r.seen[id] {
+		r.replayed++
+		http.Error(w, "delivery already taken", http.StatusConflict)
+		return
+	}
+	var v struct {
+		Key string `json:"key"`
+	}
+	if err := json.Unmarshal(body, &v); err != nil || v.Key == "" {
+		http.Error(w, "not an alert", http.StatusBadRequest)
+		return
+	}
+	r.seen[id] = true
+	r.accepted[v.Key]++
+	r.last, r.lastBody = req.Clone(context.Background()), body
 }
 
-func (r *hookReceiver) delivered() []map[string]any {
+func (r *hookReceiver) snapshot() (accepted map[string]int, invalid, replayed int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return append([]map[string]any(nil), r.ok...)
+	return maps.Clone(r.accepted), r.invalid, r.replayed
 }
 
+// startSink runs a sink with webhooks to rcv on b and st, and returns its
+// registry and a func that stops it as SIGTERM would.
+func startSink(t *testing.T, b *bus.Bus, st sink.Store, hookURL string) (*prometheus.Registry, func()) {
+	t.Helper()
+	reg := prometheus.NewRegistry()
+	s, err := sink.New(b, st, reg, stage.NewMetrics(reg), slog.New(slog.NewTextHandler(io.Discard, nil)), sink.Config{
+		Workers: 2, MaxDeliver: 3, Backoff: []time.Duration{50 * time.Millisecond},
+		Webhooks: sink.WebhookConfig{URLs: []string{hookURL}, Secret: webhookSecret,
+			Retry: []time.Duration{50 * time.Millisecond}, MaxAttempts: 5},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return reg, stop
+}
+
+// TestWebhooks sends alerts to a receiver that verifies them, across a
+// restart of the sink, a failed delivery and a replay of the alerts
+// stream: the receiver takes each alert exactly once, and every delivery
+// it got was signed.
 func TestWebhooks(t *testing.T) {
 	tg := natstest.Targets(t)[0]
 	for _, db := range storetest.Targets(t) {
 		t.Run(db.Name, func(t *testing.T) {
-			// Three failed tries make the first delivery fail; the retry succeeds.
-			rcv := &hookReceiver{failures: 3}
+			// The first request fails: the alert is redelivered by the stage.
+			rcv := &hookReceiver{failures: 1, seen: map[string]bool{}, accepted: map[string]int{}}
 			srv := httptest.NewServer(rcv)
 			t.Cleanup(srv.Close)
-
-			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			b := natstest.Connect(t, tg)
 			st, err := sink.Open(ctx, db.DSN(t))
@@ -556,41 +624,115 @@ func TestWebhooks(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { st.Close() })
-			reg := prometheus.NewRegistry()
-			s, err := sink.New(b, st, reg, stage.NewMetrics(reg), slog.New(slog.NewTextHandler(io.Discard, nil)), sink.Config{
-				Webhooks: sink.WebhookConfig{
-					URLs: []string{srv.URL + "/hook"}, Retry: []time.Duration{50 * time.Millisecond},
-					Poll: 20 * time.Millisecond, TryBackoff: time.Millisecond,
-				},
-			})
+			h := &harness{b: b, topo: b.Topology(), store: st}
+			hooks := func(reg *prometheus.Registry, outcome string) float64 {
+				return metric(t, reg, "newspipe_sink_webhook_deliveries_total", map[string]string{"outcome": outcome})
+			}
+
+			reg1, stop1 := startSink(t, b, st, srv.URL+"/hook")
+			// Huawei's deal, reported naming Russia and then MTS: one alert.
+			h.publish(t, message(t, h.topo, enArticle(), "c:en1"), message(t, h.topo, mtsArticle(), "c:id1"))
+			waitFor(t, "first alert delivered", func() bool { return hooks(reg1, "sent") == 1 })
+			if hooks(reg1, "retry") != 1 {
+				t.Errorf("retries = %v, want 1 (the receiver failed the first try)", hooks(reg1, "retry"))
+			}
+			stop1()
+
+			// While the sink is down: a new deal (Huawei's with NTI), and a copy of the first
+			// alert (a republish of the alerts stream outside the duplicate
+			// window, as a replay makes).
+			first := h.alerts(t, "marker-1")
+			if len(first) != 1 {
+				t.Fatalf("%d alerts on the stream, want 1", len(first))
+			}
+			data, hdr, err := events.Marshal(first[0])
 			if err != nil {
 				t.Fatal(err)
 			}
-			h := &harness{b: b, topo: b.Topology(), store: st, sink: s, reg: reg}
-			h.run(t)
+			h.publish(t, message(t, h.topo, ntiArticle(), "c:ru1"),
+				bus.Message{Subject: h.topo.AgreementAlerts(), MsgID: "replay:" + first[0].GetKey(), Header: hdr, Data: data})
 
-			h.publish(t, message(t, h.topo, enArticle(), "c:en1"))
-			h.handled(t, 1)
-			h.publish(t, message(t, h.topo, mtsArticle(), "c:id1"), message(t, h.topo, enArticle(), "again:en1"))
-			h.handled(t, 3)
-			waitFor(t, "webhook delivered", func() bool {
-				return metric(t, reg, "newspipe_sink_webhook_deliveries_total", map[string]string{"outcome": "sent"}) == 1
-			})
+			reg2, stop2 := startSink(t, b, st, srv.URL+"/hook")
+			waitFor(t, "second alert delivered", func() bool { return hooks(reg2, "sent") == 1 })
+			waitFor(t, "the replayed alert skipped", func() bool { return hooks(reg2, "skipped") == 1 })
+			stop2()
 
-			got := rcv.delivered()
-			if len(got) != 1 {
-				t.Fatalf("%d deliveries, want 1", len(got))
+			accepted, invalid, replayed := rcv.snapshot()
+			want := map[string]int{alertKey(dealKey): 1, nextDealKey(): 1}
+			if !maps.Equal(accepted, want) || invalid != 0 || replayed != 0 {
+				t.Errorf("receiver took %v (invalid %d, replayed %d), want each alert once: %v", accepted, invalid, replayed, want)
 			}
-			first, _ := got[0]["first_article"].(map[string]any)
-			if got[0]["key"] != alertKey(dealKey) || first["id"] != "en1" || got[0]["_id"] != alertKey(dealKey)+":en1" {
-				t.Errorf("delivered %v", got[0])
-			}
-			for outcome, want := range map[string]float64{"retry": 1, "sent": 1, "failed": 0} {
-				if v := metric(t, reg, "newspipe_sink_webhook_deliveries_total", map[string]string{"outcome": outcome}); v != want {
-					t.Errorf("webhook deliveries %s = %v, want %v", outcome, v, want)
+
+			// The documented checks refuse a replayed or tampered delivery.
+			rcv.mu.Lock()
+			req, body := rcv.last, rcv.lastBody
+			rcv.mu.Unlock()
+			resend := func(body []byte) int {
+				r, err := http.NewRequest(http.MethodPost, srv.URL+"/hook", bytes.NewReader(body))
+				if err != nil {
+					t.Fatal(err)
 				}
+				r.Header = req.Header.Clone()
+				resp, err := http.DefaultClient.Do(r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				return resp.StatusCode
+			}
+			if code := resend(body); code != http.StatusConflict {
+				t.Errorf("replayed delivery: status %d, want 409", code)
+			}
+			if code := resend(bytes.Replace(body, []byte(`"report_count":1`), []byte(`"report_count":9`), 1)); code != http.StatusUnauthorized {
+				t.Errorf("tampered delivery: status %d, want 401", code)
 			}
 		})
+	}
+}
+
+// TestWebhookRejected: an endpoint that refuses an alert (a 4xx) has it
+// dead-lettered at once, not retried; replayed from the DLQ once the
+// endpoint is fixed, it is delivered.
+func TestWebhookRejected(t *testing.T) {
+	tg := natstest.Targets(t)[0]
+	rcv := &hookReceiver{failures: 1, refuse: true, seen: map[string]bool{}, accepted: map[string]int{}}
+	srv := httptest.NewServer(rcv)
+	t.Cleanup(srv.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	b := natstest.Connect(t, tg)
+	st, err := sink.Open(ctx, storetest.Targets(t)[0].DSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	h := &harness{b: b, topo: b.Topology(), store: st}
+	reg, _ := startSink(t, b, st, srv.URL+"/hook")
+	count := func(name string, labels map[string]string) float64 { return metric(t, reg, name, labels) }
+	h.publish(t, message(t, h.topo, enArticle(), "c:en1"))
+	waitFor(t, "the refused alert dead-lettered", func() bool {
+		return count("newspipe_stage_messages_total", map[string]string{"stage": "webhook", "outcome": "dead_letter"}) == 1
+	})
+	if r := count("newspipe_sink_webhook_deliveries_total", map[string]string{"outcome": "rejected"}); r != 1 {
+		t.Errorf("rejected deliveries = %v, want 1 (no retry of a 4xx)", r)
+	}
+	// The DLQ replay: the same alert, published again.
+	dead := natstest.Collect(t, b, h.topo.DLQ(topology.StageWebhook), 1, 10*time.Second)
+	if len(dead) != 1 {
+		t.Fatalf("%d messages on the webhook DLQ, want 1", len(dead))
+	}
+	hdr := map[string]string{}
+	for k, v := range dead[0].Headers() {
+		if !strings.HasPrefix(k, "Newspipe-Dlq") && !strings.HasPrefix(k, "Nats-") {
+			hdr[k] = v
+		}
+	}
+	h.publish(t, bus.Message{Subject: h.topo.AgreementAlerts(), MsgID: "dlq-replay:1", Header: hdr, Data: dead[0].Data})
+	waitFor(t, "the replayed alert delivered", func() bool {
+		return count("newspipe_sink_webhook_deliveries_total", map[string]string{"outcome": "sent"}) == 1
+	})
+	if accepted, invalid, _ := rcv.snapshot(); accepted[alertKey(dealKey)] != 1 || invalid != 0 {
+		t.Errorf("receiver took %v (invalid %d), want the alert once", accepted, invalid)
 	}
 }
 

@@ -44,6 +44,8 @@ type Config struct {
 	Fetcher fetcher.Config
 	// TaxonomyFile overrides the classifier's embedded taxonomy.
 	TaxonomyFile string
+	// Webhooks configures the alert webhooks (none by default).
+	Webhooks sink.WebhookConfig
 	// Namespace prefixes subjects and streams (empty: the documented names).
 	Namespace string
 	// ShutdownGrace bounds the graceful stop (default 20s).
@@ -145,7 +147,7 @@ func Run(ctx context.Context, cfg Config) (err error) {
 	if err != nil {
 		return fmt.Errorf("pipeline: %w", err)
 	}
-	sk, err := sink.New(b, st, reg, sm, log.With("service", "sink"), sink.Config{})
+	sk, err := sink.New(b, st, reg, sm, log.With("service", "sink"), sink.Config{Webhooks: cfg.Webhooks})
 	if err != nil {
 		return fmt.Errorf("pipeline: %w", err)
 	}

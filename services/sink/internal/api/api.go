@@ -20,6 +20,10 @@ type Store interface {
 	ListStories(ctx context.Context, f store.Filter) ([]store.Story, error)
 	// ListAlerts returns up to limit alerts, newest first.
 	ListAlerts(ctx context.Context, limit int) ([]store.Alert, error)
+	// GetAlert returns an alert or an error wrapping store.ErrNotFound.
+	GetAlert(ctx context.Context, key string) (store.Alert, error)
+	// ListSources returns what the store holds of each source.
+	ListSources(ctx context.Context) ([]store.SourceStats, error)
 }
 
 // Config configures the API.
@@ -36,7 +40,7 @@ type API struct {
 	log   *slog.Logger
 	cfg   Config
 	mux   *http.ServeMux
-	page  *pageRenderer
+	web   *webPages
 }
 
 // New returns the API over st. Store errors are logged on log and answered
@@ -48,7 +52,7 @@ func New(st Store, log *slog.Logger, cfg Config) *API {
 	if cfg.Title == "" {
 		cfg.Title = "newspipe"
 	}
-	a := &API{store: st, log: log, cfg: cfg, mux: http.NewServeMux(), page: newPageRenderer()}
+	a := &API{store: st, log: log, cfg: cfg, mux: http.NewServeMux(), web: newWebPages()}
 	a.mux.HandleFunc("GET /api/stories", a.listStories)
 	a.mux.HandleFunc("GET /api/stories/{id}", a.getStory)
 	a.mux.HandleFunc("GET /api/alerts", a.listAlerts)
@@ -56,6 +60,9 @@ func New(st Store, log *slog.Logger, cfg Config) *API {
 		writeError(w, http.StatusNotFound, "no such endpoint")
 	})
 	a.mux.HandleFunc("GET /{$}", a.home)
+	a.mux.HandleFunc("GET /stories/{id}", a.storyPage)
+	a.mux.HandleFunc("GET /deals/{key...}", a.dealPage)
+	a.mux.HandleFunc("GET /sources", a.sourcesPage)
 	a.mux.HandleFunc("GET /feed.atom", a.feed)
 	return a
 }
@@ -69,22 +76,40 @@ func (a *API) listStories(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	stories, err := a.store.ListStories(r.Context(), f)
+	stories, next, err := a.listPage(r.Context(), f)
 	if err != nil {
 		a.internalError(w, r, err)
 		return
 	}
-	out := storyListJSON{Stories: make([]storyJSON, 0, len(stories))}
+	out := storyListJSON{Stories: make([]storyJSON, 0, len(stories)), NextCursor: next.String()}
 	for _, s := range stories {
 		out.Stories = append(out.Stories, toStory(s, false))
-	}
-	if len(stories) == f.Limit {
-		out.NextCursor = store.CursorOf(stories[len(stories)-1]).String()
 	}
 	writeJSON(w, http.StatusOK, out)
 }
 
+// listPage returns the page of stories f selects and the cursor of the next
+// page, zero on the last one. It asks the store for one story more than
+// the page to know whether another page follows.
+func (a *API) listPage(ctx context.Context, f store.Filter) ([]store.Story, store.Cursor, error) {
+	n := f.Limit
+	f.Limit++
+	stories, err := a.store.ListStories(ctx, f)
+	if err != nil {
+		return nil, store.Cursor{}, err
+	}
+	if len(stories) <= n {
+		return stories, store.Cursor{}, nil
+	}
+	stories = stories[:n]
+	return stories, store.CursorOf(stories[n-1]), nil
+}
+
 func (a *API) getStory(w http.ResponseWriter, r *http.Request) {
+	if err := checkParams(r.URL.Query(), nil); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
 	s, err := a.store.GetStory(r.Context(), r.PathValue("id"))
 	if errors.Is(err, store.ErrNotFound) {
 		writeError(w, http.StatusNotFound, "story not found")

@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -155,8 +156,18 @@ func TestListStories(t *testing.T) {
 		{"since time", "since=2026-03-01T00:00:00Z", "s5,s4"},
 		{"since far past", "since=1000-01-01T00:00:00Z", "s5,s4,s3,s2,s1"},
 		{"limit", "limit=2", "s5,s4"},
-		{"unknown parameters are ignored", "utm_source=x", "s5,s4,s3,s2,s1"},
+		{"until is exclusive", "until=2026-03-01T02:00:00Z", "s3,s2,s1"},
+		{"since and until", "since=2d&until=24h", "s2"},
+		{"days, both inclusive", "since=2026-02-28&until=2026-02-28", "s3,s2"},
+		{"stored since: arrival, not publication", "stored_since=2026-03-01T12:00:00Z", "s5,s4,s3,s2,s1"},
+		{"stored until", "stored_until=1h", ""},
 		{"nothing matches", "topic=quantum", ""},
+		{"search", "q=story+s4", "s4"},
+		{"search and filter", "q=paragraph&agreement=true", "s4,s2"},
+		{"empty search is no search", "q=&rucn=false", "s3"},
+		{"entity", "entity=org:alpha", "s4,s2"},
+		{"language and source", "lang=en&source=example&topic=space", "s5"},
+		{"stage", "stage=signed", "s4,s2"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -180,21 +191,27 @@ func TestListStories(t *testing.T) {
 			}
 		}
 	})
-	t.Run("next_cursor pages through", func(t *testing.T) {
-		var seen []string
-		q := "/api/stories?rucn=true&limit=3"
-		for q != "" {
-			l := decode[listResp](t, get(t, a, q))
-			seen = append(seen, l.ids())
-			q = ""
-			if l.NextCursor != "" {
-				q = "/api/stories?rucn=true&limit=3&before=" + url.QueryEscape(l.NextCursor)
+	for _, tc := range []struct{ name, param, limit, want string }{
+		{"next_cursor pages through with cursor", "cursor", "3", "s5,s4,s2|s1"},
+		{"before is cursor's old name", "before", "3", "s5,s4,s2|s1"},
+		{"a full last page has no next_cursor", "cursor", "2", "s5,s4|s2,s1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var seen []string
+			q := "/api/stories?rucn=true&limit=" + tc.limit
+			for q != "" && len(seen) < 5 {
+				l := decode[listResp](t, get(t, a, q))
+				seen = append(seen, l.ids())
+				q = ""
+				if l.NextCursor != "" {
+					q = "/api/stories?rucn=true&limit=" + tc.limit + "&" + tc.param + "=" + url.QueryEscape(l.NextCursor)
+				}
 			}
-		}
-		if got := strings.Join(seen, "|"); got != "s5,s4,s2|s1" {
-			t.Errorf("pages %q, want s5,s4,s2|s1", got)
-		}
-	})
+			if got := strings.Join(seen, "|"); got != tc.want {
+				t.Errorf("pages %q, want %s", got, tc.want)
+			}
+		})
+	}
 }
 
 func TestBadParams(t *testing.T) {
@@ -214,7 +231,19 @@ func TestBadParams(t *testing.T) {
 		{"topic with space", "/api/stories?topic=a+b", "topic"},
 		{"topic too long", "/api/stories?topic=" + strings.Repeat("x", 65), "topic"},
 		{"before garbage", "/api/stories?before=%21%21", "before"},
+		{"cursor garbage", "/api/stories?cursor=%21%21", "cursor"},
+		{"cursor and before", "/api/stories?cursor=a&before=b", "cursor"},
+		{"until word", "/api/stories?until=tomorrow", "until"},
+		{"stored_since word", "/api/stories?stored_since=today", "stored_since"},
+		{"unknown parameter", "/api/stories?utm_source=x", "utm_source"},
+		{"search for punctuation only", "/api/stories?q=%22%21%22", "q"},
+		{"search too long", "/api/stories?q=" + strings.Repeat("a", 600), "q"},
+		{"entity with space", "/api/stories?entity=a+b", "entity"},
+		{"lang too long", "/api/stories?lang=" + strings.Repeat("e", 17), "lang"},
+		{"misspelt filter", "/api/stories?topics=space", "topics"},
 		{"alerts limit", "/api/alerts?limit=-1", "limit"},
+		{"alerts unknown parameter", "/api/alerts?rucn=true", "rucn"},
+		{"story takes no parameter", "/api/stories/s1?full=1", "full"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -339,7 +368,7 @@ func TestPage(t *testing.T) {
 	}
 	body := rec.Body.String()
 	for _, want := range []string{
-		"Story s4", "Alpha Telecom · Beta Networks", "2 report(s)",
+		"Story s4", "Alpha Telecom · Beta Networks", "2 reports",
 		"Rockets &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#34;satellites&#34;",
 	} {
 		if !strings.Contains(body, want) {
@@ -356,34 +385,128 @@ func TestPage(t *testing.T) {
 	}
 }
 
-func TestFeed(t *testing.T) {
-	a, _ := fixture(t)
-	rec := get(t, a, "/feed.atom")
+// feedOf fetches target and decodes the feed, checking what RFC 4287
+// requires of a feed and of each entry.
+func feedOf(t *testing.T, a http.Handler, target string) atomFeed {
+	t.Helper()
+	rec := get(t, a, target)
 	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/atom+xml") {
-		t.Fatalf("status %d, type %q", rec.Code, rec.Header().Get("Content-Type"))
+		t.Fatalf("%s: status %d, type %q: %s", target, rec.Code, rec.Header().Get("Content-Type"), rec.Body)
 	}
 	var f atomFeed
 	if err := xml.Unmarshal(rec.Body.Bytes(), &f); err != nil {
-		t.Fatalf("feed is not XML: %v", err)
+		t.Fatalf("%s: feed is not XML: %v", target, err)
 	}
+	if f.XMLName.Space != "http://www.w3.org/2005/Atom" || f.ID == "" || f.Title == "" || f.Author.Name == "" {
+		t.Errorf("%s: feed lacks namespace, id, title or author: %+v", target, f)
+	}
+	if _, err := time.Parse(time.RFC3339, f.Updated); err != nil {
+		t.Errorf("%s: feed updated %q is not an RFC 3339 date", target, f.Updated)
+	}
+	if !slices.ContainsFunc(f.Links, func(l atomLink) bool { return l.Rel == "self" }) {
+		t.Errorf("%s: no self link", target)
+	}
+	ids := map[string]bool{}
+	for _, e := range f.Entries {
+		if ids[e.ID] || e.Title.Body == "" || !strings.HasPrefix(e.ID, "urn:") {
+			t.Errorf("%s: entry id %q repeated, not a URI, or untitled", target, e.ID)
+		}
+		ids[e.ID] = true
+		if _, err := time.Parse(time.RFC3339, e.Updated); err != nil {
+			t.Errorf("%s: entry %s updated %q", target, e.ID, e.Updated)
+		}
+		if !slices.ContainsFunc(e.Links, func(l atomLink) bool { return l.Rel == "alternate" }) && e.Summary == nil {
+			t.Errorf("%s: entry %s has neither an alternate link nor content", target, e.ID)
+		}
+	}
+	return f
+}
+
+func entryIDs(f atomFeed) string {
 	var ids []string
 	for _, e := range f.Entries {
 		ids = append(ids, strings.TrimPrefix(e.ID, "urn:newspipe:article:"))
-		if e.Title.Body == "" || e.Updated == "" || len(e.Links) == 0 {
-			t.Errorf("entry %s lacks title, updated or link", e.ID)
+	}
+	return strings.Join(ids, ",")
+}
+
+func TestFeed(t *testing.T) {
+	a, st := fixture(t)
+	putEvidenceStory(t, st)
+	cases := []struct{ name, target, want string }{
+		{"bare: Russia–China stories", "/feed.atom", "s5,ru1,s4,s2,s1"},
+		{"filtered like the API", "/feed.atom?topic=telecom&lang=en", "s4,s2,s1"},
+		{"search", "/feed.atom?q=%D0%BA%D0%BE%D0%BD%D1%82%D1%80%D0%B0%D0%BA%D1%82", "ru1"}, // контракт
+		{"one deal", "/feed.atom?deal=alpha-beta-telecom%402026-02", "ru1,s4,s2"},
+		{"all stories", "/feed.atom?rucn=", "s5,ru1,s4,s3,s2,s1"},
+		{"limit", "/feed.atom?limit=2", "s5,ru1"},
+		{"nothing", "/feed.atom?topic=quantum", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := entryIDs(feedOf(t, a, tc.target)); got != tc.want {
+				t.Errorf("entries %s, want %s", got, tc.want)
+			}
+		})
+	}
+	t.Run("entries", func(t *testing.T) {
+		f := feedOf(t, a, "/feed.atom")
+		if f.Entries[0].Title.Body != `Rockets <script>alert("x")</script> & "satellites"` {
+			t.Errorf("title did not survive escaping: %q", f.Entries[0].Title.Body)
 		}
-	}
-	if got := strings.Join(ids, ","); got != "s5,s4,s2,s1" {
-		t.Errorf("entries %s, want the Russia–China stories s5,s4,s2,s1", got)
-	}
-	if f.Entries[0].Title.Body != `Rockets <script>alert("x")</script> & "satellites"` {
-		t.Errorf("title did not survive escaping: %q", f.Entries[0].Title.Body)
-	}
-	if f.Entries[0].Summary == nil || f.Entries[0].Summary.Body != "An evidence sentence for s5." {
-		t.Errorf("summary %+v, want the evidence sentence", f.Entries[0].Summary)
-	}
-	if f.Updated == "" || f.Author.Name == "" {
-		t.Error("feed lacks updated or author")
+		if s := f.Entries[0].Summary; s == nil || s.Body != "First paragraph written for the API tests." {
+			t.Errorf("summary %+v, want the lead", s)
+		}
+		ru := f.Entries[1]
+		if ru.Summary == nil || ru.Summary.Body != "МТС и Huawei подписали контракт на сеть 5G. Работы начнутся весной." {
+			t.Errorf("ru1 summary %+v, want its lead, not the short opening line", ru.Summary)
+		}
+		if ru.Links[0].Rel != "alternate" || ru.Links[0].Href != "https://vostok.example/news/1" || ru.Links[0].HrefLang != "ru" {
+			t.Errorf("ru1 links %+v, want the canonical article first", ru.Links)
+		}
+	})
+	t.Run("one feed, one id, whatever the order of its parameters", func(t *testing.T) {
+		if x, y := feedOf(t, a, "/feed.atom?lang=en&topic=telecom").ID, feedOf(t, a, "/feed.atom?topic=telecom&lang=en").ID; x != y {
+			t.Errorf("ids %q and %q", x, y)
+		}
+	})
+	t.Run("conditional requests", func(t *testing.T) {
+		rec := get(t, a, "/feed.atom")
+		etag, lm := rec.Header().Get("ETag"), rec.Header().Get("Last-Modified")
+		if etag == "" || lm == "" {
+			t.Fatalf("ETag %q, Last-Modified %q", etag, lm)
+		}
+		for name, h := range map[string][2]string{
+			"etag":        {"If-None-Match", etag},
+			"etag listed": {"If-None-Match", `"other", ` + etag},
+			"date":        {"If-Modified-Since", lm},
+		} {
+			req := httptest.NewRequest(http.MethodGet, "/feed.atom", nil)
+			req.Header.Set(h[0], h[1])
+			rec := httptest.NewRecorder()
+			a.ServeHTTP(rec, req)
+			if rec.Code != http.StatusNotModified || rec.Body.Len() != 0 {
+				t.Errorf("%s: status %d with %d bytes, want 304 and none", name, rec.Code, rec.Body.Len())
+			}
+		}
+		req := httptest.NewRequest(http.MethodGet, "/feed.atom?topic=telecom", nil)
+		req.Header.Set("If-None-Match", etag)
+		rec = httptest.NewRecorder()
+		a.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			t.Errorf("another feed with this ETag: status %d, want 200", rec.Code)
+		}
+	})
+	for _, target := range []string{"/feed.atom?topic=a+b", "/feed.atom?cursor=x", "/feed.atom?utm_source=x", "/feed.atom?deal=a+b"} {
+		t.Run("bad "+target, func(t *testing.T) {
+			rec := get(t, a, target)
+			if rec.Code != http.StatusBadRequest {
+				t.Fatalf("status %d, want 400", rec.Code)
+			}
+			if e := decode[errorJSON](t, rec); e.Error == "" {
+				t.Error("no error message")
+			}
+		})
 	}
 }
 
@@ -397,6 +520,10 @@ func (failing) ListStories(context.Context, store.Filter) ([]store.Story, error)
 	return nil, errDown
 }
 func (failing) ListAlerts(context.Context, int) ([]store.Alert, error) { return nil, errDown }
+func (failing) GetAlert(context.Context, string) (store.Alert, error)  { return store.Alert{}, errDown }
+func (failing) ListSources(context.Context) ([]store.SourceStats, error) {
+	return nil, errDown
+}
 
 func TestStoreErrors(t *testing.T) {
 	a := New(failing{}, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Now: clock})

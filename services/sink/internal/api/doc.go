@@ -6,22 +6,52 @@
 //	GET /api/stories        stories, newest first
 //	GET /api/stories/{id}   one story, with its text; 404 for an unknown id
 //	GET /api/alerts         agreement alerts, newest first
-//	GET /                   HTML page of recent Russia–China stories and alerts
-//	GET /feed.atom          Atom feed of Russia–China stories
+//	GET /                   the web page: search, filters, stories and deals
+//	GET /stories/{id}       a story's page, its evidence highlighted in the text
+//	GET /deals/{alert key}  a deal's page: every report of it
+//	GET /sources            each source's stories
+//	GET /feed.atom          Atom feed (RFC 4287), filtered like /api/stories
+//	                        (without cursor); bare, the Russia–China stories;
+//	                        deal=<alert key>, one deal's reports. Answers with
+//	                        ETag and Last-Modified, and 304 to a request whose
+//	                        If-None-Match or If-Modified-Since still holds.
+//	                        An entry's summary is the story's lead.
 //
 // # Query parameters of /api/stories
 //
+//	q=WORDS                 full-text search of title and text (package search):
+//	                        every word, as a word prefix; "quoted" phrases
 //	rucn=true|false         Russia–China technology stories only, or the others
 //	topic=TOKEN             stories tagged with the topic (any of their topics)
+//	entity=ID               stories naming the entity (entities[].id)
+//	lang=CODE, source=ID    stories in the language, from the source
 //	agreement=true|false    stories that report a signed agreement, or not
-//	since=RFC3339|DURATION  stories at or after a time, or within a duration
-//	                        back from now: 2026-03-01T00:00:00Z, 24h, 90m, 7d
+//	stage=STAGE             stories whose agreement is at the stage (intent,
+//	                        negotiation, signed, implemented, rejected)
+//	deal=ALERT_KEY          the reports of one deal: the stories linked to
+//	                        the alert with that key
+//	grouped=true|false      each group of copies of one story once, as its
+//	                        newest story the filters select (default false;
+//	                        the web page's default is true)
+//	group=GROUP_ID          the copies of one story
+//	since=TIME, until=TIME  publication time: stories whose "time" (published_at,
+//	                        else when fetched) is at or after since, before until
+//	stored_since=TIME,      arrival time: stories the sink first stored
+//	stored_until=TIME       (stored_at) at or after stored_since, before stored_until
 //	limit=N                 page size, 1 to 500, default 50
-//	before=CURSOR           the next page: the next_cursor of the previous one
+//	cursor=CURSOR           the next page: the next_cursor of the previous one
+//	                        (before=CURSOR is its older name, still accepted)
 //
-// /api/alerts takes limit only. A malformed, repeated or out-of-range
-// parameter answers 400 with {"error": "..."}; unknown parameters are
-// ignored. Every error answer of /api/ is such a JSON object.
+// A TIME is an RFC 3339 time (2026-03-01T00:00:00Z), a day (2026-03-01:
+// from its start for since, to its end for until, in UTC) or a duration
+// back from now: 24h, 90m, 7d.
+//
+// /api/alerts takes limit only, /api/stories/{id} nothing, /feed.atom the
+// filters (not cursor). A malformed,
+// repeated, out-of-range or unknown parameter answers 400 with
+// {"error": "..."} naming it: a misspelt filter is an error, never a
+// silently unfiltered list. Every error answer of /api/ is such a JSON
+// object.
 //
 // # JSON fields
 //
@@ -29,7 +59,10 @@
 // always present; an unknown time is null, an empty list is [].
 //
 // /api/stories answers {"stories": [STORY…], "next_cursor": "…"}, where
-// next_cursor is "" on the last page. /api/stories/{id} answers one STORY
+// next_cursor is "" on the last page; pass it as cursor= (with the same
+// filters) for the next page. Stories are ordered by time, newest first,
+// and a cursor is a position in that order, so stories arriving meanwhile
+// never shift a page. /api/stories/{id} answers one STORY
 // with paragraphs added. A STORY is:
 //
 //	id                          article id (derived from the canonical URL)
@@ -56,6 +89,10 @@
 //	                            key of that agreement's alert; "" otherwise
 //	evidence                    [{tag, sentence}]: the sentences that decided tags
 //	taxonomy_version
+//	group_id, group_size,       the story's group of copies (wire copy,
+//	group_sources               reprints; see store.GroupInfo): the id of its
+//	                            first story, its stories and their sources;
+//	                            "", 0, 0 for a story without a fingerprint
 //	paragraphs                  the article text (only in /api/stories/{id})
 //
 // /api/alerts answers {"alerts": [ALERT…]}. An ALERT is:

@@ -36,6 +36,9 @@ type storyJSON struct {
 	AgreementAlertKey       string         `json:"agreement_alert_key"`
 	Evidence                []evidenceJSON `json:"evidence"`
 	TaxonomyVersion         string         `json:"taxonomy_version"`
+	GroupID                 string         `json:"group_id"`
+	GroupSize               int            `json:"group_size"`
+	GroupSources            int            `json:"group_sources"`
 	Paragraphs              *[]string      `json:"paragraphs,omitempty"`
 }
 
@@ -149,6 +152,9 @@ func toStory(s store.Story, withText bool) storyJSON {
 		AgreementAlertKey:       s.AgreementAlertKey,
 		Evidence:                []evidenceJSON{},
 		TaxonomyVersion:         a.GetTaxonomyVersion(),
+		GroupID:                 s.Group.ID,
+		GroupSize:               s.Group.Stories,
+		GroupSources:            s.Group.Sources,
 	}
 	if p := c.GetPublishedAt(); p != nil {
 		t := p.AsTime()
@@ -206,3 +212,17 @@ func nonNil(s []string) []string {
 // AlertJSON encodes an alert as one item of /api/alerts; the sink POSTs it
 // to webhooks, so receivers and API clients read the same shape.
 func AlertJSON(al store.Alert) ([]byte, error) { return json.Marshal(toAlert(al)) }
+
+// AlertEventJSON encodes an AgreementAlert event as one item of
+// /api/alerts, as it stood when it was raised (report_count 1, the date its
+// first report stated): the webhook payload.
+func AlertEventJSON(ev *newspipev1.AgreementAlert) ([]byte, error) {
+	f := ev.GetFirstArticle()
+	return json.Marshal(alertJSON{
+		Key: ev.GetKey(), RaisedAt: ev.GetRaisedAt().AsTime(),
+		FirstArticle: articleRefJSON{ID: f.GetId(), URL: f.GetUrl(), Title: f.GetTitle(), Lang: f.GetLang(), SourceID: f.GetSourceId()},
+		Parties:      nonNil(ev.GetParties()), PartyNames: nonNil(ev.GetPartyNames()),
+		Kind: ev.GetKind(), Technology: ev.GetTechnology(), Date: ev.GetDate(), Evidence: ev.GetEvidence(),
+		ReportCount: 1, Deal: toDeal(ev.GetDeal()),
+	})
+}

@@ -261,7 +261,7 @@ func (s *DB) ClaimAgreement(ctx context.Context, d Deal, window time.Duration, r
 		}
 	}()
 	if s.dialect.numbered {
-		if err := lockGroups(ctx, tx, d.lockGroups()); err != nil {
+		if err := lockGroups(ctx, tx, s.lockSpace, d.lockGroups()); err != nil {
 			return Claim{}, fmt.Errorf("store: claim agreement %s: lock: %w", key, err)
 		}
 	}
@@ -330,10 +330,22 @@ func (s *DB) ClaimAgreement(ctx context.Context, d Deal, window time.Duration, r
 // lockGroups takes the PostgreSQL advisory locks of groups for the rest of
 // tx, in the order of their lock keys, so that two transactions locking
 // overlapping sets cannot deadlock (even where two groups hash alike).
-func lockGroups(ctx context.Context, tx *sql.Tx, groups []string) error {
+// Advisory locks are shared by the whole database, so the keys hash the
+// store's schema (space) too: stores in different schemas of one database
+// (several pipelines, or parallel tests) do not wait on each other's
+// claims, and cannot deadlock across schemas where PostgreSQL would not see
+// it (a store holding a lock while its process waits on another store).
+// The default schema, public, keeps the keys of the groups alone, as they
+// were before, so that replicas of two versions still serialise during a
+// rolling upgrade.
+func lockGroups(ctx context.Context, tx *sql.Tx, space string, groups []string) error {
 	keys := make([]int32, 0, len(groups))
 	for _, g := range groups {
 		h := fnv.New32a()
+		if space != "public" && space != "" {
+			h.Write([]byte(space))
+			h.Write([]byte{0})
+		}
 		h.Write([]byte(g))
 		keys = append(keys, int32(h.Sum32()))
 	}
@@ -457,8 +469,6 @@ type Alert struct {
 	// Reports counts the stored stories linked to this alert's claim,
 	// the first one included.
 	Reports int
-	// NotifyAttempts counts failed webhook deliveries so far.
-	NotifyAttempts int
 	// Signed is the agreement's signing date as its reports have stated
 	// it so far, the finest first (zero while none did).
 	Signed deal.Date
@@ -474,6 +484,19 @@ func (s *DB) ListAlerts(ctx context.Context, n int) ([]Alert, error) {
 	return alerts, nil
 }
 
+// GetAlert returns the alert with key key, or an error wrapping
+// ErrNotFound.
+func (s *DB) GetAlert(ctx context.Context, key string) (Alert, error) {
+	alerts, err := s.queryAlerts(ctx, s.db, `WHERE a.key = ? ORDER BY a.raised_at LIMIT 1`, key)
+	if err != nil {
+		return Alert{}, fmt.Errorf("store: get alert %s: %w", key, err)
+	}
+	if len(alerts) == 0 {
+		return Alert{}, fmt.Errorf("store: get alert %s: %w", key, ErrNotFound)
+	}
+	return alerts[0], nil
+}
+
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
@@ -482,7 +505,7 @@ type querier interface {
 // ORDER BY / LIMIT part, with the alerts table as "a".
 func (s *DB) queryAlerts(ctx context.Context, db querier, tail string, args ...any) ([]Alert, error) {
 	rows, err := db.QueryContext(ctx, s.q(`SELECT a.key, a.article_id, a.url, a.title, a.lang, a.source_id, a.raised_at,
-			a.notify_attempts, s.data, s.agreement_first_article_id, s.agreement_alert_key, s.sort_at, s.stored_at,
+			s.data, s.agreement_first_article_id, s.agreement_alert_key, s.sort_at, s.stored_at,
 			s.updated_at, (SELECT COUNT(*) FROM stories r
 				WHERE r.agreement_alert_key = a.key AND r.agreement_first_article_id = a.article_id),
 			COALESCE((SELECT c.signed_on FROM agreement_claims c WHERE c.alert_key = a.key AND c.first_article_id = a.article_id), '')
@@ -502,7 +525,7 @@ func (s *DB) queryAlerts(ctx context.Context, db querier, tail string, args ...a
 			signed                    string
 		)
 		f := &al.FirstArticle
-		if err := rows.Scan(&al.Key, &f.ID, &f.URL, &f.Title, &f.Lang, &f.SourceID, &raised, &al.NotifyAttempts,
+		if err := rows.Scan(&al.Key, &f.ID, &f.URL, &f.Title, &f.Lang, &f.SourceID, &raised,
 			&data, &link, &linkKey, &sortAt, &storedAt, &updated, &al.Reports, &signed); err != nil {
 			return nil, err
 		}

@@ -16,7 +16,10 @@ import (
 // between the engines), then, where SQL alone cannot move the data, Go.
 type migration struct {
 	sql string
-	fn  func(ctx context.Context, s *DB, tx *sql.Tx) error
+	// sqlite and postgres are statements for one engine only, run after
+	// sql (full-text search is where the engines differ most).
+	sqlite, postgres string
+	fn               func(ctx context.Context, s *DB, tx *sql.Tx) error
 }
 
 // migrations are applied in order, each once, recorded in
@@ -129,6 +132,104 @@ var migrations = []migration{
 	UPDATE agreement_claims SET reported_at = claimed_at, deal_at = claimed_at;
 	CREATE INDEX IF NOT EXISTS agreement_claims_topic_deal ON agreement_claims (topic, deal_at);
 	CREATE INDEX IF NOT EXISTS agreement_claims_subject_deal ON agreement_claims (subject, deal_at)`},
+	// 6: search and the filters of the analyst's workspace: each story's
+	// entities, its agreement stage, and its text indexed for full-text
+	// search (package search makes the tokens, the same for both
+	// engines). SQLite keeps them in an FTS5 table whose rowids are the
+	// docs of story_docs (a stories rowid may change on VACUUM);
+	// PostgreSQL in a tsvector column with a GIN index. indexStories
+	// fills them in for the stories already stored.
+	{sql: `ALTER TABLE stories ADD COLUMN agreement_stage TEXT NOT NULL DEFAULT '';
+	CREATE TABLE IF NOT EXISTS story_entities (
+		story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+		entity TEXT NOT NULL,
+		PRIMARY KEY (story_id, entity)
+	);
+	CREATE INDEX IF NOT EXISTS story_entities_entity ON story_entities (entity, story_id);
+	CREATE INDEX IF NOT EXISTS stories_lang_sort ON stories (lang, sort_at DESC, id DESC);
+	CREATE INDEX IF NOT EXISTS stories_source_sort ON stories (source_id, sort_at DESC, id DESC);
+	CREATE INDEX IF NOT EXISTS stories_stored ON stories (stored_at)`,
+		sqlite: `CREATE TABLE IF NOT EXISTS story_docs (
+		doc INTEGER PRIMARY KEY,
+		story_id TEXT NOT NULL UNIQUE REFERENCES stories (id) ON DELETE CASCADE
+	);
+	CREATE VIRTUAL TABLE IF NOT EXISTS story_search USING fts5 (terms, tokenize = 'ascii', content = '', contentless_delete = 1)`,
+		postgres: `ALTER TABLE stories ADD COLUMN search tsvector NOT NULL DEFAULT ''::tsvector;
+	CREATE INDEX IF NOT EXISTS stories_search ON stories USING GIN (search)`,
+		fn: indexStories},
+	// 7: webhook deliveries, one row per alert and endpoint, written by the
+	// webhook stage (package sink) so that a redelivered alert, a replay
+	// of the alerts stream or a restart never POSTs an alert twice to an
+	// endpoint that took it. The outbox columns of migration 2 are no
+	// longer written.
+	{sql: `CREATE TABLE IF NOT EXISTS webhook_deliveries (
+		alert_key TEXT NOT NULL,
+		endpoint TEXT NOT NULL,
+		state TEXT NOT NULL,
+		attempts INTEGER NOT NULL,
+		last_error TEXT NOT NULL,
+		updated_at BIGINT NOT NULL,
+		PRIMARY KEY (alert_key, endpoint)
+	)`},
+	// 8: copies of one story (wire copy, reprints) grouped by the
+	// cleaner's near-duplicate fingerprint (see group): the fingerprint,
+	// its four 16-bit bands (two fingerprints at most groupBits apart share
+	// one, so each band's index finds the candidates) and the group.
+	// groupStories groups the stories already stored.
+	{sql: `ALTER TABLE stories ADD COLUMN simhash BIGINT NOT NULL DEFAULT 0;
+	ALTER TABLE stories ADD COLUMN sh0 INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE stories ADD COLUMN sh1 INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE stories ADD COLUMN sh2 INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE stories ADD COLUMN sh3 INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE stories ADD COLUMN group_id TEXT NOT NULL DEFAULT '';
+	CREATE INDEX IF NOT EXISTS stories_sh0 ON stories (sh0);
+	CREATE INDEX IF NOT EXISTS stories_sh1 ON stories (sh1);
+	CREATE INDEX IF NOT EXISTS stories_sh2 ON stories (sh2);
+	CREATE INDEX IF NOT EXISTS stories_sh3 ON stories (sh3);
+	CREATE INDEX IF NOT EXISTS stories_group ON stories (group_id, sort_at)`, fn: groupStories},
+}
+
+// groupStories groups the stories stored before migration 8, in the order
+// they arrived, as they would have been grouped arriving.
+func groupStories(ctx context.Context, s *DB, tx *sql.Tx) error {
+	stories, err := readStories(ctx, tx, `ORDER BY stored_at, id`)
+	if err != nil {
+		return err
+	}
+	for _, a := range stories {
+		if err := s.group(ctx, tx, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readStories decodes the stored events, in the order tail gives.
+func readStories(ctx context.Context, tx *sql.Tx, tail string) ([]*newspipev1.EnrichedArticle, error) {
+	rs, err := tx.QueryContext(ctx, `SELECT id, data FROM stories `+tail)
+	if err != nil {
+		return nil, fmt.Errorf("read stories: %w", err)
+	}
+	defer rs.Close()
+	var out []*newspipev1.EnrichedArticle
+	for rs.Next() {
+		var (
+			id   string
+			data []byte
+		)
+		if err := rs.Scan(&id, &data); err != nil {
+			return nil, fmt.Errorf("read stories: %w", err)
+		}
+		a, err := unmarshal(data)
+		if err != nil {
+			return nil, fmt.Errorf("decode story %s: %w", id, err)
+		}
+		out = append(out, a)
+	}
+	if err := rs.Err(); err != nil {
+		return nil, fmt.Errorf("read stories: %w", err)
+	}
+	return out, nil
 }
 
 // migrateClaimGroups gives each claim made before claims had subjects and
@@ -173,6 +274,21 @@ func migrateClaimGroups(ctx context.Context, s *DB, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE agreement_claims SET topic = ?, subject = ?, seq = ?
 			WHERE alert_key = ?`), d.Topic, d.Subject, i+1, r.alertKey); err != nil {
 			return fmt.Errorf("claim %s: %w", r.alertKey, err)
+		}
+	}
+	return nil
+}
+
+// indexStories indexes the stories stored before migration 6 for search
+// and the new filters.
+func indexStories(ctx context.Context, s *DB, tx *sql.Tx) error {
+	stories, err := readStories(ctx, tx, "")
+	if err != nil {
+		return err
+	}
+	for _, a := range stories {
+		if err := s.indexSearch(ctx, tx, a); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -227,7 +343,11 @@ func (s *DB) apply(ctx context.Context, tx *sql.Tx, version int, m migration) er
 	default:
 		return err
 	}
-	for _, stmt := range strings.Split(strings.ReplaceAll(m.sql, "{{blob}}", s.dialect.blob), ";\n") {
+	own := m.sqlite
+	if s.dialect.numbered {
+		own = m.postgres
+	}
+	for _, stmt := range strings.Split(strings.ReplaceAll(m.sql+";\n"+own, "{{blob}}", s.dialect.blob), ";\n") {
 		if strings.TrimSpace(stmt) == "" {
 			continue
 		}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -372,6 +371,9 @@ func TestListStories(t *testing.T) {
 		{"rucn agreement", Filter{Agreement: &yes, RuCn: &yes}, []string{"s2"}},
 		{"no agreement", Filter{Agreement: &no}, []string{"s6", "s4", "s3", "s1"}},
 		{"since is inclusive", Filter{Since: at(4)}, []string{"s6", "s5", "s4"}},
+		{"until is exclusive", Filter{Until: at(4)}, []string{"s3", "s2", "s1"}},
+		{"stored since: arrival time", Filter{StoredSince: newClock().Now()}, []string{"s6", "s5", "s4", "s3", "s2", "s1"}},
+		{"stored until: arrival time", Filter{StoredUntil: newClock().Now()}, nil},
 		{"limit", Filter{Limit: 2}, []string{"s6", "s5"}},
 		{"before a tie", Filter{Before: Cursor{Time: at(5), ID: "s6"}}, []string{"s5", "s4", "s3", "s2", "s1"}},
 		{"before and filter", Filter{Before: Cursor{Time: at(4), ID: "s4"}, RuCn: &yes}, []string{"s2", "s1"}},
@@ -492,138 +494,4 @@ func FuzzParseCursor(f *testing.F) {
 			t.Fatalf("round trip of %q: %+v, %v; want %+v", s, back, err, c)
 		}
 	})
-}
-
-func TestNotifications(t *testing.T) {
-	const lease = time.Minute
-	base := time.Date(2026, 2, 10, 8, 0, 0, 0, time.UTC)
-	for _, b := range backends(t) {
-		t.Run(b.name, func(t *testing.T) {
-			clk := newClock()
-			s := b.open(t, Options{Now: clk.Now})
-			ctx := ctxT(t)
-			claim := func(key, id string, store bool) {
-				t.Helper()
-				a := art(id, base, rucn("telecom"), agreement(key))
-				c, err := s.ClaimAgreement(ctx, ownDeal(a), 24*time.Hour, RefOf(a))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if store {
-					if _, err := s.PutStory(ctx, Story{Article: a, AgreementFirstArticleID: c.FirstArticle.ID, AgreementAlertKey: c.AlertKey}); err != nil {
-						t.Fatal(err)
-					}
-				}
-			}
-			leased := func(since time.Time) string {
-				t.Helper()
-				als, err := s.LeaseNotifications(ctx, 10, since, lease)
-				if err != nil {
-					t.Fatal(err)
-				}
-				var keys []string
-				for _, al := range als {
-					if al.First == nil {
-						t.Errorf("leased %s without its story", al.Key)
-					}
-					keys = append(keys, fmt.Sprintf("%s/%d", al.Key, al.NotifyAttempts))
-				}
-				return strings.Join(keys, ",")
-			}
-			old := clk.Now()
-			claim("old", "o1", true)
-			clk.Advance(2 * time.Hour)
-			since := clk.Now()
-			claim("k1", "a1", true)
-			claim("k2", "b1", false) // story not stored yet
-			clk.Advance(time.Second)
-			claim("k3", "c1", true)
-
-			// The alerts are named by their deals' month: the stories' publication.
-			const m = "@2026-02"
-			steps := []struct {
-				name    string
-				do      func()
-				since   time.Time
-				wantKey string
-			}{
-				{"due alerts with stories, oldest first, not older than since", nil, since, "k1" + m + "/0,k3" + m + "/0"},
-				{"leased ones are not due again within the lease", nil, since, ""},
-				{"an older since reaches the old alert", nil, old, "old" + m + "/0"},
-				{"a stored story makes its alert due", func() { claim("k2", "b1", true) }, since, "k2" + m + "/0"},
-				{"failures and expired leases come back after their time", func() {
-					if err := s.NotifySent(ctx, "k1"+m, "a1"); err != nil {
-						t.Fatal(err)
-					}
-					if err := s.NotifyFailed(ctx, "k3"+m, "c1", strings.Repeat("é", 400), clk.Now().Add(10*time.Minute)); err != nil {
-						t.Fatal(err)
-					}
-					if err := s.NotifyFailed(ctx, "k2"+m, "b1", "gone", time.Time{}); err != nil {
-						t.Fatal(err)
-					}
-					clk.Advance(11 * time.Minute)
-				}, old, "old" + m + "/0,k3" + m + "/1"},
-			}
-			for _, st := range steps {
-				if st.do != nil {
-					st.do()
-				}
-				if got := leased(st.since); got != st.wantKey {
-					t.Errorf("%s: leased %q, want %q", st.name, got, st.wantKey)
-				}
-			}
-		})
-	}
-}
-
-func TestLeaseNotificationsConcurrent(t *testing.T) {
-	for _, b := range backends(t) {
-		t.Run(b.name, func(t *testing.T) {
-			dsn := b.dsn(t)
-			replicas := []*DB{mustOpen(t, dsn, Options{}), mustOpen(t, dsn, Options{})}
-			ctx := ctxT(t)
-			const n = 20
-			for i := range n {
-				a := art(fmt.Sprint("a", i), time.Now(), agreement(fmt.Sprint("k", i)))
-				c, err := replicas[0].ClaimAgreement(ctx, ownDeal(a), time.Hour, RefOf(a))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if _, err := replicas[0].PutStory(ctx, Story{Article: a, AgreementFirstArticleID: a.Article.Id, AgreementAlertKey: c.AlertKey}); err != nil {
-					t.Fatal(err)
-				}
-			}
-			var mu sync.Mutex
-			seen := map[string]int{}
-			var wg sync.WaitGroup
-			for w := range 4 {
-				wg.Go(func() {
-					for {
-						als, err := replicas[w%2].LeaseNotifications(context.Background(), 3, time.Time{}, time.Hour)
-						if err != nil {
-							t.Error(err)
-							return
-						}
-						if len(als) == 0 {
-							return
-						}
-						mu.Lock()
-						for _, al := range als {
-							seen[al.Key]++
-						}
-						mu.Unlock()
-					}
-				})
-			}
-			wg.Wait()
-			if len(seen) != n {
-				t.Errorf("%d alerts leased, want %d", len(seen), n)
-			}
-			for k, c := range seen {
-				if c != 1 {
-					t.Errorf("alert %s leased %d times", k, c)
-				}
-			}
-		})
-	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	newspipev1 "github.com/newspipe/newspipe/proto/newspipe/v1"
+	"github.com/newspipe/newspipe/services/sink/internal/search"
 )
 
 // List limits.
@@ -29,10 +30,34 @@ type Filter struct {
 	// Agreement keeps stories that report a signed agreement (true) or
 	// those that do not (false).
 	Agreement *bool
-	// Since keeps stories whose Time is at or after it.
-	Since time.Time
-	// Limit caps the page; 0 means DefaultLimit, more than MaxLimit means
-	// MaxLimit.
+	// Query keeps stories whose title or text match it (package search).
+	Query search.Query
+	// Entity keeps stories naming the entity (its taxonomy id).
+	Entity string
+	// Lang and Source keep stories in the language, or from the source.
+	Lang, Source string
+	// Stage keeps stories reporting an agreement at that stage (intent,
+	// negotiation, signed, …).
+	Stage string
+	// AlertKey keeps the reports of one agreement: the stories linked to
+	// the alert with that key.
+	AlertKey string
+	// Group keeps the copies of one story: the stories of the group with
+	// that id (Story.GroupID).
+	Group string
+	// Grouped lists each group of copies once, as its newest story the
+	// filter selects.
+	Grouped bool
+	// Since and Until keep stories whose Time (publication, else fetch;
+	// see Story.Time) is at or after Since and before Until.
+	Since, Until time.Time
+	// StoredSince and StoredUntil keep stories that first arrived in the
+	// store (Story.StoredAt) at or after StoredSince and before
+	// StoredUntil.
+	StoredSince, StoredUntil time.Time
+	// Limit caps the page; 0 means DefaultLimit, more than MaxLimit+1
+	// means MaxLimit+1 (one more than a page, so that a caller can tell
+	// whether another page follows).
 	Limit int
 	// Before continues a listing after the last story of a previous page.
 	Before Cursor
@@ -117,13 +142,8 @@ func (s *DB) PutStory(ctx context.Context, st Story) (res PutResult, err error) 
 		res = Updated
 	}
 
-	if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM story_topics WHERE story_id = ?`), id); err != nil {
-		return Unchanged, fmt.Errorf("store: put story %s: topics: %w", id, err)
-	}
-	for _, t := range storyTopics(a) {
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO story_topics (story_id, topic) VALUES (?, ?)`), id, t); err != nil {
-			return Unchanged, fmt.Errorf("store: put story %s: topic %s: %w", id, t, err)
-		}
+	if err := s.index(ctx, tx, a); err != nil {
+		return Unchanged, err
 	}
 	if err := tx.Commit(); err != nil {
 		return Unchanged, fmt.Errorf("store: put story %s: commit: %w", id, err)
@@ -174,7 +194,15 @@ func storyTime(a *newspipev1.EnrichedArticle, now time.Time) time.Time {
 	return t
 }
 
-const storyColumns = `data, agreement_first_article_id, agreement_alert_key, sort_at, stored_at, updated_at`
+// storyColumns are the columns scanStory reads; group_id only where the
+// schema has it (tests build older ones).
+func (s *DB) storyColumns() string {
+	g := "group_id"
+	if s.schema < groupSchema {
+		g = "''"
+	}
+	return `data, agreement_first_article_id, agreement_alert_key, sort_at, stored_at, updated_at, ` + g
+}
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -184,7 +212,7 @@ func scanStory(r scanner) (Story, error) {
 		st                        Story
 		sortAt, storedAt, updated int64
 	)
-	if err := r.Scan(&data, &st.AgreementFirstArticleID, &st.AgreementAlertKey, &sortAt, &storedAt, &updated); err != nil {
+	if err := r.Scan(&data, &st.AgreementFirstArticleID, &st.AgreementAlertKey, &sortAt, &storedAt, &updated, &st.Group.ID); err != nil {
 		return Story{}, err
 	}
 	a, err := unmarshal(data)
@@ -198,7 +226,7 @@ func scanStory(r scanner) (Story, error) {
 
 // GetStory returns the story with article id id, or ErrNotFound.
 func (s *DB) GetStory(ctx context.Context, id string) (Story, error) {
-	row := s.db.QueryRowContext(ctx, s.q(`SELECT `+storyColumns+` FROM stories WHERE id = ?`), id)
+	row := s.db.QueryRowContext(ctx, s.q(`SELECT `+s.storyColumns()+` FROM stories WHERE id = ?`), id)
 	st, err := scanStory(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Story{}, fmt.Errorf("store: get story %s: %w", id, ErrNotFound)
@@ -206,41 +234,43 @@ func (s *DB) GetStory(ctx context.Context, id string) (Story, error) {
 	if err != nil {
 		return Story{}, fmt.Errorf("store: get story %s: %w", id, err)
 	}
-	return st, nil
+	one := []Story{st}
+	if err := s.groupInfo(ctx, one); err != nil {
+		return Story{}, err
+	}
+	return one[0], nil
 }
 
 // ListStories returns the stories f selects, newest first (by Time, then by
 // id descending). When as many stories as the limit came back, CursorOf the
 // last one continues the listing.
 func (s *DB) ListStories(ctx context.Context, f Filter) ([]Story, error) {
-	var (
-		where []string
-		args  []any
-	)
-	if f.RuCn != nil {
-		where, args = append(where, "ru_cn_tech = ?"), append(args, *f.RuCn)
-	}
-	if f.Agreement != nil {
-		where, args = append(where, "agreement = ?"), append(args, *f.Agreement)
-	}
-	if t := NormalizeTopic(f.Topic); t != "" {
-		where = append(where, "EXISTS (SELECT 1 FROM story_topics t WHERE t.story_id = stories.id AND t.topic = ?)")
-		args = append(args, t)
-	}
-	if !f.Since.IsZero() {
-		where, args = append(where, "sort_at >= ?"), append(args, nanos(f.Since))
+	where, args := s.filter(f, "s")
+	if f.Grouped {
+		// A group shows as its newest story among those the filter
+		// selects: skip a story when a newer one of its group is selected.
+		ow, oargs := s.filter(f, "o")
+		cond := `(s.group_id = '' OR NOT EXISTS (SELECT 1 FROM stories o WHERE o.group_id = s.group_id
+			AND (o.sort_at > s.sort_at OR (o.sort_at = s.sort_at AND o.id > s.id))`
+		if len(ow) > 0 {
+			cond += " AND " + strings.Join(ow, " AND ")
+		}
+		where, args = append(where, cond+"))"), append(args, oargs...)
 	}
 	if !f.Before.IsZero() {
 		b := nanos(f.Before.Time)
-		where = append(where, "(sort_at < ? OR (sort_at = ? AND id < ?))")
+		where = append(where, "(s.sort_at < ? OR (s.sort_at = ? AND s.id < ?))")
 		args = append(args, b, b, f.Before.ID)
 	}
-	q := `SELECT ` + storyColumns + ` FROM stories`
+	// The page's ids first, then their stories: sorting ids is cheap,
+	// sorting whole stories (the encoded event is kilobytes) is not.
+	q := `SELECT s.id FROM stories s`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	q += " ORDER BY sort_at DESC, id DESC LIMIT ?"
-	args = append(args, limit(f.Limit))
+	q += " ORDER BY s.sort_at DESC, s.id DESC LIMIT ?"
+	q = `SELECT ` + s.storyColumns() + ` FROM stories WHERE id IN (` + q + `) ORDER BY sort_at DESC, id DESC`
+	args = append(args, listLimit(f.Limit))
 
 	rows, err := s.db.QueryContext(ctx, s.q(q), args...)
 	if err != nil {
@@ -258,7 +288,78 @@ func (s *DB) ListStories(ctx context.Context, f Filter) ([]Story, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: list stories: %w", err)
 	}
+	if err := s.groupInfo(ctx, out); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// filter returns the conditions of f, but its cursor, on the stories
+// table as alias t, and their arguments.
+func (s *DB) filter(f Filter, t string) (where []string, args []any) {
+	c := func(col string) string { return t + "." + col }
+	if f.RuCn != nil {
+		where, args = append(where, c("ru_cn_tech")+" = ?"), append(args, *f.RuCn)
+	}
+	if f.Agreement != nil {
+		where, args = append(where, c("agreement")+" = ?"), append(args, *f.Agreement)
+	}
+	if tp := NormalizeTopic(f.Topic); tp != "" {
+		where = append(where, "EXISTS (SELECT 1 FROM story_topics tp WHERE tp.story_id = "+c("id")+" AND tp.topic = ?)")
+		args = append(args, tp)
+	}
+	if f.Entity != "" {
+		where = append(where, "EXISTS (SELECT 1 FROM story_entities en WHERE en.story_id = "+c("id")+" AND en.entity = ?)")
+		args = append(args, f.Entity)
+	}
+	if f.AlertKey != "" {
+		where, args = append(where, c("agreement_alert_key")+" = ?"), append(args, f.AlertKey)
+	}
+	if f.Group != "" {
+		where, args = append(where, c("group_id")+" = ?"), append(args, f.Group)
+	}
+	if f.Lang != "" {
+		where, args = append(where, c("lang")+" = ?"), append(args, f.Lang)
+	}
+	if f.Source != "" {
+		where, args = append(where, c("source_id")+" = ?"), append(args, f.Source)
+	}
+	if f.Stage != "" {
+		where, args = append(where, c("agreement_stage")+" = ?"), append(args, NormalizeTopic(f.Stage))
+	}
+	if len(f.Query) > 0 {
+		if s.dialect.numbered {
+			where, args = append(where, c("search")+" @@ ?::tsquery"), append(args, tsquery(f.Query))
+		} else {
+			// The unary + keeps SQLite from looking every match up by id
+			// and sorting them: it walks the time index instead, newest
+			// first, and stops at a page of matches.
+			where = append(where, `+`+c("id")+` IN (SELECT d.story_id FROM story_docs d
+				WHERE d.doc IN (SELECT rowid FROM story_search WHERE story_search MATCH ?))`)
+			args = append(args, ftsQuery(f.Query))
+		}
+	}
+	if !f.Since.IsZero() {
+		where, args = append(where, c("sort_at")+" >= ?"), append(args, nanos(f.Since))
+	}
+	if !f.Until.IsZero() {
+		where, args = append(where, c("sort_at")+" < ?"), append(args, nanos(f.Until))
+	}
+	if !f.StoredSince.IsZero() {
+		where, args = append(where, c("stored_at")+" >= ?"), append(args, nanos(f.StoredSince))
+	}
+	if !f.StoredUntil.IsZero() {
+		where, args = append(where, c("stored_at")+" < ?"), append(args, nanos(f.StoredUntil))
+	}
+	return where, args
+}
+
+// listLimit is limit, but allows one more than MaxLimit (see Filter.Limit).
+func listLimit(n int) int {
+	if n > MaxLimit {
+		return MaxLimit + 1
+	}
+	return limit(n)
 }
 
 func limit(n int) int {
@@ -270,4 +371,42 @@ func limit(n int) int {
 	default:
 		return n
 	}
+}
+
+// SourceStats is what the store knows of one source's stories.
+type SourceStats struct {
+	ID string
+	// Stories counts the source's stories, RuCn those about Russia–China
+	// technology.
+	Stories, RuCn int
+	// Latest is the newest story's Time, LastStored when the sink last
+	// stored a new story of it.
+	Latest, LastStored time.Time
+}
+
+// ListSources returns every source that has a stored story, by id.
+func (s *DB) ListSources(ctx context.Context) ([]SourceStats, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT source_id, COUNT(*),
+		SUM(CASE WHEN ru_cn_tech THEN 1 ELSE 0 END), MAX(sort_at), MAX(stored_at)
+		FROM stories GROUP BY source_id ORDER BY source_id`))
+	if err != nil {
+		return nil, fmt.Errorf("store: list sources: %w", err)
+	}
+	defer rows.Close()
+	var out []SourceStats
+	for rows.Next() {
+		var (
+			st             SourceStats
+			latest, stored int64
+		)
+		if err := rows.Scan(&st.ID, &st.Stories, &st.RuCn, &latest, &stored); err != nil {
+			return nil, fmt.Errorf("store: list sources: %w", err)
+		}
+		st.Latest, st.LastStored = fromNanos(latest), fromNanos(stored)
+		out = append(out, st)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: list sources: %w", err)
+	}
+	return out, nil
 }
