@@ -37,10 +37,15 @@ func run(args []string) int {
 	fs.IntVar(&cfg.FeedWorkers, "feed-workers", service.EnvInt("FEED_WORKERS", fetcher.DefaultFeedWorkers), "feeds polled at once (env FEED_WORKERS)")
 	fs.DurationVar(&cfg.SeenTTL, "seen-ttl", service.EnvDuration("SEEN_TTL", fetcher.DefaultSeenTTL), "how long a published article id is remembered (env SEEN_TTL)")
 	fs.BoolVar(&cfg.IgnoreRobots, "ignore-robots", service.EnvBool("IGNORE_ROBOTS", false), "do not read robots.txt; only for sites you own (env IGNORE_ROBOTS)")
+	allowCIDRs := fs.String("allow-cidrs", service.Getenv("FETCH_ALLOW_CIDRS", ""), "comma-separated CIDRs the fetcher may reach although not public (loopback, private, link-local…); empty: public addresses only (env FETCH_ALLOW_CIDRS)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	var err error
+	if cfg.AllowCIDRs, err = fetcher.ParseAllowCIDRs(*allowCIDRs); err != nil {
+		fmt.Fprintln(os.Stderr, "fetcher: -allow-cidrs / FETCH_ALLOW_CIDRS:", err)
+		return 2
+	}
 	if cfg.Sources, err = fetcher.LoadSources(*sourcesFile); err != nil {
 		fmt.Fprintln(os.Stderr, "fetcher:", err)
 		return 2

@@ -14,6 +14,7 @@ import (
 	"github.com/newspipe/newspipe/pkg/topology"
 	newspipev1 "github.com/newspipe/newspipe/proto/newspipe/v1"
 	"github.com/newspipe/newspipe/services/fetcher/internal/fetch"
+	"github.com/newspipe/newspipe/services/fetcher/internal/guard"
 )
 
 // Seen values say why an id is in NEWS_SEEN; any value means "do not fetch".
@@ -51,6 +52,9 @@ func (f *Fetcher) handleArticleJob(ctx context.Context, m *stage.Message) ([]bus
 	page, err := f.client.Fetch(fctx, job.Url)
 	f.metrics.fetchSeconds.WithLabelValues(kindPage).Observe(f.now().Sub(start).Seconds())
 	f.metrics.fetches.WithLabelValues(job.SourceId, fetch.Class(err)).Inc()
+	if errors.Is(err, guard.ErrRefused) {
+		f.metrics.refused.WithLabelValues(job.SourceId, kindPage).Inc()
+	}
 	if err != nil {
 		err = fmt.Errorf("article %s (source %s): %w", job.Id, job.SourceId, err)
 		if fetch.Retryable(err) {

@@ -17,6 +17,7 @@ import (
 	newspipev1 "github.com/newspipe/newspipe/proto/newspipe/v1"
 	"github.com/newspipe/newspipe/services/fetcher/internal/feed"
 	"github.com/newspipe/newspipe/services/fetcher/internal/fetch"
+	"github.com/newspipe/newspipe/services/fetcher/internal/guard"
 )
 
 // handleFeedJob polls one feed and returns an ArticleJob per new item, plus
@@ -62,6 +63,9 @@ func (f *Fetcher) handleFeedJob(ctx context.Context, m *stage.Message) ([]bus.Me
 		// is the retry. Returning the error would retry within seconds and
 		// then dead-letter the poll, which helps nobody with a dead feed.
 		f.metrics.polls.WithLabelValues(id, pollClass(err)).Inc()
+		if errors.Is(err, guard.ErrRefused) {
+			f.metrics.refused.WithLabelValues(id, kindFeed).Inc()
+		}
 		f.metrics.feedErrors.WithLabelValues(id).Inc()
 		f.metrics.feedUp.WithLabelValues(id).Set(0)
 		f.log.Warn("feed poll failed", "source_id", id, "feed_url", job.FeedUrl, "status", pollClass(err), "err", err)

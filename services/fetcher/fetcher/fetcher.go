@@ -59,6 +59,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -69,6 +70,7 @@ import (
 	"github.com/newspipe/newspipe/pkg/topology"
 	"github.com/newspipe/newspipe/services/fetcher/internal/feed"
 	"github.com/newspipe/newspipe/services/fetcher/internal/fetch"
+	"github.com/newspipe/newspipe/services/fetcher/internal/guard"
 	"github.com/newspipe/newspipe/services/fetcher/internal/sources"
 )
 
@@ -83,6 +85,10 @@ func LoadSources(path string) ([]Source, error) {
 	}
 	return sources.Load(path)
 }
+
+// ParseAllowCIDRs parses a comma-separated allow-list for Config.AllowCIDRs
+// ("127.0.0.1/32,10.0.0.0/8"; a bare address stands for itself).
+func ParseAllowCIDRs(s string) ([]netip.Prefix, error) { return guard.ParseCIDRs(s) }
 
 // DefaultSourcesYAML returns the embedded default sources file, to show or
 // copy as a starting point.
@@ -120,6 +126,10 @@ type Config struct {
 	PerHostConcurrency int
 	// IgnoreRobots skips robots.txt (for sites you own, such as the demo).
 	IgnoreRobots bool
+	// AllowCIDRs lets the fetcher reach these addresses although they are
+	// loopback, private, link-local or otherwise not public; by default it
+	// connects to public addresses only (see internal/guard).
+	AllowCIDRs []netip.Prefix
 	// Workers fetch pages concurrently. Default 8.
 	Workers int
 	// FeedWorkers poll feeds concurrently. Default 4.
@@ -195,13 +205,14 @@ func New(b *bus.Bus, cfg Config, reg prometheus.Registerer, sm *stage.Metrics, l
 	}
 	ua := UserAgent(cfg.Version)
 	topo := b.Topology()
+	g := guard.New(cfg.AllowCIDRs)
 	f := &Fetcher{
 		bus: b, topo: topo, cfg: cfg, sources: make(map[string]Source, len(cfg.Sources)),
-		poller: feed.NewPoller(feed.Config{UserAgent: ua, Timeout: cfg.FeedTimeout, MaxBytes: cfg.MaxFeedBytes}),
+		poller: feed.NewPoller(feed.Config{UserAgent: ua, Timeout: cfg.FeedTimeout, MaxBytes: cfg.MaxFeedBytes, Guard: g}),
 		client: fetch.New(fetch.Config{
 			UserAgent: ua, ConnectTimeout: cfg.ConnectTimeout, Timeout: cfg.FetchTimeout,
 			MaxBodyBytes: cfg.MaxBodyBytes, PerHostDelay: cfg.PerHostDelay,
-			PerHostConcurrency: cfg.PerHostConcurrency, IgnoreRobots: cfg.IgnoreRobots,
+			PerHostConcurrency: cfg.PerHostConcurrency, IgnoreRobots: cfg.IgnoreRobots, Guard: g,
 		}),
 		metrics:     newMetrics(reg),
 		log:         log,
@@ -251,7 +262,8 @@ func (f *Fetcher) Run(ctx context.Context) error {
 	}
 	enabled := sources.Enabled(f.cfg.Sources)
 	f.log.Info("fetcher starting", "sources", len(enabled), "disabled", len(f.cfg.Sources)-len(enabled),
-		"poll_interval", f.cfg.PollInterval.String(), "user_agent", UserAgent(f.cfg.Version))
+		"poll_interval", f.cfg.PollInterval.String(), "user_agent", UserAgent(f.cfg.Version),
+		"allow_cidrs", guard.FormatCIDRs(f.cfg.AllowCIDRs))
 	if len(enabled) == 0 && !f.cfg.DisableScheduler {
 		f.log.Warn("no enabled sources: nothing will be polled")
 	}

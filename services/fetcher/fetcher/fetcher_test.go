@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -107,6 +108,9 @@ func start(t *testing.T, b *bus.Bus, cfg Config) *Fetcher {
 	reg := prometheus.NewRegistry()
 	if cfg.PerHostDelay == 0 {
 		cfg.PerHostDelay = -1
+	}
+	if cfg.AllowCIDRs == nil {
+		cfg.AllowCIDRs = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
 	}
 	if cfg.MaxDeliver == 0 {
 		cfg.MaxDeliver, cfg.Backoff = 2, []time.Duration{50 * time.Millisecond}
@@ -282,7 +286,7 @@ func TestSeenIsIgnoredOnRedelivery(t *testing.T) {
 	tg := natstest.Targets(t)[0]
 	b := natstest.Connect(t, tg)
 	st := newSite(t)
-	f, err := New(b, Config{PerHostDelay: -1}, prometheus.NewRegistry(), stage.NewMetrics(prometheus.NewRegistry()), quietLog())
+	f, err := New(b, Config{PerHostDelay: -1, AllowCIDRs: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}, prometheus.NewRegistry(), stage.NewMetrics(prometheus.NewRegistry()), quietLog())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,13 +23,14 @@ type metrics struct {
 	lastSuccess  *prometheus.GaugeVec     // by source
 	scheduled    *prometheus.CounterVec   // by source
 	badLinks     *prometheus.CounterVec   // by source
+	refused      *prometheus.CounterVec   // by source and kind
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
 	m := &metrics{
 		fetches: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "newspipe_fetcher_fetches_total",
-			Help: "Article page fetches, by source and status (ok, http_4xx, http_5xx, http_other, timeout, too_large, content_type, redirects, robots, bad_url, network).",
+			Help: "Article page fetches, by source and status (ok, http_4xx, http_5xx, http_other, timeout, too_large, content_type, redirects, robots, bad_url, address_refused, network).",
 		}, []string{"source", "status"}),
 		polls: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "newspipe_fetcher_feed_polls_total",
@@ -73,7 +74,11 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Help: "Feed items whose link could not be canonicalised, by source.",
 		}, []string{"source"}),
 	}
+	m.refused = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "newspipe_fetcher_address_refused_total",
+		Help: "Requests refused before connecting because the address is loopback, private, link-local, metadata or otherwise not public and not in FETCH_ALLOW_CIDRS, by source and kind (feed, page).",
+	}, []string{"source", "kind"})
 	reg.MustRegister(m.fetches, m.polls, m.fetchSeconds, m.bytes, m.newItems, m.skippedSeen,
-		m.feedErrors, m.feedUp, m.lastSuccess, m.scheduled, m.badLinks)
+		m.feedErrors, m.feedUp, m.lastSuccess, m.scheduled, m.badLinks, m.refused)
 	return m
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
@@ -233,6 +234,9 @@ func waitAlerts(t testing.TB, httpAddr string, want int, within time.Duration) [
 // the test if it does not stop cleanly).
 func startPipeline(t testing.TB, fc fetcher.Config) pipeline.Info {
 	t.Helper()
+	if fc.AllowCIDRs == nil { // the tests' sites are on 127.0.0.1
+		fc.AllowCIDRs = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan pipeline.Info, 1)
 	done := make(chan error, 1)

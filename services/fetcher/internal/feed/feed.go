@@ -22,6 +22,8 @@ import (
 
 	"github.com/mmcdole/gofeed"
 	"golang.org/x/net/html"
+
+	"github.com/newspipe/newspipe/services/fetcher/internal/guard"
 )
 
 // Defaults for Config's zero values.
@@ -82,8 +84,12 @@ type Config struct {
 	Timeout time.Duration
 	// MaxBytes caps a feed body; larger is ErrTooLarge. Default 10 MiB.
 	MaxBytes int64
+	// Guard decides which addresses may be connected to (nil: public
+	// addresses only); it is checked on the resolved address at connect
+	// time.
+	Guard *guard.Policy
 	// Transport carries the requests; nil for a dedicated one with
-	// connection and header timeouts.
+	// connection and header timeouts and Guard applied.
 	Transport http.RoundTripper
 }
 
@@ -103,7 +109,7 @@ func NewPoller(cfg Config) *Poller {
 	}
 	rt := cfg.Transport
 	if rt == nil {
-		rt = newTransport(min(cfg.Timeout, 10*time.Second), cfg.Timeout)
+		rt = newTransport(min(cfg.Timeout, 10*time.Second), cfg.Timeout, cfg.Guard)
 	}
 	client := &http.Client{
 		Transport: rt,
@@ -118,10 +124,12 @@ func NewPoller(cfg Config) *Poller {
 }
 
 // newTransport returns an HTTP transport with bounded connection set-up and
-// time to response headers; proxies are taken from the environment.
-func newTransport(connectTimeout, headerTimeout time.Duration) *http.Transport {
+// time to response headers, that connects only where g allows, and never
+// through a proxy (the guard would check the proxy's address).
+func newTransport(connectTimeout, headerTimeout time.Duration, g *guard.Policy) *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.DialContext = (&net.Dialer{Timeout: connectTimeout, KeepAlive: 30 * time.Second}).DialContext
+	t.Proxy = nil
+	t.DialContext = (&net.Dialer{Timeout: connectTimeout, KeepAlive: 30 * time.Second, Control: g.Control}).DialContext
 	t.TLSHandshakeTimeout = connectTimeout
 	t.ResponseHeaderTimeout = headerTimeout
 	t.MaxIdleConnsPerHost = 4

@@ -7,13 +7,19 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/newspipe/newspipe/services/fetcher/internal/guard"
 )
+
+// allowLoopback lets the tests reach their httptest servers.
+var allowLoopback = guard.New([]netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")})
 
 func readFixture(t testing.TB, name string) []byte {
 	t.Helper()
@@ -238,7 +244,7 @@ func newFeedServer(t *testing.T) (*feedServer, *httptest.Server) {
 
 func TestPoll(t *testing.T) {
 	fs, srv := newFeedServer(t)
-	p := NewPoller(Config{UserAgent: "newspipe/test (+https://github.com/newspipe/newspipe)", Timeout: 2 * time.Second, MaxBytes: 10 << 20})
+	p := NewPoller(Config{Guard: allowLoopback, UserAgent: "newspipe/test (+https://github.com/newspipe/newspipe)", Timeout: 2 * time.Second, MaxBytes: 10 << 20})
 	tests := []struct {
 		name       string
 		path       string
@@ -314,7 +320,7 @@ func TestPoll(t *testing.T) {
 
 func TestPollSendsValidators(t *testing.T) {
 	fs, srv := newFeedServer(t)
-	p := NewPoller(Config{UserAgent: "newspipe/test"})
+	p := NewPoller(Config{Guard: allowLoopback, UserAgent: "newspipe/test"})
 	first, err := p.Poll(context.Background(), srv.URL+"/rss.xml", State{})
 	if err != nil {
 		t.Fatal(err)
@@ -337,7 +343,7 @@ func TestPollSendsValidators(t *testing.T) {
 
 func TestPollTimeout(t *testing.T) {
 	_, srv := newFeedServer(t)
-	p := NewPoller(Config{UserAgent: "newspipe/test", Timeout: 200 * time.Millisecond})
+	p := NewPoller(Config{Guard: allowLoopback, UserAgent: "newspipe/test", Timeout: 200 * time.Millisecond})
 	for _, path := range []string{"/slow", "/slow-body"} {
 		t.Run(path, func(t *testing.T) {
 			_, err := p.Poll(context.Background(), srv.URL+path, State{})
@@ -352,7 +358,7 @@ func TestPollUnreachable(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	url := srv.URL
 	srv.Close() // nothing listens there any more
-	_, err := NewPoller(Config{}).Poll(context.Background(), url+"/rss.xml", State{})
+	_, err := NewPoller(Config{Guard: allowLoopback}).Poll(context.Background(), url+"/rss.xml", State{})
 	if err == nil || errors.Is(err, ErrTimeout) || !strings.Contains(err.Error(), url) {
 		t.Fatalf("Poll = %v, want a connection error naming the URL", err)
 	}

@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/newspipe/newspipe/services/fetcher/internal/guard"
 )
 
 // Sentinel errors, matched with errors.Is on what Fetch returns.
@@ -58,7 +60,7 @@ func (e *StatusError) Retryable() bool {
 // Retryable classifies an error from Fetch: true for failures that may pass
 // (timeouts, 5xx, 429, network errors, an unreadable robots.txt), false for
 // those that will not (4xx, too large, wrong content type, disallowed, bad
-// URL, too many redirects).
+// URL, too many redirects, an address the guard refuses).
 func Retryable(err error) bool {
 	if err == nil {
 		return false
@@ -67,7 +69,7 @@ func Retryable(err error) bool {
 	if errors.As(err, &se) {
 		return se.Retryable()
 	}
-	for _, p := range []error{ErrTooLarge, ErrContentType, ErrTooManyRedirects, ErrDisallowed, ErrBadURL} {
+	for _, p := range []error{ErrTooLarge, ErrContentType, ErrTooManyRedirects, ErrDisallowed, ErrBadURL, guard.ErrRefused} {
 		if errors.Is(err, p) {
 			return false
 		}
@@ -79,7 +81,8 @@ func Retryable(err error) bool {
 
 // Class names the kind of failure in a few bounded words, for metrics
 // labels: "ok", "http_4xx", "http_5xx", "http_other", "timeout", "too_large",
-// "content_type", "redirects", "robots", "bad_url", "network".
+// "content_type", "redirects", "robots", "bad_url", "address_refused",
+// "network".
 func Class(err error) string {
 	if err == nil {
 		return "ok"
@@ -94,6 +97,8 @@ func Class(err error) string {
 			return "http_4xx"
 		}
 		return "http_other" // 204, an unfollowed 3xx
+	case errors.Is(err, guard.ErrRefused): // first: robots.txt and redirects may carry it
+		return "address_refused"
 	case errors.Is(err, ErrTooLarge):
 		return "too_large"
 	case errors.Is(err, ErrContentType):

@@ -20,6 +20,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/newspipe/newspipe/services/fetcher/internal/guard"
 )
 
 // Defaults for Config's zero values.
@@ -56,7 +58,13 @@ type Config struct {
 	IgnoreRobots bool
 	// RobotsTTL is how long a host's robots.txt is trusted.
 	RobotsTTL time.Duration
-	// Transport carries the requests; nil for a dedicated one.
+	// Guard decides which addresses may be connected to, checked on the
+	// resolved address at connect time; nil refuses every non-public
+	// address (see package guard).
+	Guard *guard.Policy
+	// Transport carries the requests; nil for a dedicated one (with Guard
+	// applied). A Transport given here is used as it is, unguarded: tests
+	// only.
 	Transport http.RoundTripper
 	// Now and Sleep replace the clock, for tests; nil for the real one.
 	Now   func() time.Time
@@ -125,7 +133,10 @@ func New(cfg Config) *Client {
 	base := cfg.Transport
 	if base == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.DialContext = dialer(cfg.ConnectTimeout)
+		t.DialContext = dialer(cfg.ConnectTimeout, cfg.Guard)
+		// A proxy would be dialled instead of the site, and the guard would
+		// check the proxy's address, not the site's.
+		t.Proxy = nil
 		t.TLSHandshakeTimeout = cfg.ConnectTimeout
 		t.ResponseHeaderTimeout = cfg.Timeout
 		t.MaxIdleConnsPerHost = cfg.PerHostConcurrency

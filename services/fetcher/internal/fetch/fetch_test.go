@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,9 +17,14 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/newspipe/newspipe/services/fetcher/internal/guard"
 )
 
 const testUA = "newspipe/test (+https://github.com/newspipe/newspipe)"
+
+// allowLoopback lets the tests reach their httptest servers.
+var allowLoopback = guard.New([]netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")})
 
 func fixture(t testing.TB, name string) []byte {
 	t.Helper()
@@ -112,10 +118,10 @@ func pageServer(t *testing.T) *httptest.Server {
 
 func TestFetch(t *testing.T) {
 	srv := pageServer(t)
-	c := New(Config{UserAgent: testUA, PerHostDelay: -1, IgnoreRobots: true, Timeout: 20 * time.Second})
+	c := New(Config{Guard: allowLoopback, UserAgent: testUA, PerHostDelay: -1, IgnoreRobots: true, Timeout: 20 * time.Second})
 	// impatient is for the cases that test the timeout itself; their
 	// servers never answer, so the test waits for the timeout and no more.
-	impatient := New(Config{UserAgent: testUA, PerHostDelay: -1, IgnoreRobots: true, Timeout: 300 * time.Millisecond})
+	impatient := New(Config{Guard: allowLoopback, UserAgent: testUA, PerHostDelay: -1, IgnoreRobots: true, Timeout: 300 * time.Millisecond})
 	article := fixture(t, "article.html")
 	tests := []struct {
 		name        string
@@ -207,7 +213,7 @@ func TestFetch(t *testing.T) {
 }
 
 func TestFetchBadURL(t *testing.T) {
-	c := New(Config{UserAgent: testUA})
+	c := New(Config{Guard: allowLoopback, UserAgent: testUA})
 	for _, u := range []string{"ftp://example.test/a", "/relative", "http://", "::"} {
 		_, err := c.Fetch(context.Background(), u)
 		if !errors.Is(err, ErrBadURL) || Retryable(err) {
@@ -220,7 +226,7 @@ func TestFetchUnreachableIsRetryable(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	u := srv.URL
 	srv.Close()
-	_, err := New(Config{UserAgent: testUA, IgnoreRobots: true}).Fetch(context.Background(), u+"/a")
+	_, err := New(Config{Guard: allowLoopback, UserAgent: testUA, IgnoreRobots: true}).Fetch(context.Background(), u+"/a")
 	if err == nil || !Retryable(err) || Class(err) != "network" {
 		t.Fatalf("Fetch = %v (class %s), want a retryable network error", err, Class(err))
 	}
@@ -271,7 +277,7 @@ func TestPerHostDelay(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			clock := &fakeClock{t: time.Date(2026, 11, 19, 12, 0, 0, 0, time.UTC)}
-			c := New(Config{UserAgent: testUA, PerHostDelay: tt.delay, IgnoreRobots: !tt.robots, Now: clock.Now, Sleep: clock.Sleep})
+			c := New(Config{Guard: allowLoopback, UserAgent: testUA, PerHostDelay: tt.delay, IgnoreRobots: !tt.robots, Now: clock.Now, Sleep: clock.Sleep})
 			for _, u := range []string{a.URL + "/article.html", a.URL + "/notes.txt", b.URL + "/article.html", a.URL + "/page.xhtml"} {
 				if _, err := c.Fetch(context.Background(), u); err != nil {
 					t.Fatalf("Fetch %s: %v", u, err)
@@ -303,7 +309,7 @@ func TestPerHostConcurrency(t *testing.T) {
 	defer slow.Close()
 	other := pageServer(t)
 
-	c := New(Config{UserAgent: testUA, PerHostDelay: -1, PerHostConcurrency: 2, IgnoreRobots: true, Timeout: 10 * time.Second})
+	c := New(Config{Guard: allowLoopback, UserAgent: testUA, PerHostDelay: -1, PerHostConcurrency: 2, IgnoreRobots: true, Timeout: 10 * time.Second})
 	var wg sync.WaitGroup
 	errs := make(chan error, 6)
 	for i := range 6 {
@@ -362,7 +368,7 @@ func TestRobots(t *testing.T) {
 	defer srv.Close()
 
 	clock := &fakeClock{t: time.Date(2026, 11, 19, 12, 0, 0, 0, time.UTC)}
-	c := New(Config{UserAgent: testUA, PerHostDelay: -1, RobotsTTL: time.Hour, Now: clock.Now, Sleep: clock.Sleep})
+	c := New(Config{Guard: allowLoopback, UserAgent: testUA, PerHostDelay: -1, RobotsTTL: time.Hour, Now: clock.Now, Sleep: clock.Sleep})
 	tests := []struct {
 		path    string
 		wantErr error

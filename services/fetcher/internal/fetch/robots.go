@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/newspipe/newspipe/services/fetcher/internal/guard"
 	"github.com/newspipe/newspipe/services/fetcher/internal/robots"
 )
 
@@ -139,6 +140,8 @@ func (c *robotsCache) load(ctx context.Context, u *url.URL, e *robotsEntry) {
 	}
 }
 
-func dialer(timeout time.Duration) func(ctx context.Context, network, addr string) (net.Conn, error) {
-	return (&net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}).DialContext
+// dialer connects with a bounded set-up time, checking every resolved
+// address against g just before connecting to it.
+func dialer(timeout time.Duration, g *guard.Policy) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	return (&net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second, Control: g.Control}).DialContext
 }
