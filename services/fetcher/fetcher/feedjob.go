@@ -18,6 +18,7 @@ import (
 	"github.com/newspipe/newspipe/services/fetcher/internal/feed"
 	"github.com/newspipe/newspipe/services/fetcher/internal/fetch"
 	"github.com/newspipe/newspipe/services/fetcher/internal/guard"
+	"github.com/newspipe/newspipe/services/fetcher/internal/poll"
 )
 
 // handleFeedJob polls one feed and returns an ArticleJob per new item, plus
@@ -44,7 +45,7 @@ func (f *Fetcher) handleFeedJob(ctx context.Context, m *stage.Message) ([]bus.Me
 		}
 	}
 
-	var st feed.State
+	var st poll.State
 	if m.Delivered == 1 {
 		var err error
 		if st, err = f.loadState(ctx, id); err != nil {
@@ -55,7 +56,10 @@ func (f *Fetcher) handleFeedJob(ctx context.Context, m *stage.Message) ([]bus.Me
 	// hide items whose jobs were lost with the previous attempt.
 
 	start := f.now()
-	res, err := f.poller.Poll(ctx, job.FeedUrl, st)
+	if src.ID == "" { // a job for a source this replica does not know
+		src = Source{ID: id, URL: job.FeedUrl}
+	}
+	res, err := f.poller.Poll(ctx, src, st)
 	f.metrics.fetchSeconds.WithLabelValues(kindFeed).Observe(f.now().Sub(start).Seconds())
 	f.metrics.bytes.WithLabelValues(kindFeed).Add(float64(res.Bytes))
 	if err != nil {
@@ -133,8 +137,8 @@ func (f *Fetcher) handleFeedJob(ctx context.Context, m *stage.Message) ([]bus.Me
 
 // loadState returns a source's stored conditional-GET state; a missing or
 // unreadable value is the empty state (a full poll).
-func (f *Fetcher) loadState(ctx context.Context, source string) (feed.State, error) {
-	var st feed.State
+func (f *Fetcher) loadState(ctx context.Context, source string) (poll.State, error) {
+	var st poll.State
 	v, err := f.state.Get(ctx, source)
 	if errors.Is(err, bus.ErrKeyNotFound) {
 		return st, nil
@@ -143,13 +147,13 @@ func (f *Fetcher) loadState(ctx context.Context, source string) (feed.State, err
 		return st, fmt.Errorf("feed %s: load state: %w", source, err)
 	}
 	if json.Unmarshal(v, &st) != nil {
-		return feed.State{}, nil
+		return poll.State{}, nil
 	}
 	return st, nil
 }
 
 // stateMessage is the write of a source's feed state as an output.
-func (f *Fetcher) stateMessage(source string, st feed.State) (bus.Message, error) {
+func (f *Fetcher) stateMessage(source string, st poll.State) (bus.Message, error) {
 	v, err := json.Marshal(st)
 	if err != nil {
 		return bus.Message{}, fmt.Errorf("feed %s: encode state: %w", source, err)
@@ -157,23 +161,14 @@ func (f *Fetcher) stateMessage(source string, st feed.State) (bus.Message, error
 	return bus.KVPutMessage(f.topo, topology.BucketFeedState, source, v, "feedstate:"+source+":"+shortHash(v)), nil
 }
 
-// pollClass names a failed poll for the status label.
+// pollClass names a failed poll for the status label: a parser's verdict,
+// or the fetch's class.
 func pollClass(err error) string {
-	var se *feed.StatusError
 	switch {
-	case errors.As(err, &se):
-		if se.Code >= 500 {
-			return "http_5xx"
-		}
-		return "http_4xx"
 	case errors.Is(err, feed.ErrNotFeed):
 		return "not_feed"
 	case errors.Is(err, feed.ErrMalformed):
 		return "malformed"
-	case errors.Is(err, feed.ErrTooLarge):
-		return "too_large"
-	case errors.Is(err, feed.ErrTimeout):
-		return "timeout"
 	}
-	return fetch.Class(err) // network and the like
+	return fetch.Class(err)
 }

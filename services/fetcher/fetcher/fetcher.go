@@ -68,9 +68,9 @@ import (
 	"github.com/newspipe/newspipe/pkg/lifecycle"
 	"github.com/newspipe/newspipe/pkg/stage"
 	"github.com/newspipe/newspipe/pkg/topology"
-	"github.com/newspipe/newspipe/services/fetcher/internal/feed"
 	"github.com/newspipe/newspipe/services/fetcher/internal/fetch"
 	"github.com/newspipe/newspipe/services/fetcher/internal/guard"
+	"github.com/newspipe/newspipe/services/fetcher/internal/poll"
 	"github.com/newspipe/newspipe/services/fetcher/internal/sources"
 )
 
@@ -108,17 +108,18 @@ type Config struct {
 	Sources []Source
 	// PollInterval is the interval of sources that set none. Default 10m.
 	PollInterval time.Duration
-	// FeedTimeout bounds one feed poll. Default 30s.
-	FeedTimeout time.Duration
-	// MaxFeedBytes caps a feed document. Default 10 MiB.
-	MaxFeedBytes int64
 	// ConnectTimeout bounds TCP and TLS set-up. Default 10s.
 	ConnectTimeout time.Duration
-	// FetchTimeout bounds one page request, from its turn at the host to
-	// the end of its body. Default 30s.
+	// HeaderTimeout bounds the wait for response headers. Default 20s.
+	HeaderTimeout time.Duration
+	// FetchTimeout bounds one request (feed, page, sitemap, robots.txt),
+	// from its turn at the host to the end of its body. Default 30s.
 	FetchTimeout time.Duration
-	// MaxBodyBytes caps a page; larger pages are dead-lettered. Default 8 MiB.
+	// MaxBodyBytes caps a page, decoded; larger pages are dead-lettered.
+	// Default 8 MiB.
 	MaxBodyBytes int64
+	// MaxFeedBytes caps a feed or sitemap, decoded. Default 16 MiB.
+	MaxFeedBytes int64
 	// PerHostDelay is the minimum time between two requests to one host.
 	// Default 1s; negative for none.
 	PerHostDelay time.Duration
@@ -158,7 +159,7 @@ type Fetcher struct {
 	topo    topology.Topology
 	cfg     Config
 	sources map[string]Source
-	poller  *feed.Poller
+	poller  *poll.Poller
 	client  *fetch.Client
 	metrics *metrics
 	log     *slog.Logger
@@ -205,15 +206,17 @@ func New(b *bus.Bus, cfg Config, reg prometheus.Registerer, sm *stage.Metrics, l
 	}
 	ua := UserAgent(cfg.Version)
 	topo := b.Topology()
-	g := guard.New(cfg.AllowCIDRs)
+	// One client for every request, so one set of limits and one per-host
+	// budget hold for feeds, pages and robots.txt alike.
+	client := fetch.New(fetch.Config{
+		UserAgent: ua, ConnectTimeout: cfg.ConnectTimeout, HeaderTimeout: cfg.HeaderTimeout, Timeout: cfg.FetchTimeout,
+		MaxBodyBytes: cfg.MaxBodyBytes, MaxFeedBytes: cfg.MaxFeedBytes, PerHostDelay: cfg.PerHostDelay,
+		PerHostConcurrency: cfg.PerHostConcurrency, IgnoreRobots: cfg.IgnoreRobots, Guard: guard.New(cfg.AllowCIDRs),
+	})
 	f := &Fetcher{
 		bus: b, topo: topo, cfg: cfg, sources: make(map[string]Source, len(cfg.Sources)),
-		poller: feed.NewPoller(feed.Config{UserAgent: ua, Timeout: cfg.FeedTimeout, MaxBytes: cfg.MaxFeedBytes, Guard: g}),
-		client: fetch.New(fetch.Config{
-			UserAgent: ua, ConnectTimeout: cfg.ConnectTimeout, Timeout: cfg.FetchTimeout,
-			MaxBodyBytes: cfg.MaxBodyBytes, PerHostDelay: cfg.PerHostDelay,
-			PerHostConcurrency: cfg.PerHostConcurrency, IgnoreRobots: cfg.IgnoreRobots, Guard: g,
-		}),
+		client:      client,
+		poller:      poll.New(client),
 		metrics:     newMetrics(reg),
 		log:         log,
 		now:         time.Now,

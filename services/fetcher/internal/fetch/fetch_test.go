@@ -152,7 +152,7 @@ func TestFetch(t *testing.T) {
 		{name: "not found", path: "/status/404", wantStatus: 404, class: "http_4xx"},
 		{name: "gone", path: "/status/410", wantStatus: 410, class: "http_4xx"},
 		{name: "forbidden", path: "/status/403", wantStatus: 403, class: "http_4xx"},
-		{name: "too many requests", path: "/status/429", wantStatus: 429, retryable: true, class: "http_4xx"},
+		{name: "too many requests", path: "/status/429", wantStatus: 429, retryable: true, class: "http_429"},
 		{name: "server error", path: "/status/500", wantStatus: 500, retryable: true, class: "http_5xx"},
 		{name: "unavailable", path: "/status/503", wantStatus: 503, retryable: true, class: "http_5xx"},
 		{name: "no content", path: "/status/204", wantStatus: 204, class: "http_other"},
@@ -417,7 +417,7 @@ func TestRobots(t *testing.T) {
 
 func TestLimiterForgetsIdleHosts(t *testing.T) {
 	clock := &fakeClock{t: time.Date(2026, 11, 19, 12, 0, 0, 0, time.UTC)}
-	l := newHostLimiter(time.Second, 1, clock.Now, clock.Sleep)
+	l := newHostLimiter(time.Second, 1, nil, clock.Now, clock.Sleep)
 	for i := range sweepAbove + 10 {
 		release, err := l.acquire(context.Background(), fmt.Sprintf("h%d", i))
 		if err != nil {
@@ -439,7 +439,7 @@ func TestLimiterForgetsIdleHosts(t *testing.T) {
 }
 
 func TestLimiterHonoursCancel(t *testing.T) {
-	l := newHostLimiter(0, 1, time.Now, sleepCtx)
+	l := newHostLimiter(0, 1, nil, time.Now, sleepCtx)
 	release, err := l.acquire(context.Background(), "h")
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,109 @@
+// Package poll asks one source what it lists now: it fetches the source's
+// document through the fetcher's one HTTP client (package fetch),
+// conditionally on what the previous poll saw, and parses it into items.
+// It is plain Go: the caller keeps the State between polls wherever it
+// likes and passes it back.
+//
+// A poll is "not modified" when the server answers 304 to the validators
+// (ETag, Last-Modified) or, for servers that send neither or ignore them,
+// when the body is byte for byte the one seen last time (its fingerprint).
+package poll
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/newspipe/newspipe/services/fetcher/internal/feed"
+	"github.com/newspipe/newspipe/services/fetcher/internal/fetch"
+	"github.com/newspipe/newspipe/services/fetcher/internal/sources"
+)
+
+// State is what a poll remembers for the next one.
+type State struct {
+	ETag         string `json:"etag,omitempty"`
+	LastModified string `json:"last_modified,omitempty"`
+	// Fingerprint identifies the last full body, for servers without
+	// validators.
+	Fingerprint string `json:"fingerprint,omitempty"`
+}
+
+// IsZero reports whether s remembers nothing (the first poll).
+func (s State) IsZero() bool { return s == State{} }
+
+// Item is one entry a source lists.
+type Item = feed.Item
+
+// Result is what one poll found.
+type Result struct {
+	// Status is the HTTP status of the final response.
+	Status int
+	// URL is the source document's URL after redirects.
+	URL string
+	// NotModified is true for a 304 or an unchanged body: Items is empty.
+	NotModified bool
+	// State is what to pass to the next poll.
+	State State
+	// Title is the source's own title, where it has one.
+	Title string
+	// Items are the entries with a usable link, in document order.
+	Items []Item
+	// Skipped counts entries dropped for want of an http(s) link.
+	Skipped int
+	// Bytes is the size of the body read, decoded.
+	Bytes int64
+	// Header is the final response's header (Cache-Control, Expires…),
+	// for the caller's scheduling.
+	Header http.Header
+	// FetchedAt is when the response arrived.
+	FetchedAt time.Time
+}
+
+// Getter is the part of fetch.Client a Poller uses.
+type Getter interface {
+	Get(ctx context.Context, r fetch.Request) (*fetch.Response, error)
+}
+
+// Poller polls sources. It is safe for concurrent use.
+type Poller struct {
+	client Getter
+}
+
+// New returns a Poller that fetches through client.
+func New(client Getter) *Poller { return &Poller{client: client} }
+
+// Poll fetches src's document, conditionally on st, and parses it. Errors
+// are fetch's (status, timeout, size, address…) or the parser's
+// (feed.ErrNotFeed, feed.ErrMalformed); either way the poll failed.
+func (p *Poller) Poll(ctx context.Context, src sources.Source, st State) (Result, error) {
+	req := fetch.Request{URL: src.URL, Kind: fetch.KindFeed, Header: src.Header, ETag: st.ETag, LastModified: st.LastModified}
+	resp, err := p.client.Get(ctx, req)
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{Status: resp.Status, URL: resp.URL, Header: resp.Header, FetchedAt: resp.FetchedAt, Bytes: int64(len(resp.Body))}
+	if resp.NotModified {
+		res.NotModified, res.State = true, st
+		return res, nil
+	}
+	res.State = State{ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified"), Fingerprint: fingerprint(resp.Body)}
+	if res.State.Fingerprint == st.Fingerprint {
+		res.NotModified = true
+		return res, nil
+	}
+	f, err := feed.Parse(resp.Body, res.URL)
+	if err != nil {
+		return res, fmt.Errorf("poll %s: %w", src.URL, err)
+	}
+	res.Title, res.Items, res.Skipped = f.Title, f.Items, f.Skipped
+	return res, nil
+}
+
+// fingerprint is a short hash of a body.
+func fingerprint(body []byte) string {
+	sum := sha256.Sum256(body)
+	return hex.EncodeToString(sum[:12])
+}
