@@ -33,8 +33,10 @@ func run(args []string) int {
 	fs.DurationVar(&cfg.HeaderTimeout, "header-timeout", service.EnvDuration("HEADER_TIMEOUT", 20*time.Second), "bound on the wait for response headers (env HEADER_TIMEOUT)")
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", int64(service.EnvInt("MAX_BODY_BYTES", 8<<20)), "largest page accepted, decompressed; larger pages are dead-lettered (env MAX_BODY_BYTES)")
 	fs.Int64Var(&cfg.MaxFeedBytes, "max-feed-bytes", int64(service.EnvInt("MAX_FEED_BYTES", 16<<20)), "largest feed or sitemap accepted, decompressed (env MAX_FEED_BYTES)")
-	fs.IntVar(&cfg.Workers, "workers", service.EnvInt("FETCHER_WORKERS", fetcher.DefaultWorkers), "pages fetched at once (env FETCHER_WORKERS)")
-	fs.IntVar(&cfg.FeedWorkers, "feed-workers", service.EnvInt("FEED_WORKERS", fetcher.DefaultFeedWorkers), "feeds polled at once (env FEED_WORKERS)")
+	fs.IntVar(&cfg.Workers, "workers", service.EnvInt("FETCHER_WORKERS", fetcher.DefaultWorkers), "requests (pages, polls, robots.txt) in flight at once, across hosts (env FETCHER_WORKERS)")
+	fs.IntVar(&cfg.FeedWorkers, "feed-workers", service.EnvInt("FEED_WORKERS", fetcher.DefaultFeedWorkers), "sources polled at once (env FEED_WORKERS)")
+	fs.IntVar(&cfg.JobsInHand, "jobs-in-hand", service.EnvInt("JOBS_IN_HAND", fetcher.DefaultJobsInHand), "article jobs held at once, waiting for their host's turn; at most 256 (env JOBS_IN_HAND)")
+	fs.IntVar(&cfg.MaxBacklog, "max-backlog", service.EnvInt("MAX_BACKLOG", fetcher.DefaultMaxBacklog), "articles of one source queued and not yet fetched, at most; the rest wait for later polls (env MAX_BACKLOG)")
 	fs.DurationVar(&cfg.SeenTTL, "seen-ttl", service.EnvDuration("SEEN_TTL", fetcher.DefaultSeenTTL), "how long a published article id is remembered (env SEEN_TTL)")
 	fs.BoolVar(&cfg.IgnoreRobots, "ignore-robots", service.EnvBool("IGNORE_ROBOTS", false), "do not read robots.txt; only for sites you own (env IGNORE_ROBOTS)")
 	allowCIDRs := fs.String("allow-cidrs", service.Getenv("FETCH_ALLOW_CIDRS", ""), "comma-separated CIDRs the fetcher may reach although not public (loopback, private, link-local…); empty: public addresses only (env FETCH_ALLOW_CIDRS)")
@@ -54,6 +56,10 @@ func run(args []string) int {
 		f, err := fetcher.New(env.Bus, cfg, env.Registry, env.StageMetrics, env.Log)
 		if err != nil {
 			return err
+		}
+		h := f.Handler()
+		for _, route := range fetcher.Routes() {
+			env.Mux.Handle(route, h)
 		}
 		return f.Run(ctx)
 	})

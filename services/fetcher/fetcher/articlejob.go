@@ -46,7 +46,7 @@ func (f *Fetcher) handleArticleJob(ctx context.Context, m *stage.Message) ([]bus
 		}
 	}
 
-	fctx, cancel := context.WithTimeout(ctx, f.fetchBudget)
+	fctx, cancel := context.WithTimeout(ctx, f.cfg.JobTimeout)
 	defer cancel()
 	start := f.now()
 	page, err := f.client.Fetch(fctx, job.Url)

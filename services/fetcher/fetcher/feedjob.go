@@ -2,7 +2,6 @@ package fetcher
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -13,7 +12,6 @@ import (
 	"github.com/newspipe/newspipe/pkg/bus"
 	"github.com/newspipe/newspipe/pkg/events"
 	"github.com/newspipe/newspipe/pkg/stage"
-	"github.com/newspipe/newspipe/pkg/topology"
 	newspipev1 "github.com/newspipe/newspipe/proto/newspipe/v1"
 	"github.com/newspipe/newspipe/services/fetcher/internal/feed"
 	"github.com/newspipe/newspipe/services/fetcher/internal/fetch"
@@ -21,9 +19,19 @@ import (
 	"github.com/newspipe/newspipe/services/fetcher/internal/poll"
 )
 
-// handleFeedJob polls one feed and returns an ArticleJob per new item, plus
-// the feed's new conditional-GET state (see the package doc for why the
-// state is an output rather than a write).
+// Poll outcomes that are not errors, for the status label.
+const (
+	outcomeOK          = "ok"
+	outcomeNotModified = "not_modified"
+	outcomeStale       = "stale"
+	// outcomeMalformed is also the class of a feed that does not parse at
+	// all (pollClass).
+	outcomeMalformed = "malformed"
+)
+
+// handleFeedJob polls one source and returns an ArticleJob per new item,
+// as many as the source's backlog has room for, plus the source's new state
+// (see the package doc for why the state is an output rather than a write).
 func (f *Fetcher) handleFeedJob(ctx context.Context, m *stage.Message) ([]bus.Message, error) {
 	var job newspipev1.FeedJob
 	if err := events.Unmarshal(m.Data, m.Header[events.HeaderType], &job); err != nil {
@@ -33,77 +41,161 @@ func (f *Fetcher) handleFeedJob(ctx context.Context, m *stage.Message) ([]bus.Me
 		return nil, stage.Permanent(fmt.Errorf("feed job on %s lacks source id or feed url", m.Subject))
 	}
 	id := job.SourceId
-	src := f.sources[id]
+	src, known := f.sources[id]
+	if !known { // a job from a replica with another sources file
+		src = Source{ID: id, URL: job.FeedUrl}
+	}
 
 	// A backlog of polls (the stage was down while a scheduler ran) is
 	// worth one poll per source, not one per missed slot.
 	if job.ScheduledAt != nil {
 		iv := f.interval(id)
 		if age := f.now().Sub(job.ScheduledAt.AsTime()); age > max(2*iv, time.Minute) {
-			f.metrics.polls.WithLabelValues(id, "stale").Inc()
+			f.metrics.polls.WithLabelValues(id, outcomeStale).Inc()
 			return nil, nil
 		}
 	}
 
-	var st poll.State
-	if m.Delivered == 1 {
-		var err error
-		if st, err = f.loadState(ctx, id); err != nil {
-			return nil, err
-		}
+	st, err := f.loadState(ctx, id)
+	if err != nil {
+		return nil, err
 	}
-	// else: a redelivered poll asks without validators, so a 304 cannot
-	// hide items whose jobs were lost with the previous attempt.
+	validators := st.Validators
+	if m.Delivered > 1 || st.Deferred > 0 {
+		// A redelivered poll asks without validators, so a 304 cannot hide
+		// items whose jobs were lost with the previous attempt; so does a
+		// poll after one that deferred items, or an unchanged document
+		// would hide them for good.
+		validators = poll.State{}
+	}
 
 	start := f.now()
-	if src.ID == "" { // a job for a source this replica does not know
-		src = Source{ID: id, URL: job.FeedUrl}
-	}
-	res, err := f.poller.Poll(ctx, src, st)
+	res, err := f.poller.Poll(ctx, src, validators)
 	f.metrics.fetchSeconds.WithLabelValues(kindFeed).Observe(f.now().Sub(start).Seconds())
 	f.metrics.bytes.WithLabelValues(kindFeed).Add(float64(res.Bytes))
+	st.LastPoll = f.now()
 	if err != nil {
-		// Logged and counted here, once per poll; the next scheduled poll
+		// Recorded and counted here, once per poll; the next scheduled poll
 		// is the retry. Returning the error would retry within seconds and
 		// then dead-letter the poll, which helps nobody with a dead feed.
-		f.metrics.polls.WithLabelValues(id, pollClass(err)).Inc()
+		class := pollClass(err)
+		f.metrics.polls.WithLabelValues(id, class).Inc()
+		f.metrics.feedErrors.WithLabelValues(id).Inc()
+		f.metrics.feedUp.WithLabelValues(id).Set(0)
 		if errors.Is(err, guard.ErrRefused) {
 			f.metrics.refused.WithLabelValues(id, kindFeed).Inc()
 		}
+		st.LastError, st.LastErrorKind, st.LastErrorAt = err.Error(), class, st.LastPoll
+		st.ConsecutiveErrors++
+		f.log.Warn("source poll failed", "source_id", id, "url", src.URL, "status", class, "err", err)
+		msg, merr := f.stateMessage(id, st)
+		if merr != nil {
+			return nil, stage.Permanent(merr)
+		}
+		return []bus.Message{msg}, nil
+	}
+	outcome := outcomeOK
+	switch {
+	case res.Invalid != "":
+		// Broken XML that still gave items: they are queued, but the
+		// source is not healthy and says so.
+		outcome = outcomeMalformed
 		f.metrics.feedErrors.WithLabelValues(id).Inc()
 		f.metrics.feedUp.WithLabelValues(id).Set(0)
-		f.log.Warn("feed poll failed", "source_id", id, "feed_url", job.FeedUrl, "status", pollClass(err), "err", err)
-		return nil, nil
+		st.LastError, st.LastErrorKind, st.LastErrorAt = "malformed xml, items read leniently: "+res.Invalid, outcome, st.LastPoll
+		st.ConsecutiveErrors++
+	case res.NotModified:
+		outcome = outcomeNotModified
+		fallthrough
+	default:
+		st.LastSuccess, st.ConsecutiveErrors = st.LastPoll, 0
+		f.metrics.feedUp.WithLabelValues(id).Set(1)
+		f.metrics.lastSuccess.WithLabelValues(id).Set(float64(st.LastPoll.Unix()))
 	}
-	f.metrics.feedUp.WithLabelValues(id).Set(1)
-	f.metrics.lastSuccess.WithLabelValues(id).Set(float64(f.now().Unix()))
-	if res.NotModified {
-		f.metrics.polls.WithLabelValues(id, "not_modified").Inc()
-		f.log.Debug("feed not modified", "source_id", id)
-		return nil, nil
-	}
-	f.metrics.polls.WithLabelValues(id, "ok").Inc()
+	f.metrics.polls.WithLabelValues(id, outcome).Inc()
 
-	discovered := timestamppb.New(f.now())
+	outs, n, err := f.queueItems(ctx, src, &st, res)
+	if err != nil {
+		return nil, err
+	}
+	if !res.NotModified && res.Invalid == "" {
+		// A broken document's validators are not kept: an unchanged broken
+		// feed would otherwise look healthy from its next 304 on.
+		st.Validators = res.State
+	}
+	msg, err := f.stateMessage(id, st)
+	if err != nil {
+		return nil, stage.Permanent(err)
+	}
+	outs = append(outs, msg)
+	f.log.Info("source polled", "source_id", id, "outcome", outcome, "items", len(res.Items), "new", n.queued,
+		"seen", n.seen, "backlog", len(st.Pending), "deferred", st.Deferred, "bad_links", n.bad+res.Skipped)
+	return outs, nil
+}
+
+// counts are what queueItems did with a poll's items.
+type counts struct{ queued, seen, bad int }
+
+// queueItems turns a poll's new items into ArticleJobs, as many as the
+// source's backlog has room for, and updates st: done jobs leave Pending,
+// new ones enter it, and the items left over are counted in Deferred.
+//
+// An item is queued once: while its id is in Pending it is not queued
+// again, however often the source lists it; once it is done, NEWS_SEEN
+// keeps it out. A job lost for good (dead-lettered after its retries,
+// without a seen mark) leaves Pending after pendingTTL, and a later poll
+// that still lists the item queues it again.
+func (f *Fetcher) queueItems(ctx context.Context, src Source, st *sourceState, res poll.Result) ([]bus.Message, counts, error) {
+	var n counts
+	id := src.ID
+	now := f.now()
+	if st.Pending == nil {
+		st.Pending = map[string]int64{}
+	}
+	for aid, queued := range st.Pending {
+		switch _, err := f.seen.Get(ctx, aid); {
+		case err == nil:
+			delete(st.Pending, aid) // done
+		case !errors.Is(err, bus.ErrKeyNotFound):
+			return nil, n, fmt.Errorf("source %s: check seen %s: %w", id, aid, err)
+		case now.Sub(time.Unix(queued, 0)) > f.cfg.PendingTTL:
+			delete(st.Pending, aid) // lost; queued again if still listed
+		}
+	}
+	if res.NotModified {
+		f.setBacklogMetrics(id, st)
+		return nil, n, nil
+	}
+
+	discovered := timestamppb.New(now)
 	var outs []bus.Message
 	inFeed := make(map[string]bool, len(res.Items))
-	seen, bad := 0, 0
+	st.Deferred = 0
 	for _, it := range res.Items {
 		aid, canonical, err := articleid.ID(it.Link)
 		if err != nil {
-			bad++
+			n.bad++
 			continue
 		}
 		if inFeed[aid] {
 			continue
 		}
 		inFeed[aid] = true
+		if _, ok := st.Pending[aid]; ok {
+			continue
+		}
+		if len(st.Pending) >= f.cfg.MaxBacklog {
+			// Left for a later poll, unexamined: checking each against
+			// NEWS_SEEN is exactly the work a full backlog should not do.
+			st.Deferred++
+			continue
+		}
 		switch _, err := f.seen.Get(ctx, aid); {
 		case err == nil:
-			seen++
+			n.seen++
 			continue
 		case !errors.Is(err, bus.ErrKeyNotFound):
-			return nil, fmt.Errorf("feed %s: check seen %s: %w", id, aid, err)
+			return nil, n, fmt.Errorf("source %s: check seen %s: %w", id, aid, err)
 		}
 		aj := &newspipev1.ArticleJob{
 			Id: aid, Url: it.Link, CanonicalUrl: canonical, SourceId: id,
@@ -115,50 +207,27 @@ func (f *Fetcher) handleFeedJob(ctx context.Context, m *stage.Message) ([]bus.Me
 		}
 		data, h, err := events.Marshal(aj)
 		if err != nil {
-			return nil, stage.Permanent(err)
+			return nil, n, stage.Permanent(err)
 		}
 		h[events.HeaderArticleID] = aid
 		outs = append(outs, bus.Message{Subject: f.topo.ArticleJobs(), MsgID: "job:" + aid, Header: h, Data: data})
+		st.Pending[aid] = now.Unix()
+		n.queued++
 	}
-	f.metrics.newItems.WithLabelValues(id).Add(float64(len(outs)))
-	f.metrics.skippedSeen.WithLabelValues(id).Add(float64(seen))
-	f.metrics.badLinks.WithLabelValues(id).Add(float64(bad + res.Skipped))
-
-	if res.State != st && !res.State.IsZero() {
-		msg, err := f.stateMessage(id, res.State)
-		if err != nil {
-			return nil, stage.Permanent(err)
-		}
-		outs = append(outs, msg)
+	st.ItemsSeen += int64(n.queued)
+	if n.queued > 0 {
+		st.LastNewItem = now
 	}
-	f.log.Info("feed polled", "source_id", id, "items", len(res.Items), "new", len(outs), "seen", seen, "bad_links", bad+res.Skipped)
-	return outs, nil
+	f.metrics.newItems.WithLabelValues(id).Add(float64(n.queued))
+	f.metrics.skippedSeen.WithLabelValues(id).Add(float64(n.seen))
+	f.metrics.badLinks.WithLabelValues(id).Add(float64(n.bad + res.Skipped))
+	f.setBacklogMetrics(id, st)
+	return outs, n, nil
 }
 
-// loadState returns a source's stored conditional-GET state; a missing or
-// unreadable value is the empty state (a full poll).
-func (f *Fetcher) loadState(ctx context.Context, source string) (poll.State, error) {
-	var st poll.State
-	v, err := f.state.Get(ctx, source)
-	if errors.Is(err, bus.ErrKeyNotFound) {
-		return st, nil
-	}
-	if err != nil {
-		return st, fmt.Errorf("feed %s: load state: %w", source, err)
-	}
-	if json.Unmarshal(v, &st) != nil {
-		return poll.State{}, nil
-	}
-	return st, nil
-}
-
-// stateMessage is the write of a source's feed state as an output.
-func (f *Fetcher) stateMessage(source string, st poll.State) (bus.Message, error) {
-	v, err := json.Marshal(st)
-	if err != nil {
-		return bus.Message{}, fmt.Errorf("feed %s: encode state: %w", source, err)
-	}
-	return bus.KVPutMessage(f.topo, topology.BucketFeedState, source, v, "feedstate:"+source+":"+shortHash(v)), nil
+func (f *Fetcher) setBacklogMetrics(id string, st *sourceState) {
+	f.metrics.backlog.WithLabelValues(id).Set(float64(len(st.Pending)))
+	f.metrics.deferred.WithLabelValues(id).Set(float64(st.Deferred))
 }
 
 // pollClass names a failed poll for the status label: a parser's verdict,
@@ -168,7 +237,7 @@ func pollClass(err error) string {
 	case errors.Is(err, feed.ErrNotFeed):
 		return "not_feed"
 	case errors.Is(err, feed.ErrMalformed):
-		return "malformed"
+		return outcomeMalformed
 	}
 	return fetch.Class(err)
 }

@@ -1,4 +1,4 @@
-// Package fetcher is the fetcher stage: it polls the configured feeds and
+// Package fetcher is the fetcher stage: it polls the configured sources and
 // publishes each new article page as a RawArticle on news.raw.<source-id>.
 // The standalone service (services/fetcher) and the all-in-one binary both
 // run it through New and Run.
@@ -11,12 +11,32 @@
 //     same on every replica (each source's interval, offset by a phase
 //     derived from its id so polls spread over the interval), so N replicas
 //     publishing the same slot within the duplicate window produce one job.
-//   - The feed stage (consumer "FEED") polls the feed conditionally (ETag /
-//     Last-Modified kept in the NEWS_FEED_STATE bucket), canonicalises each
-//     item's link into an article id, drops ids already in NEWS_SEEN, and
-//     emits an ArticleJob per new item on news.jobs.article ("job:<id>").
+//   - The feed stage (consumer "FEED") polls the source conditionally
+//     (validators and a body fingerprint, kept in the NEWS_FEED_STATE
+//     bucket with the rest of the source's state), canonicalises each
+//     item's link into an article id, and emits an ArticleJob per new item
+//     on news.jobs.article ("job:<id>"), as many as the source's backlog
+//     has room for.
 //   - The fetch stage (consumer "FETCH") fetches the page politely and emits
 //     the RawArticle ("raw:<id>"), body gzipped from 16 KiB.
+//
+// Every request, whatever it is for, goes through one HTTP client
+// (internal/fetch): one set of limits, one address guard, one per-host
+// politeness.
+//
+// # Fair and bounded
+//
+// A source may have at most MaxBacklog articles queued and not yet done
+// (its Pending set, in its state). A poll queues only the room left, and
+// counts the rest as deferred, for later polls; an item in Pending is not
+// queued again, however often the source lists it. So the queue holds at
+// most MaxBacklog jobs per source, whatever a source's size, and a poll of
+// a 100,000-item feed costs what a poll of a 100-item one does.
+//
+// The fetch stage holds many jobs at once (JobsInHand), each waiting in the
+// client for its host's turn; a job takes one of the Workers places only
+// once its host's turn has come. Hosts therefore take turns: the jobs of a
+// slow or busy host wait at that host, not in front of every other's.
 //
 // # What "seen" guarantees
 //
@@ -32,26 +52,28 @@
 //     redelivery) and publishes the RawArticle.
 //   - An article may be fetched, and its RawArticle published, more than
 //     once: when the RawArticle is stored and the seen write is not, or when
-//     two polls queue the same item before either job is done. Within the
-//     two-minute duplicate window the server drops the repeat ("raw:<id>");
-//     after it a subscriber sees a duplicate, which the sink absorbs by id.
-//     This is at-least-once, never at-most-once.
-//   - The feed state follows the same rule: it is an output of the poll,
+//     a job taken as lost (PendingTTL) was only slow. Within the two-minute
+//     duplicate window the server drops the repeat ("raw:<id>"); after it a
+//     subscriber sees a duplicate, which the sink absorbs by id. This is
+//     at-least-once, never at-most-once.
+//   - The source state follows the same rule: it is an output of the poll,
 //     stored only with the poll's ArticleJobs. A redelivered poll asks
 //     without validators, so a half-stored poll cannot hide items behind a
 //     304.
-//   - A page refused for good (4xx, too large, not HTML, robots.txt) goes to
-//     NEWS_DLQ and its id is marked seen with the reason, so the next poll
-//     does not dead-letter it again. Retryable failures (5xx, 429,
-//     timeouts) are retried with backoff, then dead-lettered without a
-//     mark, so a later poll that still lists the item tries again.
+//   - A page refused for good (4xx, too large, not HTML, robots.txt, an
+//     address the guard refuses) goes to NEWS_DLQ and its id is marked seen
+//     with the reason, so the next poll does not dead-letter it again.
+//     Retryable failures (5xx, 429, timeouts, bot walls) are retried with
+//     backoff, then dead-lettered without a mark, so a later poll that
+//     still lists the item tries again.
 //   - Seen marks expire after SeenTTL; an item still in its feed after that
 //     is fetched again (a duplicate RawArticle, absorbed by the sink).
 //
-// A feed that fails (no network, HTTP error, not a feed) is logged once
-// per poll with its source_id, counted in newspipe_fetcher_feed_errors_total
-// and newspipe_fetcher_feed_up, and stays scheduled: the next poll is the
-// retry, so a dead feed neither floods the DLQ nor stops the others.
+// A source that fails (no network, HTTP error, bot wall, not a feed,
+// malformed) is logged once per poll with its source_id, counted in
+// newspipe_fetcher_feed_errors_total and newspipe_fetcher_feed_up, recorded
+// in its state (GET /api/sources), and stays scheduled: the next poll is
+// the retry, so a dead source neither floods the DLQ nor stops the others.
 package fetcher
 
 import (
@@ -60,6 +82,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -99,6 +122,10 @@ const (
 	DefaultPollInterval = 10 * time.Minute
 	DefaultWorkers      = 8
 	DefaultFeedWorkers  = 4
+	DefaultJobsInHand   = 128
+	DefaultMaxBacklog   = 100
+	DefaultPendingTTL   = time.Hour
+	DefaultJobTimeout   = 10 * time.Minute
 	DefaultSeenTTL      = 90 * 24 * time.Hour
 )
 
@@ -131,10 +158,28 @@ type Config struct {
 	// loopback, private, link-local or otherwise not public; by default it
 	// connects to public addresses only (see internal/guard).
 	AllowCIDRs []netip.Prefix
-	// Workers fetch pages concurrently. Default 8.
+	// Workers is how many requests (pages, polls, robots.txt) are in
+	// flight at once, across all hosts. Default 8.
 	Workers int
-	// FeedWorkers poll feeds concurrently. Default 4.
+	// FeedWorkers poll sources concurrently. Default 4.
 	FeedWorkers int
+	// JobsInHand is how many article jobs a replica holds at once, most of
+	// them waiting for their host's turn; a busy host's jobs then never
+	// keep another host's from the Workers. Keep it at most the fetch
+	// consumer's MaxAckPending (256). Default 128.
+	JobsInHand int
+	// MaxBacklog caps a source's articles queued and not yet done; a poll
+	// queues no more than the room left and reports the rest as deferred,
+	// so one huge source cannot fill the queue ahead of the others.
+	// Default 100.
+	MaxBacklog int
+	// PendingTTL is how long a queued article counts as in the backlog
+	// before its job is taken as lost and the item may be queued again.
+	// Default 1h.
+	PendingTTL time.Duration
+	// JobTimeout bounds one article job, its wait for the host included.
+	// Default 10m.
+	JobTimeout time.Duration
 	// SeenTTL is how long an article id stays seen. Default 90 days.
 	SeenTTL time.Duration
 	// Version goes into the User-Agent. Default "dev".
@@ -171,13 +216,12 @@ type Fetcher struct {
 	// maxRawBytes bounds an encoded RawArticle below the stream's message
 	// size limit.
 	maxRawBytes int
-	// fetchBudget bounds one ArticleJob below the consumer's ack wait, so a
-	// slow page is not redelivered to another worker while still in hand.
-	fetchBudget time.Duration
 
-	// Set by Run before the stages start.
-	seen  *bus.KV
-	state *bus.KV
+	// Set by Run before the stages start; opened says they are (for the
+	// HTTP handlers, which may be called earlier).
+	seen   *bus.KV
+	state  *bus.KV
+	opened atomic.Bool
 }
 
 // New checks cfg and returns a Fetcher on b. Metrics are registered on reg;
@@ -195,6 +239,18 @@ func New(b *bus.Bus, cfg Config, reg prometheus.Registerer, sm *stage.Metrics, l
 	if cfg.FeedWorkers <= 0 {
 		cfg.FeedWorkers = DefaultFeedWorkers
 	}
+	if cfg.JobsInHand <= 0 {
+		cfg.JobsInHand = DefaultJobsInHand
+	}
+	if cfg.MaxBacklog <= 0 {
+		cfg.MaxBacklog = DefaultMaxBacklog
+	}
+	if cfg.PendingTTL <= 0 {
+		cfg.PendingTTL = DefaultPendingTTL
+	}
+	if cfg.JobTimeout <= 0 {
+		cfg.JobTimeout = DefaultJobTimeout
+	}
 	if cfg.SeenTTL <= 0 {
 		cfg.SeenTTL = DefaultSeenTTL
 	}
@@ -211,7 +267,8 @@ func New(b *bus.Bus, cfg Config, reg prometheus.Registerer, sm *stage.Metrics, l
 	client := fetch.New(fetch.Config{
 		UserAgent: ua, ConnectTimeout: cfg.ConnectTimeout, HeaderTimeout: cfg.HeaderTimeout, Timeout: cfg.FetchTimeout,
 		MaxBodyBytes: cfg.MaxBodyBytes, MaxFeedBytes: cfg.MaxFeedBytes, PerHostDelay: cfg.PerHostDelay,
-		PerHostConcurrency: cfg.PerHostConcurrency, IgnoreRobots: cfg.IgnoreRobots, Guard: guard.New(cfg.AllowCIDRs),
+		PerHostConcurrency: cfg.PerHostConcurrency, MaxInFlight: cfg.Workers, IgnoreRobots: cfg.IgnoreRobots,
+		Guard: guard.New(cfg.AllowCIDRs),
 	})
 	f := &Fetcher{
 		bus: b, topo: topo, cfg: cfg, sources: make(map[string]Source, len(cfg.Sources)),
@@ -225,14 +282,7 @@ func New(b *bus.Bus, cfg Config, reg prometheus.Registerer, sm *stage.Metrics, l
 	for _, s := range cfg.Sources {
 		f.sources[s.ID] = s
 	}
-	spec, err := topo.Consumer(topology.StageFetch)
-	if err != nil {
-		return nil, fmt.Errorf("fetcher: %w", err)
-	}
-	// A job may wait behind Workers others in the client buffer, its ack
-	// clock running, before its own turn: half the ack wait each.
-	f.fetchBudget = spec.AckWait / 2
-
+	var err error
 	f.feedRunner, err = stage.New(b, stage.Config{
 		Stage: topology.StageFeed, Workers: cfg.FeedWorkers, MaxDeliver: cfg.MaxDeliver, Backoff: cfg.Backoff,
 		Consume: bus.ConsumeOptions{MaxMessages: cfg.FeedWorkers}, // as for pages, below
@@ -240,12 +290,15 @@ func New(b *bus.Bus, cfg Config, reg prometheus.Registerer, sm *stage.Metrics, l
 	if err != nil {
 		return nil, fmt.Errorf("fetcher: %w", err)
 	}
+	// The fetch stage holds many jobs at once (JobsInHand): each waits in
+	// the client for its host's turn, heartbeating, and only then takes one
+	// of the Workers places. That is what makes hosts take turns: a busy
+	// host's jobs queue at that host, not in front of everyone's.
 	f.fetchRunner, err = stage.New(b, stage.Config{
-		Stage: topology.StageFetch, Workers: cfg.Workers, MaxDeliver: cfg.MaxDeliver, Backoff: cfg.Backoff,
-		// Jobs wait in the client buffer on the ack clock: keep it short,
-		// since a page can take seconds (host delay, slow site) and a job
-		// past its ack wait is redelivered to another worker.
-		Consume: bus.ConsumeOptions{MaxMessages: cfg.Workers},
+		Stage: topology.StageFetch, Workers: cfg.JobsInHand, MaxDeliver: cfg.MaxDeliver, Backoff: cfg.Backoff,
+		// Jobs pulled but not yet handed to a worker wait on the ack clock
+		// without a heartbeat: keep that buffer small.
+		Consume: bus.ConsumeOptions{MaxMessages: min(cfg.JobsInHand, 16)},
 	}, stage.HandlerFunc(f.handleArticleJob), sm, log)
 	if err != nil {
 		return nil, fmt.Errorf("fetcher: %w", err)
@@ -263,6 +316,7 @@ func (f *Fetcher) Run(ctx context.Context) error {
 	if f.state, err = f.bus.KV(ctx, topology.BucketFeedState, 0); err != nil {
 		return fmt.Errorf("fetcher: %w", err)
 	}
+	f.opened.Store(true)
 	enabled := sources.Enabled(f.cfg.Sources)
 	f.log.Info("fetcher starting", "sources", len(enabled), "disabled", len(f.cfg.Sources)-len(enabled),
 		"poll_interval", f.cfg.PollInterval.String(), "user_agent", UserAgent(f.cfg.Version),

@@ -2,6 +2,7 @@ package fetcher
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -275,6 +276,28 @@ func TestFetcher(t *testing.T) {
 			if n := len(natstest.Collect(t, b, topo.DLQ(topology.StageFeed), 1, 500*time.Millisecond)); n != 0 {
 				t.Errorf("%d feed DLQ entries, want 0: a failing feed is not dead-lettered", n)
 			}
+
+			// Each source's outcome is in GET /api/sources and on /sources.
+			api := httptest.NewServer(f.Handler())
+			defer api.Close()
+			var got struct {
+				Sources []sourceJSON `json:"sources"`
+			}
+			getJSON(t, api.URL+"/api/sources", &got)
+			sources := map[string]sourceJSON{}
+			for _, s := range got.Sources {
+				sources[s.ID] = s
+			}
+			if s := sources["testwire"]; s.Status != "ok" || s.ItemsSeen != 4 || s.LastSuccess == nil || s.ConsecutiveErrors != 0 || s.Kind != "feed" || s.LastNewItem == nil {
+				t.Errorf("testwire in /api/sources: %+v", s)
+			}
+			if s := sources["deadwire"]; s.Status != "failing" || s.LastErrorKind != "http_5xx" || s.ConsecutiveErrors != 1 || s.LastSuccess != nil || !strings.Contains(s.LastError, "500") {
+				t.Errorf("deadwire in /api/sources: %+v", s)
+			}
+			page := getBody(t, api.URL+"/sources")
+			if !strings.Contains(page, "deadwire") || !strings.Contains(page, "http_5xx") || !strings.Contains(page, `class="failing"`) {
+				t.Errorf("/sources does not show the failing source:\n%s", page)
+			}
 		})
 	}
 }
@@ -387,6 +410,27 @@ func TestLoadSources(t *testing.T) {
 	}
 	if _, err := LoadSources("/nonexistent/sources.yaml"); err == nil {
 		t.Fatal("LoadSources of a missing file succeeded")
+	}
+}
+
+func getBody(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %v", url, resp.StatusCode, err)
+	}
+	return string(b)
+}
+
+func getJSON(t *testing.T, url string, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(getBody(t, url)), v); err != nil {
+		t.Fatalf("GET %s: %v", url, err)
 	}
 }
 

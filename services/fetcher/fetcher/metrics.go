@@ -24,6 +24,8 @@ type metrics struct {
 	scheduled    *prometheus.CounterVec   // by source
 	badLinks     *prometheus.CounterVec   // by source
 	refused      *prometheus.CounterVec   // by source and kind
+	backlog      *prometheus.GaugeVec     // by source
+	deferred     *prometheus.GaugeVec     // by source
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -34,7 +36,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		}, []string{"source", "status"}),
 		polls: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "newspipe_fetcher_feed_polls_total",
-			Help: "Feed polls, by source and status (ok, not_modified, stale, or an error class).",
+			Help: "Source polls, by source and status (ok, not_modified, stale, or an error class: not_feed, malformed, http_4xx, http_429, http_5xx, bot_wall, timeout, dns, tls, network, too_large, address_refused…).",
 		}, []string{"source", "status"}),
 		fetchSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "newspipe_fetcher_fetch_seconds",
@@ -55,7 +57,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		}, []string{"source"}),
 		feedErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "newspipe_fetcher_feed_errors_total",
-			Help: "Feed polls that failed (network, HTTP status, not a feed, too large), by source.",
+			Help: "Source polls that failed (network, HTTP status, bot wall, not a feed, malformed, too large…), by source.",
 		}, []string{"source"}),
 		feedUp: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "newspipe_fetcher_feed_up",
@@ -78,7 +80,15 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		Name: "newspipe_fetcher_address_refused_total",
 		Help: "Requests refused before connecting because the address is loopback, private, link-local, metadata or otherwise not public and not in FETCH_ALLOW_CIDRS, by source and kind (feed, page).",
 	}, []string{"source", "kind"})
+	m.backlog = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "newspipe_fetcher_source_backlog_items",
+		Help: "Articles of the source queued and not yet done, as of its last poll (at most -max-backlog).",
+	}, []string{"source"})
+	m.deferred = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "newspipe_fetcher_source_deferred_items",
+		Help: "Items the source's last poll left for later because its backlog was full.",
+	}, []string{"source"})
 	reg.MustRegister(m.fetches, m.polls, m.fetchSeconds, m.bytes, m.newItems, m.skippedSeen,
-		m.feedErrors, m.feedUp, m.lastSuccess, m.scheduled, m.badLinks, m.refused)
+		m.feedErrors, m.feedUp, m.lastSuccess, m.scheduled, m.badLinks, m.refused, m.backlog, m.deferred)
 	return m
 }

@@ -4,8 +4,10 @@ package feed
 
 import (
 	"bytes"
+	"encoding/xml"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/mmcdole/gofeed"
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/charset"
 )
 
 // maxSummary bounds an item's summary: some feeds put the whole article in
@@ -35,6 +38,11 @@ type Feed struct {
 	Title   string
 	Items   []Item
 	Skipped int
+	// Invalid, when set, says why the document is not well-formed XML
+	// although the lenient parser still read Items from it (an unclosed
+	// tag, a stray "<"): the feed is broken and should be reported so, but
+	// what could be read is not thrown away.
+	Invalid string
 }
 
 // Parse reads an RSS, Atom or JSON Feed document. Relative item links are
@@ -54,6 +62,11 @@ func Parse(data []byte, base string) (Feed, error) {
 	}
 	baseURL, _ := url.Parse(base)
 	f := Feed{Title: strings.TrimSpace(gf.Title)}
+	if gf.FeedType == "rss" || gf.FeedType == "atom" {
+		if err := wellFormed(data); err != nil {
+			f.Invalid = err.Error()
+		}
+	}
 	for _, it := range gf.Items {
 		if it == nil {
 			continue
@@ -81,6 +94,24 @@ func Parse(data []byte, base string) (Feed, error) {
 		f.Items = append(f.Items, item)
 	}
 	return f, nil
+}
+
+// wellFormed checks data strictly as XML (HTML's named entities allowed, as
+// feeds use them), which gofeed's lenient parser does not.
+func wellFormed(data []byte) error {
+	d := xml.NewDecoder(bytes.NewReader(data))
+	d.Strict = true
+	d.Entity = xml.HTMLEntity
+	d.CharsetReader = charset.NewReaderLabel
+	for {
+		_, err := d.Token() // not RawToken: it does not match end tags to start tags
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
 }
 
 // resolve returns ref as an absolute http(s) URL, or "".

@@ -190,3 +190,35 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestParseInvalidXML: a document the lenient parser reads although it is
+// not well-formed is reported as invalid, with what could be read kept.
+func TestParseInvalidXML(t *testing.T) {
+	tests := []struct {
+		name, doc string
+		items     int
+		invalid   string // fragment of Invalid; "" for well-formed
+		wantErr   error
+	}{
+		{"well-formed", `<rss version="2.0"><channel><title>T</title><item><link>https://a.example/1</link></item></channel></rss>`, 1, "", nil},
+		{"html entity is fine", `<rss version="2.0"><channel><title>T&nbsp;U</title><item><title>A&mdash;B</title><link>https://a.example/1</link></item></channel></rss>`, 1, "", nil},
+		{"mismatched tags", `<rss version="2.0"><channel><title>T</title><item><link>https://a.example/1</link></item><item><title>B<link>https://a.example/2</link></item></channel></rss>`, 1, "closed by", nil},
+		{"junk after the root", `<rss version="2.0"><channel><title>T</title><item><link>https://a.example/1</link></item></channel></rss><x`, 1, "unexpected EOF", nil},
+		{"cut off", `<rss version="2.0"><channel><title>T</title><item><link>https://a.example/1</link>`, 0, "", ErrMalformed},
+		{"empty feed is valid", `<rss version="2.0"><channel><title>T</title></channel></rss>`, 0, "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := Parse([]byte(tt.doc), "https://a.example/feed")
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("Parse error %v, want %v", err, tt.wantErr)
+			}
+			if len(f.Items) != tt.items {
+				t.Errorf("%d items, want %d", len(f.Items), tt.items)
+			}
+			if (tt.invalid == "") != (f.Invalid == "") || !strings.Contains(f.Invalid, tt.invalid) {
+				t.Errorf("Invalid = %q, want %q", f.Invalid, tt.invalid)
+			}
+		})
+	}
+}

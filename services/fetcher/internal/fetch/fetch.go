@@ -49,6 +49,7 @@ const (
 	DefaultMaxRedirects       = 5
 	DefaultPerHostDelay       = time.Second
 	DefaultPerHostConcurrency = 2
+	DefaultMaxInFlight        = 16
 	DefaultRobotsTTL          = time.Hour
 )
 
@@ -79,6 +80,11 @@ type Config struct {
 	// PerHostConcurrency caps this process's requests in flight to one
 	// host.
 	PerHostConcurrency int
+	// MaxInFlight caps this process's requests in flight to all hosts
+	// together (and so the memory their bodies take). A request takes its
+	// place only once its host's turn has come, so requests waiting for a
+	// busy host never keep another host's from running. Default 16.
+	MaxInFlight int
 	// Budget, if set, is asked for every request's start time as well, so
 	// the per-host delay holds across replicas.
 	Budget Budget
@@ -240,6 +246,9 @@ func New(cfg Config) *Client {
 	if cfg.PerHostConcurrency <= 0 {
 		cfg.PerHostConcurrency = DefaultPerHostConcurrency
 	}
+	if cfg.MaxInFlight <= 0 {
+		cfg.MaxInFlight = DefaultMaxInFlight
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -264,7 +273,7 @@ func New(cfg Config) *Client {
 	lim := newHostLimiter(cfg.PerHostDelay, cfg.PerHostConcurrency, cfg.Budget, cfg.Now, cfg.Sleep)
 	maxRedirects := cfg.MaxRedirects
 	hc := &http.Client{
-		Transport: &politeTransport{next: base, limiter: lim, timeout: cfg.Timeout},
+		Transport: &politeTransport{next: base, limiter: lim, timeout: cfg.Timeout, inFlight: make(chan struct{}, cfg.MaxInFlight)},
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			return checkRedirect(req, via, maxRedirects)
 		},

@@ -485,3 +485,68 @@ func TestRetryable(t *testing.T) {
 		})
 	}
 }
+
+// TestMaxInFlight: the process-wide cap holds across hosts, and requests
+// queued behind a busy host do not take places from another host.
+func TestMaxInFlight(t *testing.T) {
+	var inFlight, peak atomic.Int32
+	gate := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := inFlight.Add(1)
+		defer inFlight.Add(-1)
+		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+		}
+		<-gate
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte("<p>ok</p>"))
+	}))
+	defer slow.Close()
+	other := pageServer(t)
+
+	// Three places: the slow host may hold two (its own cap), four more of
+	// its requests wait for its turn, and the third place stays free for
+	// another host.
+	c := New(Config{Guard: allowLoopback, UserAgent: testUA, PerHostDelay: -1, PerHostConcurrency: 2, MaxInFlight: 3, IgnoreRobots: true, Timeout: 10 * time.Second})
+	var wg sync.WaitGroup
+	for i := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := c.Fetch(context.Background(), fmt.Sprintf("%s/p%d", slow.URL, i)); err != nil {
+				t.Errorf("Fetch: %v", err)
+			}
+		}()
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for inFlight.Load() < 2 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := c.Fetch(ctx, other.URL+"/article.html"); err != nil {
+		t.Fatalf("another host, with four requests queued behind a busy one: %v", err)
+	}
+
+	// With the third place taken, a request to yet another host waits.
+	block := make(chan struct{})
+	third := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-block }))
+	defer third.Close()
+	defer close(block)
+	go c.Fetch(context.Background(), third.URL+"/hold") // held until the end
+	for inFlight.Load() < 2 || len(c.client.Transport.(*politeTransport).inFlight) < 3 {
+		if time.Now().After(deadline) {
+			t.Fatal("the third place was never taken")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	short, cancelShort := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancelShort()
+	if _, err := c.Fetch(short, other.URL+"/notes.txt"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a fourth request with three places taken = %v, want it to wait (deadline exceeded)", err)
+	}
+	close(gate)
+	wg.Wait()
+	if p := peak.Load(); p != 2 {
+		t.Fatalf("peak at the slow host = %d, want 2", p)
+	}
+}

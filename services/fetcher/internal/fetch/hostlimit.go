@@ -143,19 +143,30 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 }
 
 // politeTransport makes every request, redirects and robots.txt included,
-// wait for its host's turn, and bounds each request by timeout from the
-// moment its turn comes to the end of its body: the wait in the host's
-// queue does not eat the request's time.
+// wait for its host's turn, then for a place among the process's requests
+// in flight, and bounds each request by timeout from then to the end of its
+// body: the waits do not eat the request's time.
 type politeTransport struct {
-	next    http.RoundTripper
-	limiter *hostLimiter
-	timeout time.Duration
+	next     http.RoundTripper
+	limiter  *hostLimiter
+	timeout  time.Duration
+	inFlight chan struct{} // one token per request in flight
 }
 
 func (t *politeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	release, err := t.limiter.acquire(req.Context(), strings.ToLower(req.URL.Host))
+	releaseHost, err := t.limiter.acquire(req.Context(), strings.ToLower(req.URL.Host))
 	if err != nil {
 		return nil, err
+	}
+	select {
+	case t.inFlight <- struct{}{}:
+	case <-req.Context().Done():
+		releaseHost()
+		return nil, req.Context().Err()
+	}
+	release := func() {
+		<-t.inFlight
+		releaseHost()
 	}
 	ctx, cancel := context.WithTimeoutCause(req.Context(), t.timeout, ErrTimeout)
 	resp, err := t.next.RoundTrip(req.WithContext(ctx))

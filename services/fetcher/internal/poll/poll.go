@@ -53,6 +53,10 @@ type Result struct {
 	Items []Item
 	// Skipped counts entries dropped for want of an http(s) link.
 	Skipped int
+	// Invalid, when set, says why the document is broken although Items
+	// could still be read from it (see feed.Feed.Invalid): a failure to
+	// report, not a success.
+	Invalid string
 	// Bytes is the size of the body read, decoded.
 	Bytes int64
 	// Header is the final response's header (Cache-Control, Expires…),
@@ -98,7 +102,7 @@ func (p *Poller) Poll(ctx context.Context, src sources.Source, st State) (Result
 	if err != nil {
 		return res, fmt.Errorf("poll %s: %w", src.URL, err)
 	}
-	res.Title, res.Items, res.Skipped = f.Title, f.Items, f.Skipped
+	res.Title, res.Items, res.Skipped, res.Invalid = f.Title, f.Items, f.Skipped, f.Invalid
 	return res, nil
 }
 
