@@ -16,6 +16,7 @@ import (
 	"github.com/newspipe/newspipe/services/fetcher/internal/feed"
 	"github.com/newspipe/newspipe/services/fetcher/internal/fetch"
 	"github.com/newspipe/newspipe/services/fetcher/internal/guard"
+	"github.com/newspipe/newspipe/services/fetcher/internal/mend"
 	"github.com/newspipe/newspipe/services/fetcher/internal/poll"
 )
 
@@ -94,6 +95,7 @@ func (f *Fetcher) handleFeedJob(ctx context.Context, m *stage.Message) ([]bus.Me
 		}
 		return []bus.Message{msg}, nil
 	}
+	f.countMended(id, res.Mended)
 	outcome := outcomeOK
 	switch {
 	case res.Invalid != "":
@@ -223,6 +225,32 @@ func (f *Fetcher) queueItems(ctx context.Context, src Source, st *sourceState, r
 	f.metrics.badLinks.WithLabelValues(id).Add(float64(n.bad + res.Skipped))
 	f.setBacklogMetrics(id, st)
 	return outs, n, nil
+}
+
+// countMended counts what was repaired in a source's document, and logs it
+// once per poll: a feed that lies about its charset is worth knowing of.
+func (f *Fetcher) countMended(id string, r mend.Report) {
+	var what []string
+	for _, c := range []struct {
+		name string
+		n    int
+	}{{"charset", b2i(r.Detected)}, {"invalid_bytes", r.Replaced}, {"control_chars", r.Removed}, {"ampersands", r.Escaped}} {
+		if c.n > 0 {
+			f.metrics.mended.WithLabelValues(id, c.name).Inc()
+			what = append(what, c.name)
+		}
+	}
+	if len(what) > 0 {
+		f.log.Info("source document mended", "source_id", id, "repairs", what, "charset", r.Charset, "declared", r.Declared,
+			"invalid_bytes", r.Replaced, "control_chars", r.Removed, "ampersands", r.Escaped)
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func (f *Fetcher) setBacklogMetrics(id string, st *sourceState) {

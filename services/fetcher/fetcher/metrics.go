@@ -12,20 +12,22 @@ const (
 // pending) come from pkg/stage. Labels are bounded: source ids come from
 // the configuration, statuses from fetch.Class.
 type metrics struct {
-	fetches      *prometheus.CounterVec   // page fetches by source and status
-	polls        *prometheus.CounterVec   // feed polls by source and status
-	fetchSeconds *prometheus.HistogramVec // by kind
-	bytes        *prometheus.CounterVec   // by kind
-	newItems     *prometheus.CounterVec   // by source
-	skippedSeen  *prometheus.CounterVec   // by source
-	feedErrors   *prometheus.CounterVec   // by source
-	feedUp       *prometheus.GaugeVec     // by source
-	lastSuccess  *prometheus.GaugeVec     // by source
-	scheduled    *prometheus.CounterVec   // by source
-	badLinks     *prometheus.CounterVec   // by source
-	refused      *prometheus.CounterVec   // by source and kind
-	backlog      *prometheus.GaugeVec     // by source
-	deferred     *prometheus.GaugeVec     // by source
+	fetches        *prometheus.CounterVec   // page fetches by source and status
+	polls          *prometheus.CounterVec   // feed polls by source and status
+	fetchSeconds   *prometheus.HistogramVec // by kind
+	bytes          *prometheus.CounterVec   // by kind
+	newItems       *prometheus.CounterVec   // by source
+	skippedSeen    *prometheus.CounterVec   // by source
+	feedErrors     *prometheus.CounterVec   // by source
+	feedUp         *prometheus.GaugeVec     // by source
+	lastSuccess    *prometheus.GaugeVec     // by source
+	scheduled      *prometheus.CounterVec   // by source
+	badLinks       *prometheus.CounterVec   // by source
+	refused        *prometheus.CounterVec   // by source and kind
+	backlog        *prometheus.GaugeVec     // by source
+	deferred       *prometheus.GaugeVec     // by source
+	mended         *prometheus.CounterVec   // by source and repair
+	canonicalMoved *prometheus.CounterVec   // by source
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -88,7 +90,15 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		Name: "newspipe_fetcher_source_deferred_items",
 		Help: "Items the source's last poll left for later because its backlog was full.",
 	}, []string{"source"})
+	m.mended = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "newspipe_fetcher_documents_mended_total",
+		Help: "Source documents repaired before parsing, by source and repair: charset (read in another charset than declared), invalid_bytes, control_chars, ampersands.",
+	}, []string{"source", "repair"})
+	m.canonicalMoved = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "newspipe_fetcher_canonical_moved_total",
+		Help: "Pages whose rel=canonical, og:url or same-site redirect gave them another article id than their feed link, by source.",
+	}, []string{"source"})
 	reg.MustRegister(m.fetches, m.polls, m.fetchSeconds, m.bytes, m.newItems, m.skippedSeen,
-		m.feedErrors, m.feedUp, m.lastSuccess, m.scheduled, m.badLinks, m.refused, m.backlog, m.deferred)
+		m.feedErrors, m.feedUp, m.lastSuccess, m.scheduled, m.badLinks, m.refused, m.backlog, m.deferred, m.mended, m.canonicalMoved)
 	return m
 }

@@ -45,10 +45,12 @@ type Feed struct {
 	Invalid string
 }
 
-// Parse reads an RSS, Atom or JSON Feed document. Relative item links are
-// resolved against base, the URL the document was served from. Errors wrap
-// ErrNotFeed or ErrMalformed.
-func Parse(data []byte, base string) (Feed, error) {
+// Parse reads an RSS, Atom or JSON Feed document, which must be UTF-8
+// (package mend makes it so). Relative item links are resolved against
+// base, the URL the document was served from; lang, the source's language,
+// settles ambiguous date zones. Dates keep the zone the feed gave them.
+// Errors wrap ErrNotFeed or ErrMalformed.
+func Parse(data []byte, base, lang string) (Feed, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return Feed{}, fmt.Errorf("%w: empty body", ErrNotFeed)
 	}
@@ -85,15 +87,27 @@ func Parse(data []byte, base string) (Feed, error) {
 			Summary: clip(plainText(it.Description), maxSummary),
 			Authors: authors(it),
 		}
-		switch {
-		case it.PublishedParsed != nil:
-			item.Published = it.PublishedParsed.UTC()
-		case it.UpdatedParsed != nil:
-			item.Published = it.UpdatedParsed.UTC()
-		}
+		item.Published = itemDate(it, lang)
 		f.Items = append(f.Items, item)
 	}
 	return f, nil
+}
+
+// itemDate is the item's publication date, else its update date, read by
+// ParseDate (zone kept, named zones resolved), else as gofeed read it.
+func itemDate(it *gofeed.Item, lang string) time.Time {
+	for _, c := range []struct {
+		raw    string
+		parsed *time.Time
+	}{{it.Published, it.PublishedParsed}, {it.Updated, it.UpdatedParsed}} {
+		if t, ok := ParseDate(c.raw, lang); ok {
+			return t
+		}
+		if c.parsed != nil {
+			return *c.parsed
+		}
+	}
+	return time.Time{}
 }
 
 // wellFormed checks data strictly as XML (HTML's named entities allowed, as

@@ -103,7 +103,7 @@ func TestParse(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, err := Parse(readFixture(t, tt.file), tt.base)
+			f, err := Parse(readFixture(t, tt.file), tt.base, "")
 			if tt.wantErr != nil {
 				if !errors.Is(err, tt.wantErr) {
 					t.Fatalf("Parse error = %v, want %v", err, tt.wantErr)
@@ -140,7 +140,7 @@ func TestParse(t *testing.T) {
 
 func TestParseEmpty(t *testing.T) {
 	for _, body := range []string{"", "  \n\t"} {
-		if _, err := Parse([]byte(body), ""); !errors.Is(err, ErrNotFeed) {
+		if _, err := Parse([]byte(body), "", ""); !errors.Is(err, ErrNotFeed) {
 			t.Errorf("Parse(%q) = %v, want ErrNotFeed", body, err)
 		}
 	}
@@ -173,7 +173,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte(`{"version":"https://jsonfeed.org/version/1","items":[{"url":"/a"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		feed, err := Parse(data, "https://base.example/feed")
+		feed, err := Parse(data, "https://base.example/feed", "")
 		if err != nil {
 			if !errors.Is(err, ErrNotFeed) && !errors.Is(err, ErrMalformed) {
 				t.Fatalf("error %v wraps neither ErrNotFeed nor ErrMalformed", err)
@@ -209,7 +209,7 @@ func TestParseInvalidXML(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, err := Parse([]byte(tt.doc), "https://a.example/feed")
+			f, err := Parse([]byte(tt.doc), "https://a.example/feed", "")
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("Parse error %v, want %v", err, tt.wantErr)
 			}

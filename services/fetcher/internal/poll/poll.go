@@ -19,6 +19,7 @@ import (
 
 	"github.com/newspipe/newspipe/services/fetcher/internal/feed"
 	"github.com/newspipe/newspipe/services/fetcher/internal/fetch"
+	"github.com/newspipe/newspipe/services/fetcher/internal/mend"
 	"github.com/newspipe/newspipe/services/fetcher/internal/sources"
 )
 
@@ -57,6 +58,9 @@ type Result struct {
 	// could still be read from it (see feed.Feed.Invalid): a failure to
 	// report, not a success.
 	Invalid string
+	// Mended says what was repaired in the document before parsing (its
+	// real charset, control characters, bare ampersands).
+	Mended mend.Report
 	// Bytes is the size of the body read, decoded.
 	Bytes int64
 	// Header is the final response's header (Cache-Control, Expires…),
@@ -79,7 +83,9 @@ type Poller struct {
 // New returns a Poller that fetches through client.
 func New(client Getter) *Poller { return &Poller{client: client} }
 
-// Poll fetches src's document, conditionally on st, and parses it. Errors
+// Poll fetches src's document, conditionally on st, mends it (package
+// mend: the real charset, forbidden characters, bare ampersands) and parses
+// it. Errors
 // are fetch's (status, timeout, size, address…) or the parser's
 // (feed.ErrNotFeed, feed.ErrMalformed); either way the poll failed.
 func (p *Poller) Poll(ctx context.Context, src sources.Source, st State) (Result, error) {
@@ -98,7 +104,9 @@ func (p *Poller) Poll(ctx context.Context, src sources.Source, st State) (Result
 		res.NotModified = true
 		return res, nil
 	}
-	f, err := feed.Parse(resp.Body, res.URL)
+	body, rep := mend.XML(resp.Body, mend.Hint{Override: src.Charset, Header: resp.Charset, Lang: src.Lang})
+	res.Mended = rep
+	f, err := feed.Parse(body, res.URL, src.Lang)
 	if err != nil {
 		return res, fmt.Errorf("poll %s: %w", src.URL, err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/newspipe/newspipe/services/fetcher/internal/feed"
 	"github.com/newspipe/newspipe/services/fetcher/internal/fetch"
 	"github.com/newspipe/newspipe/services/fetcher/internal/guard"
+	"github.com/newspipe/newspipe/services/fetcher/internal/mend"
 	"github.com/newspipe/newspipe/services/fetcher/internal/sources"
 )
 
@@ -247,4 +248,28 @@ func TestPollRefusedAddress(t *testing.T) {
 	if !errors.Is(err, guard.ErrRefused) || fetch.Class(err) != fetch.ClassRefused {
 		t.Fatalf("Poll of a loopback feed with no allow-list = %v, want refused", err)
 	}
+}
+
+// FuzzMendAndParse runs what a poll does to a body (mend, then parse) on
+// arbitrary input: no panic, and what comes out keeps the invariants.
+func FuzzMendAndParse(f *testing.F) {
+	f.Add([]byte(rss), "")
+	f.Add([]byte("<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss><channel><item><title>\xcf\xf0\x01</title><link>/a?x=1&y=2</link></item></channel></rss>"), "ru")
+	f.Add([]byte(`{"version":"https://jsonfeed.org/version/1","items":[{"url":"/a","date_published":"2026-11-19T10:00:00+03:00"}]}`), "")
+	f.Add([]byte(`<feed xmlns="http://www.w3.org/2005/Atom"><entry><link href="/x"/><updated>Thu, 19 Nov 2026 10:00:00 MSK</updated></entry></feed>`), "zh")
+	f.Fuzz(func(t *testing.T, data []byte, lang string) {
+		body, _ := mend.XML(data, mend.Hint{Lang: lang})
+		doc, err := feed.Parse(body, "https://wire.example/feed.xml", lang)
+		if err != nil {
+			if !errors.Is(err, feed.ErrNotFeed) && !errors.Is(err, feed.ErrMalformed) {
+				t.Fatalf("error %v wraps neither ErrNotFeed nor ErrMalformed", err)
+			}
+			return
+		}
+		for _, it := range doc.Items {
+			if !strings.HasPrefix(it.Link, "http://") && !strings.HasPrefix(it.Link, "https://") {
+				t.Fatalf("item link %q is not absolute http(s)", it.Link)
+			}
+		}
+	})
 }
