@@ -1,7 +1,10 @@
-// Command fetcher is the newspipe fetcher service: it polls the feeds of
-// sources.yaml and publishes each new article page as a RawArticle on
+// Command fetcher is the newspipe fetcher service: it polls the sources of
+// sources.yaml (feeds, sitemaps, section pages) and URLs submitted at run
+// time, and publishes each new article page as a RawArticle on
 // news.raw.<source-id>. Run any number of replicas against one NATS_URL;
-// they share the polls and the page fetches.
+// they share the polls, the page fetches and each host's request budget.
+// Its admin port serves, besides /metrics and the probes, GET /api/sources,
+// GET /sources and POST /api/submit.
 package main
 
 import (
@@ -37,6 +40,7 @@ func run(args []string) int {
 	fs.IntVar(&cfg.FeedWorkers, "feed-workers", service.EnvInt("FEED_WORKERS", fetcher.DefaultFeedWorkers), "sources polled at once (env FEED_WORKERS)")
 	fs.IntVar(&cfg.JobsInHand, "jobs-in-hand", service.EnvInt("JOBS_IN_HAND", fetcher.DefaultJobsInHand), "article jobs held at once, waiting for their host's turn; at most 256 (env JOBS_IN_HAND)")
 	fs.IntVar(&cfg.MaxBacklog, "max-backlog", service.EnvInt("MAX_BACKLOG", fetcher.DefaultMaxBacklog), "articles of one source queued and not yet fetched, at most; the rest wait for later polls (env MAX_BACKLOG)")
+	fs.DurationVar(&cfg.StaleAfter, "stale-after", service.EnvDuration("STALE_AFTER", fetcher.DefaultStaleAfter), "least silence (no new item) that makes a source stale; rare publishers get four of their usual gaps (env STALE_AFTER)")
 	fs.DurationVar(&cfg.SeenTTL, "seen-ttl", service.EnvDuration("SEEN_TTL", fetcher.DefaultSeenTTL), "how long a published article id is remembered (env SEEN_TTL)")
 	fs.BoolVar(&cfg.IgnoreRobots, "ignore-robots", service.EnvBool("IGNORE_ROBOTS", false), "do not read robots.txt; only for sites you own (env IGNORE_ROBOTS)")
 	allowCIDRs := fs.String("allow-cidrs", service.Getenv("FETCH_ALLOW_CIDRS", ""), "comma-separated CIDRs the fetcher may reach although not public (loopback, private, link-local…); empty: public addresses only (env FETCH_ALLOW_CIDRS)")

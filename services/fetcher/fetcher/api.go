@@ -11,16 +11,17 @@ import (
 
 // Routes are the paths Handler serves, for a caller that mounts it on a
 // mux of its own beside other handlers.
-func Routes() []string { return []string{"/api/sources", "/sources"} }
+func Routes() []string { return []string{"/api/sources", "/sources", "/api/submit"} }
 
 // Handler serves the fetcher's HTTP routes: GET /api/sources (each source's
-// configuration and state, as JSON) and GET /sources (the same as a web
-// page). The standalone fetcher mounts it on its admin port; the all-in-one
+// configuration and state, as JSON), GET /sources (the same as a web page)
+// and POST /api/submit (a URL to fetch now; see submitHTTP). The standalone fetcher mounts it on its admin port; the all-in-one
 // on its HTTP server. Until Run has opened the buckets it answers 503.
 func (f *Fetcher) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/sources", f.listSources)
 	mux.HandleFunc("GET /sources", f.sourcesPage)
+	mux.HandleFunc("POST /api/submit", f.submitHTTP)
 	return mux
 }
 
@@ -46,6 +47,12 @@ type sourceJSON struct {
 	ItemsSeen         int64      `json:"items_seen"`
 	Backlog           int        `json:"backlog"`
 	Deferred          int        `json:"deferred"`
+	// NextPoll and PollInterval are the cadence the last poll chose.
+	NextPoll     *time.Time `json:"next_poll"`
+	PollInterval string     `json:"poll_interval,omitempty"`
+	// Stale is true when the source has published nothing new for longer
+	// than it should.
+	Stale bool `json:"stale"`
 	// Status sums the rest up: "new" (never polled), "ok", "failing".
 	Status string `json:"status"`
 }
@@ -72,6 +79,10 @@ func (f *Fetcher) sourceList(ctx context.Context) ([]sourceJSON, error) {
 			LastPoll: timePtr(st.LastPoll), LastSuccess: timePtr(st.LastSuccess), LastError: st.LastError,
 			LastErrorKind: st.LastErrorKind, LastErrorAt: timePtr(st.LastErrorAt), ConsecutiveErrors: st.ConsecutiveErrors,
 			LastNewItem: timePtr(st.LastNewItem), ItemsSeen: st.ItemsSeen, Backlog: len(st.Pending), Deferred: st.Deferred,
+			NextPoll: timePtr(st.NextPoll), Stale: !st.LastPoll.IsZero() && f.stale(&st),
+		}
+		if st.Interval > 0 {
+			j.PollInterval = st.Interval.Round(time.Second).String()
 		}
 		switch {
 		case st.LastPoll.IsZero():
@@ -123,11 +134,12 @@ var sourcesTemplate = template.Must(template.New("sources").Funcs(template.FuncM
 <style>body{font:14px system-ui,sans-serif;margin:1.5em}table{border-collapse:collapse}td,th{padding:.25em .6em;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}
 .failing{color:#a00}.new{color:#777}small{color:#555}</style></head>
 <body><h1>Sources</h1><p><small>The same as <a href="api/sources">GET /api/sources</a>.</small></p>
-<table><tr><th>source</th><th>kind</th><th>status</th><th>last success</th><th>last error</th><th>items</th><th>backlog</th><th>deferred</th><th>last new item</th></tr>
+<table><tr><th>source</th><th>kind</th><th>status</th><th>last success</th><th>last error</th><th>items</th><th>backlog</th><th>deferred</th><th>last new item</th><th>next poll</th></tr>
 {{range .}}<tr class="{{.Status}}"><td><a href="{{.URL}}" rel="nofollow noreferrer">{{.Name}}</a><br><small>{{.ID}}{{if not .Enabled}} (disabled){{end}} · every {{.Interval}}</small></td>
 <td>{{.Kind}}</td><td>{{.Status}}</td><td>{{when .LastSuccess}}</td>
 <td>{{if .LastErrorKind}}{{.LastErrorKind}} at {{when .LastErrorAt}}<br><small>{{.LastError}}</small>{{end}}</td>
-<td>{{.ItemsSeen}}</td><td>{{.Backlog}}</td><td>{{.Deferred}}</td><td>{{when .LastNewItem}}</td></tr>
+<td>{{.ItemsSeen}}</td><td>{{.Backlog}}</td><td>{{.Deferred}}</td><td>{{when .LastNewItem}}{{if .Stale}} <strong>(stale)</strong>{{end}}</td>
+<td>{{when .NextPoll}}{{if .PollInterval}}<br><small>every {{.PollInterval}}</small>{{end}}</td></tr>
 {{end}}</table></body></html>
 `))
 

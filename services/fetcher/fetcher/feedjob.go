@@ -13,11 +13,14 @@ import (
 	"github.com/newspipe/newspipe/pkg/events"
 	"github.com/newspipe/newspipe/pkg/stage"
 	newspipev1 "github.com/newspipe/newspipe/proto/newspipe/v1"
+	"github.com/newspipe/newspipe/services/fetcher/internal/cadence"
 	"github.com/newspipe/newspipe/services/fetcher/internal/feed"
 	"github.com/newspipe/newspipe/services/fetcher/internal/fetch"
 	"github.com/newspipe/newspipe/services/fetcher/internal/guard"
 	"github.com/newspipe/newspipe/services/fetcher/internal/mend"
 	"github.com/newspipe/newspipe/services/fetcher/internal/poll"
+	"github.com/newspipe/newspipe/services/fetcher/internal/section"
+	"github.com/newspipe/newspipe/services/fetcher/internal/sitemap"
 )
 
 // Poll outcomes that are not errors, for the status label.
@@ -25,6 +28,7 @@ const (
 	outcomeOK          = "ok"
 	outcomeNotModified = "not_modified"
 	outcomeStale       = "stale"
+	outcomeNotDue      = "not_due"
 	// outcomeMalformed is also the class of a feed that does not parse at
 	// all (pollClass).
 	outcomeMalformed = "malformed"
@@ -61,6 +65,15 @@ func (f *Fetcher) handleFeedJob(ctx context.Context, m *stage.Message) ([]bus.Me
 	if err != nil {
 		return nil, err
 	}
+	// The scheduler offers a poll every interval; the source's cadence
+	// (backoff, Retry-After, a quiet source's longer interval) may say not
+	// yet. A poll asked for otherwise (a person, a test) always runs.
+	// Half a slot of slack keeps a next poll a little past a slot from
+	// waiting a whole slot more.
+	if m.Header[headerPoll] == pollScheduled && !st.NextPoll.IsZero() && f.now().Before(st.NextPoll.Add(-f.interval(id)/2)) {
+		f.metrics.polls.WithLabelValues(id, outcomeNotDue).Inc()
+		return nil, nil
+	}
 	validators := st.Validators
 	if m.Delivered > 1 || st.Deferred > 0 {
 		// A redelivered poll asks without validators, so a 304 cannot hide
@@ -75,6 +88,9 @@ func (f *Fetcher) handleFeedJob(ctx context.Context, m *stage.Message) ([]bus.Me
 	f.metrics.fetchSeconds.WithLabelValues(kindFeed).Observe(f.now().Sub(start).Seconds())
 	f.metrics.bytes.WithLabelValues(kindFeed).Add(float64(res.Bytes))
 	st.LastPoll = f.now()
+	if st.FirstPoll.IsZero() {
+		st.FirstPoll = st.LastPoll
+	}
 	if err != nil {
 		// Recorded and counted here, once per poll; the next scheduled poll
 		// is the retry. Returning the error would retry within seconds and
@@ -88,7 +104,13 @@ func (f *Fetcher) handleFeedJob(ctx context.Context, m *stage.Message) ([]bus.Me
 		}
 		st.LastError, st.LastErrorKind, st.LastErrorAt = err.Error(), class, st.LastPoll
 		st.ConsecutiveErrors++
-		f.log.Warn("source poll failed", "source_id", id, "url", src.URL, "status", class, "err", err)
+		o := cadence.Outcome{Failed: true}
+		var se *fetch.StatusError
+		if errors.As(err, &se) {
+			o.RetryAfter = se.RetryAfter
+		}
+		f.setCadence(id, &st, o)
+		f.log.Warn("source poll failed", "source_id", id, "url", src.URL, "status", class, "next_poll", st.NextPoll, "err", err)
 		msg, merr := f.stateMessage(id, st)
 		if merr != nil {
 			return nil, stage.Permanent(merr)
@@ -125,13 +147,19 @@ func (f *Fetcher) handleFeedJob(ctx context.Context, m *stage.Message) ([]bus.Me
 		// feed would otherwise look healthy from its next 304 on.
 		st.Validators = res.State
 	}
+	newItems := n.queued
+	if st.Deferred > 0 {
+		newItems += st.Deferred // more is waiting: keep the pace
+	}
+	f.setCadence(id, &st, cadence.Outcome{NewItems: newItems, MaxAge: cadence.MaxAge(res.Header, f.now()), TTL: res.TTL})
 	msg, err := f.stateMessage(id, st)
 	if err != nil {
 		return nil, stage.Permanent(err)
 	}
 	outs = append(outs, msg)
 	f.log.Info("source polled", "source_id", id, "outcome", outcome, "items", len(res.Items), "new", n.queued,
-		"seen", n.seen, "backlog", len(st.Pending), "deferred", st.Deferred, "bad_links", n.bad+res.Skipped)
+		"seen", n.seen, "backlog", len(st.Pending), "deferred", st.Deferred, "bad_links", n.bad+res.Skipped,
+		"next_poll", st.NextPoll)
 	return outs, nil
 }
 
@@ -218,6 +246,9 @@ func (f *Fetcher) queueItems(ctx context.Context, src Source, st *sourceState, r
 	}
 	st.ItemsSeen += int64(n.queued)
 	if n.queued > 0 {
+		if !st.LastNewItem.IsZero() {
+			st.MeanGap = cadence.Gap(st.MeanGap, now.Sub(st.LastNewItem))
+		}
 		st.LastNewItem = now
 	}
 	f.metrics.newItems.WithLabelValues(id).Add(float64(n.queued))
@@ -253,6 +284,29 @@ func b2i(b bool) int {
 	return 0
 }
 
+// setCadence sets a source's next poll after one with outcome o, and the
+// gauges that follow from its state.
+func (f *Fetcher) setCadence(id string, st *sourceState, o cadence.Outcome) {
+	p := cadence.Policy{Base: f.interval(id)}
+	st.Interval = p.Next(st.Interval, st.ConsecutiveErrors, o, f.jitter())
+	st.NextPoll = st.LastPoll.Add(st.Interval)
+	f.metrics.nextPoll.WithLabelValues(id).Set(float64(st.NextPoll.Unix()))
+	f.metrics.interval.WithLabelValues(id).Set(st.Interval.Seconds())
+	f.metrics.stale.WithLabelValues(id).Set(float64(b2i(f.stale(st))))
+	if !st.LastNewItem.IsZero() {
+		f.metrics.lastNewItem.WithLabelValues(id).Set(float64(st.LastNewItem.Unix()))
+	}
+}
+
+// stale reports whether the source has been silent longer than it should.
+func (f *Fetcher) stale(st *sourceState) bool {
+	ref := st.LastNewItem
+	if ref.IsZero() {
+		ref = st.FirstPoll // never a new item: silent since it was added
+	}
+	return cadence.Stale(ref, f.now(), st.MeanGap, f.cfg.StaleAfter)
+}
+
 func (f *Fetcher) setBacklogMetrics(id string, st *sourceState) {
 	f.metrics.backlog.WithLabelValues(id).Set(float64(len(st.Pending)))
 	f.metrics.deferred.WithLabelValues(id).Set(float64(st.Deferred))
@@ -264,8 +318,14 @@ func pollClass(err error) string {
 	switch {
 	case errors.Is(err, feed.ErrNotFeed):
 		return "not_feed"
-	case errors.Is(err, feed.ErrMalformed):
+	case errors.Is(err, sitemap.ErrNotSitemap):
+		return "not_sitemap"
+	case errors.Is(err, section.ErrNoLinks):
+		return "no_links"
+	case errors.Is(err, feed.ErrMalformed), errors.Is(err, sitemap.ErrMalformed):
 		return outcomeMalformed
+	case errors.Is(err, sitemap.ErrTooLarge):
+		return fetch.ClassTooLarge
 	}
 	return fetch.Class(err)
 }

@@ -81,6 +81,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net/netip"
 	"sync/atomic"
 	"time"
@@ -126,6 +127,7 @@ const (
 	DefaultMaxBacklog   = 100
 	DefaultPendingTTL   = time.Hour
 	DefaultJobTimeout   = 10 * time.Minute
+	DefaultStaleAfter   = 48 * time.Hour
 	DefaultSeenTTL      = 90 * 24 * time.Hour
 )
 
@@ -180,6 +182,10 @@ type Config struct {
 	// JobTimeout bounds one article job, its wait for the host included.
 	// Default 10m.
 	JobTimeout time.Duration
+	// StaleAfter is the least silence (no new item) that makes a source
+	// stale; a source that publishes rarely gets four of its usual gaps.
+	// Default 48h.
+	StaleAfter time.Duration
 	// SeenTTL is how long an article id stays seen. Default 90 days.
 	SeenTTL time.Duration
 	// Version goes into the User-Agent. Default "dev".
@@ -206,12 +212,15 @@ type Fetcher struct {
 	sources map[string]Source
 	poller  *poll.Poller
 	client  *fetch.Client
+	guard   *guard.Policy
 	metrics *metrics
 	log     *slog.Logger
 	now     func() time.Time
+	jitter  func() float64 // in [0, 1), for the poll cadence
 
-	feedRunner  *stage.Runner
-	fetchRunner *stage.Runner
+	feedRunner   *stage.Runner
+	fetchRunner  *stage.Runner
+	submitRunner *stage.Runner
 
 	// maxRawBytes bounds an encoded RawArticle below the stream's message
 	// size limit.
@@ -251,6 +260,9 @@ func New(b *bus.Bus, cfg Config, reg prometheus.Registerer, sm *stage.Metrics, l
 	if cfg.JobTimeout <= 0 {
 		cfg.JobTimeout = DefaultJobTimeout
 	}
+	if cfg.StaleAfter <= 0 {
+		cfg.StaleAfter = DefaultStaleAfter
+	}
 	if cfg.SeenTTL <= 0 {
 		cfg.SeenTTL = DefaultSeenTTL
 	}
@@ -262,21 +274,24 @@ func New(b *bus.Bus, cfg Config, reg prometheus.Registerer, sm *stage.Metrics, l
 	}
 	ua := UserAgent(cfg.Version)
 	topo := b.Topology()
+	g := guard.New(cfg.AllowCIDRs)
 	// One client for every request, so one set of limits and one per-host
 	// budget hold for feeds, pages and robots.txt alike.
 	client := fetch.New(fetch.Config{
 		UserAgent: ua, ConnectTimeout: cfg.ConnectTimeout, HeaderTimeout: cfg.HeaderTimeout, Timeout: cfg.FetchTimeout,
 		MaxBodyBytes: cfg.MaxBodyBytes, MaxFeedBytes: cfg.MaxFeedBytes, PerHostDelay: cfg.PerHostDelay,
 		PerHostConcurrency: cfg.PerHostConcurrency, MaxInFlight: cfg.Workers, IgnoreRobots: cfg.IgnoreRobots,
-		Guard: guard.New(cfg.AllowCIDRs),
+		Guard: g,
 	})
 	f := &Fetcher{
 		bus: b, topo: topo, cfg: cfg, sources: make(map[string]Source, len(cfg.Sources)),
 		client:      client,
-		poller:      poll.New(client),
+		guard:       g,
+		poller:      poll.New(client, poll.Config{MaxDocBytes: cfg.MaxFeedBytes}),
 		metrics:     newMetrics(reg),
 		log:         log,
 		now:         time.Now,
+		jitter:      rand.Float64,
 		maxRawBytes: rawLimit(topo),
 	}
 	for _, s := range cfg.Sources {
@@ -300,6 +315,12 @@ func New(b *bus.Bus, cfg Config, reg prometheus.Registerer, sm *stage.Metrics, l
 		// without a heartbeat: keep that buffer small.
 		Consume: bus.ConsumeOptions{MaxMessages: min(cfg.JobsInHand, 16)},
 	}, stage.HandlerFunc(f.handleArticleJob), sm, log)
+	if err != nil {
+		return nil, fmt.Errorf("fetcher: %w", err)
+	}
+	f.submitRunner, err = stage.New(b, stage.Config{
+		Stage: topology.StageSubmit, Workers: 2, MaxDeliver: cfg.MaxDeliver, Backoff: cfg.Backoff,
+	}, stage.HandlerFunc(f.handleSubmit), sm, log)
 	if err != nil {
 		return nil, fmt.Errorf("fetcher: %w", err)
 	}
@@ -327,6 +348,7 @@ func (f *Fetcher) Run(ctx context.Context) error {
 	g := lifecycle.NewGroup(ctx)
 	g.Go(f.feedRunner.Run)
 	g.Go(f.fetchRunner.Run)
+	g.Go(f.submitRunner.Run)
 	if !f.cfg.DisableScheduler {
 		g.Go(func(ctx context.Context) error { return f.schedule(ctx, enabled) })
 	}

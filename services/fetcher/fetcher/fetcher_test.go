@@ -129,6 +129,7 @@ func start(t *testing.T, b *bus.Bus, cfg Config) *Fetcher {
 			t.Errorf("Run: %v", err)
 		}
 	})
+	waitFor(t, "the fetcher to open its buckets", f.opened.Load)
 	return f
 }
 

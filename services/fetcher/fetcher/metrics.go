@@ -28,6 +28,11 @@ type metrics struct {
 	deferred       *prometheus.GaugeVec     // by source
 	mended         *prometheus.CounterVec   // by source and repair
 	canonicalMoved *prometheus.CounterVec   // by source
+	nextPoll       *prometheus.GaugeVec     // by source
+	interval       *prometheus.GaugeVec     // by source
+	stale          *prometheus.GaugeVec     // by source
+	lastNewItem    *prometheus.GaugeVec     // by source
+	submitted      *prometheus.CounterVec   // by way (http, nats)
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -98,7 +103,29 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		Name: "newspipe_fetcher_canonical_moved_total",
 		Help: "Pages whose rel=canonical, og:url or same-site redirect gave them another article id than their feed link, by source.",
 	}, []string{"source"})
+	m.nextPoll = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "newspipe_fetcher_source_next_poll_timestamp_seconds",
+		Help: "Unix time of the source's next poll, as its last poll decided.",
+	}, []string{"source"})
+	m.interval = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "newspipe_fetcher_source_poll_interval_seconds",
+		Help: "The source's current poll interval: its configured one, lengthened while it publishes nothing or fails, as its last poll decided.",
+	}, []string{"source"})
+	m.stale = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "newspipe_fetcher_source_stale",
+		Help: "1 if the source has published nothing new for longer than it should (four of its usual gaps, at least STALE_AFTER), as of its last poll.",
+	}, []string{"source"})
+	m.lastNewItem = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "newspipe_fetcher_source_last_new_item_timestamp_seconds",
+		Help: "Unix time of the last poll that found an item not seen before.",
+	}, []string{"source"})
+	m.submitted = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "newspipe_fetcher_submitted_total",
+		Help: "URLs submitted at run time and queued, by way (http: POST /api/submit, nats: news.jobs.submit).",
+	}, []string{"via"})
+	reg.MustRegister(m.submitted)
 	reg.MustRegister(m.fetches, m.polls, m.fetchSeconds, m.bytes, m.newItems, m.skippedSeen,
-		m.feedErrors, m.feedUp, m.lastSuccess, m.scheduled, m.badLinks, m.refused, m.backlog, m.deferred, m.mended, m.canonicalMoved)
+		m.feedErrors, m.feedUp, m.lastSuccess, m.scheduled, m.badLinks, m.refused, m.backlog, m.deferred, m.mended, m.canonicalMoved,
+		m.nextPoll, m.interval, m.stale, m.lastNewItem)
 	return m
 }

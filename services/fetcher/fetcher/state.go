@@ -27,6 +27,8 @@ type sourceState struct {
 	// Pending was full.
 	Deferred int `json:"deferred,omitempty"`
 
+	// FirstPoll is when the fetcher first polled the source.
+	FirstPoll         time.Time `json:"first_poll,omitzero"`
 	LastPoll          time.Time `json:"last_poll"`
 	LastSuccess       time.Time `json:"last_success,omitzero"`
 	LastError         string    `json:"last_error,omitempty"`
@@ -38,12 +40,22 @@ type sourceState struct {
 	// ItemsSeen counts the distinct items the source has listed and the
 	// fetcher queued, over its life.
 	ItemsSeen int64 `json:"items_seen"`
+	// MeanGap is the running mean of the time between polls that found
+	// new items: how often the source publishes, as seen from here.
+	MeanGap time.Duration `json:"mean_gap,omitempty"`
+	// Interval is the wait the last poll chose (package cadence), and
+	// NextPoll when it ends; scheduled polls before it are skipped.
+	Interval time.Duration `json:"interval,omitempty"`
+	NextPoll time.Time     `json:"next_poll,omitzero"`
 }
 
 // loadState returns a source's stored state; a missing or unreadable value
 // is the empty state (a full poll).
 func (f *Fetcher) loadState(ctx context.Context, source string) (sourceState, error) {
 	var st sourceState
+	if !f.opened.Load() {
+		return st, fmt.Errorf("source %s: load state: %w", source, errNotOpen)
+	}
 	v, err := f.state.Get(ctx, source)
 	if errors.Is(err, bus.ErrKeyNotFound) {
 		return st, nil

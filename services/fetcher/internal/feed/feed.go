@@ -10,6 +10,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -38,6 +40,9 @@ type Feed struct {
 	Title   string
 	Items   []Item
 	Skipped int
+	// TTL is the RSS <ttl>: how long the publisher says the feed may be
+	// cached; zero when it states none.
+	TTL time.Duration
 	// Invalid, when set, says why the document is not well-formed XML
 	// although the lenient parser still read Items from it (an unclosed
 	// tag, a stray "<"): the feed is broken and should be reported so, but
@@ -68,6 +73,9 @@ func Parse(data []byte, base, lang string) (Feed, error) {
 		if err := wellFormed(data); err != nil {
 			f.Invalid = err.Error()
 		}
+	}
+	if gf.FeedType == "rss" {
+		f.TTL = rssTTL(data)
 	}
 	for _, it := range gf.Items {
 		if it == nil {
@@ -108,6 +116,22 @@ func itemDate(it *gofeed.Item, lang string) time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+var ttlRe = regexp.MustCompile(`<ttl>\s*(\d{1,6})\s*</ttl>`)
+
+// rssTTL reads the channel's <ttl> (minutes), which comes before the items.
+func rssTTL(data []byte) time.Duration {
+	head := data
+	if i := bytes.Index(head, []byte("<item")); i >= 0 {
+		head = head[:i]
+	}
+	m := ttlRe.FindSubmatch(head)
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(string(m[1]))
+	return time.Duration(n) * time.Minute
 }
 
 // wellFormed checks data strictly as XML (HTML's named entities allowed, as

@@ -123,7 +123,7 @@ func client(timeout time.Duration) *fetch.Client {
 
 func TestPoll(t *testing.T) {
 	fs, srv := newFeedServer(t)
-	p := New(client(2 * time.Second))
+	p := New(client(2*time.Second), Config{})
 	tests := []struct {
 		name        string
 		path        string
@@ -150,7 +150,7 @@ func TestPoll(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			pc := p
 			if tt.wantErr == fetch.ErrTimeout {
-				pc = New(client(200 * time.Millisecond))
+				pc = New(client(200*time.Millisecond), Config{})
 			}
 			src := sources.Source{ID: "wire", URL: srv.URL + tt.path}
 			res, err := pc.Poll(context.Background(), src, tt.state)
@@ -196,7 +196,7 @@ func TestPoll(t *testing.T) {
 
 func TestPollSendsValidators(t *testing.T) {
 	fs, srv := newFeedServer(t)
-	p := New(client(2 * time.Second))
+	p := New(client(2*time.Second), Config{})
 	src := sources.Source{ID: "wire", URL: srv.URL + "/rss.xml", Header: http.Header{"Cookie": {"consent=yes"}}}
 	first, err := p.Poll(context.Background(), src, State{})
 	if err != nil {
@@ -223,7 +223,7 @@ func TestPollSendsValidators(t *testing.T) {
 // its fingerprint.
 func TestPollWithoutValidators(t *testing.T) {
 	fs, srv := newFeedServer(t)
-	p := New(client(2 * time.Second))
+	p := New(client(2*time.Second), Config{})
 	src := sources.Source{ID: "wire", URL: srv.URL + "/plain.xml"}
 	first, err := p.Poll(context.Background(), src, State{})
 	if err != nil || first.NotModified || len(first.Items) != 2 {
@@ -243,7 +243,7 @@ func TestPollWithoutValidators(t *testing.T) {
 
 func TestPollRefusedAddress(t *testing.T) {
 	_, srv := newFeedServer(t)
-	p := New(fetch.New(fetch.Config{UserAgent: "newspipe/test", PerHostDelay: -1})) // public addresses only
+	p := New(fetch.New(fetch.Config{UserAgent: "newspipe/test", PerHostDelay: -1}), Config{}) // public addresses only
 	_, err := p.Poll(context.Background(), sources.Source{ID: "wire", URL: srv.URL + "/rss.xml"}, State{})
 	if !errors.Is(err, guard.ErrRefused) || fetch.Class(err) != fetch.ClassRefused {
 		t.Fatalf("Poll of a loopback feed with no allow-list = %v, want refused", err)
