@@ -37,7 +37,7 @@ func run(args []string) int {
 	fs.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", int64(service.EnvInt("MAX_BODY_BYTES", 8<<20)), "largest page accepted, decompressed; larger pages are dead-lettered (env MAX_BODY_BYTES)")
 	fs.Int64Var(&cfg.MaxFeedBytes, "max-feed-bytes", int64(service.EnvInt("MAX_FEED_BYTES", 16<<20)), "largest feed or sitemap accepted, decompressed (env MAX_FEED_BYTES)")
 	fs.IntVar(&cfg.Workers, "workers", service.EnvInt("FETCHER_WORKERS", fetcher.DefaultWorkers), "requests (pages, polls, robots.txt) in flight at once, across hosts (env FETCHER_WORKERS)")
-	fs.IntVar(&cfg.FeedWorkers, "feed-workers", service.EnvInt("FEED_WORKERS", fetcher.DefaultFeedWorkers), "sources polled at once (env FEED_WORKERS)")
+	fs.IntVar(&cfg.FeedWorkers, "feed-workers", service.EnvInt("FEED_WORKERS", fetcher.DefaultFeedWorkers), "polls held at once, each waiting for its host's turn (env FEED_WORKERS)")
 	fs.IntVar(&cfg.JobsInHand, "jobs-in-hand", service.EnvInt("JOBS_IN_HAND", fetcher.DefaultJobsInHand), "article jobs held at once, waiting for their host's turn; at most 256 (env JOBS_IN_HAND)")
 	fs.IntVar(&cfg.MaxBacklog, "max-backlog", service.EnvInt("MAX_BACKLOG", fetcher.DefaultMaxBacklog), "articles of one source queued and not yet fetched, at most; the rest wait for later polls (env MAX_BACKLOG)")
 	fs.DurationVar(&cfg.StaleAfter, "stale-after", service.EnvDuration("STALE_AFTER", fetcher.DefaultStaleAfter), "least silence (no new item) that makes a source stale; rare publishers get four of their usual gaps (env STALE_AFTER)")

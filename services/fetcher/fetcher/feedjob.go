@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/newspipe/newspipe/pkg/articleid"
@@ -251,9 +252,16 @@ func (f *Fetcher) queueItems(ctx context.Context, src Source, st *sourceState, r
 		}
 		st.LastNewItem = now
 	}
-	f.metrics.newItems.WithLabelValues(id).Add(float64(n.queued))
-	f.metrics.skippedSeen.WithLabelValues(id).Add(float64(n.seen))
-	f.metrics.badLinks.WithLabelValues(id).Add(float64(n.bad + res.Skipped))
+	// Only what happened: a series per source for every zero adds up with
+	// thousands of sources.
+	for _, c := range []struct {
+		vec *prometheus.CounterVec
+		n   int
+	}{{f.metrics.newItems, n.queued}, {f.metrics.skippedSeen, n.seen}, {f.metrics.badLinks, n.bad + res.Skipped}} {
+		if c.n > 0 {
+			c.vec.WithLabelValues(id).Add(float64(c.n))
+		}
+	}
 	f.setBacklogMetrics(id, st)
 	return outs, n, nil
 }
@@ -309,7 +317,11 @@ func (f *Fetcher) stale(st *sourceState) bool {
 
 func (f *Fetcher) setBacklogMetrics(id string, st *sourceState) {
 	f.metrics.backlog.WithLabelValues(id).Set(float64(len(st.Pending)))
-	f.metrics.deferred.WithLabelValues(id).Set(float64(st.Deferred))
+	if st.Deferred > 0 {
+		f.metrics.deferred.WithLabelValues(id).Set(float64(st.Deferred))
+	} else {
+		f.metrics.deferred.DeleteLabelValues(id) // absent reads as none
+	}
 }
 
 // pollClass names a failed poll for the status label: a parser's verdict,

@@ -83,6 +83,8 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/netip"
+	"os"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -122,7 +124,7 @@ func DefaultSourcesYAML() []byte { return sources.DefaultYAML() }
 const (
 	DefaultPollInterval = 10 * time.Minute
 	DefaultWorkers      = 8
-	DefaultFeedWorkers  = 4
+	DefaultFeedWorkers  = 32
 	DefaultJobsInHand   = 128
 	DefaultMaxBacklog   = 100
 	DefaultPendingTTL   = time.Hour
@@ -163,7 +165,10 @@ type Config struct {
 	// Workers is how many requests (pages, polls, robots.txt) are in
 	// flight at once, across all hosts. Default 8.
 	Workers int
-	// FeedWorkers poll sources concurrently. Default 4.
+	// FeedWorkers is how many polls a replica holds at once. Like article
+	// jobs, each waits at its host for its turn and then takes one of the
+	// Workers places for its download, so a host with many sources does not
+	// hold up the others' polls. Default 32.
 	FeedWorkers int
 	// JobsInHand is how many article jobs a replica holds at once, most of
 	// them waiting for their host's turn; a busy host's jobs then never
@@ -193,10 +198,12 @@ type Config struct {
 	// DisableScheduler runs the feed and fetch stages without publishing
 	// FeedJobs (another replica, or a test, schedules).
 	DisableScheduler bool
-	// MaxDeliver and Backoff override the retry policy of both stages
-	// (tests use short ones); zero values keep the topology's.
+	// MaxDeliver, Backoff and AckWait override the retry policy and ack
+	// deadline of the stages (tests use short ones); zero values keep the
+	// topology's.
 	MaxDeliver int
 	Backoff    []time.Duration
+	AckWait    time.Duration
 }
 
 // UserAgent is the User-Agent the fetcher sends for version.
@@ -213,6 +220,7 @@ type Fetcher struct {
 	poller  *poll.Poller
 	client  *fetch.Client
 	guard   *guard.Policy
+	budget  *hostBudget
 	metrics *metrics
 	log     *slog.Logger
 	now     func() time.Time
@@ -276,19 +284,23 @@ func New(b *bus.Bus, cfg Config, reg prometheus.Registerer, sm *stage.Metrics, l
 	topo := b.Topology()
 	g := guard.New(cfg.AllowCIDRs)
 	// One client for every request, so one set of limits and one per-host
-	// budget hold for feeds, pages and robots.txt alike.
+	// budget hold for feeds, pages and robots.txt alike; the budget is
+	// shared with the other replicas through NEWS_HOST_BUDGET.
+	m := newMetrics(reg)
+	budget := newHostBudget(effectiveDelay(cfg.PerHostDelay), replicaName(), log, func() { m.budgetErrors.Inc() })
 	client := fetch.New(fetch.Config{
 		UserAgent: ua, ConnectTimeout: cfg.ConnectTimeout, HeaderTimeout: cfg.HeaderTimeout, Timeout: cfg.FetchTimeout,
 		MaxBodyBytes: cfg.MaxBodyBytes, MaxFeedBytes: cfg.MaxFeedBytes, PerHostDelay: cfg.PerHostDelay,
 		PerHostConcurrency: cfg.PerHostConcurrency, MaxInFlight: cfg.Workers, IgnoreRobots: cfg.IgnoreRobots,
-		Guard: g,
+		Guard: g, Budget: budget,
 	})
 	f := &Fetcher{
 		bus: b, topo: topo, cfg: cfg, sources: make(map[string]Source, len(cfg.Sources)),
 		client:      client,
 		guard:       g,
 		poller:      poll.New(client, poll.Config{MaxDocBytes: cfg.MaxFeedBytes}),
-		metrics:     newMetrics(reg),
+		metrics:     m,
+		budget:      budget,
 		log:         log,
 		now:         time.Now,
 		jitter:      rand.Float64,
@@ -299,8 +311,8 @@ func New(b *bus.Bus, cfg Config, reg prometheus.Registerer, sm *stage.Metrics, l
 	}
 	var err error
 	f.feedRunner, err = stage.New(b, stage.Config{
-		Stage: topology.StageFeed, Workers: cfg.FeedWorkers, MaxDeliver: cfg.MaxDeliver, Backoff: cfg.Backoff,
-		Consume: bus.ConsumeOptions{MaxMessages: cfg.FeedWorkers}, // as for pages, below
+		Stage: topology.StageFeed, Workers: cfg.FeedWorkers, MaxDeliver: cfg.MaxDeliver, Backoff: cfg.Backoff, AckWait: cfg.AckWait,
+		Consume: bus.ConsumeOptions{MaxMessages: min(cfg.FeedWorkers, 16)}, // as for pages, below
 	}, stage.HandlerFunc(f.handleFeedJob), sm, log)
 	if err != nil {
 		return nil, fmt.Errorf("fetcher: %w", err)
@@ -310,7 +322,7 @@ func New(b *bus.Bus, cfg Config, reg prometheus.Registerer, sm *stage.Metrics, l
 	// of the Workers places. That is what makes hosts take turns: a busy
 	// host's jobs queue at that host, not in front of everyone's.
 	f.fetchRunner, err = stage.New(b, stage.Config{
-		Stage: topology.StageFetch, Workers: cfg.JobsInHand, MaxDeliver: cfg.MaxDeliver, Backoff: cfg.Backoff,
+		Stage: topology.StageFetch, Workers: cfg.JobsInHand, MaxDeliver: cfg.MaxDeliver, Backoff: cfg.Backoff, AckWait: cfg.AckWait,
 		// Jobs pulled but not yet handed to a worker wait on the ack clock
 		// without a heartbeat: keep that buffer small.
 		Consume: bus.ConsumeOptions{MaxMessages: min(cfg.JobsInHand, 16)},
@@ -319,7 +331,7 @@ func New(b *bus.Bus, cfg Config, reg prometheus.Registerer, sm *stage.Metrics, l
 		return nil, fmt.Errorf("fetcher: %w", err)
 	}
 	f.submitRunner, err = stage.New(b, stage.Config{
-		Stage: topology.StageSubmit, Workers: 2, MaxDeliver: cfg.MaxDeliver, Backoff: cfg.Backoff,
+		Stage: topology.StageSubmit, Workers: 2, MaxDeliver: cfg.MaxDeliver, Backoff: cfg.Backoff, AckWait: cfg.AckWait,
 	}, stage.HandlerFunc(f.handleSubmit), sm, log)
 	if err != nil {
 		return nil, fmt.Errorf("fetcher: %w", err)
@@ -336,6 +348,13 @@ func (f *Fetcher) Run(ctx context.Context) error {
 	}
 	if f.state, err = f.bus.KV(ctx, topology.BucketFeedState, 0); err != nil {
 		return fmt.Errorf("fetcher: %w", err)
+	}
+	if f.budget.delay > 0 {
+		kv, err := f.bus.KV(ctx, topology.BucketHostBudget, budgetTTL)
+		if err != nil {
+			return fmt.Errorf("fetcher: %w", err)
+		}
+		f.budget.kv.Store(kv)
 	}
 	f.opened.Store(true)
 	enabled := sources.Enabled(f.cfg.Sources)
@@ -365,6 +384,23 @@ func (f *Fetcher) interval(id string) time.Duration {
 		return s.Interval
 	}
 	return f.cfg.PollInterval
+}
+
+// effectiveDelay is the per-host delay fetch.Client applies for d.
+func effectiveDelay(d time.Duration) time.Duration {
+	switch {
+	case d == 0:
+		return fetch.DefaultPerHostDelay
+	case d < 0:
+		return 0
+	}
+	return d
+}
+
+// replicaName names this process in the host budget's keys.
+func replicaName() string {
+	h, _ := os.Hostname()
+	return h + ":" + strconv.Itoa(os.Getpid())
 }
 
 // rawLimit is the largest encoded RawArticle the raw stream accepts, less

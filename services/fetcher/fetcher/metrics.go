@@ -33,6 +33,7 @@ type metrics struct {
 	stale          *prometheus.GaugeVec     // by source
 	lastNewItem    *prometheus.GaugeVec     // by source
 	submitted      *prometheus.CounterVec   // by way (http, nats)
+	budgetErrors   prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -123,7 +124,11 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		Name: "newspipe_fetcher_submitted_total",
 		Help: "URLs submitted at run time and queued, by way (http: POST /api/submit, nats: news.jobs.submit).",
 	}, []string{"via"})
-	reg.MustRegister(m.submitted)
+	m.budgetErrors = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "newspipe_fetcher_host_budget_errors_total",
+		Help: "Requests whose slot in the shared per-host budget (NEWS_HOST_BUDGET) could not be claimed; they went ahead on this replica's own limits.",
+	})
+	reg.MustRegister(m.submitted, m.budgetErrors)
 	reg.MustRegister(m.fetches, m.polls, m.fetchSeconds, m.bytes, m.newItems, m.skippedSeen,
 		m.feedErrors, m.feedUp, m.lastSuccess, m.scheduled, m.badLinks, m.refused, m.backlog, m.deferred, m.mended, m.canonicalMoved,
 		m.nextPoll, m.interval, m.stale, m.lastNewItem)

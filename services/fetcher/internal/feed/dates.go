@@ -74,7 +74,14 @@ func ParseDate(s, lang string) (time.Time, bool) {
 	if s == "" {
 		return time.Time{}, false
 	}
+	// Most feed dates end in a zone: a named one goes straight to the table
+	// (trying every numeric layout first costs an error value each).
+	last := s[strings.LastIndexByte(s, ' ')+1:]
+	named := len(last) > 0 && last[0] >= 'A' && last[0] <= 'Z' && last != "Z"
 	for _, layout := range numericLayouts {
+		if named {
+			break
+		}
 		if t, err := time.Parse(layout, s); err == nil {
 			return t, true
 		}
@@ -104,6 +111,13 @@ func ParseDate(s, lang string) (time.Time, bool) {
 			}
 		}
 		break
+	}
+	if named { // "… 2026 10:00:00 +0300 (MSK)"-like, or a name we do not know
+		for _, layout := range numericLayouts {
+			if t, err := time.Parse(layout, s); err == nil {
+				return t, true
+			}
+		}
 	}
 	return time.Time{}, false
 }

@@ -84,24 +84,34 @@ func (l *hostLimiter) acquire(ctx context.Context, host string) (release func(),
 	}
 	s.next = at.Add(l.delay)
 	l.mu.Unlock()
-	if l.budget != nil && l.delay > 0 {
-		// Held: this host's token, so the budget sees this process's
-		// requests to the host in order.
-		if shared, err := l.budget.Reserve(ctx, host, at); err == nil && shared.After(at) {
-			at = shared
-			l.mu.Lock()
-			if next := at.Add(l.delay); next.After(s.next) {
-				s.next = next
+	for late := 0; ; late++ {
+		if l.budget != nil && l.delay > 0 {
+			// Held: this host's token, so the budget sees this process's
+			// requests to the host in order.
+			if shared, err := l.budget.Reserve(ctx, host, at); err == nil && shared.After(at) {
+				at = shared
+				l.mu.Lock()
+				if next := at.Add(l.delay); next.After(s.next) {
+					s.next = next
+				}
+				l.mu.Unlock()
 			}
-			l.mu.Unlock()
 		}
-	}
-	if wait := at.Sub(now); wait > 0 {
-		if err := l.sleep(ctx, wait); err != nil {
-			<-s.sem
-			done()
-			return nil, err
+		if wait := at.Sub(now); wait > 0 {
+			if err := l.sleep(ctx, wait); err != nil {
+				<-s.sem
+				done()
+				return nil, err
+			}
 		}
+		// Woken a whole slot late (a pause of the process): the slot is
+		// gone, and going now could land on the next one's request. Claim
+		// again, a few times at most.
+		now = l.now()
+		if l.budget == nil || l.delay <= 0 || late == 2 || now.Sub(at) <= l.delay {
+			break
+		}
+		at = now
 	}
 	var once sync.Once
 	return func() {
