@@ -37,6 +37,7 @@ func runCmd(args []string, demo bool) int {
 	sourcesFile := fs.String("sources", service.Getenv("SOURCES_FILE", ""), "sources.yaml; default: the embedded list of real feeds (env SOURCES_FILE)")
 	fs.DurationVar(&cfg.Fetcher.PollInterval, "poll-interval", service.EnvDuration("POLL_INTERVAL", 0), "feed poll interval; 0 = per source, default 10m (demo: 15s) (env POLL_INTERVAL)")
 	fs.DurationVar(&cfg.Fetcher.PerHostDelay, "per-host-delay", service.EnvDuration("PER_HOST_DELAY", 0), "least time between two requests to one host; 0 = default 1s (demo: 20ms) (env PER_HOST_DELAY)")
+	fs.StringVar(&cfg.Fetcher.Contact, "contact", service.Getenv("FETCH_CONTACT", ""), "URL or mail address sent in the fetcher's User-Agent so site operators can reach you; default the project's page (env FETCH_CONTACT)")
 	allowCIDRs := fs.String("allow-cidrs", service.Getenv("FETCH_ALLOW_CIDRS", ""), "comma-separated CIDRs the fetcher may reach although not public (loopback, private…); empty: public addresses only. The demo adds its own site's address (env FETCH_ALLOW_CIDRS)")
 	logFormat := fs.String("log-format", service.Getenv("LOG_FORMAT", "text"), "log format: text or json (env LOG_FORMAT)")
 	logLevel := fs.String("log-level", service.Getenv("LOG_LEVEL", "info"), "log level (env LOG_LEVEL)")

@@ -4,7 +4,7 @@
 // news.raw.<source-id>. Run any number of replicas against one NATS_URL;
 // they share the polls, the page fetches and each host's request budget.
 // Its admin port serves, besides /metrics and the probes, GET /api/sources,
-// GET /sources and POST /api/submit.
+// GET /fetcher/sources and POST /api/submit.
 package main
 
 import (
@@ -43,6 +43,7 @@ func run(args []string) int {
 	fs.DurationVar(&cfg.StaleAfter, "stale-after", service.EnvDuration("STALE_AFTER", fetcher.DefaultStaleAfter), "least silence (no new item) that makes a source stale; rare publishers get four of their usual gaps (env STALE_AFTER)")
 	fs.DurationVar(&cfg.SeenTTL, "seen-ttl", service.EnvDuration("SEEN_TTL", fetcher.DefaultSeenTTL), "how long a published article id is remembered (env SEEN_TTL)")
 	fs.BoolVar(&cfg.IgnoreRobots, "ignore-robots", service.EnvBool("IGNORE_ROBOTS", false), "do not read robots.txt; only for sites you own (env IGNORE_ROBOTS)")
+	fs.StringVar(&cfg.Contact, "contact", service.Getenv("FETCH_CONTACT", ""), "URL or mail address of whoever runs this fetcher, sent in the User-Agent so site operators can reach you; default the project's page (env FETCH_CONTACT)")
 	allowCIDRs := fs.String("allow-cidrs", service.Getenv("FETCH_ALLOW_CIDRS", ""), "comma-separated CIDRs the fetcher may reach although not public (loopback, private, link-local…); empty: public addresses only (env FETCH_ALLOW_CIDRS)")
 	if err := fs.Parse(args); err != nil {
 		return 2

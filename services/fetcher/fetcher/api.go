@@ -11,16 +11,17 @@ import (
 
 // Routes are the paths Handler serves, for a caller that mounts it on a
 // mux of its own beside other handlers.
-func Routes() []string { return []string{"/api/sources", "/sources", "/api/submit"} }
+func Routes() []string { return []string{"/api/sources", "/fetcher/sources", "/api/submit"} }
 
 // Handler serves the fetcher's HTTP routes: GET /api/sources (each source's
-// configuration and state, as JSON), GET /sources (the same as a web page)
+// configuration and state, as JSON), GET /fetcher/sources (the same as a
+// web page; /sources is the sink's page of stored stories by source)
 // and POST /api/submit (a URL to fetch now; see submitHTTP). The standalone fetcher mounts it on its admin port; the all-in-one
 // on its HTTP server. Until Run has opened the buckets it answers 503.
 func (f *Fetcher) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/sources", f.listSources)
-	mux.HandleFunc("GET /sources", f.sourcesPage)
+	mux.HandleFunc("GET /fetcher/sources", f.sourcesPage)
 	mux.HandleFunc("POST /api/submit", f.submitHTTP)
 	return mux
 }
@@ -133,7 +134,7 @@ var sourcesTemplate = template.Must(template.New("sources").Funcs(template.FuncM
 <html lang="en"><head><meta charset="utf-8"><title>newspipe sources</title>
 <style>body{font:14px system-ui,sans-serif;margin:1.5em}table{border-collapse:collapse}td,th{padding:.25em .6em;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}
 .failing{color:#a00}.new{color:#777}small{color:#555}</style></head>
-<body><h1>Sources</h1><p><small>The same as <a href="api/sources">GET /api/sources</a>.</small></p>
+<body><h1>Sources</h1><p><small>The same as <a href="/api/sources">GET /api/sources</a>.</small></p>
 <table><tr><th>source</th><th>kind</th><th>status</th><th>last success</th><th>last error</th><th>items</th><th>backlog</th><th>deferred</th><th>last new item</th><th>next poll</th></tr>
 {{range .}}<tr class="{{.Status}}"><td><a href="{{.URL}}" rel="nofollow noreferrer">{{.Name}}</a><br><small>{{.ID}}{{if not .Enabled}} (disabled){{end}} · every {{.Interval}}</small></td>
 <td>{{.Kind}}</td><td>{{.Status}}</td><td>{{when .LastSuccess}}</td>

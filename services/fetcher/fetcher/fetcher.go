@@ -3,7 +3,7 @@
 // The standalone service (services/fetcher) and the all-in-one binary both
 // run it through New and Run.
 //
-// Three parts share the NEWS_JOBS work queue, so any number of replicas
+// Four parts share the NEWS_JOBS work queue, so any number of replicas
 // split the work:
 //
 //   - The scheduler publishes one FeedJob per source and interval on
@@ -18,7 +18,12 @@
 //     on news.jobs.article ("job:<id>"), as many as the source's backlog
 //     has room for.
 //   - The fetch stage (consumer "FETCH") fetches the page politely and emits
-//     the RawArticle ("raw:<id>"), body gzipped from 16 KiB.
+//     the RawArticle ("raw:<id>"), body gzipped from 16 KiB. A page that
+//     says it is another URL's copy (rel=canonical, og:url, a same-site
+//     redirect) is published under that URL's id.
+//   - The submit stage (consumer "SUBMIT") turns URLs submitted on
+//     news.jobs.submit into ArticleJobs; POST /api/submit does the same
+//     over HTTP (see Handler).
 //
 // Every request, whatever it is for, goes through one HTTP client
 // (internal/fetch): one set of limits, one address guard, one per-host
@@ -37,6 +42,21 @@
 // client for its host's turn; a job takes one of the Workers places only
 // once its host's turn has come. Hosts therefore take turns: the jobs of a
 // slow or busy host wait at that host, not in front of every other's.
+//
+// # Polite, across replicas
+//
+// Each request to a host claims a slot of the per-host delay in the
+// NEWS_HOST_BUDGET bucket (a key created once: one replica gets each slot),
+// so a host gets at most one request per delay whatever the number of
+// replicas; robots.txt is read, cached and honoured for pages and section
+// pages. The User-Agent names the fetcher and a contact (Config.Contact).
+//
+// # When a source is polled
+//
+// The scheduler offers a poll every configured interval; the source's
+// cadence (internal/cadence: longer while it publishes nothing, backoff
+// while it fails, Retry-After, Cache-Control, RSS ttl), kept in its state as
+// the next poll time, may decline the offer (outcome not_due).
 //
 // # What "seen" guarantees
 //
@@ -85,6 +105,7 @@ import (
 	"net/netip"
 	"os"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -195,6 +216,10 @@ type Config struct {
 	SeenTTL time.Duration
 	// Version goes into the User-Agent. Default "dev".
 	Version string
+	// Contact goes into the User-Agent: a URL or a mail address where a
+	// site's operator can reach whoever runs this fetcher. Default the
+	// project's page; set your own.
+	Contact string
 	// DisableScheduler runs the feed and fetch stages without publishing
 	// FeedJobs (another replica, or a test, schedules).
 	DisableScheduler bool
@@ -206,9 +231,19 @@ type Config struct {
 	AckWait    time.Duration
 }
 
-// UserAgent is the User-Agent the fetcher sends for version.
-func UserAgent(version string) string {
-	return "newspipe/" + version + " (+https://github.com/newspipe/newspipe)"
+// DefaultContact is the contact in the User-Agent when Config.Contact is
+// empty: the project's page.
+const DefaultContact = "https://github.com/newspipe/newspipe"
+
+// UserAgent is the User-Agent the fetcher sends: its name and version, and
+// where a site's operator can reach whoever runs it, e.g.
+// "newspipe/1.2 (+https://example.org/crawler)". Its first word,
+// "newspipe", is what robots.txt groups are matched against.
+func UserAgent(version, contact string) string {
+	if contact == "" {
+		contact = DefaultContact
+	}
+	return "newspipe/" + version + " (+" + contact + ")"
 }
 
 // Fetcher is the running stage. Create it with New, run it with Run.
@@ -280,7 +315,24 @@ func New(b *bus.Bus, cfg Config, reg prometheus.Registerer, sm *stage.Metrics, l
 	if cfg.Version == "" {
 		cfg.Version = "dev"
 	}
-	ua := UserAgent(cfg.Version)
+	// Jobs held beyond the consumer's ack-pending limit would never come:
+	// the server stops delivering there.
+	for _, c := range []struct {
+		stage, name string
+		n           int
+	}{{topology.StageFeed, "FEED_WORKERS", cfg.FeedWorkers}, {topology.StageFetch, "JOBS_IN_HAND", cfg.JobsInHand}} {
+		spec, err := b.Topology().Consumer(c.stage)
+		if err != nil {
+			return nil, fmt.Errorf("fetcher: %w", err)
+		}
+		if c.n > spec.MaxAckPending {
+			return nil, fmt.Errorf("fetcher: %s %d is over the %s consumer's limit of %d messages in hand", c.name, c.n, c.stage, spec.MaxAckPending)
+		}
+	}
+	if strings.ContainsAny(cfg.Contact, "()\r\n") {
+		return nil, fmt.Errorf("fetcher: contact %q: parentheses and line breaks cannot go in a User-Agent", cfg.Contact)
+	}
+	ua := UserAgent(cfg.Version, cfg.Contact)
 	topo := b.Topology()
 	g := guard.New(cfg.AllowCIDRs)
 	// One client for every request, so one set of limits and one per-host
@@ -359,7 +411,7 @@ func (f *Fetcher) Run(ctx context.Context) error {
 	f.opened.Store(true)
 	enabled := sources.Enabled(f.cfg.Sources)
 	f.log.Info("fetcher starting", "sources", len(enabled), "disabled", len(f.cfg.Sources)-len(enabled),
-		"poll_interval", f.cfg.PollInterval.String(), "user_agent", UserAgent(f.cfg.Version),
+		"poll_interval", f.cfg.PollInterval.String(), "user_agent", UserAgent(f.cfg.Version, f.cfg.Contact),
 		"allow_cidrs", guard.FormatCIDRs(f.cfg.AllowCIDRs))
 	if len(enabled) == 0 && !f.cfg.DisableScheduler {
 		f.log.Warn("no enabled sources: nothing will be polled")

@@ -295,9 +295,9 @@ func TestFetcher(t *testing.T) {
 			if s := sources["deadwire"]; s.Status != "failing" || s.LastErrorKind != "http_5xx" || s.ConsecutiveErrors != 1 || s.LastSuccess != nil || !strings.Contains(s.LastError, "500") {
 				t.Errorf("deadwire in /api/sources: %+v", s)
 			}
-			page := getBody(t, api.URL+"/sources")
+			page := getBody(t, api.URL+"/fetcher/sources")
 			if !strings.Contains(page, "deadwire") || !strings.Contains(page, "http_5xx") || !strings.Contains(page, `class="failing"`) {
-				t.Errorf("/sources does not show the failing source:\n%s", page)
+				t.Errorf("/fetcher/sources does not show the failing source:\n%s", page)
 			}
 		})
 	}
@@ -401,6 +401,26 @@ func TestNewRejectsBadSources(t *testing.T) {
 		prometheus.NewRegistry(), stage.NewMetrics(prometheus.NewRegistry()), quietLog())
 	if err == nil || !strings.Contains(err.Error(), "duplicate id") {
 		t.Fatalf("New with duplicate ids = %v", err)
+	}
+}
+
+func TestNewRejectsBadSettings(t *testing.T) {
+	b := natstest.Connect(t, natstest.Targets(t)[0])
+	for _, c := range []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{JobsInHand: 1000}, "JOBS_IN_HAND 1000"},
+		{Config{FeedWorkers: 300}, "FEED_WORKERS 300"},
+		{Config{Contact: "me (really)"}, "User-Agent"},
+	} {
+		_, err := New(b, c.cfg, prometheus.NewRegistry(), stage.NewMetrics(prometheus.NewRegistry()), quietLog())
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("New(%+v) = %v, want an error naming %s", c.cfg, err, c.want)
+		}
+	}
+	if ua := UserAgent("1.2", "mailto:crawler@example.org"); ua != "newspipe/1.2 (+mailto:crawler@example.org)" {
+		t.Errorf("UserAgent = %q", ua)
 	}
 }
 
