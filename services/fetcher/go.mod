@@ -3,9 +3,9 @@ module github.com/newspipe/newspipe/services/fetcher
 go 1.26.8
 
 require (
-	github.com/PuerkitoBio/goquery v1.14.0
+	github.com/PuerkitoBio/goquery v1.13.0
 	github.com/andybalholm/brotli v1.3.0
-	github.com/andybalholm/cascadia v1.3.5
+	github.com/andybalholm/cascadia v1.3.4
 	github.com/mmcdole/gofeed v1.4.2
 	github.com/newspipe/newspipe/pkg v0.0.0
 	github.com/newspipe/newspipe/proto v0.0.0
