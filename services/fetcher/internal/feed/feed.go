@@ -135,19 +135,36 @@ func rssTTL(data []byte) time.Duration {
 }
 
 // wellFormed checks data strictly as XML (HTML's named entities allowed, as
-// feeds use them), which gofeed's lenient parser does not.
+// feeds use them), which gofeed's lenient parser does not. RawToken with a
+// stack of open elements is Token's check without its namespace work.
 func wellFormed(data []byte) error {
 	d := xml.NewDecoder(bytes.NewReader(data))
 	d.Strict = true
 	d.Entity = xml.HTMLEntity
 	d.CharsetReader = charset.NewReaderLabel
+	var open []xml.Name
 	for {
-		_, err := d.Token() // not RawToken: it does not match end tags to start tags
+		tok, err := d.RawToken()
 		if err == io.EOF {
+			if len(open) > 0 {
+				return fmt.Errorf("unexpected EOF: <%s> not closed", open[len(open)-1].Local)
+			}
 			return nil
 		}
 		if err != nil {
 			return err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			open = append(open, t.Name)
+		case xml.EndElement:
+			if len(open) == 0 {
+				return fmt.Errorf("unexpected end element </%s>", t.Name.Local)
+			}
+			if top := open[len(open)-1]; top != t.Name {
+				return fmt.Errorf("element <%s> closed by </%s>", top.Local, t.Name.Local)
+			}
+			open = open[:len(open)-1]
 		}
 	}
 }
