@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,6 +39,8 @@ func runCmd(args []string, demo bool) int {
 	fs.DurationVar(&cfg.Fetcher.PollInterval, "poll-interval", service.EnvDuration("POLL_INTERVAL", 0), "feed poll interval; 0 = per source, default 10m (demo: 15s) (env POLL_INTERVAL)")
 	fs.DurationVar(&cfg.Fetcher.PerHostDelay, "per-host-delay", service.EnvDuration("PER_HOST_DELAY", 0), "least time between two requests to one host; 0 = default 1s (demo: 20ms) (env PER_HOST_DELAY)")
 	webhooks := fs.String("webhooks", service.Getenv("WEBHOOK_URLS", ""), "comma-separated URLs to POST each new agreement alert to; prefix one with slack: for Slack's payload (env WEBHOOK_URLS; signed with env WEBHOOK_SECRET)")
+	fs.StringVar(&cfg.Fetcher.Contact, "contact", service.Getenv("FETCH_CONTACT", ""), "URL or mail address sent in the fetcher's User-Agent so site operators can reach you; default the project's page (env FETCH_CONTACT)")
+	allowCIDRs := fs.String("allow-cidrs", service.Getenv("FETCH_ALLOW_CIDRS", ""), "comma-separated CIDRs the fetcher may reach although not public (loopback, private…); empty: public addresses only. The demo adds its own site's address (env FETCH_ALLOW_CIDRS)")
 	logFormat := fs.String("log-format", service.Getenv("LOG_FORMAT", "text"), "log format: text or json (env LOG_FORMAT)")
 	logLevel := fs.String("log-level", service.Getenv("LOG_LEVEL", "info"), "log level (env LOG_LEVEL)")
 	// The demo site's address is part of every demo article's URL, hence of
@@ -58,6 +62,10 @@ func runCmd(args []string, demo bool) int {
 		return 2
 	}
 	cfg.Log = log
+	if cfg.Fetcher.AllowCIDRs, err = fetcher.ParseAllowCIDRs(*allowCIDRs); err != nil {
+		fmt.Fprintln(os.Stderr, "newspipe: -allow-cidrs / FETCH_ALLOW_CIDRS:", err)
+		return 2
+	}
 	ctx, stop := lifecycle.SignalContext(context.Background())
 	defer stop()
 
@@ -82,6 +90,14 @@ func runCmd(args []string, demo bool) int {
 			cfg.Fetcher.PollInterval = 15 * time.Second
 		}
 		cfg.Fetcher.IgnoreRobots = true // the demo site is ours
+		// The demo site is on loopback, which the fetcher refuses by
+		// default: allow its address (and what -allow-cidrs adds), no more.
+		siteIP, err := hostIP(base)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "newspipe demo:", err)
+			return 1
+		}
+		cfg.Fetcher.AllowCIDRs = append(cfg.Fetcher.AllowCIDRs, netip.PrefixFrom(siteIP, siteIP.BitLen()))
 		if cfg.Fetcher.PerHostDelay == 0 {
 			cfg.Fetcher.PerHostDelay = 20 * time.Millisecond // our own loopback site
 		}
@@ -125,6 +141,20 @@ func startDemoSite(addr string) (string, func(), error) {
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	return base, func() { _ = srv.Close() }, nil
+}
+
+// hostIP returns the IP address in base's host, such as 127.0.0.1 in
+// http://127.0.0.1:8081.
+func hostIP(base string) (netip.Addr, error) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return netip.Addr{}, fmt.Errorf("demo site url %q: %w", base, err)
+	}
+	ip, err := netip.ParseAddr(u.Hostname())
+	if err != nil {
+		return netip.Addr{}, fmt.Errorf("demo site url %q: host is not an IP address: %w", base, err)
+	}
+	return ip.Unmap(), nil
 }
 
 // demoSources lists the demo site's feeds as fetcher sources.

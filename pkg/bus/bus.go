@@ -362,7 +362,7 @@ func (b *Bus) DeleteNamespace(ctx context.Context) error {
 			first = fmt.Errorf("bus: delete stream %s: %w", s.Name, err)
 		}
 	}
-	for _, k := range []string{topology.BucketSeen, topology.BucketFeedState} {
+	for _, k := range []string{topology.BucketSeen, topology.BucketFeedState, topology.BucketHostBudget} {
 		if err := b.js.DeleteKeyValue(ctx, b.topo.Bucket(k)); err != nil && !errors.Is(err, jetstream.ErrBucketNotFound) && first == nil {
 			first = fmt.Errorf("bus: delete bucket %s: %w", k, err)
 		}

@@ -30,6 +30,7 @@ const (
 	StageScheduler  = "scheduler"
 	StageFeed       = "feed"
 	StageFetch      = "fetch"
+	StageSubmit     = "submit"
 	StageCleaner    = "cleaner"
 	StageClassifier = "classifier"
 	StageSink       = "sink"
@@ -40,7 +41,11 @@ const (
 // Key-value buckets.
 const (
 	BucketSeen      = "NEWS_SEEN"       // article ids the fetcher has published
-	BucketFeedState = "NEWS_FEED_STATE" // per-feed ETag / Last-Modified
+	BucketFeedState = "NEWS_FEED_STATE" // per-source state: validators, backlog, outcomes, next poll
+	// BucketHostBudget holds the per-host request slots the fetcher
+	// replicas claim (one key per host and time slot, created once), so a
+	// host's request budget holds across replicas. Its keys live minutes.
+	BucketHostBudget = "NEWS_HOST_BUDGET"
 )
 
 // Agreement novelty is not a bucket: the sink keeps it in its store, in the
@@ -169,6 +174,11 @@ func (t Topology) FeedJobs() string { return t.subject("news.jobs.feed") }
 // ArticleJobs is the work-queue subject for article fetches.
 func (t Topology) ArticleJobs() string { return t.subject("news.jobs.article") }
 
+// SubmitJobs is the work-queue subject for URLs submitted at run time (a
+// JSON object {"url": …, "source_id": …, "lang": …} or a bare URL). A
+// publish there is acknowledged by JetStream, so `nats req` gets an answer.
+func (t Topology) SubmitJobs() string { return t.subject("news.jobs.submit") }
+
 // Raw is the subject of a fetched page from source.
 func (t Topology) Raw(source string) string { return t.subject("news.raw." + Token(source)) }
 
@@ -230,7 +240,7 @@ func (t Topology) Streams() []StreamSpec {
 			MaxAge: l.MaxAge, MaxBytes: l.MaxBytes, Duplicates: 2 * time.Minute, MaxMsgSize: 8 << 20,
 		}
 	}
-	jobs := mk(StreamJobs, t.FeedJobs(), t.ArticleJobs())
+	jobs := mk(StreamJobs, t.FeedJobs(), t.ArticleJobs(), t.SubmitJobs())
 	jobs.Retention = WorkQueue
 	return []StreamSpec{
 		jobs,
@@ -258,6 +268,8 @@ func (t Topology) Consumer(stage string) (ConsumerSpec, error) {
 	case StageFetch:
 		c.Stream, c.FilterSubject = t.name(StreamJobs), t.ArticleJobs()
 		c.AckWait = 30 * time.Second
+	case StageSubmit:
+		c.Stream, c.FilterSubject = t.name(StreamJobs), t.SubmitJobs()
 	case StageCleaner:
 		c.Stream, c.FilterSubject = t.name(StreamRaw), t.AllRaw()
 	case StageClassifier:

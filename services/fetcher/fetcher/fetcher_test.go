@@ -2,11 +2,13 @@ package fetcher
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -108,6 +110,9 @@ func start(t *testing.T, b *bus.Bus, cfg Config) *Fetcher {
 	if cfg.PerHostDelay == 0 {
 		cfg.PerHostDelay = -1
 	}
+	if cfg.AllowCIDRs == nil {
+		cfg.AllowCIDRs = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+	}
 	if cfg.MaxDeliver == 0 {
 		cfg.MaxDeliver, cfg.Backoff = 2, []time.Duration{50 * time.Millisecond}
 	}
@@ -124,6 +129,7 @@ func start(t *testing.T, b *bus.Bus, cfg Config) *Fetcher {
 			t.Errorf("Run: %v", err)
 		}
 	})
+	waitFor(t, "the fetcher to open its buckets", f.opened.Load)
 	return f
 }
 
@@ -271,6 +277,28 @@ func TestFetcher(t *testing.T) {
 			if n := len(natstest.Collect(t, b, topo.DLQ(topology.StageFeed), 1, 500*time.Millisecond)); n != 0 {
 				t.Errorf("%d feed DLQ entries, want 0: a failing feed is not dead-lettered", n)
 			}
+
+			// Each source's outcome is in GET /api/sources and on /sources.
+			api := httptest.NewServer(f.Handler())
+			defer api.Close()
+			var got struct {
+				Sources []sourceJSON `json:"sources"`
+			}
+			getJSON(t, api.URL+"/api/sources", &got)
+			sources := map[string]sourceJSON{}
+			for _, s := range got.Sources {
+				sources[s.ID] = s
+			}
+			if s := sources["testwire"]; s.Status != "ok" || s.ItemsSeen != 4 || s.LastSuccess == nil || s.ConsecutiveErrors != 0 || s.Kind != "feed" || s.LastNewItem == nil {
+				t.Errorf("testwire in /api/sources: %+v", s)
+			}
+			if s := sources["deadwire"]; s.Status != "failing" || s.LastErrorKind != "http_5xx" || s.ConsecutiveErrors != 1 || s.LastSuccess != nil || !strings.Contains(s.LastError, "500") {
+				t.Errorf("deadwire in /api/sources: %+v", s)
+			}
+			page := getBody(t, api.URL+"/fetcher/sources")
+			if !strings.Contains(page, "deadwire") || !strings.Contains(page, "http_5xx") || !strings.Contains(page, `class="failing"`) {
+				t.Errorf("/fetcher/sources does not show the failing source:\n%s", page)
+			}
 		})
 	}
 }
@@ -282,7 +310,7 @@ func TestSeenIsIgnoredOnRedelivery(t *testing.T) {
 	tg := natstest.Targets(t)[0]
 	b := natstest.Connect(t, tg)
 	st := newSite(t)
-	f, err := New(b, Config{PerHostDelay: -1}, prometheus.NewRegistry(), stage.NewMetrics(prometheus.NewRegistry()), quietLog())
+	f, err := New(b, Config{PerHostDelay: -1, AllowCIDRs: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}, prometheus.NewRegistry(), stage.NewMetrics(prometheus.NewRegistry()), quietLog())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -376,6 +404,26 @@ func TestNewRejectsBadSources(t *testing.T) {
 	}
 }
 
+func TestNewRejectsBadSettings(t *testing.T) {
+	b := natstest.Connect(t, natstest.Targets(t)[0])
+	for _, c := range []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{JobsInHand: 1000}, "JOBS_IN_HAND 1000"},
+		{Config{FeedWorkers: 300}, "FEED_WORKERS 300"},
+		{Config{Contact: "me (really)"}, "User-Agent"},
+	} {
+		_, err := New(b, c.cfg, prometheus.NewRegistry(), stage.NewMetrics(prometheus.NewRegistry()), quietLog())
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("New(%+v) = %v, want an error naming %s", c.cfg, err, c.want)
+		}
+	}
+	if ua := UserAgent("1.2", "mailto:crawler@example.org"); ua != "newspipe/1.2 (+mailto:crawler@example.org)" {
+		t.Errorf("UserAgent = %q", ua)
+	}
+}
+
 func TestLoadSources(t *testing.T) {
 	list, err := LoadSources("")
 	if err != nil || len(list) < 20 {
@@ -383,6 +431,27 @@ func TestLoadSources(t *testing.T) {
 	}
 	if _, err := LoadSources("/nonexistent/sources.yaml"); err == nil {
 		t.Fatal("LoadSources of a missing file succeeded")
+	}
+}
+
+func getBody(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %v", url, resp.StatusCode, err)
+	}
+	return string(b)
+}
+
+func getJSON(t *testing.T, url string, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(getBody(t, url)), v); err != nil {
+		t.Fatalf("GET %s: %v", url, err)
 	}
 }
 

@@ -16,6 +16,14 @@ import (
 // publishRetry is how soon a FeedJob whose publish failed is tried again.
 const publishRetry = 10 * time.Second
 
+// headerPoll, set to pollScheduled on the scheduler's FeedJobs, lets the
+// feed stage skip a slot the source's cadence says is too early; a FeedJob
+// without it (a person's, a test's) is always polled.
+const (
+	headerPoll    = "Newspipe-Poll"
+	pollScheduled = "scheduled"
+)
+
 // slots cuts time into a source's poll slots. Every replica computes the
 // same slots, which is what lets the server's message-id deduplication
 // turn N schedulers into one poll per slot.
@@ -118,6 +126,7 @@ func (f *Fetcher) publishFeedJob(ctx context.Context, s Source, sl slots, n int6
 	if err != nil {
 		return err
 	}
+	h[headerPoll] = pollScheduled
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	return f.bus.Publish(ctx, bus.Message{Subject: f.topo.FeedJobs(), MsgID: feedJobID(s.ID, n), Header: h, Data: data})

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/exec"
 	"sort"
@@ -52,7 +53,7 @@ func bench(ctx context.Context, cfg config, w io.Writer, log *slog.Logger) error
 			DataDir: dataDir, NATSAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", Log: log,
 			Fetcher: fetcher.Config{
 				Sources: sources, PollInterval: time.Second, PerHostDelay: -1, PerHostConcurrency: 8, Workers: 32,
-				IgnoreRobots: true,
+				IgnoreRobots: true, AllowCIDRs: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")},
 			},
 			OnReady: func(i pipeline.Info) { ready <- i },
 		})

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
@@ -192,6 +193,27 @@ func TestDemoEndToEnd(t *testing.T) {
 			t.Errorf("/metrics has no %s series", prefix)
 		}
 	}
+	// The fetcher's sources API answers on the same server as the sink's.
+	resp, err = http.Get("http://" + info.HTTPAddr + "/api/sources")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var srcs struct {
+		Sources []struct {
+			ID     string `json:"id"`
+			Status string `json:"status"`
+		} `json:"sources"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&srcs)
+	resp.Body.Close()
+	if err != nil || len(srcs.Sources) != len(demoSources(t, base)) {
+		t.Fatalf("/api/sources: %d sources, %v; want the demo's %d", len(srcs.Sources), err, len(demoSources(t, base)))
+	}
+	for _, s := range srcs.Sources {
+		if s.Status != "ok" {
+			t.Errorf("/api/sources: %s is %q, want ok", s.ID, s.Status)
+		}
+	}
 }
 
 func waitStories(t testing.TB, httpAddr string, want int, within time.Duration) []apiStory {
@@ -233,6 +255,9 @@ func waitAlerts(t testing.TB, httpAddr string, want int, within time.Duration) [
 // the test if it does not stop cleanly).
 func startPipeline(t testing.TB, fc fetcher.Config) pipeline.Info {
 	t.Helper()
+	if fc.AllowCIDRs == nil { // the tests' sites are on 127.0.0.1
+		fc.AllowCIDRs = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan pipeline.Info, 1)
 	done := make(chan error, 1)

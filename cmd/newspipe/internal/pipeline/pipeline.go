@@ -153,6 +153,13 @@ func Run(ctx context.Context, cfg Config) (err error) {
 	}
 
 	mux := telemetry.Mux(reg, health)
+	// The sink owns the server (API, web page, feed); the fetcher adds its
+	// own few routes beside it (GET /api/sources, GET /fetcher/sources,
+	// POST /api/submit).
+	fh := f.Handler()
+	for _, route := range fetcher.Routes() {
+		mux.Handle(route, fh)
+	}
 	mux.Handle("/", sk.Handler())
 	srv, err := telemetry.Listen(cfg.HTTPAddr, mux)
 	if err != nil {

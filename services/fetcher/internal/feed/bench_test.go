@@ -18,7 +18,7 @@ func BenchmarkParse(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		f, err := Parse(data, "https://bench.example/rss.xml")
+		f, err := Parse(data, "https://bench.example/rss.xml", "")
 		if err != nil || len(f.Items) != 100 {
 			b.Fatalf("Parse: %d items, %v", len(f.Items), err)
 		}

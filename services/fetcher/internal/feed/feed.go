@@ -1,48 +1,29 @@
-// Package feed polls one news feed over HTTP and returns its items. RSS,
-// Atom and JSON Feed are read with gofeed.
-//
-// Polls are conditional: the caller passes the State (ETag, Last-Modified)
-// the previous poll returned and gets the new one back, as a value, to store
-// wherever it likes. A feed body over the cap is an error (ErrTooLarge),
-// never a truncated parse.
+// Package feed parses news feeds: RSS, Atom and JSON Feed, read with
+// gofeed. It is plain Go: bytes in, items out; fetching is package fetch's.
 package feed
 
 import (
 	"bytes"
-	"context"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/charset"
 )
 
-// Defaults for Config's zero values.
-const (
-	DefaultTimeout  = 30 * time.Second
-	DefaultMaxBytes = 10 << 20
-	maxRedirects    = 5
-	// maxSummary bounds an item's summary: some feeds put the whole article
-	// in the description, which belongs in the fetched page, not the job.
-	maxSummary = 2000
-)
-
-// State is what a poll remembers for the next one: the validators of the
-// last full response.
-type State struct {
-	ETag         string `json:"etag,omitempty"`
-	LastModified string `json:"last_modified,omitempty"`
-}
-
-// IsZero reports whether s carries no validator (the first poll).
-func (s State) IsZero() bool { return s.ETag == "" && s.LastModified == "" }
+// maxSummary bounds an item's summary: some feeds put the whole article in
+// the description, which belongs in the fetched page, not the job.
+const maxSummary = 2000
 
 // Item is one entry of a feed.
 type Item struct {
@@ -54,152 +35,27 @@ type Item struct {
 	Authors   []string
 }
 
-// Result is what one poll found.
-type Result struct {
-	// Status is the HTTP status of the final response.
-	Status int
-	// URL is the feed's URL after redirects.
-	URL string
-	// NotModified is true for a 304: Items is empty and State unchanged.
-	NotModified bool
-	// State is what to pass to the next poll.
-	State State
-	// Title is the feed's own title.
-	Title string
-	// Items are the entries that have a usable link, in feed order.
-	Items []Item
-	// Skipped counts entries dropped for want of an http(s) link.
-	Skipped int
-	// Bytes is the size of the body read (after transfer decoding).
-	Bytes int64
-}
-
-// Config configures a Poller.
-type Config struct {
-	// UserAgent is sent with every request.
-	UserAgent string
-	// Timeout bounds a whole poll: connection, headers and body. Default 30s.
-	Timeout time.Duration
-	// MaxBytes caps a feed body; larger is ErrTooLarge. Default 10 MiB.
-	MaxBytes int64
-	// Transport carries the requests; nil for a dedicated one with
-	// connection and header timeouts.
-	Transport http.RoundTripper
-}
-
-// Poller polls feeds. It is safe for concurrent use.
-type Poller struct {
-	cfg    Config
-	client *http.Client
-}
-
-// NewPoller returns a Poller for cfg.
-func NewPoller(cfg Config) *Poller {
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = DefaultTimeout
-	}
-	if cfg.MaxBytes <= 0 {
-		cfg.MaxBytes = DefaultMaxBytes
-	}
-	rt := cfg.Transport
-	if rt == nil {
-		rt = newTransport(min(cfg.Timeout, 10*time.Second), cfg.Timeout)
-	}
-	client := &http.Client{
-		Transport: rt,
-		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) >= maxRedirects {
-				return fmt.Errorf("stopped after %d redirects", maxRedirects)
-			}
-			return nil
-		},
-	}
-	return &Poller{cfg: cfg, client: client}
-}
-
-// newTransport returns an HTTP transport with bounded connection set-up and
-// time to response headers; proxies are taken from the environment.
-func newTransport(connectTimeout, headerTimeout time.Duration) *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.DialContext = (&net.Dialer{Timeout: connectTimeout, KeepAlive: 30 * time.Second}).DialContext
-	t.TLSHandshakeTimeout = connectTimeout
-	t.ResponseHeaderTimeout = headerTimeout
-	t.MaxIdleConnsPerHost = 4
-	return t
-}
-
-// Accept prefers the feed types, then any XML or JSON.
-const accept = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
-
-// Poll fetches feedURL, conditionally on st, and parses it.
-func (p *Poller) Poll(ctx context.Context, feedURL string, st State) (Result, error) {
-	ctx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, feedURL, nil)
-	if err != nil {
-		return Result{}, fmt.Errorf("poll %s: %w", feedURL, err)
-	}
-	req.Header.Set("User-Agent", p.cfg.UserAgent)
-	req.Header.Set("Accept", accept)
-	if st.ETag != "" {
-		req.Header.Set("If-None-Match", st.ETag)
-	}
-	if st.LastModified != "" {
-		req.Header.Set("If-Modified-Since", st.LastModified)
-	}
-	resp, err := p.client.Do(req)
-	if err != nil {
-		return Result{}, p.transportError(feedURL, err)
-	}
-	defer resp.Body.Close()
-
-	res := Result{Status: resp.StatusCode, URL: resp.Request.URL.String()}
-	switch {
-	case resp.StatusCode == http.StatusNotModified:
-		res.NotModified, res.State = true, st
-		return res, nil
-	case resp.StatusCode < 200 || resp.StatusCode > 299:
-		return res, fmt.Errorf("poll %s: %w", feedURL, &StatusError{Code: resp.StatusCode})
-	}
-	if resp.ContentLength > p.cfg.MaxBytes {
-		return res, fmt.Errorf("poll %s: %w: Content-Length %d over %d bytes", feedURL, ErrTooLarge, resp.ContentLength, p.cfg.MaxBytes)
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, p.cfg.MaxBytes+1))
-	res.Bytes = int64(len(body))
-	if err != nil {
-		return res, p.transportError(feedURL, err)
-	}
-	if res.Bytes > p.cfg.MaxBytes {
-		return res, fmt.Errorf("poll %s: %w: over %d bytes", feedURL, ErrTooLarge, p.cfg.MaxBytes)
-	}
-	f, err := Parse(body, res.URL)
-	if err != nil {
-		return res, fmt.Errorf("poll %s: %w", feedURL, err)
-	}
-	res.Title, res.Items, res.Skipped = f.Title, f.Items, f.Skipped
-	res.State = State{ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified")}
-	return res, nil
-}
-
-func (p *Poller) transportError(feedURL string, err error) error {
-	var ne net.Error
-	if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {
-		return fmt.Errorf("poll %s: %w after %s: %w", feedURL, ErrTimeout, p.cfg.Timeout, err)
-	}
-	return fmt.Errorf("poll %s: %w", feedURL, err)
-}
-
 // Feed is a parsed feed document.
 type Feed struct {
 	Title   string
 	Items   []Item
 	Skipped int
+	// TTL is the RSS <ttl>: how long the publisher says the feed may be
+	// cached; zero when it states none.
+	TTL time.Duration
+	// Invalid, when set, says why the document is not well-formed XML
+	// although the lenient parser still read Items from it (an unclosed
+	// tag, a stray "<"): the feed is broken and should be reported so, but
+	// what could be read is not thrown away.
+	Invalid string
 }
 
-// Parse reads an RSS, Atom or JSON Feed document. Relative item links are
-// resolved against base, the URL the document was served from. Errors wrap
-// ErrNotFeed or ErrMalformed.
-func Parse(data []byte, base string) (Feed, error) {
+// Parse reads an RSS, Atom or JSON Feed document, which must be UTF-8
+// (package mend makes it so). Relative item links are resolved against
+// base, the URL the document was served from; lang, the source's language,
+// settles ambiguous date zones. Dates keep the zone the feed gave them.
+// Errors wrap ErrNotFeed or ErrMalformed.
+func Parse(data []byte, base, lang string) (Feed, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return Feed{}, fmt.Errorf("%w: empty body", ErrNotFeed)
 	}
@@ -213,6 +69,14 @@ func Parse(data []byte, base string) (Feed, error) {
 	}
 	baseURL, _ := url.Parse(base)
 	f := Feed{Title: strings.TrimSpace(gf.Title)}
+	if gf.FeedType == "rss" || gf.FeedType == "atom" {
+		if err := wellFormed(data); err != nil {
+			f.Invalid = err.Error()
+		}
+	}
+	if gf.FeedType == "rss" {
+		f.TTL = rssTTL(data)
+	}
 	for _, it := range gf.Items {
 		if it == nil {
 			continue
@@ -231,15 +95,78 @@ func Parse(data []byte, base string) (Feed, error) {
 			Summary: clip(plainText(it.Description), maxSummary),
 			Authors: authors(it),
 		}
-		switch {
-		case it.PublishedParsed != nil:
-			item.Published = it.PublishedParsed.UTC()
-		case it.UpdatedParsed != nil:
-			item.Published = it.UpdatedParsed.UTC()
-		}
+		item.Published = itemDate(it, lang)
 		f.Items = append(f.Items, item)
 	}
 	return f, nil
+}
+
+// itemDate is the item's publication date, else its update date, read by
+// ParseDate (zone kept, named zones resolved), else as gofeed read it.
+func itemDate(it *gofeed.Item, lang string) time.Time {
+	for _, c := range []struct {
+		raw    string
+		parsed *time.Time
+	}{{it.Published, it.PublishedParsed}, {it.Updated, it.UpdatedParsed}} {
+		if t, ok := ParseDate(c.raw, lang); ok {
+			return t
+		}
+		if c.parsed != nil {
+			return *c.parsed
+		}
+	}
+	return time.Time{}
+}
+
+var ttlRe = regexp.MustCompile(`<ttl>\s*(\d{1,6})\s*</ttl>`)
+
+// rssTTL reads the channel's <ttl> (minutes), which comes before the items.
+func rssTTL(data []byte) time.Duration {
+	head := data
+	if i := bytes.Index(head, []byte("<item")); i >= 0 {
+		head = head[:i]
+	}
+	m := ttlRe.FindSubmatch(head)
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(string(m[1]))
+	return time.Duration(n) * time.Minute
+}
+
+// wellFormed checks data strictly as XML (HTML's named entities allowed, as
+// feeds use them), which gofeed's lenient parser does not. RawToken with a
+// stack of open elements is Token's check without its namespace work.
+func wellFormed(data []byte) error {
+	d := xml.NewDecoder(bytes.NewReader(data))
+	d.Strict = true
+	d.Entity = xml.HTMLEntity
+	d.CharsetReader = charset.NewReaderLabel
+	var open []xml.Name
+	for {
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			if len(open) > 0 {
+				return fmt.Errorf("unexpected EOF: <%s> not closed", open[len(open)-1].Local)
+			}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			open = append(open, t.Name)
+		case xml.EndElement:
+			if len(open) == 0 {
+				return fmt.Errorf("unexpected end element </%s>", t.Name.Local)
+			}
+			if top := open[len(open)-1]; top != t.Name {
+				return fmt.Errorf("element <%s> closed by </%s>", top.Local, t.Name.Local)
+			}
+			open = open[:len(open)-1]
+		}
+	}
 }
 
 // resolve returns ref as an absolute http(s) URL, or "".

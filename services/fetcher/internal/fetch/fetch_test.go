@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,9 +17,14 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/newspipe/newspipe/services/fetcher/internal/guard"
 )
 
 const testUA = "newspipe/test (+https://github.com/newspipe/newspipe)"
+
+// allowLoopback lets the tests reach their httptest servers.
+var allowLoopback = guard.New([]netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")})
 
 func fixture(t testing.TB, name string) []byte {
 	t.Helper()
@@ -112,10 +118,10 @@ func pageServer(t *testing.T) *httptest.Server {
 
 func TestFetch(t *testing.T) {
 	srv := pageServer(t)
-	c := New(Config{UserAgent: testUA, PerHostDelay: -1, IgnoreRobots: true, Timeout: 20 * time.Second})
+	c := New(Config{Guard: allowLoopback, UserAgent: testUA, PerHostDelay: -1, IgnoreRobots: true, Timeout: 20 * time.Second})
 	// impatient is for the cases that test the timeout itself; their
 	// servers never answer, so the test waits for the timeout and no more.
-	impatient := New(Config{UserAgent: testUA, PerHostDelay: -1, IgnoreRobots: true, Timeout: 300 * time.Millisecond})
+	impatient := New(Config{Guard: allowLoopback, UserAgent: testUA, PerHostDelay: -1, IgnoreRobots: true, Timeout: 300 * time.Millisecond})
 	article := fixture(t, "article.html")
 	tests := []struct {
 		name        string
@@ -146,7 +152,7 @@ func TestFetch(t *testing.T) {
 		{name: "not found", path: "/status/404", wantStatus: 404, class: "http_4xx"},
 		{name: "gone", path: "/status/410", wantStatus: 410, class: "http_4xx"},
 		{name: "forbidden", path: "/status/403", wantStatus: 403, class: "http_4xx"},
-		{name: "too many requests", path: "/status/429", wantStatus: 429, retryable: true, class: "http_4xx"},
+		{name: "too many requests", path: "/status/429", wantStatus: 429, retryable: true, class: "http_429"},
 		{name: "server error", path: "/status/500", wantStatus: 500, retryable: true, class: "http_5xx"},
 		{name: "unavailable", path: "/status/503", wantStatus: 503, retryable: true, class: "http_5xx"},
 		{name: "no content", path: "/status/204", wantStatus: 204, class: "http_other"},
@@ -207,7 +213,7 @@ func TestFetch(t *testing.T) {
 }
 
 func TestFetchBadURL(t *testing.T) {
-	c := New(Config{UserAgent: testUA})
+	c := New(Config{Guard: allowLoopback, UserAgent: testUA})
 	for _, u := range []string{"ftp://example.test/a", "/relative", "http://", "::"} {
 		_, err := c.Fetch(context.Background(), u)
 		if !errors.Is(err, ErrBadURL) || Retryable(err) {
@@ -220,7 +226,7 @@ func TestFetchUnreachableIsRetryable(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	u := srv.URL
 	srv.Close()
-	_, err := New(Config{UserAgent: testUA, IgnoreRobots: true}).Fetch(context.Background(), u+"/a")
+	_, err := New(Config{Guard: allowLoopback, UserAgent: testUA, IgnoreRobots: true}).Fetch(context.Background(), u+"/a")
 	if err == nil || !Retryable(err) || Class(err) != "network" {
 		t.Fatalf("Fetch = %v (class %s), want a retryable network error", err, Class(err))
 	}
@@ -271,7 +277,7 @@ func TestPerHostDelay(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			clock := &fakeClock{t: time.Date(2026, 11, 19, 12, 0, 0, 0, time.UTC)}
-			c := New(Config{UserAgent: testUA, PerHostDelay: tt.delay, IgnoreRobots: !tt.robots, Now: clock.Now, Sleep: clock.Sleep})
+			c := New(Config{Guard: allowLoopback, UserAgent: testUA, PerHostDelay: tt.delay, IgnoreRobots: !tt.robots, Now: clock.Now, Sleep: clock.Sleep})
 			for _, u := range []string{a.URL + "/article.html", a.URL + "/notes.txt", b.URL + "/article.html", a.URL + "/page.xhtml"} {
 				if _, err := c.Fetch(context.Background(), u); err != nil {
 					t.Fatalf("Fetch %s: %v", u, err)
@@ -303,7 +309,7 @@ func TestPerHostConcurrency(t *testing.T) {
 	defer slow.Close()
 	other := pageServer(t)
 
-	c := New(Config{UserAgent: testUA, PerHostDelay: -1, PerHostConcurrency: 2, IgnoreRobots: true, Timeout: 10 * time.Second})
+	c := New(Config{Guard: allowLoopback, UserAgent: testUA, PerHostDelay: -1, PerHostConcurrency: 2, IgnoreRobots: true, Timeout: 10 * time.Second})
 	var wg sync.WaitGroup
 	errs := make(chan error, 6)
 	for i := range 6 {
@@ -362,7 +368,7 @@ func TestRobots(t *testing.T) {
 	defer srv.Close()
 
 	clock := &fakeClock{t: time.Date(2026, 11, 19, 12, 0, 0, 0, time.UTC)}
-	c := New(Config{UserAgent: testUA, PerHostDelay: -1, RobotsTTL: time.Hour, Now: clock.Now, Sleep: clock.Sleep})
+	c := New(Config{Guard: allowLoopback, UserAgent: testUA, PerHostDelay: -1, RobotsTTL: time.Hour, Now: clock.Now, Sleep: clock.Sleep})
 	tests := []struct {
 		path    string
 		wantErr error
@@ -411,7 +417,7 @@ func TestRobots(t *testing.T) {
 
 func TestLimiterForgetsIdleHosts(t *testing.T) {
 	clock := &fakeClock{t: time.Date(2026, 11, 19, 12, 0, 0, 0, time.UTC)}
-	l := newHostLimiter(time.Second, 1, clock.Now, clock.Sleep)
+	l := newHostLimiter(time.Second, 1, nil, clock.Now, clock.Sleep)
 	for i := range sweepAbove + 10 {
 		release, err := l.acquire(context.Background(), fmt.Sprintf("h%d", i))
 		if err != nil {
@@ -433,7 +439,7 @@ func TestLimiterForgetsIdleHosts(t *testing.T) {
 }
 
 func TestLimiterHonoursCancel(t *testing.T) {
-	l := newHostLimiter(0, 1, time.Now, sleepCtx)
+	l := newHostLimiter(0, 1, nil, time.Now, sleepCtx)
 	release, err := l.acquire(context.Background(), "h")
 	if err != nil {
 		t.Fatal(err)
@@ -477,5 +483,70 @@ func TestRetryable(t *testing.T) {
 				t.Errorf("Retryable(%v) = %v, want %v", tt.err, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestMaxInFlight: the process-wide cap holds across hosts, and requests
+// queued behind a busy host do not take places from another host.
+func TestMaxInFlight(t *testing.T) {
+	var inFlight, peak atomic.Int32
+	gate := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := inFlight.Add(1)
+		defer inFlight.Add(-1)
+		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+		}
+		<-gate
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte("<p>ok</p>"))
+	}))
+	defer slow.Close()
+	other := pageServer(t)
+
+	// Three places: the slow host may hold two (its own cap), four more of
+	// its requests wait for its turn, and the third place stays free for
+	// another host.
+	c := New(Config{Guard: allowLoopback, UserAgent: testUA, PerHostDelay: -1, PerHostConcurrency: 2, MaxInFlight: 3, IgnoreRobots: true, Timeout: 10 * time.Second})
+	var wg sync.WaitGroup
+	for i := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := c.Fetch(context.Background(), fmt.Sprintf("%s/p%d", slow.URL, i)); err != nil {
+				t.Errorf("Fetch: %v", err)
+			}
+		}()
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for inFlight.Load() < 2 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := c.Fetch(ctx, other.URL+"/article.html"); err != nil {
+		t.Fatalf("another host, with four requests queued behind a busy one: %v", err)
+	}
+
+	// With the third place taken, a request to yet another host waits.
+	block := make(chan struct{})
+	third := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-block }))
+	defer third.Close()
+	defer close(block)
+	go c.Fetch(context.Background(), third.URL+"/hold") // held until the end
+	for inFlight.Load() < 2 || len(c.client.Transport.(*politeTransport).inFlight) < 3 {
+		if time.Now().After(deadline) {
+			t.Fatal("the third place was never taken")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	short, cancelShort := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancelShort()
+	if _, err := c.Fetch(short, other.URL+"/notes.txt"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a fourth request with three places taken = %v, want it to wait (deadline exceeded)", err)
+	}
+	close(gate)
+	wg.Wait()
+	if p := peak.Load(); p != 2 {
+		t.Fatalf("peak at the slow host = %d, want 2", p)
 	}
 }

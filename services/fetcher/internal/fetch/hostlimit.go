@@ -9,12 +9,24 @@ import (
 	"time"
 )
 
+// Budget is a per-host request budget shared by every replica of the
+// fetcher. Reserve counts one request to host against the budget and
+// returns when it may start: at or after notBefore. It must be safe for
+// concurrent use. On an error (the shared store is unreachable) the request
+// goes ahead on this process's own limits; the implementation reports the
+// error its own way.
+type Budget interface {
+	Reserve(ctx context.Context, host string, notBefore time.Time) (time.Time, error)
+}
+
 // hostLimiter spaces requests to each host by a minimum delay (start to
 // start) and caps how many run at once per host. Hosts do not wait for each
-// other: a slow site never holds up a fast one.
+// other: a slow site never holds up a fast one. With a Budget, the start
+// time is also agreed with the other replicas.
 type hostLimiter struct {
 	delay       time.Duration
 	concurrency int
+	budget      Budget
 	now         func() time.Time
 	sleep       func(ctx context.Context, d time.Duration) error
 
@@ -32,8 +44,8 @@ type hostSlot struct {
 // a long run over many redirect targets does not grow the map forever.
 const sweepAbove = 512
 
-func newHostLimiter(delay time.Duration, concurrency int, now func() time.Time, sleep func(context.Context, time.Duration) error) *hostLimiter {
-	return &hostLimiter{delay: delay, concurrency: concurrency, now: now, sleep: sleep, hosts: map[string]*hostSlot{}}
+func newHostLimiter(delay time.Duration, concurrency int, budget Budget, now func() time.Time, sleep func(context.Context, time.Duration) error) *hostLimiter {
+	return &hostLimiter{delay: delay, concurrency: concurrency, budget: budget, now: now, sleep: sleep, hosts: map[string]*hostSlot{}}
 }
 
 // acquire waits for host's turn and returns the function that frees the
@@ -72,12 +84,34 @@ func (l *hostLimiter) acquire(ctx context.Context, host string) (release func(),
 	}
 	s.next = at.Add(l.delay)
 	l.mu.Unlock()
-	if wait := at.Sub(now); wait > 0 {
-		if err := l.sleep(ctx, wait); err != nil {
-			<-s.sem
-			done()
-			return nil, err
+	for late := 0; ; late++ {
+		if l.budget != nil && l.delay > 0 {
+			// Held: this host's token, so the budget sees this process's
+			// requests to the host in order.
+			if shared, err := l.budget.Reserve(ctx, host, at); err == nil && shared.After(at) {
+				at = shared
+				l.mu.Lock()
+				if next := at.Add(l.delay); next.After(s.next) {
+					s.next = next
+				}
+				l.mu.Unlock()
+			}
 		}
+		if wait := at.Sub(now); wait > 0 {
+			if err := l.sleep(ctx, wait); err != nil {
+				<-s.sem
+				done()
+				return nil, err
+			}
+		}
+		// Woken a whole slot late (a pause of the process): the slot is
+		// gone, and going now could land on the next one's request. Claim
+		// again, a few times at most.
+		now = l.now()
+		if l.budget == nil || l.delay <= 0 || late == 2 || now.Sub(at) <= l.delay {
+			break
+		}
+		at = now
 	}
 	var once sync.Once
 	return func() {
@@ -119,19 +153,30 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 }
 
 // politeTransport makes every request, redirects and robots.txt included,
-// wait for its host's turn, and bounds each request by timeout from the
-// moment its turn comes to the end of its body: the wait in the host's
-// queue does not eat the request's time.
+// wait for its host's turn, then for a place among the process's requests
+// in flight, and bounds each request by timeout from then to the end of its
+// body: the waits do not eat the request's time.
 type politeTransport struct {
-	next    http.RoundTripper
-	limiter *hostLimiter
-	timeout time.Duration
+	next     http.RoundTripper
+	limiter  *hostLimiter
+	timeout  time.Duration
+	inFlight chan struct{} // one token per request in flight
 }
 
 func (t *politeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	release, err := t.limiter.acquire(req.Context(), strings.ToLower(req.URL.Host))
+	releaseHost, err := t.limiter.acquire(req.Context(), strings.ToLower(req.URL.Host))
 	if err != nil {
 		return nil, err
+	}
+	select {
+	case t.inFlight <- struct{}{}:
+	case <-req.Context().Done():
+		releaseHost()
+		return nil, req.Context().Err()
+	}
+	release := func() {
+		<-t.inFlight
+		releaseHost()
 	}
 	ctx, cancel := context.WithTimeoutCause(req.Context(), t.timeout, ErrTimeout)
 	resp, err := t.next.RoundTrip(req.WithContext(ctx))

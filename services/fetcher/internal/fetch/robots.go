@@ -2,14 +2,15 @@ package fetch
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"sync"
 	"time"
 
+	"github.com/newspipe/newspipe/services/fetcher/internal/guard"
 	"github.com/newspipe/newspipe/services/fetcher/internal/robots"
 )
 
@@ -21,8 +22,7 @@ const robotsRetry = time.Minute
 // host fetches it; concurrent requests to the same host wait for that one
 // fetch instead of each asking.
 type robotsCache struct {
-	client *http.Client
-	ua     string
+	client *Client
 	ttl    time.Duration
 	now    func() time.Time
 
@@ -37,8 +37,8 @@ type robotsEntry struct {
 	expires time.Time
 }
 
-func newRobotsCache(client *http.Client, ua string, ttl time.Duration, now func() time.Time) *robotsCache {
-	return &robotsCache{client: client, ua: ua, ttl: ttl, now: now, entries: map[string]*robotsEntry{}}
+func newRobotsCache(client *Client, ttl time.Duration, now func() time.Time) *robotsCache {
+	return &robotsCache{client: client, ttl: ttl, now: now, entries: map[string]*robotsEntry{}}
 }
 
 // check returns nil if agent may fetch u, ErrDisallowed if robots.txt says
@@ -112,33 +112,25 @@ func (c *robotsCache) load(ctx context.Context, u *url.URL, e *robotsEntry) {
 			e.expires = time.Time{} // our caller gave up; the next one asks again
 		}
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, robotsURL, nil)
-	if err != nil {
-		unavailable(err)
-		return
-	}
-	req.Header.Set("User-Agent", c.ua)
-	resp, err := c.client.Do(req)
-	if err != nil {
-		unavailable(transportError(err))
-		return
-	}
-	defer resp.Body.Close()
+	resp, err := c.client.Get(ctx, Request{URL: robotsURL, Kind: KindRobots})
+	var se *StatusError
 	switch {
-	case resp.StatusCode >= 200 && resp.StatusCode <= 299:
-		body, err := io.ReadAll(io.LimitReader(resp.Body, robots.MaxSize))
-		if err != nil {
-			unavailable(transportError(err))
-			return
-		}
-		e.rules = robots.Parse(body)
-	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
-		unavailable(&StatusError{Code: resp.StatusCode})
-	default: // 4xx (and an unfollowed 3xx): no usable file, no restrictions
-		e.rules = robots.AllowAll
+	case err == nil:
+		e.rules = robots.Parse(resp.Body)
+	case errors.Is(err, guard.ErrRefused):
+		// Not "unavailable": the site itself is out of bounds, for good.
+		e.err = err
+	case errors.Is(err, ErrBotWall):
+		unavailable(err)
+	case errors.As(err, &se) && se.Code != http.StatusTooManyRequests && se.Code < 500:
+		e.rules = robots.AllowAll // 4xx (and an unfollowed 3xx): no usable file, no restrictions
+	default: // 5xx, 429, network, timeout
+		unavailable(err)
 	}
 }
 
-func dialer(timeout time.Duration) func(ctx context.Context, network, addr string) (net.Conn, error) {
-	return (&net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}).DialContext
+// dialer connects with a bounded set-up time, checking every resolved
+// address against g just before connecting to it.
+func dialer(timeout time.Duration, g *guard.Policy) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	return (&net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second, Control: g.Control}).DialContext
 }

@@ -26,6 +26,18 @@ var (
 	ErrBadLang = errors.New("lang must be a BCP 47 tag such as en, ru, zh or pt-br")
 	// ErrUnknownField is a key the format does not have (often a typo).
 	ErrUnknownField = errors.New("unknown field")
+	// ErrBadKind is a kind other than feed, sitemap or section.
+	ErrBadKind = errors.New("kind must be feed, sitemap or section")
+	// ErrBadSelector is a CSS selector that does not parse, or one given to
+	// a source that is not a section page.
+	ErrBadSelector = errors.New("bad selector")
+	// ErrBadCharset is a charset label the fetcher does not know.
+	ErrBadCharset = errors.New("unknown charset (use a WHATWG label such as windows-1251, gb18030, shift_jis)")
+	// ErrBadHeader is an extra header that is malformed or that the
+	// fetcher sets itself.
+	ErrBadHeader = errors.New("bad header")
+	// ErrBadTag is a tag that is not a lowercase token.
+	ErrBadTag = errors.New("tag must be a lowercase token")
 )
 
 // EntryError is a problem with one entry of the sources file.

@@ -1,4 +1,4 @@
-// Package sources reads and checks the list of feeds the fetcher polls
+// Package sources reads and checks the list of sources the fetcher polls
 // (sources.yaml). It is plain Go: bytes in, validated values out.
 //
 // The format:
@@ -6,9 +6,17 @@
 //	sources:
 //	  - id: tass-en               # lowercase token; becomes news.raw.<id>
 //	    name: TASS (English)      # for people; defaults to the id
+//	    kind: feed                # feed (RSS, Atom, JSON Feed; the default),
+//	                              # sitemap (plain or Google News, or an index),
+//	                              # or section (an HTML page listing articles)
 //	    url: https://tass.com/rss/v2.xml
+//	    selector: "h2 a"          # section only: CSS selector of article links
 //	    lang: en                  # optional; the cleaner falls back to it
+//	    charset: windows-1251     # optional; overrides what the server declares
 //	    interval: 15m             # optional; the fetcher's default otherwise
+//	    headers:                  # optional; sent with every request for it
+//	      Cookie: consent=yes
+//	    tags: [agency, ru]        # optional; for people and the sources API
 //	    enabled: true             # optional; default true
 //
 // Every problem is reported, each naming its entry by line and id, so one
@@ -19,11 +27,15 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/andybalholm/cascadia"
+	"golang.org/x/net/http/httpguts"
+	"golang.org/x/text/encoding/htmlindex"
 	"gopkg.in/yaml.v3"
 )
 
@@ -34,17 +46,40 @@ const (
 	MaxInterval = 7 * 24 * time.Hour
 )
 
-// Source is one feed to poll.
+// Kinds of source.
+const (
+	// KindFeed is an RSS, Atom or JSON feed.
+	KindFeed = "feed"
+	// KindSitemap is a sitemap: plain, Google News, or an index of them.
+	KindSitemap = "sitemap"
+	// KindSection is an HTML page whose links, picked by Selector, are the
+	// articles.
+	KindSection = "section"
+)
+
+// Source is one source to poll.
 type Source struct {
 	// ID is a lowercase token, unique in the list; it is the <source-id>
 	// of news.raw.<source-id> and the label of the per-source metrics.
 	ID string
 	// Name is for people; it defaults to ID.
 	Name string
-	// URL is the feed's absolute http(s) URL.
+	// Kind is KindFeed, KindSitemap or KindSection; "" means KindFeed.
+	Kind string
+	// URL is the source document's absolute http(s) URL.
 	URL string
+	// Selector picks the article links of a section page (CSS, as goquery
+	// reads it); only for KindSection.
+	Selector string
 	// Lang is the language the source publishes in, lower case, or "".
 	Lang string
+	// Charset, if set, overrides the charset the server or the document
+	// declares (a WHATWG label, lower case: "windows-1251", "gb18030").
+	Charset string
+	// Header holds extra request headers for the source's requests.
+	Header http.Header
+	// Tags are the operator's labels, for people and the sources API.
+	Tags []string
 	// Interval is how often to poll; zero means the fetcher's default.
 	Interval time.Duration
 	// Disabled marks a source kept in the file but not polled (written
@@ -53,17 +88,33 @@ type Source struct {
 	Disabled bool
 }
 
-// entry is a source as written in YAML, before validation.
-type entry struct {
-	ID       string `yaml:"id"`
-	Name     string `yaml:"name"`
-	URL      string `yaml:"url"`
-	Lang     string `yaml:"lang"`
-	Interval string `yaml:"interval"`
-	Enabled  *bool  `yaml:"enabled"`
+// KindOrDefault returns s.Kind, or KindFeed when it is empty.
+func (s Source) KindOrDefault() string {
+	if s.Kind == "" {
+		return KindFeed
+	}
+	return s.Kind
 }
 
-var knownFields = map[string]bool{"id": true, "name": true, "url": true, "lang": true, "interval": true, "enabled": true}
+// entry is a source as written in YAML, before validation.
+type entry struct {
+	ID       string            `yaml:"id"`
+	Name     string            `yaml:"name"`
+	Kind     string            `yaml:"kind"`
+	URL      string            `yaml:"url"`
+	Selector string            `yaml:"selector"`
+	Lang     string            `yaml:"lang"`
+	Charset  string            `yaml:"charset"`
+	Interval string            `yaml:"interval"`
+	Headers  map[string]string `yaml:"headers"`
+	Tags     []string          `yaml:"tags"`
+	Enabled  *bool             `yaml:"enabled"`
+}
+
+var knownFields = map[string]bool{
+	"id": true, "name": true, "kind": true, "url": true, "selector": true, "lang": true, "charset": true,
+	"interval": true, "headers": true, "tags": true, "enabled": true,
+}
 
 //go:embed sources.yaml
 var defaultYAML []byte
@@ -179,9 +230,24 @@ func (e entry) source() (Source, []problem) {
 	s := Source{
 		ID:       strings.TrimSpace(e.ID),
 		Name:     strings.TrimSpace(e.Name),
+		Kind:     strings.ToLower(strings.TrimSpace(e.Kind)),
 		URL:      strings.TrimSpace(e.URL),
+		Selector: strings.TrimSpace(e.Selector),
 		Lang:     strings.ToLower(strings.TrimSpace(e.Lang)),
+		Charset:  strings.ToLower(strings.TrimSpace(e.Charset)),
 		Disabled: e.Enabled != nil && !*e.Enabled,
+	}
+	if s.Kind == "" {
+		s.Kind = KindFeed
+	}
+	if len(e.Headers) > 0 {
+		s.Header = http.Header{}
+		for k, v := range e.Headers {
+			s.Header.Set(strings.TrimSpace(k), v)
+		}
+	}
+	for _, tag := range e.Tags {
+		s.Tags = append(s.Tags, strings.ToLower(strings.TrimSpace(tag)))
 	}
 	if s.Name == "" {
 		s.Name = s.ID
@@ -213,6 +279,35 @@ func (s Source) check() []problem {
 	}
 	if s.Lang != "" && !validLang(s.Lang) {
 		ps = append(ps, problem{"lang", fmt.Errorf("%w: got %q", ErrBadLang, s.Lang)})
+	}
+	switch s.Kind {
+	case "", KindFeed, KindSitemap:
+		if s.Selector != "" {
+			ps = append(ps, problem{"selector", fmt.Errorf("%w: only a section source has one", ErrBadSelector)})
+		}
+	case KindSection:
+		if s.Selector == "" {
+			ps = append(ps, problem{"selector", fmt.Errorf("%w: a section source needs one", ErrMissing)})
+		} else if _, err := cascadia.ParseGroup(s.Selector); err != nil {
+			ps = append(ps, problem{"selector", fmt.Errorf("%w: %q: %v", ErrBadSelector, s.Selector, err)})
+		}
+	default:
+		ps = append(ps, problem{"kind", fmt.Errorf("%w: got %q", ErrBadKind, s.Kind)})
+	}
+	if s.Charset != "" {
+		if _, err := htmlindex.Get(s.Charset); err != nil {
+			ps = append(ps, problem{"charset", fmt.Errorf("%w: %q", ErrBadCharset, s.Charset)})
+		}
+	}
+	for k, vs := range s.Header {
+		if err := checkHeader(k, vs); err != nil {
+			ps = append(ps, problem{"headers", err})
+		}
+	}
+	for _, tag := range s.Tags {
+		if !validID(tag) {
+			ps = append(ps, problem{"tags", fmt.Errorf("%w: got %q", ErrBadTag, tag)})
+		}
 	}
 	if s.Interval != 0 && (s.Interval < MinInterval || s.Interval > MaxInterval) {
 		ps = append(ps, problem{"interval", fmt.Errorf("%w: %s is outside %s to %s", ErrBadInterval, s.Interval, MinInterval, MaxInterval)})
@@ -309,6 +404,29 @@ func validLang(l string) bool {
 		}
 	}
 	return true
+}
+
+// reservedHeaders are set by the fetcher itself; a source may not replace
+// them.
+var reservedHeaders = map[string]bool{
+	"Host": true, "User-Agent": true, "Accept-Encoding": true, "If-None-Match": true, "If-Modified-Since": true,
+	"Content-Length": true, "Transfer-Encoding": true, "Connection": true, "Upgrade": true, "Te": true, "Trailer": true,
+}
+
+// checkHeader validates one extra request header.
+func checkHeader(name string, values []string) error {
+	if !httpguts.ValidHeaderFieldName(name) {
+		return fmt.Errorf("%w: %q is not a header name", ErrBadHeader, name)
+	}
+	if reservedHeaders[http.CanonicalHeaderKey(name)] {
+		return fmt.Errorf("%w: %s is set by the fetcher", ErrBadHeader, http.CanonicalHeaderKey(name))
+	}
+	for _, v := range values {
+		if !httpguts.ValidHeaderFieldValue(v) {
+			return fmt.Errorf("%w: the value of %s has a character headers cannot carry", ErrBadHeader, name)
+		}
+	}
+	return nil
 }
 
 func checkURL(raw string) error {

@@ -2,8 +2,10 @@ package sources
 
 import (
 	"errors"
+	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -33,9 +35,83 @@ sources:
     enabled: false
 `,
 			want: []Source{
-				{ID: "tass-en", Name: "TASS", URL: "https://tass.com/rss/v2.xml", Lang: "en", Interval: 15 * time.Minute},
-				{ID: "ithome", Name: "ithome", URL: "https://www.ithome.com/rss/", Disabled: true},
+				{ID: "tass-en", Name: "TASS", Kind: KindFeed, URL: "https://tass.com/rss/v2.xml", Lang: "en", Interval: 15 * time.Minute},
+				{ID: "ithome", Name: "ithome", Kind: KindFeed, URL: "https://www.ithome.com/rss/", Disabled: true},
 			},
+		},
+		{
+			name: "every field, and the other kinds",
+			yaml: `
+sources:
+  - id: rbc
+    name: RBC
+    kind: section
+    url: https://www.rbc.ru/technology_and_media/
+    selector: "div.item a.item__link, h2 > a"
+    lang: ru
+    charset: Windows-1251
+    interval: 30m
+    headers:
+      Cookie: consent=yes
+      x-api-key: k1
+    tags: [Business, ru]
+  - id: news-sitemap
+    kind: Sitemap
+    url: https://news.example/sitemap-news.xml
+`,
+			want: []Source{
+				{ID: "rbc", Name: "RBC", Kind: KindSection, URL: "https://www.rbc.ru/technology_and_media/", Selector: "div.item a.item__link, h2 > a",
+					Lang: "ru", Charset: "windows-1251", Interval: 30 * time.Minute,
+					Header: http.Header{"Cookie": {"consent=yes"}, "X-Api-Key": {"k1"}}, Tags: []string{"business", "ru"}},
+				{ID: "news-sitemap", Name: "news-sitemap", Kind: KindSitemap, URL: "https://news.example/sitemap-news.xml"},
+			},
+		},
+		{
+			name:     "unknown kind",
+			yaml:     "sources:\n  - {id: a, url: https://a.example/f, kind: podcast}\n",
+			wantErrs: []error{ErrBadKind},
+		},
+		{
+			name:     "section without a selector",
+			yaml:     "sources:\n  - {id: a, url: https://a.example/f, kind: section}\n",
+			wantErrs: []error{ErrMissing},
+			wantText: []string{"selector: missing"},
+		},
+		{
+			name:     "selector that does not parse",
+			yaml:     "sources:\n  - {id: a, url: https://a.example/f, kind: section, selector: 'a[href'}\n",
+			wantErrs: []error{ErrBadSelector},
+		},
+		{
+			name:     "selector on a feed",
+			yaml:     "sources:\n  - {id: a, url: https://a.example/f, selector: 'a'}\n",
+			wantErrs: []error{ErrBadSelector},
+		},
+		{
+			name:     "unknown charset",
+			yaml:     "sources:\n  - {id: a, url: https://a.example/f, charset: klingon}\n",
+			wantErrs: []error{ErrBadCharset},
+		},
+		{
+			name:     "header the fetcher sets",
+			yaml:     "sources:\n  - {id: a, url: https://a.example/f, headers: {User-Agent: mozilla}}\n",
+			wantErrs: []error{ErrBadHeader},
+			wantText: []string{"User-Agent is set by the fetcher"},
+		},
+		{
+			name:     "header name with a space",
+			yaml:     "sources:\n  - {id: a, url: https://a.example/f, headers: {'X Key': v}}\n",
+			wantErrs: []error{ErrBadHeader},
+		},
+		{
+			name:     "header value with a newline",
+			yaml:     "sources:\n  - {id: a, url: https://a.example/f, headers: {X-Key: \"a\\nb\"}}\n",
+			wantErrs: []error{ErrBadHeader},
+		},
+		{
+			name:     "bad tag",
+			yaml:     "sources:\n  - {id: a, url: https://a.example/f, tags: ['two words']}\n",
+			wantErrs: []error{ErrBadTag},
 		},
 		{
 			name:     "empty document",
@@ -166,7 +242,7 @@ sources:
 					t.Fatalf("got %d sources, want %d: %+v", len(got), len(tt.want), got)
 				}
 				for i := range got {
-					if got[i] != tt.want[i] {
+					if !reflect.DeepEqual(got[i], tt.want[i]) {
 						t.Errorf("source %d = %+v, want %+v", i, got[i], tt.want[i])
 					}
 				}
