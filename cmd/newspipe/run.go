@@ -50,6 +50,14 @@ func runCmd(args []string, demo bool) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	if err := service.EnvErr(); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", fs.Name(), err)
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "%s: unexpected arguments %q\n", fs.Name(), fs.Args())
+		return 2
+	}
 	for _, u := range strings.Split(*webhooks, ",") {
 		if u = strings.TrimSpace(u); u != "" {
 			cfg.Webhooks.URLs = append(cfg.Webhooks.URLs, u)

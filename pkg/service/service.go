@@ -13,6 +13,8 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -80,6 +82,9 @@ type Env struct {
 // on SIGTERM/SIGINT, and shuts down in order: not ready, fn returns (stages
 // drain), NATS drains, admin HTTP stops. It returns fn's error, if any.
 func Run(name string, c Common, fn func(ctx context.Context, env *Env) error) error {
+	if err := EnvErr(); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
 	log, err := telemetry.NewLogger(os.Stderr, c.LogFormat, c.LogLevel)
 	if err != nil {
 		return err
@@ -151,32 +156,69 @@ func Getenv(key, def string) string {
 	return def
 }
 
-// EnvInt is Getenv for integers; an unparsable value falls back to def.
+// envErrs collects the environment values that did not parse: a service
+// must refuse to start on them rather than run on a default the operator
+// did not choose (STREAM_REPLICAS=three once ran with one replica).
+var (
+	envMu   sync.Mutex
+	envErrs []error
+)
+
+// ErrBadEnv marks an environment variable whose value does not parse.
+var ErrBadEnv = errors.New("bad environment value")
+
+func badEnv(key, v, want string) {
+	envMu.Lock()
+	defer envMu.Unlock()
+	envErrs = append(envErrs, fmt.Errorf("%w: %s=%q is not %s", ErrBadEnv, key, v, want))
+}
+
+// EnvErr returns the environment values read so far (by EnvInt,
+// EnvDuration, EnvBool) that did not parse, naming each variable and value;
+// nil if none. Run checks it; a main that does not use Run checks it after
+// parsing its flags.
+func EnvErr() error {
+	envMu.Lock()
+	defer envMu.Unlock()
+	return errors.Join(envErrs...)
+}
+
+// EnvInt is Getenv for integers. An unparsable value is reported by EnvErr
+// (and def returned meanwhile).
 func EnvInt(key string, def int) int {
 	if v, ok := os.LookupEnv(key); ok {
-		if n, err := strconv.Atoi(v); err == nil {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err == nil {
 			return n
 		}
+		badEnv(key, v, "an integer")
 	}
 	return def
 }
 
-// EnvDuration is Getenv for durations; an unparsable value falls back to def.
+// EnvDuration is Getenv for durations ("30s", "5m"); a bare number, with no
+// unit, is refused like any unparsable value (EnvErr): "30" might mean
+// seconds or milliseconds.
 func EnvDuration(key string, def time.Duration) time.Duration {
 	if v, ok := os.LookupEnv(key); ok {
-		if d, err := time.ParseDuration(v); err == nil {
+		d, err := time.ParseDuration(strings.TrimSpace(v))
+		if err == nil {
 			return d
 		}
+		badEnv(key, v, "a duration with a unit, such as 30s or 5m")
 	}
 	return def
 }
 
-// EnvBool is Getenv for booleans; an unparsable value falls back to def.
+// EnvBool is Getenv for booleans (true, false, 1, 0); an unparsable value
+// is reported by EnvErr.
 func EnvBool(key string, def bool) bool {
 	if v, ok := os.LookupEnv(key); ok {
-		if b, err := strconv.ParseBool(v); err == nil {
+		b, err := strconv.ParseBool(strings.TrimSpace(v))
+		if err == nil {
 			return b
 		}
+		badEnv(key, v, "true or false")
 	}
 	return def
 }
