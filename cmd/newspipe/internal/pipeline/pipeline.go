@@ -88,6 +88,11 @@ func Run(ctx context.Context, cfg Config) (err error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return fmt.Errorf("pipeline: data dir: %w", err)
 	}
+	lock, err := lockDataDir(cfg.DataDir)
+	if err != nil {
+		return fmt.Errorf("pipeline: %w", err)
+	}
+	defer lock.Close()
 
 	info := Info{NATSURL: cfg.NATSURL}
 	if cfg.NATSURL == "" {
