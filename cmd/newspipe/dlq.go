@@ -6,9 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/newspipe/newspipe/cmd/newspipe/internal/dlq"
 	"github.com/newspipe/newspipe/pkg/lifecycle"
+	"github.com/newspipe/newspipe/pkg/topology"
 )
 
 func dlqCmd(args []string) int {
@@ -16,7 +19,7 @@ func dlqCmd(args []string) int {
 	natsURL := fs.String("nats-url", os.Getenv("NATS_URL"), "NATS server; default $NATS_URL, else DATA_DIR/nats.url of a local 'newspipe run', else nats://127.0.0.1:4222")
 	dataDir := fs.String("data-dir", "data", "data directory of a local 'newspipe run' (to find its NATS URL)")
 	namespace := fs.String("namespace", os.Getenv("NEWSPIPE_NAMESPACE"), "namespace of the pipeline (env NEWSPIPE_NAMESPACE)")
-	stage := fs.String("stage", "", "only this stage's entries: feed, fetch, cleaner, classifier, sink (default all)")
+	stage := fs.String("stage", "", "only this stage's entries: "+strings.Join(topology.Stages(), ", ")+" (default all)")
 	replay := fs.Bool("replay", false, "send the entries back on their original subjects, then remove them from the DLQ")
 	limit := fs.Int("n", 0, "with -replay: at most n entries (0: all)")
 	fs.Usage = func() {
@@ -26,9 +29,17 @@ func dlqCmd(args []string) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "newspipe dlq: unexpected arguments %q\n", fs.Args())
+		return 2
+	}
+	if *stage != "" && !slices.Contains(topology.Stages(), *stage) {
+		fmt.Fprintf(os.Stderr, "newspipe dlq: unknown stage %q; the stages are %s\n", *stage, strings.Join(topology.Stages(), ", "))
+		return 2
+	}
 	ctx, stop := lifecycle.SignalContext(context.Background())
 	defer stop()
-	b, err := connectLocal(ctx, *natsURL, *dataDir, *namespace, "newspipe-dlq")
+	b, err := connectLocal(ctx, "newspipe dlq", findNATS(fs, *natsURL, *dataDir), *namespace)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "newspipe dlq:", err)
 		return 1

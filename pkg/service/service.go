@@ -148,6 +148,28 @@ func Run(name string, c Common, fn func(ctx context.Context, env *Env) error) er
 	return nil
 }
 
+// Parse parses a service's flags: usage says what the command does (its
+// subcommands included), shown with the flags by -h; arguments left over
+// after the flags are an error, not ignored (a misspelt subcommand would
+// otherwise start the service). It returns false when the command must exit
+// (status 2), having said why.
+func Parse(fs *flag.FlagSet, args []string, usage string) bool {
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), usage)
+		fmt.Fprintln(fs.Output(), "\nFlags (each with its environment variable):")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "%s: unexpected arguments %q\n\n", fs.Name(), fs.Args())
+		fs.Usage()
+		return false
+	}
+	return true
+}
+
 // Getenv returns the environment variable key, or def when it is unset.
 func Getenv(key, def string) string {
 	if v, ok := os.LookupEnv(key); ok {

@@ -216,6 +216,12 @@ func (t Topology) AllRaw() string { return t.subject("news.raw.>") }
 // AllClean matches every clean subject.
 func (t Topology) AllClean() string { return t.subject("news.clean.>") }
 
+// Stages lists the stages that consume a stream, and so may dead-letter
+// (the scheduler publishes only).
+func Stages() []string {
+	return []string{StageFeed, StageSubmit, StageFetch, StageCleaner, StageClassifier, StageSink, StageWebhook}
+}
+
 // AllDLQ matches every stage's dead-letter subject.
 func (t Topology) AllDLQ() string { return t.subject("news.dlq.>") }
 

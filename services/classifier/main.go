@@ -28,7 +28,7 @@ func run(args []string) int {
 	var cfg classifier.Config
 	fs.StringVar(&cfg.TaxonomyFile, "taxonomy", service.Getenv("TAXONOMY_FILE", ""), "taxonomy YAML overriding the embedded default (env TAXONOMY_FILE)")
 	fs.IntVar(&cfg.Workers, "workers", service.EnvInt("CLASSIFIER_WORKERS", 0), "concurrent classifications; 0 = one per CPU (env CLASSIFIER_WORKERS)")
-	if err := fs.Parse(args); err != nil {
+	if !service.Parse(fs, args, "usage: classifier [flags]        run the classifier service against NATS_URL\n       classifier tag IN_DIR     tag every .txt article of IN_DIR offline, one JSON line each (classifier tag -h)") {
 		return 2
 	}
 	err := service.Run("classifier", common, func(ctx context.Context, env *service.Env) error {

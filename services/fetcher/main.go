@@ -45,7 +45,7 @@ func run(args []string) int {
 	fs.BoolVar(&cfg.IgnoreRobots, "ignore-robots", service.EnvBool("IGNORE_ROBOTS", false), "do not read robots.txt; only for sites you own (env IGNORE_ROBOTS)")
 	fs.StringVar(&cfg.Contact, "contact", service.Getenv("FETCH_CONTACT", ""), "URL or mail address of whoever runs this fetcher, sent in the User-Agent so site operators can reach you; default the project's page (env FETCH_CONTACT)")
 	allowCIDRs := fs.String("allow-cidrs", service.Getenv("FETCH_ALLOW_CIDRS", ""), "comma-separated CIDRs the fetcher may reach although not public (loopback, private, link-local…); empty: public addresses only (env FETCH_ALLOW_CIDRS)")
-	if err := fs.Parse(args); err != nil {
+	if !service.Parse(fs, args, "usage: fetcher [flags]\n\nRuns the fetcher service against NATS_URL: polls the sources of SOURCES_FILE and publishes each new article page on news.raw.<source-id>.") {
 		return 2
 	}
 	var err error

@@ -33,7 +33,7 @@ func run(args []string) int {
 	fs.IntVar(&cfg.Workers, "workers", service.EnvInt("SINK_WORKERS", 0), "concurrent writes; 0 = one per CPU (env SINK_WORKERS)")
 	webhooks := fs.String("webhooks", service.Getenv("WEBHOOK_URLS", ""),
 		"comma-separated URLs to POST each new agreement alert to, as JSON; prefix one with slack: for Slack's payload (env WEBHOOK_URLS; signed with env WEBHOOK_SECRET)")
-	if err := fs.Parse(args); err != nil {
+	if !service.Parse(fs, args, "usage: sink [flags]\n\nRuns the sink service against NATS_URL: stores enriched stories, raises agreement alerts, serves the API, the web page and the feeds on HTTP_ADDR.") {
 		return 2
 	}
 	for _, u := range strings.Split(*webhooks, ",") {
