@@ -121,7 +121,7 @@ func connectLocal(ctx context.Context, cmd string, src natsSource, namespace str
 	if src.url == "" {
 		return nil, fmt.Errorf("no NATS URL: %s", src.from)
 	}
-	fmt.Fprintf(os.Stderr, "%s: NATS %s (from %s)\n", cmd, src.url, src.from)
+	fmt.Fprintf(os.Stderr, "%s: NATS %s (from %s)\n", cmd, bus.RedactURL(src.url), src.from)
 	cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	b, err := bus.Connect(cctx, src.url, topology.Default().WithNamespace(namespace), bus.Options{Name: strings.ReplaceAll(cmd, " ", "-")})

@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	neturl "net/url"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -100,11 +102,11 @@ func Connect(ctx context.Context, url string, t topology.Topology, o Options) (*
 			break
 		}
 		if attempt == 0 {
-			log.Warn("nats not reachable yet, retrying", "url", url, "err", err)
+			log.Warn("nats not reachable yet, retrying", "url", RedactURL(url), "err", err)
 		}
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("bus: connect %s: %w", url, err)
+			return nil, fmt.Errorf("bus: connect %s: %w", RedactURL(url), err)
 		case <-time.After(time.Second):
 		}
 	}
@@ -114,6 +116,29 @@ func Connect(ctx context.Context, url string, t topology.Topology, o Options) (*
 		return nil, fmt.Errorf("bus: jetstream context: %w", err)
 	}
 	return &Bus{nc: nc, js: js, topo: t, log: log, pubTimeout: o.PublishTimeout}, nil
+}
+
+// RedactURL returns a NATS URL list (comma-separated) with the passwords
+// and tokens of its user info replaced, for logs and errors:
+// nats://admin:s3cret@host becomes nats://admin:xxxxx@host.
+func RedactURL(urls string) string {
+	parts := strings.Split(urls, ",")
+	for i, p := range parts {
+		u, err := neturl.Parse(strings.TrimSpace(p))
+		if err != nil || u.User == nil {
+			if strings.Contains(p, "@") { // unparsable but may hold credentials
+				parts[i] = "<redacted>"
+			}
+			continue
+		}
+		parts[i] = u.Redacted()
+		if _, hasPass := u.User.Password(); !hasPass && u.User.Username() != "" {
+			// A token alone sits where a user name would.
+			u.User = neturl.User("xxxxx")
+			parts[i] = u.String()
+		}
+	}
+	return strings.Join(parts, ",")
 }
 
 // Topology returns the names this bus was opened with.

@@ -1,8 +1,11 @@
 package bus_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -144,5 +147,44 @@ func TestEnsureStreamsRefusedConfig(t *testing.T) {
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("a refused configuration took %v: it was retried", d)
+	}
+}
+
+func TestRedactURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"nats://admin:s3cret@127.0.0.1:4222":    "nats://admin:xxxxx@127.0.0.1:4222",
+		"nats://s3cret-token@host:4222":         "nats://xxxxx@host:4222",
+		"nats://a:b@h1:4222,nats://c:d@h2:4222": "nats://a:xxxxx@h1:4222,nats://c:xxxxx@h2:4222",
+		"nats://127.0.0.1:4222":                 "nats://127.0.0.1:4222",
+		"nats://u:p%zz@host":                    "<redacted>",
+	} {
+		got := bus.RedactURL(in)
+		if got != want {
+			t.Errorf("RedactURL(%q) = %q, want %q", in, got, want)
+		}
+		for _, secret := range []string{"s3cret", ":b@", ":d@", "p%zz"} {
+			if strings.Contains(got, secret) {
+				t.Errorf("RedactURL(%q) = %q still holds %q", in, got, secret)
+			}
+		}
+	}
+}
+
+// With NATS down, neither the log nor the error shows the password of the
+// URL the service was given.
+func TestConnectKeepsCredentialsOutOfLogs(t *testing.T) {
+	var logs bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel()
+	_, err := bus.Connect(ctx, "nats://admin:topsecret@127.0.0.1:1", natstest.Topology(),
+		bus.Options{Logger: slog.New(slog.NewTextHandler(&logs, nil)), ConnectTimeout: 200 * time.Millisecond})
+	if err == nil {
+		t.Fatal("connected to nothing")
+	}
+	if strings.Contains(err.Error(), "topsecret") || strings.Contains(logs.String(), "topsecret") {
+		t.Errorf("the password leaked:\nerror: %v\nlogs: %s", err, logs.String())
+	}
+	if !strings.Contains(logs.String(), "admin:xxxxx@") {
+		t.Errorf("the log does not say which server it tried: %s", logs.String())
 	}
 }
