@@ -37,7 +37,7 @@ test: vet ## all tests (set NATS_URL / NEWSPIPE_TEST_POSTGRES_DSN to also test a
 	@if command -v protoc >/dev/null 2>&1; then $(MAKE) --no-print-directory proto-check; \
 	 else echo "proto-check skipped: protoc not installed (apt-get install protobuf-compiler)"; fi
 
-test-faults: ## the fault suite: the real binaries as processes on a nats-server of their own, killed mid-stream (needs nats-server on PATH; ~4 min)
+test-faults: ## the fault suite: the real binaries as processes on a nats-server of their own (built from the pinned module; NEWSPIPE_FAULTS_NATS_SERVER=path for another), killed mid-stream (~5 min)
 	cd cmd/newspipe && NEWSPIPE_FAULTS=1 $(GO) test -count=1 -timeout 15m -v -run . ./internal/faults/
 
 test-short: ## the fast tests only

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"github.com/newspipe/newspipe/pkg/bus"
 	"github.com/newspipe/newspipe/pkg/natsembed"
 	"github.com/newspipe/newspipe/pkg/natstest"
+	"github.com/newspipe/newspipe/pkg/topology"
 )
 
 // A publish whose acknowledgement never comes (here a subject a plain
@@ -186,5 +188,47 @@ func TestConnectKeepsCredentialsOutOfLogs(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "admin:xxxxx@") {
 		t.Errorf("the log does not say which server it tried: %s", logs.String())
+	}
+}
+
+// ConsumerStates says where messages wait: delivered or not, acknowledged
+// or not, per consumer.
+func TestConsumerStates(t *testing.T) {
+	s := natstest.Start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	topo := natstest.Topology()
+	b, err := bus.Connect(ctx, s.ClientURL(), topo, bus.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := b.EnsureStreams(ctx); err != nil {
+		t.Fatal(err)
+	}
+	spec, err := topo.Consumer(topology.StageCleaner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Consumer(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		if err := b.Publish(ctx, bus.Message{Subject: topo.Raw("src"), MsgID: fmt.Sprint(i), Data: []byte("x")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	states, err := b.ConsumerStates(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got *bus.ConsumerState
+	for i := range states {
+		if states[i].Name == spec.Durable {
+			got = &states[i]
+		}
+	}
+	if got == nil || got.Stream != spec.Stream || got.Pending != 3 || got.AckPending != 0 {
+		t.Fatalf("states %v, want %s on %s with 3 pending", states, spec.Durable, spec.Stream)
 	}
 }

@@ -2,6 +2,7 @@ package bus
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -146,4 +147,50 @@ func (c *Consumer) Pending(ctx context.Context) (uint64, error) {
 		return 0, fmt.Errorf("bus: consumer info: %w", err)
 	}
 	return info.NumPending + uint64(info.NumAckPending), nil
+}
+
+// ConsumerState is a durable consumer's progress as the server reports it:
+// where a stalled pipeline left its messages.
+type ConsumerState struct {
+	Stream, Name string
+	// Leader is the server that holds the consumer (clustered streams).
+	Leader string
+	// Pending is how many messages wait to be delivered, AckPending how
+	// many are delivered and not yet acknowledged, Redelivered how many of
+	// those were delivered more than once, Waiting how many pull requests
+	// the server holds.
+	Pending                          uint64
+	AckPending, Redelivered, Waiting int
+}
+
+func (c ConsumerState) String() string {
+	return fmt.Sprintf("%s/%s: pending %d, ack pending %d, redelivered %d, waiting pulls %d, leader %q",
+		c.Stream, c.Name, c.Pending, c.AckPending, c.Redelivered, c.Waiting, c.Leader)
+}
+
+// ConsumerStates returns the state of every consumer of the topology's
+// streams.
+func (b *Bus) ConsumerStates(ctx context.Context) ([]ConsumerState, error) {
+	var out []ConsumerState
+	var errs []error
+	for _, spec := range b.topo.Streams() {
+		s, err := b.js.Stream(ctx, spec.Name)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("bus: stream %s: %w", spec.Name, err))
+			continue
+		}
+		l := s.ListConsumers(ctx)
+		for ci := range l.Info() {
+			st := ConsumerState{Stream: spec.Name, Name: ci.Name, Pending: ci.NumPending,
+				AckPending: ci.NumAckPending, Redelivered: ci.NumRedelivered, Waiting: ci.NumWaiting}
+			if ci.Cluster != nil {
+				st.Leader = ci.Cluster.Leader
+			}
+			out = append(out, st)
+		}
+		if err := l.Err(); err != nil {
+			errs = append(errs, fmt.Errorf("bus: consumers of %s: %w", spec.Name, err))
+		}
+	}
+	return out, errors.Join(errs...)
 }

@@ -8,8 +8,11 @@
 // pipeline took to resume; each asserts that nothing was lost and nothing
 // duplicated.
 //
-// The suite needs a nats-server binary on PATH (Debian's nats-server
-// package; .ci/run installs it) and builds the binaries itself. It runs only
+// The suite builds the binaries itself, and the nats-server too, from the
+// server module at the version go.mod pins (the one the embedded tests
+// run); NEWSPIPE_FAULTS_NATS_SERVER=/usr/sbin/nats-server runs it on another
+// server binary, Debian's 2.9 say. A process that exits on its own fails the
+// scenario at once with its panic, rather than after a two-minute wait. It runs only
 // when NEWSPIPE_FAULTS=1, as make test-faults sets: it takes minutes, and
 // make test stays fast.
 package faults

@@ -61,7 +61,33 @@ func startServicesOn(t *testing.T, s *site, url string, replicas int) *services 
 	for _, p := range []*proc{sv.sinkSvc, sv.classifier, sv.cleaner, sv.fetcher} {
 		p.start(t)
 	}
+	// Cleanups run last first: this one runs while the servers still do,
+	// and says where the messages of a failed scenario were left.
+	t.Cleanup(func() {
+		if t.Failed() {
+			logConsumers(t, url)
+		}
+	})
 	return sv
+}
+
+// logConsumers logs each durable consumer's state as the server reports it.
+func logConsumers(t *testing.T, url string) {
+	ctx, cancel := ctxFor(20 * time.Second)
+	defer cancel()
+	b, err := bus.Connect(ctx, url, topology.Default(), bus.Options{Name: "fault-suite"})
+	if err != nil {
+		t.Logf("consumers: %v", err)
+		return
+	}
+	defer b.Close()
+	states, err := b.ConsumerStates(ctx)
+	if err != nil {
+		t.Logf("consumers: %v", err)
+	}
+	for _, c := range states {
+		t.Logf("consumer %s", c)
+	}
 }
 
 // stories returns the ids of the stories the API lists, with repeats.
@@ -96,6 +122,7 @@ func waitStored(t *testing.T, api string, n int, within time.Duration) int {
 	deadline := time.Now().Add(within)
 	got := 0
 	for time.Now().Before(deadline) {
+		checkAlive(t)
 		if ids, err := stories(api); err == nil {
 			if got = len(ids); got >= n {
 				return got

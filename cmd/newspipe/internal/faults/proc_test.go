@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -15,7 +16,11 @@ import (
 )
 
 // binDir holds the binaries TestMain builds; natsServer is the nats-server
-// on PATH.
+// the scenarios run: $NEWSPIPE_FAULTS_NATS_SERVER where set (Debian's
+// /usr/sbin/nats-server 2.9, say, to try the oldest server we support),
+// else one TestMain builds from the nats-server module at the version go.mod
+// pins, the one the embedded tests run, so that the suite tests newspipe and
+// not whichever server a machine happens to have installed.
 var binDir, natsServer string
 
 func TestMain(m *testing.M) {
@@ -24,13 +29,6 @@ func TestMain(m *testing.M) {
 		os.Exit(0)
 	}
 	var err error
-	if natsServer, err = exec.LookPath("nats-server"); err != nil {
-		natsServer, err = exec.LookPath("/usr/sbin/nats-server")
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "fault suite: nats-server is not on PATH (Debian's nats-server package)")
-		os.Exit(1)
-	}
 	if binDir, err = os.MkdirTemp("", "newspipe-faults-"); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -42,6 +40,23 @@ func TestMain(m *testing.M) {
 		fmt.Fprintf(os.Stderr, "fault suite: build: %v\n%s", err, out)
 		os.Exit(1)
 	}
+	if natsServer = os.Getenv("NEWSPIPE_FAULTS_NATS_SERVER"); natsServer == "" {
+		// cmd/newspipe's go.mod requires the server module (natsembed), so
+		// this builds the pinned version from the module cache.
+		natsServer = filepath.Join(binDir, "nats-server")
+		build := exec.Command("go", "build", "-o", natsServer, "github.com/nats-io/nats-server/v2")
+		build.Dir = filepath.Join(repoRoot(), "cmd", "newspipe")
+		if out, err := build.CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "fault suite: build nats-server: %v\n%s", err, out)
+			os.Exit(1)
+		}
+	}
+	out, err := exec.Command(natsServer, "--version").CombinedOutput()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "fault suite: %s --version: %v\n%s", natsServer, err, out)
+		os.Exit(1)
+	}
+	fmt.Printf("fault suite: %s (%s)\n", strings.TrimSpace(string(out)), natsServer)
 	code := m.Run()
 	os.RemoveAll(binDir)
 	os.Exit(code)
@@ -80,17 +95,58 @@ type proc struct {
 	done chan error
 }
 
+// running is the processes of the scenario under way (scenarios run one at
+// a time), which the waits watch for a crash.
+var running []*proc
+
 func newProc(t *testing.T, name, path string, args, env []string) *proc {
 	t.Helper()
 	p := &proc{name: name, path: path, args: args, env: env, log: filepath.Join(t.TempDir(), name+".log")}
+	running = append(running, p)
 	t.Cleanup(func() {
+		running = slices.DeleteFunc(running, func(q *proc) bool { return q == p })
 		p.kill()
 		if t.Failed() {
 			b, _ := os.ReadFile(p.log)
-			t.Logf("%s output (last lines):\n%s", name, tailLines(string(b), 25))
+			t.Logf("%s output:\n%s", name, excerpt(string(b)))
 		}
 	})
 	return p
+}
+
+// checkAlive fails the scenario at once, with the dead process's last words,
+// if a process exited that nobody killed: a crash, not a stall to wait out.
+func checkAlive(t *testing.T) {
+	t.Helper()
+	for _, p := range running {
+		if p.cmd == nil {
+			continue
+		}
+		select {
+		case err := <-p.done:
+			p.cmd = nil
+			b, _ := os.ReadFile(p.log)
+			t.Fatalf("%s exited on its own (%v):\n%s", p.name, err, excerpt(string(b)))
+		default:
+		}
+	}
+}
+
+// excerpt is what a person needs from a process's log: from its first
+// panic or fatal error where there is one (Go prints the cause first and
+// the stacks after it), else its last lines.
+func excerpt(log string) string {
+	for _, mark := range []string{"\npanic: ", "\nfatal error: "} {
+		if i := strings.Index(log, mark); i >= 0 {
+			return headLines(log[i+1:], 40)
+		}
+	}
+	return tailLines(log, 60)
+}
+
+func headLines(s string, n int) string {
+	lines := strings.SplitN(s, "\n", n+1)
+	return strings.Join(lines[:min(n, len(lines))], "\n")
 }
 
 func (p *proc) start(t *testing.T) {
