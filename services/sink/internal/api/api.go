@@ -6,7 +6,10 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/newspipe/newspipe/services/sink/internal/store"
 )
@@ -67,8 +70,34 @@ func New(st Store, log *slog.Logger, cfg Config) *API {
 	return a
 }
 
-// ServeHTTP serves the API.
-func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTTP(w, r) }
+// ServeHTTP serves the API. A path or query that holds a NUL byte or is
+// not UTF-8 is a bad request, answered 400 before any handler: no id,
+// search or filter is such text, and PostgreSQL refuses it in a parameter,
+// which would otherwise surface as a 500.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !cleanText(r.URL.Path) || !cleanText(r.URL.RawQuery) || !cleanQuery(r.URL.Query()) {
+		writeError(w, http.StatusBadRequest, "the path or the query holds a NUL byte or text that is not UTF-8")
+		return
+	}
+	a.mux.ServeHTTP(w, r)
+}
+
+// cleanText reports whether s is UTF-8 without NUL bytes.
+func cleanText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
+
+func cleanQuery(q url.Values) bool {
+	for k, vs := range q {
+		if !cleanText(k) {
+			return false
+		}
+		for _, v := range vs {
+			if !cleanText(v) {
+				return false
+			}
+		}
+	}
+	return true
+}
 
 func (a *API) listStories(w http.ResponseWriter, r *http.Request) {
 	f, err := parseStoriesQuery(r.URL.Query(), a.cfg.Now())

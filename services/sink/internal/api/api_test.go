@@ -244,6 +244,15 @@ func TestBadParams(t *testing.T) {
 		{"alerts limit", "/api/alerts?limit=-1", "limit"},
 		{"alerts unknown parameter", "/api/alerts?rucn=true", "rucn"},
 		{"story takes no parameter", "/api/stories/s1?full=1", "full"},
+		// PostgreSQL refuses NUL in a text parameter: these must never reach
+		// a store as queries (they were 500s).
+		{"NUL in a story id", "/api/stories/s%001", "NUL"},
+		{"NUL in a story page id", "/stories/s%001", "NUL"},
+		{"NUL in a deal key", "/deals/alpha%00beta", "NUL"},
+		{"NUL in a search", "/api/stories?q=huawei%00", "NUL"},
+		{"NUL in a parameter name", "/api/stories?to%00pic=x", "NUL"},
+		{"id not UTF-8", "/api/stories/%ff%fe", "UTF-8"},
+		{"search not UTF-8", "/?q=%c3%28", "UTF-8"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
