@@ -283,6 +283,13 @@ type Message struct {
 	MsgID  string
 	Header map[string]string
 	Data   []byte
+	// Last has PublishAll send the message only once every message of the
+	// batch without Last is stored. A record of what a batch did (the
+	// fetcher's source state, which lists the jobs a poll queued) must
+	// never be stored without what it records: after a failover that
+	// stored the state but lost a job, the job would be taken for queued
+	// and never queued again.
+	Last bool
 }
 
 // ErrNoMsgID is returned for a publish without a message id: every
@@ -358,10 +365,26 @@ func (b *Bus) Publish(ctx context.Context, m Message) error {
 	return b.PublishAsync(m).Wait(ctx)
 }
 
-// PublishAll sends every message asynchronously and waits for all of them.
-// It returns the first error; the others were still awaited, so nothing is
-// left in flight when it returns.
+// PublishAll sends every message asynchronously and waits for all of them;
+// messages marked Last are sent only after all the others are stored, and
+// not at all if one of them failed. It returns the first error; the others
+// were still awaited, so nothing is left in flight when it returns.
 func (b *Bus) PublishAll(ctx context.Context, ms []Message) error {
+	var first, last []Message
+	for _, m := range ms {
+		if m.Last {
+			last = append(last, m)
+		} else {
+			first = append(first, m)
+		}
+	}
+	if err := b.publishBatch(ctx, first); err != nil {
+		return err
+	}
+	return b.publishBatch(ctx, last)
+}
+
+func (b *Bus) publishBatch(ctx context.Context, ms []Message) error {
 	pending := make([]*Pending, len(ms))
 	for i, m := range ms {
 		pending[i] = b.PublishAsync(m)

@@ -232,3 +232,42 @@ func TestConsumerStates(t *testing.T) {
 		t.Fatalf("states %v, want %s on %s with 3 pending", states, spec.Durable, spec.Stream)
 	}
 }
+
+// A message marked Last is stored only after the rest of its batch, and not
+// at all when one of them fails: the record of a batch never outlives what
+// it records.
+func TestPublishAllLast(t *testing.T) {
+	s := natstest.Start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	topo := natstest.Topology()
+	b, err := bus.Connect(ctx, s.ClientURL(), topo, bus.Options{PublishTimeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := b.EnsureStreams(ctx); err != nil {
+		t.Fatal(err)
+	}
+	record := func(id string) bus.Message {
+		return bus.Message{Subject: topo.Raw("record"), MsgID: id, Data: []byte(id), Last: true}
+	}
+	// No stream holds "nowhere.job": that publish fails.
+	err = b.PublishAll(ctx, []bus.Message{
+		record("r1"),
+		{Subject: topo.Raw("job"), MsgID: "j1", Data: []byte("j1")},
+		{Subject: "nowhere.job", MsgID: "j2", Data: []byte("j2")},
+	})
+	if err == nil {
+		t.Fatal("a batch with a failed publish returned nil")
+	}
+	if n, err := b.Count(ctx, topo.Raw("record")); err != nil || n != 0 {
+		t.Fatalf("the record of a failed batch: %d stored (%v), want none", n, err)
+	}
+	if err := b.PublishAll(ctx, []bus.Message{record("r2"), {Subject: topo.Raw("job"), MsgID: "j3", Data: []byte("j3")}}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := b.Count(ctx, topo.Raw("record")); err != nil || n != 1 {
+		t.Fatalf("the record of a stored batch: %d stored (%v), want 1", n, err)
+	}
+}

@@ -75,5 +75,9 @@ func (f *Fetcher) stateMessage(source string, st sourceState) (bus.Message, erro
 	if err != nil {
 		return bus.Message{}, fmt.Errorf("source %s: encode state: %w", source, err)
 	}
-	return bus.KVPutMessage(f.topo, topology.BucketFeedState, source, v, "feedstate:"+source+":"+shortHash(v)), nil
+	m := bus.KVPutMessage(f.topo, topology.BucketFeedState, source, v, "feedstate:"+source+":"+shortHash(v))
+	// The state lists the jobs this poll queued as Pending: it is stored
+	// only after they are (or the poll is retried from the old state).
+	m.Last = true
+	return m, nil
 }
