@@ -3,6 +3,7 @@
 //
 //	newspipe run     [flags]            the pipeline on the default real feeds (make run)
 //	newspipe demo    [flags]            the pipeline on the bundled local demo site (make demo)
+//	newspipe config  [run flags]        print the configuration run would use, secrets redacted
 //	newspipe tail    [flags] SUBJECT    print the events on a subject as JSON lines
 //	newspipe dlq     [-stage S] [-replay]  list or replay dead-lettered messages
 //	newspipe replay  [-taxonomy FILE] [-since T]  what a taxonomy would change in the stored stories
@@ -19,6 +20,7 @@ const usage = `usage: newspipe <command> [flags]
 commands:
   run           run the whole pipeline (embedded NATS and store) on the default feeds
   demo          run it on the bundled local demo site: no internet needed
+  config        print the configuration run would use (flags, environment, defaults), secrets redacted
   tail SUBJECT  print the events on SUBJECT (wildcards allowed) as JSON lines
   dlq           list what the stages dead-lettered, or replay it (-replay)
   replay        re-classify the stored stories with a taxonomy and print what would change
@@ -39,6 +41,8 @@ func run(args []string) int {
 		return runCmd(args[1:], false)
 	case "demo":
 		return runCmd(args[1:], true)
+	case "config":
+		return configCmd(args[1:], os.Stdout)
 	case "tail":
 		return tailCmd(args[1:])
 	case "dlq":

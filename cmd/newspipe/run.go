@@ -4,84 +4,163 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/newspipe/newspipe/cmd/newspipe/internal/demosite"
 	"github.com/newspipe/newspipe/cmd/newspipe/internal/pipeline"
+	"github.com/newspipe/newspipe/pkg/bus"
 	"github.com/newspipe/newspipe/pkg/lifecycle"
 	"github.com/newspipe/newspipe/pkg/service"
 	"github.com/newspipe/newspipe/pkg/telemetry"
+	"github.com/newspipe/newspipe/pkg/topology"
 	"github.com/newspipe/newspipe/services/fetcher/fetcher"
+	"github.com/newspipe/newspipe/services/sink/sink"
 )
 
-// runCmd runs the all-in-one pipeline; with demo, against the bundled site.
-func runCmd(args []string, demo bool) int {
-	name := "run"
-	if demo {
-		name = "demo"
+// runSettings is the all-in-one's configuration: its own settings (data
+// directory, embedded server, HTTP address, store, logs), the streams', and
+// every service's, declared by the services' own packages under the same
+// environment variables as their binaries, so a setting cannot exist in a
+// service and not here (TestRunHasEveryServiceSetting).
+type runSettings struct {
+	cfg       pipeline.Config
+	common    service.Common
+	logFormat string
+	logLevel  string
+	siteAddr  string
+	own       service.Settings
+	streams   service.Settings
+	services  map[string]*service.Settings // by service name
+}
+
+// all returns every group of settings, the all-in-one's own first.
+func (r *runSettings) all() []*service.Settings {
+	out := []*service.Settings{&r.own, &r.streams}
+	for _, name := range serviceNames {
+		out = append(out, r.services[name])
 	}
-	fs := flag.NewFlagSet("newspipe "+name, flag.ContinueOnError)
-	var cfg pipeline.Config
-	fs.StringVar(&cfg.DataDir, "data-dir", service.Getenv("DATA_DIR", "data"), "JetStream store and database directory (env DATA_DIR)")
-	fs.StringVar(&cfg.NATSAddr, "nats-addr", service.Getenv("NATS_ADDR", "127.0.0.1:4222"), "address the embedded NATS server listens on; a free port is used if taken (env NATS_ADDR)")
-	fs.StringVar(&cfg.NATSURL, "nats-url", "", "use this NATS server instead of the embedded one")
-	fs.StringVar(&cfg.HTTPAddr, "http-addr", service.Getenv("HTTP_ADDR", "127.0.0.1:8080"), "API, /metrics, /healthz, /readyz address (env HTTP_ADDR)")
-	fs.StringVar(&cfg.StoreDSN, "store", service.Getenv("STORE_DSN", ""), "store: a postgres:// DSN or a SQLite file; default DATA_DIR/newspipe.db (env STORE_DSN)")
-	fs.StringVar(&cfg.TaxonomyFile, "taxonomy", service.Getenv("TAXONOMY_FILE", ""), "taxonomy YAML overriding the embedded default (env TAXONOMY_FILE)")
-	sourcesFile := fs.String("sources", service.Getenv("SOURCES_FILE", ""), "sources.yaml; default: the embedded list of real feeds (env SOURCES_FILE)")
-	fs.DurationVar(&cfg.Fetcher.PollInterval, "poll-interval", service.EnvDuration("POLL_INTERVAL", 0), "feed poll interval; 0 = per source, default 10m (demo: 15s) (env POLL_INTERVAL)")
-	fs.DurationVar(&cfg.Fetcher.PerHostDelay, "per-host-delay", service.EnvDuration("PER_HOST_DELAY", 0), "least time between two requests to one host; 0 = default 1s (demo: 20ms) (env PER_HOST_DELAY)")
-	webhooks := fs.String("webhooks", service.Getenv("WEBHOOK_URLS", ""), "comma-separated URLs to POST each new agreement alert to; prefix one with slack: for Slack's payload (env WEBHOOK_URLS; signed with env WEBHOOK_SECRET)")
-	fs.StringVar(&cfg.Fetcher.Contact, "contact", service.Getenv("FETCH_CONTACT", ""), "URL or mail address sent in the fetcher's User-Agent so site operators can reach you; default the project's page (env FETCH_CONTACT)")
-	allowCIDRs := fs.String("allow-cidrs", service.Getenv("FETCH_ALLOW_CIDRS", ""), "comma-separated CIDRs the fetcher may reach although not public (loopback, private…); empty: public addresses only. The demo adds its own site's address (env FETCH_ALLOW_CIDRS)")
-	logFormat := fs.String("log-format", service.Getenv("LOG_FORMAT", "text"), "log format: text or json (env LOG_FORMAT)")
-	logLevel := fs.String("log-level", service.Getenv("LOG_LEVEL", "info"), "log level (env LOG_LEVEL)")
+	return out
+}
+
+var serviceNames = []string{"fetcher", "cleaner", "classifier", "sink"}
+
+// sharedNames are flag names more than one service declares: in the
+// all-in-one each takes its service's name as a prefix (-fetcher-workers).
+var sharedNames = []string{"workers"}
+
+// newRunFlags declares the all-in-one's settings and registers them on a
+// flag set named name.
+func newRunFlags(name string) (*flag.FlagSet, *runSettings) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	r := &runSettings{services: map[string]*service.Settings{}}
+	cfg := &r.cfg
+	o := &r.own
+	o.String(&cfg.DataDir, "data-dir", "DATA_DIR", "data", "JetStream store and database directory")
+	o.String(&cfg.NATSAddr, "nats-addr", "NATS_ADDR", "127.0.0.1:4222", "address the embedded NATS server listens on; a free port is used if taken")
+	// Deliberately no NATS_URL: it is set for the standalone services, and
+	// must not move the all-in-one off its embedded server.
+	fs.StringVar(&cfg.NATSURL, "nats-url", "", "use this NATS server instead of the embedded one (NATS_URL is not read: it configures the standalone services)")
+	o.String(&cfg.NATSCreds, "nats-creds", "NATS_CREDS", "", "NATS credentials file, with -nats-url")
+	o.String(&cfg.HTTPAddr, "http-addr", "HTTP_ADDR", "127.0.0.1:8080", "API, web page, /metrics, /healthz, /readyz address")
+	o.String(&cfg.StoreDSN, "store", "STORE_DSN", "", "store: a postgres:// DSN or a SQLite file; default DATA_DIR/newspipe.db").Redact(sink.RedactDSN)
+	o.String(&r.logFormat, "log-format", "LOG_FORMAT", "text", "log format: text or json")
+	o.String(&r.logLevel, "log-level", "LOG_LEVEL", "info", "log level: debug, info, warn, error")
+	o.Duration(&cfg.ShutdownGrace, "shutdown-grace", "SHUTDOWN_GRACE", 20*time.Second, "time allowed for a graceful stop, all of it")
 	// The demo site's address is part of every demo article's URL, hence of
 	// its id: a stable default keeps a second `make demo` on the same data
 	// directory from storing every story again under new ids.
-	siteAddr := fs.String("site-addr", "127.0.0.1:8081", "demo only: address of the bundled demo site (keep it stable across runs)")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	o.String(&r.siteAddr, "site-addr", "DEMO_SITE_ADDR", "127.0.0.1:8081", "demo only: address of the bundled demo site (keep it stable across runs)")
+	r.common.DeclareStreams(&r.streams)
+
+	declare := map[string]func(*service.Settings){
+		"fetcher":    cfg.Fetcher.Declare,
+		"cleaner":    cfg.Cleaner.Declare,
+		"classifier": cfg.Classifier.Declare,
+		"sink":       cfg.Sink.Declare,
 	}
-	if err := service.EnvErr(); err != nil {
-		fmt.Fprintf(os.Stderr, "%s: %v\n", fs.Name(), err)
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "%s: unexpected arguments %q\n", fs.Name(), fs.Args())
-		return 2
-	}
-	for _, u := range strings.Split(*webhooks, ",") {
-		if u = strings.TrimSpace(u); u != "" {
-			cfg.Webhooks.URLs = append(cfg.Webhooks.URLs, u)
+	for _, name := range serviceNames {
+		ss := &service.Settings{}
+		declare[name](ss)
+		for _, shared := range sharedNames {
+			ss.Rename(shared, name+"-"+shared)
 		}
+		r.services[name] = ss
 	}
-	cfg.Webhooks.Secret = []byte(os.Getenv("WEBHOOK_SECRET"))
-	log, err := telemetry.NewLogger(os.Stderr, *logFormat, *logLevel)
+	for _, ss := range r.all() {
+		ss.Register(fs)
+	}
+	return fs, r
+}
+
+// parseRunFlags parses the all-in-one's flags into its configuration; it
+// returns false when the command must exit (status 2), having said why.
+func parseRunFlags(name string, args []string) (*runSettings, bool) {
+	fs, r := newRunFlags(name)
+	if !service.Parse(fs, args, "usage: "+name+" [flags]\n\nRuns the whole pipeline in one process: an embedded NATS JetStream server (or -nats-url), the four services, the store, and the API and web page on HTTP_ADDR.") {
+		return nil, false
+	}
+	cfg := &r.cfg
+	cfg.Topology = r.common.Topology()
+	// One page size cap, from MAX_BODY_BYTES, for the fetcher, the cleaner
+	// and the streams' message size (Topology).
+	cfg.Fetcher.MaxBodyBytes = r.common.MaxBodyBytes
+	cfg.Cleaner.MaxBodyBytes = r.common.MaxBodyBytes
+	return r, true
+}
+
+// configCmd prints the configuration `newspipe run` would use with the same
+// flags and environment: each setting's environment variable, flag and
+// effective value, secrets redacted.
+func configCmd(args []string, w io.Writer) int {
+	r, ok := parseRunFlags("newspipe config", args)
+	if !ok {
+		return 2
+	}
+	if err := service.Print(w, r.all()...); err != nil {
+		fmt.Fprintln(os.Stderr, "newspipe config:", err)
+		return 1
+	}
+	nats := r.cfg.NATSURL
+	if nats == "" {
+		nats = "embedded, on " + r.cfg.NATSAddr
+	}
+	fmt.Fprintf(w, "\nNATS: %s; streams: %d replica(s), message size limit %d bytes (from MAX_BODY_BYTES)\n",
+		bus.RedactURL(nats), r.cfg.Topology.Limits.Replicas, topology.MsgSizeFor(r.common.MaxBodyBytes))
+	return 0
+}
+
+// runCmd runs the all-in-one pipeline; with demo, against the bundled site.
+func runCmd(args []string, demo bool) int {
+	name := "newspipe run"
+	if demo {
+		name = "newspipe demo"
+	}
+	r, ok := parseRunFlags(name, args)
+	if !ok {
+		return 2
+	}
+	cfg := r.cfg
+	log, err := telemetry.NewLogger(os.Stderr, r.logFormat, r.logLevel)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "newspipe:", err)
 		return 2
 	}
 	cfg.Log = log
-	if cfg.Fetcher.AllowCIDRs, err = fetcher.ParseAllowCIDRs(*allowCIDRs); err != nil {
-		fmt.Fprintln(os.Stderr, "newspipe: -allow-cidrs / FETCH_ALLOW_CIDRS:", err)
-		return 2
-	}
 	ctx, stop := lifecycle.SignalContext(context.Background())
 	defer stop()
 
 	if demo {
-		base, shutdown, err := startDemoSite(*siteAddr)
-		if err != nil && *siteAddr != "127.0.0.1:0" {
+		base, shutdown, err := startDemoSite(r.siteAddr)
+		if err != nil && r.siteAddr != "127.0.0.1:0" {
 			log.Warn("demo site address taken, using a free port: stories stored by earlier demo runs in this data directory will show up again under new URLs",
-				"wanted", *siteAddr, "err", err)
+				"wanted", r.siteAddr, "err", err)
 			base, shutdown, err = startDemoSite("127.0.0.1:0")
 		}
 		if err != nil {
@@ -94,7 +173,8 @@ func runCmd(args []string, demo bool) int {
 			fmt.Fprintln(os.Stderr, "newspipe demo:", err)
 			return 1
 		}
-		if cfg.Fetcher.PollInterval == 0 {
+		fetcherSettings := r.services["fetcher"]
+		if !fetcherSettings.Lookup("poll-interval").Changed() {
 			cfg.Fetcher.PollInterval = 15 * time.Second
 		}
 		cfg.Fetcher.IgnoreRobots = true // the demo site is ours
@@ -106,12 +186,12 @@ func runCmd(args []string, demo bool) int {
 			return 1
 		}
 		cfg.Fetcher.AllowCIDRs = append(cfg.Fetcher.AllowCIDRs, netip.PrefixFrom(siteIP, siteIP.BitLen()))
-		if cfg.Fetcher.PerHostDelay == 0 {
+		if !fetcherSettings.Lookup("per-host-delay").Changed() {
 			cfg.Fetcher.PerHostDelay = 20 * time.Millisecond // our own loopback site
 		}
 		log.Info("demo site serving", "url", base)
 	} else {
-		cfg.Fetcher.Sources, err = fetcher.LoadSources(*sourcesFile)
+		cfg.Fetcher.Sources, err = fetcher.LoadSources(cfg.Fetcher.SourcesFile)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "newspipe run:", err)
 			return 1

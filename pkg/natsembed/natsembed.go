@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
+
+	"github.com/newspipe/newspipe/pkg/topology"
 )
 
 // Config configures an embedded server.
@@ -45,7 +47,7 @@ func Start(c Config) (*Server, error) {
 		c.Addr = "127.0.0.1:0"
 	}
 	if c.MaxPayload == 0 {
-		c.MaxPayload = 8 << 20
+		c.MaxPayload = topology.MsgSizeFor(topology.DefaultMaxBodyBytes)
 	}
 	host, portStr, err := net.SplitHostPort(c.Addr)
 	if err != nil {

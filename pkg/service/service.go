@@ -38,24 +38,41 @@ type Common struct {
 	Replicas    int
 	MaxAge      time.Duration
 	MaxBytes    int64
+	// MaxBodyBytes is the page size cap, decompressed, that the fetcher
+	// and the cleaner apply; the streams' MaxMsgSize follows from it.
+	MaxBodyBytes int64
 	// ShutdownGrace bounds the whole shutdown; keep it below the pod's
 	// terminationGracePeriodSeconds.
 	ShutdownGrace time.Duration
 }
 
-// RegisterFlags adds the common flags to fs, each defaulting to its
-// environment variable.
+// Declare declares the common settings into ss.
+func (c *Common) Declare(ss *Settings) {
+	ss.String(&c.NATSURL, "nats-url", "NATS_URL", "nats://127.0.0.1:4222", "NATS server URL(s), comma-separated").Redact(bus.RedactURL)
+	ss.String(&c.CredsFile, "nats-creds", "NATS_CREDS", "", "NATS credentials file")
+	ss.String(&c.MetricsAddr, "metrics-addr", "METRICS_ADDR", ":9090", "address of /metrics, /healthz, /readyz")
+	ss.String(&c.LogFormat, "log-format", "LOG_FORMAT", "json", "log format: json or text")
+	ss.String(&c.LogLevel, "log-level", "LOG_LEVEL", "info", "log level: debug, info, warn, error")
+	c.DeclareStreams(ss)
+	ss.Duration(&c.ShutdownGrace, "shutdown-grace", "SHUTDOWN_GRACE", 20*time.Second, "time allowed for a graceful stop, all of it")
+}
+
+// DeclareStreams declares the settings of the streams and the limits
+// derived with them, which the all-in-one shares with the services.
+func (c *Common) DeclareStreams(ss *Settings) {
+	ss.String(&c.Namespace, "namespace", "NEWSPIPE_NAMESPACE", "", "prefix for every subject and stream; empty for the documented names")
+	ss.Int(&c.Replicas, "stream-replicas", "STREAM_REPLICAS", 1, "JetStream stream replicas: 1 for one node, 3 on a cluster")
+	ss.Duration(&c.MaxAge, "stream-max-age", "STREAM_MAX_AGE", 7*24*time.Hour, "how long streams keep messages")
+	ss.Int64(&c.MaxBytes, "stream-max-bytes", "STREAM_MAX_BYTES", 1<<30, "size cap of each stream in bytes")
+	ss.Int64(&c.MaxBodyBytes, "max-body-bytes", "MAX_BODY_BYTES", topology.DefaultMaxBodyBytes,
+		"largest page accepted, decompressed: the fetcher dead-letters larger ones, the cleaner refuses them, and the streams' message size limit is derived from it")
+}
+
+// RegisterFlags declares the common settings and adds them to fs as flags.
 func (c *Common) RegisterFlags(fs *flag.FlagSet) {
-	fs.StringVar(&c.NATSURL, "nats-url", Getenv("NATS_URL", "nats://127.0.0.1:4222"), "NATS server URL(s), comma-separated (env NATS_URL)")
-	fs.StringVar(&c.CredsFile, "nats-creds", Getenv("NATS_CREDS", ""), "NATS credentials file (env NATS_CREDS)")
-	fs.StringVar(&c.MetricsAddr, "metrics-addr", Getenv("METRICS_ADDR", ":9090"), "address of /metrics, /healthz, /readyz (env METRICS_ADDR)")
-	fs.StringVar(&c.LogFormat, "log-format", Getenv("LOG_FORMAT", "json"), "log format: json or text (env LOG_FORMAT)")
-	fs.StringVar(&c.LogLevel, "log-level", Getenv("LOG_LEVEL", "info"), "log level: debug, info, warn, error (env LOG_LEVEL)")
-	fs.StringVar(&c.Namespace, "namespace", Getenv("NEWSPIPE_NAMESPACE", ""), "prefix for every subject and stream; empty for the documented names (env NEWSPIPE_NAMESPACE)")
-	fs.IntVar(&c.Replicas, "stream-replicas", EnvInt("STREAM_REPLICAS", 1), "JetStream stream replicas: 1 for one node, 3 on a cluster (env STREAM_REPLICAS)")
-	fs.DurationVar(&c.MaxAge, "stream-max-age", EnvDuration("STREAM_MAX_AGE", 7*24*time.Hour), "how long streams keep messages (env STREAM_MAX_AGE)")
-	fs.Int64Var(&c.MaxBytes, "stream-max-bytes", int64(EnvInt("STREAM_MAX_BYTES", 1<<30)), "size cap of each stream in bytes (env STREAM_MAX_BYTES)")
-	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", EnvDuration("SHUTDOWN_GRACE", 20*time.Second), "time allowed for a graceful stop (env SHUTDOWN_GRACE)")
+	var ss Settings
+	c.Declare(&ss)
+	ss.Register(fs)
 }
 
 // Topology returns the topology the settings describe.
@@ -64,6 +81,9 @@ func (c *Common) Topology() topology.Topology {
 	t.Limits.Replicas = c.Replicas
 	t.Limits.MaxAge = c.MaxAge
 	t.Limits.MaxBytes = c.MaxBytes
+	if c.MaxBodyBytes > 0 {
+		t.Limits.MaxMsgSize = topology.MsgSizeFor(c.MaxBodyBytes)
+	}
 	return t
 }
 
@@ -100,9 +120,23 @@ func Run(name string, c Common, fn func(ctx context.Context, env *Env) error) er
 	if err != nil {
 		return err
 	}
+	// The admin server serves from the start: liveness (/healthz) answers
+	// while NATS is still out of reach, so that Kubernetes does not restart
+	// a pod that is only waiting for its server; readiness (/readyz) waits
+	// for the stage.
+	adminCtx, adminStop := context.WithCancel(context.WithoutCancel(ctx))
+	adminDone := make(chan error, 1)
+	go func() { adminDone <- admin.Serve(adminCtx, 5*time.Second) }()
+	stopAdmin := func() {
+		adminStop()
+		if err := <-adminDone; err != nil {
+			log.Warn("admin server", "err", err)
+		}
+	}
 
 	b, err := bus.Connect(ctx, c.NATSURL, c.Topology(), bus.Options{Name: "newspipe-" + name, CredsFile: c.CredsFile, Logger: log})
 	if err != nil {
+		stopAdmin()
 		return err
 	}
 	health.AddProbe("nats", func(context.Context) error {
@@ -113,6 +147,7 @@ func Run(name string, c Common, fn func(ctx context.Context, env *Env) error) er
 	})
 	if err := b.EnsureStreams(ctx); err != nil {
 		b.Close()
+		stopAdmin()
 		return err
 	}
 	log.Info("service starting", "nats_url", b.URL(), "admin_addr", admin.Addr(), "namespace", c.Namespace)
@@ -122,9 +157,6 @@ func Run(name string, c Common, fn func(ctx context.Context, env *Env) error) er
 	// it, and the NATS connection in what they leave.
 	budget := lifecycle.NewShutdown(ctx, c.ShutdownGrace)
 	g := lifecycle.NewGroup(lifecycle.WithShutdown(ctx, budget))
-	adminCtx, adminStop := context.WithCancel(context.WithoutCancel(ctx))
-	adminDone := make(chan error, 1)
-	go func() { adminDone <- admin.Serve(adminCtx, 5*time.Second) }()
 	g.Go(func(ctx context.Context) error {
 		health.SetReady(true)
 		defer health.SetReady(false)
@@ -137,10 +169,7 @@ func Run(name string, c Common, fn func(ctx context.Context, env *Env) error) er
 	if err := b.Drain(dctx); err != nil {
 		log.Warn("nats drain", "err", err)
 	}
-	adminStop()
-	if err := <-adminDone; err != nil {
-		log.Warn("admin server", "err", err)
-	}
+	stopAdmin()
 	if runErr != nil {
 		return fmt.Errorf("%s: %w", name, runErr)
 	}
@@ -157,7 +186,7 @@ func Parse(fs *flag.FlagSet, args []string, usage string) bool {
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), usage)
 		fmt.Fprintln(fs.Output(), "\nFlags (each with its environment variable):")
-		fs.PrintDefaults()
+		PrintFlags(fs)
 	}
 	if err := fs.Parse(args); err != nil {
 		return false
@@ -165,6 +194,10 @@ func Parse(fs *flag.FlagSet, args []string, usage string) bool {
 	if fs.NArg() > 0 {
 		fmt.Fprintf(fs.Output(), "%s: unexpected arguments %q\n\n", fs.Name(), fs.Args())
 		fs.Usage()
+		return false
+	}
+	if err := EnvErr(); err != nil {
+		fmt.Fprintf(fs.Output(), "%s: %v\n", fs.Name(), err)
 		return false
 	}
 	return true

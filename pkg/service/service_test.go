@@ -3,7 +3,11 @@ package service
 import (
 	"context"
 	"errors"
+	"net"
+	"net/http"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -58,5 +62,60 @@ func TestRunRefusesBadEnv(t *testing.T) {
 	}
 	if called {
 		t.Error("Run ran the service")
+	}
+}
+
+// Liveness is served while NATS is out of reach, readiness is not: a pod
+// waiting for its server is alive, and must not be restarted for it.
+func TestLiveBeforeNATS(t *testing.T) {
+	envErrs = nil
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := ln.Addr().String()
+	ln.Close() // nothing listens there: NATS is down
+	ln, err = net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := ln.Addr().String()
+	ln.Close()
+	c := Common{NATSURL: "nats://" + dead, MetricsAddr: admin, LogFormat: "text", LogLevel: "error", ShutdownGrace: time.Second}
+	done := make(chan error, 1)
+	go func() { done <- Run("test", c, func(context.Context, *Env) error { return nil }) }()
+
+	status := func(path string) int {
+		resp, err := http.Get("http://" + admin + path)
+		if err != nil {
+			return 0
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for status("/healthz") != http.StatusOK {
+		if time.Now().After(deadline) {
+			t.Fatal("/healthz not served while NATS is down")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if got := status("/readyz"); got == http.StatusOK {
+		t.Errorf("/readyz = %d while NATS is down, want not ready", got)
+	}
+	// SIGTERM, as Kubernetes sends it: Run gives up waiting and returns.
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("Run returned nil without ever reaching NATS")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return after SIGTERM")
+	}
+	if status("/healthz") != 0 {
+		t.Error("admin server still serving after Run returned")
 	}
 }

@@ -10,6 +10,7 @@ package topology
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 )
@@ -110,12 +111,29 @@ type ConsumerSpec struct {
 	MaxAckPending int
 }
 
+// DefaultMaxBodyBytes is the page size cap, decompressed, that the fetcher
+// and the cleaner apply by default: the one place it is written.
+const DefaultMaxBodyBytes = 8 << 20
+
+// MsgSizeFor is the stream message size limit that carries pages of up to
+// maxBody bytes. Pages travel gzip-compressed with a few KiB of metadata, so
+// a limit equal to the page cap holds every page under it; a page that does
+// not compress is cut by the fetcher before it reaches the limit.
+func MsgSizeFor(maxBody int64) int32 {
+	if maxBody <= 0 {
+		maxBody = DefaultMaxBodyBytes
+	}
+	return int32(min(maxBody, math.MaxInt32))
+}
+
 // StreamLimits configures the streams; zero values take the defaults of Default.
 type StreamLimits struct {
 	Storage  Storage
 	Replicas int
 	MaxAge   time.Duration
 	MaxBytes int64
+	// MaxMsgSize bounds one message: MsgSizeFor(the page size cap).
+	MaxMsgSize int32
 }
 
 // Topology is the set of names for one namespace.
@@ -240,10 +258,13 @@ func (t Topology) Streams() []StreamSpec {
 	if l.Replicas == 0 {
 		l.Replicas = 1
 	}
+	if l.MaxMsgSize <= 0 {
+		l.MaxMsgSize = MsgSizeFor(DefaultMaxBodyBytes)
+	}
 	mk := func(id string, subjects ...string) StreamSpec {
 		return StreamSpec{
 			Name: t.name(id), Subjects: subjects, Storage: l.Storage, Replicas: l.Replicas,
-			MaxAge: l.MaxAge, MaxBytes: l.MaxBytes, Duplicates: 2 * time.Minute, MaxMsgSize: 8 << 20,
+			MaxAge: l.MaxAge, MaxBytes: l.MaxBytes, Duplicates: 2 * time.Minute, MaxMsgSize: l.MaxMsgSize,
 		}
 	}
 	jobs := mk(StreamJobs, t.FeedJobs(), t.ArticleJobs(), t.SubmitJobs())

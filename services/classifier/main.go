@@ -26,8 +26,9 @@ func run(args []string) int {
 	var common service.Common
 	common.RegisterFlags(fs)
 	var cfg classifier.Config
-	fs.StringVar(&cfg.TaxonomyFile, "taxonomy", service.Getenv("TAXONOMY_FILE", ""), "taxonomy YAML overriding the embedded default (env TAXONOMY_FILE)")
-	fs.IntVar(&cfg.Workers, "workers", service.EnvInt("CLASSIFIER_WORKERS", 0), "concurrent classifications; 0 = one per CPU (env CLASSIFIER_WORKERS)")
+	var settings service.Settings
+	cfg.Declare(&settings)
+	settings.Register(fs)
 	if !service.Parse(fs, args, "usage: classifier [flags]        run the classifier service against NATS_URL\n       classifier tag IN_DIR     tag every .txt article of IN_DIR offline, one JSON line each (classifier tag -h)") {
 		return 2
 	}

@@ -26,11 +26,13 @@ func run(args []string) int {
 	var common service.Common
 	common.RegisterFlags(fs)
 	var cfg cleaner.Config
-	fs.IntVar(&cfg.Workers, "workers", service.EnvInt("CLEANER_WORKERS", 0), "concurrent extractions; 0 = one per CPU (env CLEANER_WORKERS)")
-	fs.Int64Var(&cfg.MaxBodyBytes, "max-body-bytes", int64(service.EnvInt("MAX_BODY_BYTES", 8<<20)), "largest page accepted (env MAX_BODY_BYTES)")
-	if err := fs.Parse(args); err != nil {
+	var settings service.Settings
+	cfg.Declare(&settings)
+	settings.Register(fs)
+	if !service.Parse(fs, args, "usage: cleaner [flags]                 run the cleaner service against NATS_URL\n       cleaner extract IN_DIR OUT_DIR  extract every .html/.txt page of IN_DIR offline (cleaner extract -h)") {
 		return 2
 	}
+	cfg.MaxBodyBytes = common.MaxBodyBytes
 	err := service.Run("cleaner", common, func(ctx context.Context, env *service.Env) error {
 		c, err := cleaner.New(env.Bus, cfg, env.Registry, env.StageMetrics, env.Log)
 		if err != nil {

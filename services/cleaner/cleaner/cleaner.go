@@ -50,7 +50,7 @@ type Cleaner struct {
 // New returns a cleaner consuming from b.
 func New(b *bus.Bus, cfg Config, reg prometheus.Registerer, sm *stage.Metrics, log *slog.Logger) (*Cleaner, error) {
 	if cfg.MaxBodyBytes <= 0 {
-		cfg.MaxBodyBytes = 8 << 20
+		cfg.MaxBodyBytes = topology.DefaultMaxBodyBytes
 	}
 	c := &Cleaner{
 		topo: b.Topology(), cfg: cfg, metrics: newMetrics(reg), now: time.Now,

@@ -152,12 +152,20 @@ const (
 	DefaultJobTimeout   = 10 * time.Minute
 	DefaultStaleAfter   = 48 * time.Hour
 	DefaultSeenTTL      = 90 * 24 * time.Hour
+
+	DefaultPerHostDelay  = fetch.DefaultPerHostDelay
+	DefaultFetchTimeout  = fetch.DefaultTimeout
+	DefaultHeaderTimeout = fetch.DefaultHeaderTimeout
+	DefaultMaxFeedBytes  = fetch.DefaultMaxFeedBytes
 )
 
 // Config configures the fetcher. Zero values take the defaults.
 type Config struct {
 	// Sources are the feeds to poll; disabled ones are skipped.
 	Sources []Source
+	// SourcesFile is where a main loads Sources from (LoadSources): empty
+	// for the built-in list.
+	SourcesFile string
 	// PollInterval is the interval of sources that set none. Default 10m.
 	PollInterval time.Duration
 	// ConnectTimeout bounds TCP and TLS set-up. Default 10s.
@@ -464,5 +472,5 @@ func rawLimit(t topology.Topology) int {
 			return int(s.MaxMsgSize) - headroom
 		}
 	}
-	return 8<<20 - headroom
+	return int(topology.MsgSizeFor(topology.DefaultMaxBodyBytes)) - headroom
 }

@@ -35,19 +35,22 @@ type Config struct {
 	NATSAddr string
 	// NATSURL, if set, uses that server instead of an embedded one.
 	NATSURL string
+	// NATSCreds is the credentials file for NATSURL's server.
+	NATSCreds string
 	// HTTPAddr serves the API, /metrics, /healthz, /readyz (default 127.0.0.1:8080).
 	HTTPAddr string
 	// StoreDSN overrides the store: a postgres:// DSN or a SQLite path.
 	// Default DataDir/newspipe.db.
 	StoreDSN string
-	// Fetcher is the fetcher's configuration (sources, intervals, politeness).
-	Fetcher fetcher.Config
-	// TaxonomyFile overrides the classifier's embedded taxonomy.
-	TaxonomyFile string
-	// Webhooks configures the alert webhooks (none by default).
-	Webhooks sink.WebhookConfig
-	// Namespace prefixes subjects and streams (empty: the documented names).
-	Namespace string
+	// Fetcher, Cleaner, Classifier and Sink are the four services'
+	// configurations, the same types their own binaries fill.
+	Fetcher    fetcher.Config
+	Cleaner    cleaner.Config
+	Classifier classifier.Config
+	Sink       sink.Config
+	// Topology names the subjects and streams (its namespace) and sets the
+	// streams' limits; zero: topology.Default().
+	Topology topology.Topology
 	// ShutdownGrace bounds the graceful stop (default 20s).
 	ShutdownGrace time.Duration
 	// Log is the logger (default slog.Default()).
@@ -94,10 +97,15 @@ func Run(ctx context.Context, cfg Config) (err error) {
 	}
 	defer lock.Close()
 
+	topo := cfg.Topology
+	if topo == (topology.Topology{}) {
+		topo = topology.Default()
+	}
 	info := Info{NATSURL: cfg.NATSURL}
 	if cfg.NATSURL == "" {
 		ns, err := natsembed.Start(natsembed.Config{
 			Addr: cfg.NATSAddr, FallbackToFreePort: true, StoreDir: filepath.Join(cfg.DataDir, "jetstream"),
+			MaxPayload: topo.Limits.MaxMsgSize,
 		})
 		if err != nil {
 			return fmt.Errorf("pipeline: %w", err)
@@ -109,8 +117,7 @@ func Run(ctx context.Context, cfg Config) (err error) {
 		}
 	}
 
-	topo := topology.Default().WithNamespace(cfg.Namespace)
-	b, err := bus.Connect(ctx, info.NATSURL, topo, bus.Options{Name: "newspipe", Logger: log})
+	b, err := bus.Connect(ctx, info.NATSURL, topo, bus.Options{Name: "newspipe", CredsFile: cfg.NATSCreds, Logger: log})
 	if err != nil {
 		return fmt.Errorf("pipeline: %w", err)
 	}
@@ -144,15 +151,15 @@ func Run(ctx context.Context, cfg Config) (err error) {
 	if err != nil {
 		return fmt.Errorf("pipeline: %w", err)
 	}
-	cl, err := cleaner.New(b, cleaner.Config{}, reg, sm, log.With("service", "cleaner"))
+	cl, err := cleaner.New(b, cfg.Cleaner, reg, sm, log.With("service", "cleaner"))
 	if err != nil {
 		return fmt.Errorf("pipeline: %w", err)
 	}
-	cf, err := classifier.New(b, classifier.Config{TaxonomyFile: cfg.TaxonomyFile}, reg, sm, log.With("service", "classifier"))
+	cf, err := classifier.New(b, cfg.Classifier, reg, sm, log.With("service", "classifier"))
 	if err != nil {
 		return fmt.Errorf("pipeline: %w", err)
 	}
-	sk, err := sink.New(b, st, reg, sm, log.With("service", "sink"), sink.Config{Webhooks: cfg.Webhooks})
+	sk, err := sink.New(b, st, reg, sm, log.With("service", "sink"), cfg.Sink)
 	if err != nil {
 		return fmt.Errorf("pipeline: %w", err)
 	}

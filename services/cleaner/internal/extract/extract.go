@@ -18,11 +18,13 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/newspipe/newspipe/pkg/topology"
 )
 
 // DefaultMaxBytes is the input size cap Extract applies: 8 MiB is many times
 // the largest real news page (200–300 KB) and bounds memory on hostile input.
-const DefaultMaxBytes = 8 << 20
+const DefaultMaxBytes = topology.DefaultMaxBodyBytes
 
 // Input is one page to extract.
 type Input struct {

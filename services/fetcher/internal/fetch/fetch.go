@@ -36,6 +36,8 @@ import (
 
 	"github.com/newspipe/newspipe/services/fetcher/internal/guard"
 	"github.com/newspipe/newspipe/services/fetcher/internal/robots"
+
+	"github.com/newspipe/newspipe/pkg/topology"
 )
 
 // Defaults for Config's zero values.
@@ -43,7 +45,7 @@ const (
 	DefaultConnectTimeout     = 10 * time.Second
 	DefaultHeaderTimeout      = 20 * time.Second
 	DefaultTimeout            = 30 * time.Second
-	DefaultMaxBodyBytes       = 8 << 20
+	DefaultMaxBodyBytes       = topology.DefaultMaxBodyBytes
 	DefaultMaxFeedBytes       = 16 << 20
 	DefaultMaxHeaderBytes     = 64 << 10
 	DefaultMaxRedirects       = 5
