@@ -70,8 +70,8 @@ images: ## build the container images (needs a Docker engine)
 	@command -v docker >/dev/null && docker info >/dev/null 2>&1 || { echo "images: no Docker engine here"; exit 1; }
 	@for s in $(SERVICES) newspipe; do docker build -f deploy/docker/Dockerfile --build-arg SERVICE=$$s -t newspipe/$$s:dev . || exit 1; done
 
-deploy-check: ## render and validate the Kubernetes manifests offline
-	$(GO) run ./cmd/newspipe deploy-check deploy/k8s
+deploy-check: ## render the Kubernetes manifests with kustomize and validate them offline (module deploy/check)
+	cd deploy/check && $(GO) run ./cmd/deploy-check ../k8s
 
 eval-extract: ## score the extractor on ../shared/extraction-dev (skips where absent)
 	cd services/cleaner && $(GO) run ./cmd/eval-extract

@@ -29,15 +29,20 @@ import (
 // Common holds the settings every service takes, as flags with defaults
 // from the environment.
 type Common struct {
-	NATSURL     string
-	CredsFile   string
-	MetricsAddr string
-	LogFormat   string
-	LogLevel    string
-	Namespace   string
-	Replicas    int
-	MaxAge      time.Duration
-	MaxBytes    int64
+	NATSURL   string
+	CredsFile string
+	// NKeySeedFile, TLSCAFile, TLSCertFile and TLSKeyFile: see bus.Options.
+	NKeySeedFile string
+	TLSCAFile    string
+	TLSCertFile  string
+	TLSKeyFile   string
+	MetricsAddr  string
+	LogFormat    string
+	LogLevel     string
+	Namespace    string
+	Replicas     int
+	MaxAge       time.Duration
+	MaxBytes     int64
 	// ShutdownGrace bounds the whole shutdown; keep it below the pod's
 	// terminationGracePeriodSeconds.
 	ShutdownGrace time.Duration
@@ -48,6 +53,10 @@ type Common struct {
 func (c *Common) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.NATSURL, "nats-url", Getenv("NATS_URL", "nats://127.0.0.1:4222"), "NATS server URL(s), comma-separated (env NATS_URL)")
 	fs.StringVar(&c.CredsFile, "nats-creds", Getenv("NATS_CREDS", ""), "NATS credentials file (env NATS_CREDS)")
+	fs.StringVar(&c.NKeySeedFile, "nats-nkey-seed", Getenv("NATS_NKEY_SEED", ""), "file holding the NATS user's nkey seed (env NATS_NKEY_SEED)")
+	fs.StringVar(&c.TLSCAFile, "nats-tls-ca", Getenv("NATS_TLS_CA", ""), "PEM file of the CAs of the NATS servers' certificates (env NATS_TLS_CA)")
+	fs.StringVar(&c.TLSCertFile, "nats-tls-cert", Getenv("NATS_TLS_CERT", ""), "PEM client certificate for NATS, with -nats-tls-key (env NATS_TLS_CERT)")
+	fs.StringVar(&c.TLSKeyFile, "nats-tls-key", Getenv("NATS_TLS_KEY", ""), "PEM key of the NATS client certificate (env NATS_TLS_KEY)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", Getenv("METRICS_ADDR", ":9090"), "address of /metrics, /healthz, /readyz (env METRICS_ADDR)")
 	fs.StringVar(&c.LogFormat, "log-format", Getenv("LOG_FORMAT", "json"), "log format: json or text (env LOG_FORMAT)")
 	fs.StringVar(&c.LogLevel, "log-level", Getenv("LOG_LEVEL", "info"), "log level: debug, info, warn, error (env LOG_LEVEL)")
@@ -101,7 +110,10 @@ func Run(name string, c Common, fn func(ctx context.Context, env *Env) error) er
 		return err
 	}
 
-	b, err := bus.Connect(ctx, c.NATSURL, c.Topology(), bus.Options{Name: "newspipe-" + name, CredsFile: c.CredsFile, Logger: log})
+	b, err := bus.Connect(ctx, c.NATSURL, c.Topology(), bus.Options{
+		Name: "newspipe-" + name, CredsFile: c.CredsFile, NKeySeedFile: c.NKeySeedFile,
+		TLSCAFile: c.TLSCAFile, TLSCertFile: c.TLSCertFile, TLSKeyFile: c.TLSKeyFile, Logger: log,
+	})
 	if err != nil {
 		return err
 	}
