@@ -1,0 +1,145 @@
+package check
+
+import (
+	"strings"
+	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+)
+
+// render renders one build of the shipped manifests, which must be clean.
+func render(t *testing.T, build string) *Set {
+	t.Helper()
+	set, problems, err := Render(realManifests + "/" + build)
+	if err != nil || len(problems) > 0 {
+		t.Fatalf("render %s: %v %v", build, err, problems)
+	}
+	if p := Policy(set); len(p) > 0 {
+		t.Fatalf("%s is not clean: %v", build, p)
+	}
+	return set
+}
+
+func deployment(t *testing.T, s *Set, name string) *appsv1.Deployment {
+	t.Helper()
+	o := s.Get("Deployment", "newspipe", name)
+	if o == nil {
+		t.Fatalf("no Deployment %s", name)
+	}
+	return o.Obj.(*appsv1.Deployment)
+}
+
+func remove(s *Set, kind, name string) {
+	for i, o := range s.Objects {
+		if o.Kind == kind && o.Name == name {
+			s.Objects = append(s.Objects[:i], s.Objects[i+1:]...)
+			return
+		}
+	}
+}
+
+func policy(t *testing.T, s *Set, name string) *networkingv1.NetworkPolicy {
+	t.Helper()
+	o := s.Get("NetworkPolicy", "newspipe", name)
+	if o == nil {
+		t.Fatalf("no NetworkPolicy %s", name)
+	}
+	return o.Obj.(*networkingv1.NetworkPolicy)
+}
+
+// Each case breaks the shipped manifests in one way, on the typed
+// objects, and the policy must say so.
+func TestPolicyCatchesBrokenManifests(t *testing.T) {
+	tests := []struct {
+		name   string
+		build  string
+		break_ func(t *testing.T, s *Set)
+		rule   Rule
+		ref    string
+		msg    string
+	}{
+		{"no nkey seed", "base", func(t *testing.T, s *Set) {
+			c := &deployment(t, s, "cleaner").Spec.Template.Spec.Containers[0]
+			c.Env = dropEnv(c.Env, "NATS_NKEY_SEED")
+		}, RuleCredentials, "Deployment/cleaner", "gets no NATS credentials from a Secret"},
+		{"seed path off the Secret volume", "base", func(t *testing.T, s *Set) {
+			c := &deployment(t, s, "sink").Spec.Template.Spec.Containers[0]
+			c.Env = append(dropEnv(c.Env, "NATS_NKEY_SEED"), corev1.EnvVar{Name: "NATS_NKEY_SEED", Value: "/tmp/nkey.seed"})
+		}, RuleCredentials, "Deployment/sink", "NATS_NKEY_SEED /tmp/nkey.seed is not a file of a volume mounted from a Secret"},
+		{"password in NATS_URL", "base", func(t *testing.T, s *Set) {
+			cm := s.Get("ConfigMap", "newspipe", "newspipe-config").Obj.(*corev1.ConfigMap)
+			cm.Data["NATS_URL"] = "nats://newspipe:s3cret@nats.newspipe.svc:4222"
+		}, RuleCredentials, "Deployment/fetcher", "NATS_URL carries credentials inline"},
+		{"inline token", "base", func(t *testing.T, s *Set) {
+			c := &deployment(t, s, "classifier").Spec.Template.Spec.Containers[0]
+			c.Env = append(c.Env, corev1.EnvVar{Name: "NATS_TOKEN", Value: "s3cret"})
+		}, RuleCredentials, "Deployment/classifier", "env NATS_TOKEN is written inline"},
+		{"no default deny", "base", func(t *testing.T, s *Set) { remove(s, "NetworkPolicy", "default-deny") },
+			RuleNetwork, "Namespace/newspipe", "no default-deny NetworkPolicy"},
+		{"stages cannot reach NATS", "base", func(t *testing.T, s *Set) { remove(s, "NetworkPolicy", "stages-to-nats") },
+			RuleNetwork, "Deployment/cleaner", "egress to NATS (port 4222/TCP) is not allowed"},
+		{"NATS refuses the stages", "base", func(t *testing.T, s *Set) { policy(t, s, "nats").Spec.Ingress[0].Ports[0].Port.IntVal = 4223 },
+			RuleNetwork, "StatefulSet/nats", "ingress from Deployment/sink on port client (4222) is not allowed"},
+		{"no DNS", "base", func(t *testing.T, s *Set) { remove(s, "NetworkPolicy", "dns") },
+			RuleNetwork, "Deployment/fetcher", "egress to DNS (port 53/UDP) is not allowed"},
+		{"fetcher without HTTPS", "base", func(t *testing.T, s *Set) {
+			np := policy(t, s, "fetcher-web")
+			np.Spec.Egress[0].Ports = np.Spec.Egress[0].Ports[:1]
+		}, RuleNetwork, "Deployment/fetcher", "egress to the web (HTTPS) (port 443/TCP) is not allowed"},
+		{"sink without PostgreSQL", "base", func(t *testing.T, s *Set) { policy(t, s, "sink").Spec.Egress = nil },
+			RuleNetwork, "Deployment/sink", "egress to PostgreSQL (port 5432/TCP) is not allowed"},
+		{"no scraping", "base", func(t *testing.T, s *Set) { remove(s, "NetworkPolicy", "metrics") },
+			RuleNetwork, "Deployment/classifier", "ingress from Prometheus in namespace monitoring on port metrics (9090) is not allowed"},
+		{"KEDA cannot read NATS", "overlays/prod", func(t *testing.T, s *Set) {
+			np := policy(t, s, "nats")
+			np.Spec.Ingress = np.Spec.Ingress[:len(np.Spec.Ingress)-1]
+		}, RuleNetwork, "StatefulSet/nats", "ingress from KEDA's operator in namespace keda on port monitor (8222) is not allowed"},
+		{"wrong consumer", "overlays/prod", func(t *testing.T, s *Set) {
+			s.Get("ScaledObject", "newspipe", "cleaner").Obj.(*ScaledObject).Spec.Triggers[0].Metadata["consumer"] = "CLASSIFIER"
+		}, RuleAutoscale, "ScaledObject/cleaner", `consumer "CLASSIFIER" is not the cleaner stage's durable consumer CLEANER`},
+		{"wrong stream", "overlays/prod", func(t *testing.T, s *Set) {
+			s.Get("ScaledObject", "newspipe", "classifier").Obj.(*ScaledObject).Spec.Triggers[0].Metadata["stream"] = "NEWS_RAW"
+		}, RuleAutoscale, "ScaledObject/classifier", `stream "NEWS_RAW" is not the classifier stage's stream NEWS_CLEAN`},
+		{"endpoint not headless", "overlays/prod", func(t *testing.T, s *Set) {
+			s.Get("ScaledObject", "newspipe", "cleaner").Obj.(*ScaledObject).Spec.Triggers[0].Metadata["natsServerMonitoringEndpoint"] = "nats.newspipe.svc:8222"
+		}, RuleAutoscale, "ScaledObject/cleaner", "Service nats is not headless"},
+		{"no fallback", "overlays/prod", func(t *testing.T, s *Set) {
+			s.Get("ScaledObject", "newspipe", "cleaner").Obj.(*ScaledObject).Spec.Fallback = nil
+		}, RuleAutoscale, "ScaledObject/cleaner", "spec.fallback is missing"},
+		{"unknown scaler metadata", "overlays/prod", func(t *testing.T, s *Set) {
+			s.Get("ScaledObject", "newspipe", "cleaner").Obj.(*ScaledObject).Spec.Triggers[0].Metadata["lagTreshold"] = "5"
+		}, RuleAutoscale, "ScaledObject/cleaner", `unknown nats-jetstream metadata "lagTreshold"`},
+		{"HPA and KEDA both", "overlays/prod", func(t *testing.T, s *Set) {
+			base := render(t, "base")
+			s.Objects = append(s.Objects, base.Get("HorizontalPodAutoscaler", "newspipe", "cleaner"))
+		}, RuleAutoscale, "HorizontalPodAutoscaler/cleaner", "two autoscalers fight"},
+		{"PodMonitor on a missing port", "overlays/prod", func(t *testing.T, s *Set) {
+			s.Get("PodMonitor", "newspipe", "newspipe-stages").Obj.(*PodMonitor).Spec.PodMetricsEndpoints[0].Port = "admin"
+		}, RuleMonitoring, "PodMonitor/newspipe-stages", `port "admin" is not a port of Deployment/cleaner`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := render(t, tc.build)
+			tc.break_(t, s)
+			problems := Policy(s)
+			for _, p := range problems {
+				if p.Rule == tc.rule && p.Kind+"/"+p.Name == tc.ref && strings.Contains(p.Message, tc.msg) {
+					return
+				}
+			}
+			t.Errorf("no %s problem %q on %s; got %v", tc.rule, tc.msg, tc.ref, problems)
+		})
+	}
+}
+
+func dropEnv(env []corev1.EnvVar, name string) []corev1.EnvVar {
+	var out []corev1.EnvVar
+	for _, e := range env {
+		if e.Name != name {
+			out = append(out, e)
+		}
+	}
+	return out
+}
