@@ -28,7 +28,7 @@ func TestRules(t *testing.T) {
 		{"reference-secret-external", "", "", "", ""},
 		{"autoscale-valid", "", "", "", ""},
 		{"kustomize-strategic-merge", "", "", "", ""},
-		{"kustomize-unsupported", "", "", "", ""},
+		{"kustomize-name-prefix", "", "", "", ""},
 		{"yaml-syntax", RuleKustomize, "MalformedYAMLError", "Kustomization", "yaml-syntax"},
 		{"yaml-not-mapping", RuleKustomize, "missing Resource metadata", "Kustomization", "yaml-not-mapping"},
 		{"identity-missing-name", RuleKustomize, "missing metadata.name", "Kustomization", "identity-missing-name"},
@@ -71,6 +71,7 @@ func TestRules(t *testing.T) {
 		{"kustomize-missing-resource", RuleKustomize, "nothere.yaml", "Kustomization", "kustomize-missing-resource"},
 		{"kustomize-replicas-no-match", RuleKustomize, "resource with name ghost does not match", "Kustomization", "kustomize-replicas-no-match"},
 		{"kustomize-cycle", RuleKustomize, "cycle detected", "Kustomization", "a"},
+		{"kustomize-patch-no-match", RuleKustomize, `patches[0]: the target (kind "Deployment", name "ghost") selects no object`, "Kustomization", "kustomize-patch-no-match"},
 	}
 	seen := map[string]bool{}
 	for _, tc := range tests {

@@ -55,7 +55,7 @@ func TestPolicyCatchesBrokenManifests(t *testing.T) {
 	tests := []struct {
 		name   string
 		build  string
-		break_ func(t *testing.T, s *Set)
+		mutate func(t *testing.T, s *Set)
 		rule   Rule
 		ref    string
 		msg    string
@@ -122,7 +122,7 @@ func TestPolicyCatchesBrokenManifests(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := render(t, tc.build)
-			tc.break_(t, s)
+			tc.mutate(t, s)
 			problems := Policy(s)
 			for _, p := range problems {
 				if p.Rule == tc.rule && p.Kind+"/"+p.Name == tc.ref && strings.Contains(p.Message, tc.msg) {

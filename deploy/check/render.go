@@ -11,7 +11,10 @@ import (
 
 	kjson "sigs.k8s.io/json"
 	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/api/resmap"
+	"sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
+	"sigs.k8s.io/yaml"
 )
 
 // Object is one rendered object, decoded into its API type.
@@ -64,7 +67,7 @@ func Render(dir string) (*Set, []Problem, error) {
 		return &Set{}, []Problem{{Kind: "Kustomization", Name: filepath.Base(dir), Rule: RuleKustomize, Message: err.Error()}}, nil
 	}
 	set := &Set{}
-	var problems []Problem
+	problems := unmatchedPatches(dir, m)
 	for _, r := range m.Resources() {
 		gvk := r.GetGvk()
 		o := &Object{APIVersion: gvk.ApiVersion(), Kind: gvk.Kind, Name: r.GetName(), Namespace: r.GetNamespace()}
@@ -81,6 +84,38 @@ func Render(dir string) (*Set, []Problem, error) {
 		set.Objects = append(set.Objects, o)
 	}
 	return set, problems, nil
+}
+
+// unmatchedPatches reports the patches of dir's kustomization whose
+// target selects no object of the rendering: kustomize applies such a
+// patch to nothing without a word, so a renamed object or a typo in a
+// target would quietly undo an overlay. Deleting patches are skipped (their
+// target is gone from the rendering by design), and so are patches of
+// components, which apply to what their kustomization holds.
+func unmatchedPatches(dir string, m resmap.ResMap) []Problem {
+	f := kustomizationFile(dir)
+	if f == "" {
+		return nil
+	}
+	b, err := os.ReadFile(f)
+	if err != nil {
+		return nil
+	}
+	var k types.Kustomization
+	if err := yaml.Unmarshal(b, &k); err != nil {
+		return nil // kustomize itself reported it
+	}
+	var problems []Problem
+	for i, p := range k.Patches {
+		if p.Target == nil || strings.Contains(p.Patch, "$patch: delete") {
+			continue
+		}
+		if rs, err := m.Select(*p.Target); err == nil && len(rs) == 0 {
+			problems = append(problems, Problem{Kind: "Kustomization", Name: filepath.Base(dir), Rule: RuleKustomize,
+				Message: fmt.Sprintf("patches[%d]: the target (kind %q, name %q) selects no object: kustomize applies the patch to nothing", i, p.Target.Kind, p.Target.Name)})
+		}
+	}
+	return problems
 }
 
 // plainKustomization copies the YAML files of dir into an in-memory file
