@@ -24,6 +24,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"sigs.k8s.io/yaml"
 )
 
 // ExternalSecretsAnnotation, on a workload (or its pod template), lists the
@@ -147,9 +149,17 @@ func kustomizationFile(dir string) string {
 	return ""
 }
 
+// isComponent reports whether file is a kustomize Component, which is
+// rendered only through the kustomizations that include it.
 func isComponent(file string) bool {
 	b, err := os.ReadFile(file)
-	return err == nil && strings.Contains(string(b), "\nkind: Component")
+	if err != nil {
+		return false
+	}
+	var k struct {
+		Kind string `json:"kind"`
+	}
+	return yaml.Unmarshal(b, &k) == nil && k.Kind == "Component"
 }
 
 // merge folds problems that differ only by build into one listing every

@@ -7,24 +7,29 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
 	"github.com/newspipe/newspipe/deploy/check"
 )
 
-func main() {
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("deploy-check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: deploy-check [DIR]")
 		fmt.Fprintln(fs.Output(), "Renders every kustomization under DIR (default ../k8s) with kustomize and validates the result, offline.")
 		fmt.Fprintln(fs.Output(), "Secrets created outside the manifests are listed on the workload in annotation "+check.ExternalSecretsAnnotation+".")
 	}
-	if err := fs.Parse(os.Args[1:]); err != nil || fs.NArg() > 1 {
-		if err == nil {
-			fs.Usage()
-		}
-		os.Exit(2)
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 1 {
+		fs.Usage()
+		return 2
 	}
 	dir := "../k8s"
 	if fs.NArg() == 1 {
@@ -32,14 +37,15 @@ func main() {
 	}
 	rep, err := check.Run(dir)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
+		fmt.Fprintln(stderr, err)
+		return 2
 	}
 	for _, p := range rep.Problems {
-		fmt.Println(p)
+		fmt.Fprintln(stdout, p)
 	}
-	fmt.Printf("deploy-check: rendered %s: %d objects, %d problems\n", strings.Join(rep.Builds, ", "), rep.Objects, len(rep.Problems))
+	fmt.Fprintf(stdout, "deploy-check: rendered %s: %d objects, %d problems\n", strings.Join(rep.Builds, ", "), rep.Objects, len(rep.Problems))
 	if len(rep.Problems) > 0 {
-		os.Exit(1)
+		return 1
 	}
+	return 0
 }
