@@ -5,8 +5,10 @@ import (
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
 )
 
 // render renders one build of the shipped manifests, which must be clean.
@@ -118,6 +120,85 @@ func TestPolicyCatchesBrokenManifests(t *testing.T) {
 		{"PodMonitor on a missing port", "overlays/prod", func(t *testing.T, s *Set) {
 			s.Get("PodMonitor", "newspipe", "newspipe-stages").Obj.(*PodMonitor).Spec.PodMetricsEndpoints[0].Port = "admin"
 		}, RuleMonitoring, "PodMonitor/newspipe-stages", `port "admin" is not a port of Deployment/cleaner`},
+		{"privileged", "base", func(t *testing.T, s *Set) {
+			yes := true
+			deployment(t, s, "sink").Spec.Template.Spec.Containers[0].SecurityContext.Privileged = &yes
+		}, RuleSecurity, "Deployment/sink", "container sink is privileged"},
+		{"capability added", "base", func(t *testing.T, s *Set) {
+			deployment(t, s, "fetcher").Spec.Template.Spec.Containers[0].SecurityContext.Capabilities.Add = []corev1.Capability{"NET_RAW"}
+		}, RuleSecurity, "Deployment/fetcher", "capabilities.add [NET_RAW]"},
+		{"host network", "base", func(t *testing.T, s *Set) { deployment(t, s, "fetcher").Spec.Template.Spec.HostNetwork = true },
+			RuleSecurity, "Deployment/fetcher", "shares a host namespace"},
+		{"root user", "base", func(t *testing.T, s *Set) {
+			root := int64(0)
+			deployment(t, s, "cleaner").Spec.Template.Spec.SecurityContext.RunAsUser = &root
+		}, RuleSecurity, "Deployment/cleaner", "runAsUser is 0"},
+		{"no seccomp profile", "base", func(t *testing.T, s *Set) {
+			deployment(t, s, "cleaner").Spec.Template.Spec.SecurityContext.SeccompProfile = nil
+		},
+			RuleSecurity, "Deployment/cleaner", "seccompProfile is not RuntimeDefault"},
+		{"no container securityContext", "base", func(t *testing.T, s *Set) {
+			deployment(t, s, "sink").Spec.Template.Spec.Containers[0].SecurityContext = nil
+		},
+			RuleSecurity, "Deployment/sink", "container sink has no securityContext"},
+		{"privilege escalation", "base", func(t *testing.T, s *Set) {
+			yes := true
+			deployment(t, s, "sink").Spec.Template.Spec.Containers[0].SecurityContext.AllowPrivilegeEscalation = &yes
+		}, RuleSecurity, "Deployment/sink", "allowPrivilegeEscalation is not false"},
+		{"no liveness probe", "base", func(t *testing.T, s *Set) {
+			deployment(t, s, "sink").Spec.Template.Spec.Containers[0].LivenessProbe = nil
+		},
+			RuleProbe, "Deployment/sink", "container sink has no livenessProbe"},
+		{"resourceFieldRef to an unlimited resource", "base", func(t *testing.T, s *Set) {
+			c := &deployment(t, s, "sink").Spec.Template.Spec.Containers[0]
+			c.Env = append(c.Env, corev1.EnvVar{Name: "EPHEMERAL", ValueFrom: &corev1.EnvVarSource{ResourceFieldRef: &corev1.ResourceFieldSelector{Resource: "limits.ephemeral-storage"}}})
+		}, RuleReference, "Deployment/sink", "refers to resource limits.ephemeral-storage"},
+		{"missing PersistentVolumeClaim", "base", func(t *testing.T, s *Set) {
+			spec := &deployment(t, s, "sink").Spec.Template.Spec
+			spec.Volumes = append(spec.Volumes, corev1.Volume{Name: "data", VolumeSource: corev1.VolumeSource{PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: "sink-data"}}})
+		}, RuleReference, "Deployment/sink", "refers to PersistentVolumeClaim sink-data"},
+		{"Service without selector", "base", func(t *testing.T, s *Set) {
+			s.Get("Service", "newspipe", "sink").Obj.(*corev1.Service).Spec.Selector = nil
+		}, RuleSelector, "Service/sink", "spec.selector is empty"},
+		{"HPA min above max", "base", func(t *testing.T, s *Set) {
+			h := s.Get("HorizontalPodAutoscaler", "newspipe", "cleaner").Obj.(*autoscalingv2.HorizontalPodAutoscaler)
+			h.Spec.MaxReplicas = 1
+		}, RuleAutoscale, "HorizontalPodAutoscaler/cleaner", "minReplicas 2 is above maxReplicas 1"},
+		{"HPA on a resource not requested", "base", func(t *testing.T, s *Set) {
+			delete(deployment(t, s, "classifier").Spec.Template.Spec.Containers[0].Resources.Requests, corev1.ResourceCPU)
+		}, RuleAutoscale, "HorizontalPodAutoscaler/classifier", "scales on cpu utilization but container classifier of Deployment/classifier requests no cpu"},
+		{"PDB without a budget", "base", func(t *testing.T, s *Set) {
+			s.Get("PodDisruptionBudget", "newspipe", "sink").Obj.(*policyv1.PodDisruptionBudget).Spec.MaxUnavailable = nil
+		}, RuleDisruption, "PodDisruptionBudget/sink", "sets neither minAvailable nor maxUnavailable"},
+		{"StatefulSet without its Service", "base", func(t *testing.T, s *Set) { remove(s, "Service", "nats-headless") },
+			RuleStatefulSet, "StatefulSet/nats", `serviceName "nats-headless": no such Service`},
+		{"KEDA without a maximum", "overlays/prod", func(t *testing.T, s *Set) {
+			s.Get("ScaledObject", "newspipe", "cleaner").Obj.(*ScaledObject).Spec.MaxReplicaCount = nil
+		}, RuleAutoscale, "ScaledObject/cleaner", "spec.maxReplicaCount is unset"},
+		{"KEDA fallback above the maximum", "overlays/prod", func(t *testing.T, s *Set) {
+			s.Get("ScaledObject", "newspipe", "classifier").Obj.(*ScaledObject).Spec.Fallback.Replicas = 20
+		}, RuleAutoscale, "ScaledObject/classifier", "fallback.replicas 20 is outside 2..6"},
+		{"KEDA lag threshold not a number", "overlays/prod", func(t *testing.T, s *Set) {
+			s.Get("ScaledObject", "newspipe", "cleaner").Obj.(*ScaledObject).Spec.Triggers[0].Metadata["lagThreshold"] = "lots"
+		}, RuleAutoscale, "ScaledObject/cleaner", `lagThreshold "lots" is not a positive integer`},
+		{"KEDA without the account", "overlays/prod", func(t *testing.T, s *Set) {
+			delete(s.Get("ScaledObject", "newspipe", "cleaner").Obj.(*ScaledObject).Spec.Triggers[0].Metadata, "account")
+		}, RuleAutoscale, "ScaledObject/cleaner", "metadata.account is missing"},
+		{"KEDA endpoint on a missing port", "overlays/prod", func(t *testing.T, s *Set) {
+			s.Get("ScaledObject", "newspipe", "cleaner").Obj.(*ScaledObject).Spec.Triggers[0].Metadata["natsServerMonitoringEndpoint"] = "nats-headless.newspipe.svc.cluster.local:8223"
+		}, RuleAutoscale, "ScaledObject/cleaner", "Service nats-headless has no port 8223"},
+		{"alert rule without expr", "overlays/prod", func(t *testing.T, s *Set) {
+			s.Get("PrometheusRule", "newspipe", "newspipe").Obj.(*PrometheusRule).Spec.Groups[0].Rules[0].Expr = ""
+		}, RuleMonitoring, "PrometheusRule/newspipe", "rule NewspipeNewAgreement has no expr"},
+		{"alert rule with a bad for", "overlays/prod", func(t *testing.T, s *Set) {
+			s.Get("PrometheusRule", "newspipe", "newspipe").Obj.(*PrometheusRule).Spec.Groups[0].Rules[1].For = "a while"
+		}, RuleMonitoring, "PrometheusRule/newspipe", `for "a while" is not a duration`},
+		{"rule both alert and record", "overlays/prod", func(t *testing.T, s *Set) {
+			s.Get("PrometheusRule", "newspipe", "newspipe").Obj.(*PrometheusRule).Spec.Groups[0].Rules[0].Record = "x"
+		}, RuleMonitoring, "PrometheusRule/newspipe", "exactly one of alert and record"},
+		{"PodMonitor selecting nothing", "overlays/prod", func(t *testing.T, s *Set) {
+			s.Get("PodMonitor", "newspipe", "newspipe-stages").Obj.(*PodMonitor).Spec.Selector.MatchLabels["app.kubernetes.io/component"] = "ghost"
+		}, RuleMonitoring, "PodMonitor/newspipe-stages", "matches no pod template"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
