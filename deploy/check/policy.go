@@ -125,7 +125,43 @@ func Policy(set *Set) []Problem {
 		}
 	}
 	c.checkNetwork()
+	c.checkReplication()
 	return c.problems
+}
+
+// checkReplication reports stages whose STREAM_REPLICAS asks for more
+// copies of each stream than there are NATS servers: JetStream would
+// refuse to create the streams, and the stages would never start.
+func (c *checker) checkReplication() {
+	var nats *workload
+	for _, w := range c.workloads {
+		if w.o.Kind == "StatefulSet" && w.o.Name == "nats" {
+			nats = w
+		}
+	}
+	if nats == nil {
+		return
+	}
+	servers := nats.minReplicas()
+	for _, w := range c.workloads {
+		if w.stage() == "" {
+			continue
+		}
+		for _, ct := range w.tmpl.Spec.Containers {
+			v, ok := c.envValue(w, ct, "STREAM_REPLICAS")
+			if !ok {
+				continue
+			}
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 5 {
+				c.add(w.o, RuleReplication, "container %s: STREAM_REPLICAS %q is not a replica count from 1 to 5", ct.Name, v)
+				continue
+			}
+			if int32(n) > servers {
+				c.add(w.o, RuleReplication, "container %s: STREAM_REPLICAS %d, but StatefulSet nats runs %d server(s): JetStream refuses the streams", ct.Name, n, servers)
+			}
+		}
+	}
 }
 
 func asWorkload(o *Object) *workload {

@@ -196,6 +196,9 @@ func TestPolicyCatchesBrokenManifests(t *testing.T) {
 		{"rule both alert and record", "overlays/prod", func(t *testing.T, s *Set) {
 			s.Get("PrometheusRule", "newspipe", "newspipe").Obj.(*PrometheusRule).Spec.Groups[0].Rules[0].Record = "x"
 		}, RuleMonitoring, "PrometheusRule/newspipe", "exactly one of alert and record"},
+		{"R3 streams on one NATS server", "overlays/dev", func(t *testing.T, s *Set) {
+			s.Get("ConfigMap", "newspipe", "newspipe-config").Obj.(*corev1.ConfigMap).Data["STREAM_REPLICAS"] = "3"
+		}, RuleReplication, "Deployment/cleaner", "STREAM_REPLICAS 3, but StatefulSet nats runs 1 server(s)"},
 		{"PodMonitor selecting nothing", "overlays/prod", func(t *testing.T, s *Set) {
 			s.Get("PodMonitor", "newspipe", "newspipe-stages").Obj.(*PodMonitor).Spec.Selector.MatchLabels["app.kubernetes.io/component"] = "ghost"
 		}, RuleMonitoring, "PodMonitor/newspipe-stages", "matches no pod template"},

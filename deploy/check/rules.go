@@ -48,6 +48,9 @@ const (
 	// RuleNetwork: a namespace without a default-deny NetworkPolicy, or a
 	// connection the pipeline needs that the policies do not allow.
 	RuleNetwork Rule = "network"
+	// RuleReplication: streams asked to keep more copies than there are
+	// NATS servers.
+	RuleReplication Rule = "replication"
 	// RuleMonitoring: a PrometheusRule or PodMonitor that is malformed or
 	// aims at nothing.
 	RuleMonitoring Rule = "monitoring"
