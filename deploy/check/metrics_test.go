@@ -301,15 +301,52 @@ func TestRulesAndDashboardUseRegisteredMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	var dash struct {
+		UID        string `json:"uid"`
+		Templating struct {
+			List []struct {
+				Name string `json:"name"`
+			} `json:"list"`
+		} `json:"templating"`
 		Panels []struct {
-			Title   string `json:"title"`
+			ID         int    `json:"id"`
+			Title      string `json:"title"`
+			Datasource struct {
+				UID string `json:"uid"`
+			} `json:"datasource"`
 			Targets []struct {
-				Expr string `json:"expr"`
+				RefID string `json:"refId"`
+				Expr  string `json:"expr"`
 			} `json:"targets"`
 		} `json:"panels"`
 	}
 	if err := json.Unmarshal(b, &dash); err != nil {
 		t.Fatalf("%s: %v", dashboardFile, err)
+	}
+	// Grafana's own constraints: unique panel ids and refIds, and data
+	// sources that name the dashboard's datasource variable.
+	vars := map[string]bool{}
+	for _, v := range dash.Templating.List {
+		vars[v.Name] = true
+	}
+	ids := map[int]bool{}
+	for _, p := range dash.Panels {
+		if ids[p.ID] {
+			t.Errorf("panel id %d is used twice", p.ID)
+		}
+		ids[p.ID] = true
+		if u := strings.Trim(p.Datasource.UID, "${}"); !vars[u] {
+			t.Errorf("panel %q: data source %q is no variable of the dashboard", p.Title, p.Datasource.UID)
+		}
+		refs := map[string]bool{}
+		for _, tg := range p.Targets {
+			if tg.RefID == "" || refs[tg.RefID] {
+				t.Errorf("panel %q: refId %q missing or used twice", p.Title, tg.RefID)
+			}
+			refs[tg.RefID] = true
+		}
+	}
+	if dash.UID == "" {
+		t.Error("the dashboard has no uid")
 	}
 	exprs := 0
 	used := map[string]bool{}
