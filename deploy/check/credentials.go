@@ -31,7 +31,7 @@ func (c *checker) checkCredentials(w *workload) {
 		return
 	}
 	for _, ct := range w.tmpl.Spec.Containers {
-		if !strings.HasPrefix(ct.Image, "newspipe/") {
+		if !isNewspipe(ct.Image) {
 			continue
 		}
 		fromSecret := false

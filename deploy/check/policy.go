@@ -40,15 +40,32 @@ func (w *workload) ref() string { return w.o.Ref() }
 // classifier, sink), or "".
 func (w *workload) stage() string {
 	for _, c := range w.tmpl.Spec.Containers {
-		name, _, _ := strings.Cut(strings.TrimPrefix(c.Image, "newspipe/"), ":")
-		if strings.HasPrefix(c.Image, "newspipe/") {
-			switch name {
-			case "fetcher", "cleaner", "classifier", "sink":
-				return name
-			}
+		switch name, _ := newspipeImage(c.Image); name {
+		case "fetcher", "cleaner", "classifier", "sink":
+			return name
 		}
 	}
 	return ""
+}
+
+func isNewspipe(image string) bool {
+	_, ok := newspipeImage(image)
+	return ok
+}
+
+// newspipeImage returns the name of a newspipe image (newspipe/<name>, or
+// <registry>/…/newspipe/<name> as an overlay's images: entry makes it),
+// and whether image is one.
+func newspipeImage(image string) (string, bool) {
+	repo, _, _ := strings.Cut(image, "@")
+	if i := strings.LastIndex(repo, ":"); i > strings.LastIndex(repo, "/") {
+		repo = repo[:i]
+	}
+	parts := strings.Split(repo, "/")
+	if len(parts) < 2 || parts[len(parts)-2] != "newspipe" {
+		return "", false
+	}
+	return parts[len(parts)-1], true
 }
 
 // minReplicas is the fewest pods the workload runs: its autoscaler's
@@ -571,7 +588,7 @@ func (c *checker) checkGrace(w *workload) {
 				c.add(w.o, RuleGrace, "container %s: SHUTDOWN_GRACE %q is not a duration: the service refuses to start", ct.Name, v)
 				continue
 			}
-		case !strings.HasPrefix(ct.Image, "newspipe/"):
+		case !isNewspipe(ct.Image):
 			continue
 		}
 		if time.Duration(grace)*time.Second <= d {

@@ -199,6 +199,11 @@ func TestPolicyCatchesBrokenManifests(t *testing.T) {
 		{"R3 streams on one NATS server", "overlays/dev", func(t *testing.T, s *Set) {
 			s.Get("ConfigMap", "newspipe", "newspipe-config").Obj.(*corev1.ConfigMap).Data["STREAM_REPLICAS"] = "3"
 		}, RuleReplication, "Deployment/cleaner", "STREAM_REPLICAS 3, but StatefulSet nats runs 1 server(s)"},
+		{"a registry's image is still a stage", "base", func(t *testing.T, s *Set) {
+			spec := &deployment(t, s, "sink").Spec.Template.Spec
+			spec.Containers[0].Image = "registry.example:5000/team/newspipe/sink:1.0.0"
+			spec.Containers[0].Env = dropEnv(spec.Containers[0].Env, "NATS_NKEY_SEED")
+		}, RuleCredentials, "Deployment/sink", "gets no NATS credentials from a Secret"},
 		{"PodMonitor selecting nothing", "overlays/prod", func(t *testing.T, s *Set) {
 			s.Get("PodMonitor", "newspipe", "newspipe-stages").Obj.(*PodMonitor).Spec.Selector.MatchLabels["app.kubernetes.io/component"] = "ghost"
 		}, RuleMonitoring, "PodMonitor/newspipe-stages", "matches no pod template"},
