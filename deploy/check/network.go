@@ -47,7 +47,7 @@ var (
 // checkNetwork checks, where the set runs newspipe stages, that each of
 // their namespaces denies by default and that the policies allow what the
 // pipeline needs: every stage to NATS, NATS to itself, the fetcher to the
-// web, the sink to PostgreSQL, everyone to DNS, Prometheus to every
+// web, the sink to PostgreSQL and its webhooks, everyone to DNS, Prometheus to every
 // metrics port, anyone to the sink's API, and KEDA to NATS's monitoring
 // where ScaledObjects read it.
 func (c *checker) checkNetwork() {
@@ -100,6 +100,7 @@ func (c *checker) checkNetwork() {
 			c.need(w, podOf(w), endpoint{ip: internetIP}, port(443, corev1.ProtocolTCP), "the web (HTTPS)")
 		case "sink":
 			c.need(w, podOf(w), endpoint{ip: privateIP}, port(5432, corev1.ProtocolTCP), "PostgreSQL")
+			c.need(w, podOf(w), endpoint{ip: internetIP}, port(443, corev1.ProtocolTCP), "webhooks (HTTPS)")
 			c.needIn(w, anywhere, "http", "clients of the API")
 		}
 	}

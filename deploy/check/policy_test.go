@@ -92,6 +92,10 @@ func TestPolicyCatchesBrokenManifests(t *testing.T) {
 		}, RuleNetwork, "Deployment/fetcher", "egress to the web (HTTPS) (port 443/TCP) is not allowed"},
 		{"sink without PostgreSQL", "base", func(t *testing.T, s *Set) { policy(t, s, "sink").Spec.Egress = nil },
 			RuleNetwork, "Deployment/sink", "egress to PostgreSQL (port 5432/TCP) is not allowed"},
+		{"sink without webhooks", "base", func(t *testing.T, s *Set) {
+			np := policy(t, s, "sink")
+			np.Spec.Egress = np.Spec.Egress[:1]
+		}, RuleNetwork, "Deployment/sink", "egress to webhooks (HTTPS) (port 443/TCP) is not allowed"},
 		{"no scraping", "base", func(t *testing.T, s *Set) { remove(s, "NetworkPolicy", "metrics") },
 			RuleNetwork, "Deployment/classifier", "ingress from Prometheus in namespace monitoring on port metrics (9090) is not allowed"},
 		{"KEDA cannot read NATS", "overlays/prod", func(t *testing.T, s *Set) {
