@@ -12,7 +12,7 @@ TEST_FLAGS ?= -count=1 -timeout 20m
 BENCH     ?= .
 DATA_DIR  ?= data
 
-.PHONY: all build run demo test test-faults test-short vet bench bench-e2e proto proto-check images deploy-check eval-extract compare-extract eval-classify seeds-check fmt clean help
+.PHONY: all build run demo test test-faults test-short vet bench bench-e2e proto proto-check images deploy-check test-rules eval-extract compare-extract eval-classify seeds-check fmt clean help
 
 all: build
 
@@ -36,6 +36,14 @@ test: vet ## all tests (set NATS_URL / NEWSPIPE_TEST_POSTGRES_DSN to also test a
 	$(GO) test $(TEST_FLAGS) $(PKGS)
 	@if command -v protoc >/dev/null 2>&1; then $(MAKE) --no-print-directory proto-check; \
 	 else echo "proto-check skipped: protoc not installed (apt-get install protobuf-compiler)"; fi
+	@$(MAKE) --no-print-directory test-rules
+
+test-rules: ## promtool's unit tests of the alerting rules (deploy/prometheus); skipped without promtool unless CI is set
+	@if command -v promtool >/dev/null 2>&1; then \
+	  promtool check rules deploy/prometheus/newspipe.rules.yaml && \
+	  cd deploy/prometheus && promtool test rules newspipe.rules.test.yaml; \
+	 elif [ -n "$$CI" ]; then echo "test-rules: promtool not installed and CI is set (apt-get install prometheus)"; exit 1; \
+	 else echo "test-rules skipped: promtool not installed (apt-get install prometheus)"; fi
 
 test-faults: ## the fault suite: the real binaries as processes on a nats-server of their own (built from the pinned module; NEWSPIPE_FAULTS_NATS_SERVER=path for another), killed mid-stream (~5 min)
 	cd cmd/newspipe && NEWSPIPE_FAULTS=1 $(GO) test -count=1 -timeout 15m -v -run . ./internal/faults/
@@ -70,8 +78,8 @@ images: ## build the container images (needs a Docker engine)
 	@command -v docker >/dev/null && docker info >/dev/null 2>&1 || { echo "images: no Docker engine here"; exit 1; }
 	@for s in $(SERVICES) newspipe; do docker build -f deploy/docker/Dockerfile --build-arg SERVICE=$$s -t newspipe/$$s:dev . || exit 1; done
 
-deploy-check: ## render and validate the Kubernetes manifests offline
-	$(GO) run ./cmd/newspipe deploy-check deploy/k8s
+deploy-check: ## render the Kubernetes manifests with kustomize and validate them offline (module deploy/check)
+	cd deploy/check && $(GO) run ./cmd/deploy-check ../k8s
 
 eval-extract: ## score the extractor on ../shared/extraction-dev (skips where absent)
 	cd services/cleaner && $(GO) run ./cmd/eval-extract

@@ -7,7 +7,6 @@
 //	newspipe tail    [flags] SUBJECT    print the events on a subject as JSON lines
 //	newspipe dlq     [-stage S] [-replay]  list or replay dead-lettered messages
 //	newspipe replay  [-taxonomy FILE] [-since T]  what a taxonomy would change in the stored stories
-//	newspipe deploy-check DIR           validate the Kubernetes manifests in DIR offline
 package main
 
 import (
@@ -24,7 +23,6 @@ commands:
   tail SUBJECT  print the events on SUBJECT (wildcards allowed) as JSON lines
   dlq           list what the stages dead-lettered, or replay it (-replay)
   replay        re-classify the stored stories with a taxonomy and print what would change
-  deploy-check  validate the Kubernetes manifests offline
 
 Run 'newspipe <command> -h' for a command's flags.
 `
@@ -49,8 +47,6 @@ func run(args []string) int {
 		return dlqCmd(args[1:])
 	case "replay":
 		return replayCmd(args[1:], os.Stdout)
-	case "deploy-check":
-		return deployCheckCmd(args[1:])
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(os.Stdout, usage)
 		return 0

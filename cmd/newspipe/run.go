@@ -67,7 +67,7 @@ func newRunFlags(name string) (*flag.FlagSet, *runSettings) {
 	// Deliberately no NATS_URL: it is set for the standalone services, and
 	// must not move the all-in-one off its embedded server.
 	fs.StringVar(&cfg.NATSURL, "nats-url", "", "use this NATS server instead of the embedded one (NATS_URL is not read: it configures the standalone services)")
-	o.String(&cfg.NATSCreds, "nats-creds", "NATS_CREDS", "", "NATS credentials file, with -nats-url")
+	r.common.DeclareNATSAuth(o) // for -nats-url
 	o.String(&cfg.HTTPAddr, "http-addr", "HTTP_ADDR", "127.0.0.1:8080", "API, web page, /metrics, /healthz, /readyz address")
 	o.String(&cfg.StoreDSN, "store", "STORE_DSN", "", "store: a postgres:// DSN or a SQLite file; default DATA_DIR/newspipe.db").Redact(sink.RedactDSN)
 	o.String(&r.logFormat, "log-format", "LOG_FORMAT", "text", "log format: text or json")
@@ -108,6 +108,7 @@ func parseRunFlags(name string, args []string) (*runSettings, bool) {
 	}
 	cfg := &r.cfg
 	cfg.Topology = r.common.Topology()
+	cfg.NATSAuth = r.common.NATSAuth()
 	// One page size cap, from MAX_BODY_BYTES, for the fetcher, the cleaner
 	// and the streams' message size (Topology).
 	cfg.Fetcher.MaxBodyBytes = r.common.MaxBodyBytes

@@ -25,8 +25,18 @@ type Options struct {
 	Name string
 	// CredsFile is a NATS credentials file; empty for none.
 	CredsFile string
+	// NKeySeedFile is a file holding an nkey seed (a user's private key);
+	// the server knows the user by its public key. Empty for none.
+	NKeySeedFile string
 	// Token is a NATS auth token; empty for none.
 	Token string
+	// TLSCAFile is a PEM file of the CAs that sign the server's
+	// certificate; empty for the system's roots (TLS is used where the URL
+	// says tls:// or the server requires it).
+	TLSCAFile string
+	// TLSCertFile and TLSKeyFile are the PEM client certificate and key,
+	// for servers that verify clients; both or neither.
+	TLSCertFile, TLSKeyFile string
 	// ConnectTimeout bounds the first connection; default 5s.
 	ConnectTimeout time.Duration
 	// MaxPendingPublishes bounds unacknowledged async publishes; default 4096.
@@ -93,6 +103,22 @@ func Connect(ctx context.Context, url string, t topology.Topology, o Options) (*
 	}
 	if o.Token != "" {
 		opts = append(opts, nats.Token(o.Token))
+	}
+	if o.NKeySeedFile != "" {
+		opt, err := nats.NkeyOptionFromSeed(o.NKeySeedFile)
+		if err != nil {
+			return nil, fmt.Errorf("bus: nkey seed %s: %w", o.NKeySeedFile, err)
+		}
+		opts = append(opts, opt)
+	}
+	if o.TLSCAFile != "" {
+		opts = append(opts, nats.RootCAs(o.TLSCAFile))
+	}
+	if (o.TLSCertFile == "") != (o.TLSKeyFile == "") {
+		return nil, fmt.Errorf("%w: a TLS client certificate needs both a certificate and a key file", ErrInvalidOption)
+	}
+	if o.TLSCertFile != "" {
+		opts = append(opts, nats.ClientCert(o.TLSCertFile, o.TLSKeyFile))
 	}
 	var nc *nats.Conn
 	var err error
@@ -295,6 +321,10 @@ type Message struct {
 // ErrNoMsgID is returned for a publish without a message id: every
 // newspipe publish must be deduplicable.
 var ErrNoMsgID = errors.New("bus: message has no id")
+
+// ErrInvalidOption is returned by Connect for Options that cannot work
+// together.
+var ErrInvalidOption = errors.New("bus: invalid option")
 
 // ErrPublishTimeout is returned when the server has not acknowledged a
 // publish within the bus's PublishTimeout. The message may or may not be

@@ -29,15 +29,20 @@ import (
 // Common holds the settings every service takes, as flags with defaults
 // from the environment.
 type Common struct {
-	NATSURL     string
-	CredsFile   string
-	MetricsAddr string
-	LogFormat   string
-	LogLevel    string
-	Namespace   string
-	Replicas    int
-	MaxAge      time.Duration
-	MaxBytes    int64
+	NATSURL   string
+	CredsFile string
+	// NKeySeedFile, TLSCAFile, TLSCertFile and TLSKeyFile: see bus.Options.
+	NKeySeedFile string
+	TLSCAFile    string
+	TLSCertFile  string
+	TLSKeyFile   string
+	MetricsAddr  string
+	LogFormat    string
+	LogLevel     string
+	Namespace    string
+	Replicas     int
+	MaxAge       time.Duration
+	MaxBytes     int64
 	// MaxBodyBytes is the page size cap, decompressed, that the fetcher
 	// and the cleaner apply; the streams' MaxMsgSize follows from it.
 	MaxBodyBytes int64
@@ -49,12 +54,29 @@ type Common struct {
 // Declare declares the common settings into ss.
 func (c *Common) Declare(ss *Settings) {
 	ss.String(&c.NATSURL, "nats-url", "NATS_URL", "nats://127.0.0.1:4222", "NATS server URL(s), comma-separated").Redact(bus.RedactURL)
-	ss.String(&c.CredsFile, "nats-creds", "NATS_CREDS", "", "NATS credentials file")
+	c.DeclareNATSAuth(ss)
 	ss.String(&c.MetricsAddr, "metrics-addr", "METRICS_ADDR", ":9090", "address of /metrics, /healthz, /readyz")
 	ss.String(&c.LogFormat, "log-format", "LOG_FORMAT", "json", "log format: json or text")
 	ss.String(&c.LogLevel, "log-level", "LOG_LEVEL", "info", "log level: debug, info, warn, error")
 	c.DeclareStreams(ss)
 	ss.Duration(&c.ShutdownGrace, "shutdown-grace", "SHUTDOWN_GRACE", 20*time.Second, "time allowed for a graceful stop, all of it")
+}
+
+// DeclareNATSAuth declares the NATS credentials and TLS settings, which the
+// all-in-one shares with the services (for -nats-url).
+func (c *Common) DeclareNATSAuth(ss *Settings) {
+	ss.String(&c.CredsFile, "nats-creds", "NATS_CREDS", "", "NATS credentials file")
+	ss.String(&c.NKeySeedFile, "nats-nkey-seed", "NATS_NKEY_SEED", "", "file holding the NATS user's nkey seed")
+	ss.String(&c.TLSCAFile, "nats-tls-ca", "NATS_TLS_CA", "", "PEM file of the CAs of the NATS servers' certificates")
+	ss.String(&c.TLSCertFile, "nats-tls-cert", "NATS_TLS_CERT", "", "PEM client certificate for NATS, with -nats-tls-key")
+	ss.String(&c.TLSKeyFile, "nats-tls-key", "NATS_TLS_KEY", "", "PEM key of the NATS client certificate")
+}
+
+// NATSAuth returns the bus options the NATS credentials and TLS settings
+// make.
+func (c *Common) NATSAuth() bus.Options {
+	return bus.Options{CredsFile: c.CredsFile, NKeySeedFile: c.NKeySeedFile,
+		TLSCAFile: c.TLSCAFile, TLSCertFile: c.TLSCertFile, TLSKeyFile: c.TLSKeyFile}
 }
 
 // DeclareStreams declares the settings of the streams and the limits
@@ -134,7 +156,9 @@ func Run(name string, c Common, fn func(ctx context.Context, env *Env) error) er
 		}
 	}
 
-	b, err := bus.Connect(ctx, c.NATSURL, c.Topology(), bus.Options{Name: "newspipe-" + name, CredsFile: c.CredsFile, Logger: log})
+	o := c.NATSAuth()
+	o.Name, o.Logger = "newspipe-"+name, log
+	b, err := bus.Connect(ctx, c.NATSURL, c.Topology(), o)
 	if err != nil {
 		stopAdmin()
 		return err

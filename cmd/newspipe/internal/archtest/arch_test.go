@@ -2,7 +2,9 @@
 // the workspace, so that breaking them fails make test: only pkg/bus imports
 // nats.go; imports point services → pkg → proto, no service imports another
 // and pkg imports no service; domain packages (services/*/internal/…) never
-// import the bus, the stage loop, NATS or flags.
+// import the bus, the stage loop, NATS or flags; the deploy check
+// (deploy/check, a module of its own) is imported by nothing users run,
+// and is the only user of the Kubernetes and kustomize libraries.
 package archtest
 
 import (
@@ -52,6 +54,12 @@ func violation(pkg, imp string) string {
 	switch {
 	case strings.HasPrefix(imp, "github.com/nats-io/nats.go") && pkg != mod+"pkg/bus":
 		return "only pkg/bus talks to NATS"
+	case strings.HasPrefix(imp, mod+"deploy/") && !strings.HasPrefix(pkg, mod+"deploy/"):
+		return "the deploy check is a module of its own: nothing users run imports it"
+	case (strings.HasPrefix(imp, "k8s.io/") || strings.HasPrefix(imp, "sigs.k8s.io/")) && !strings.HasPrefix(pkg, mod+"deploy/"):
+		return "only the deploy check uses the Kubernetes and kustomize libraries"
+	case strings.HasPrefix(pkg, mod+"deploy/") && (strings.HasPrefix(imp, mod+"services/") || strings.HasPrefix(imp, mod+"cmd/")):
+		return "the deploy check reads pkg (the topology), never a service or a command"
 	case strings.HasPrefix(pkg, mod+"pkg/") && (strings.HasPrefix(imp, mod+"services/") || strings.HasPrefix(imp, mod+"cmd/")):
 		return "pkg never imports a service or a command"
 	case strings.HasPrefix(pkg, mod+"services/") && strings.HasPrefix(imp, mod+"services/") && service(pkg) != service(imp):
@@ -79,6 +87,12 @@ func TestViolationCatchesBreaches(t *testing.T) {
 		{mod + "services/sink/sink", mod + "services/classifier/classifier"},
 		{mod + "services/cleaner/internal/extract", mod + "pkg/bus"},
 		{mod + "services/classifier/internal/classify", "flag"},
+		{mod + "pkg/topology", mod + "deploy/check"},
+		{mod + "services/sink/sink", mod + "deploy/check"},
+		{mod + "cmd/newspipe", mod + "deploy/check"},
+		{mod + "pkg/service", "k8s.io/api/core/v1"},
+		{mod + "services/fetcher/fetcher", "sigs.k8s.io/kustomize/api/krusty"},
+		{mod + "deploy/check", mod + "services/cleaner/cleaner"},
 	} {
 		if violation(c.pkg, c.imp) == "" {
 			t.Errorf("%s importing %s passed the check", c.pkg, c.imp)
@@ -88,6 +102,9 @@ func TestViolationCatchesBreaches(t *testing.T) {
 		{mod + "pkg/bus", "github.com/nats-io/nats.go/jetstream"},
 		{mod + "services/sink/sink", mod + "pkg/stage"},
 		{mod + "services/classifier/classifier", mod + "services/classifier/internal/classify"},
+		{mod + "deploy/check", mod + "pkg/topology"},
+		{mod + "deploy/check", "k8s.io/api/apps/v1"},
+		{mod + "deploy/check/cmd/deploy-check", mod + "deploy/check"},
 	} {
 		if why := violation(c.pkg, c.imp); why != "" {
 			t.Errorf("%s importing %s refused: %s", c.pkg, c.imp, why)

@@ -35,8 +35,9 @@ type Config struct {
 	NATSAddr string
 	// NATSURL, if set, uses that server instead of an embedded one.
 	NATSURL string
-	// NATSCreds is the credentials file for NATSURL's server.
-	NATSCreds string
+	// NATSAuth holds the credentials and TLS files for NATSURL's server
+	// (its CredsFile, NKeySeedFile, TLS*File; Name and Logger are set here).
+	NATSAuth bus.Options
 	// HTTPAddr serves the API, /metrics, /healthz, /readyz (default 127.0.0.1:8080).
 	HTTPAddr string
 	// StoreDSN overrides the store: a postgres:// DSN or a SQLite path.
@@ -117,7 +118,9 @@ func Run(ctx context.Context, cfg Config) (err error) {
 		}
 	}
 
-	b, err := bus.Connect(ctx, info.NATSURL, topo, bus.Options{Name: "newspipe", CredsFile: cfg.NATSCreds, Logger: log})
+	opts := cfg.NATSAuth
+	opts.Name, opts.Logger = "newspipe", log
+	b, err := bus.Connect(ctx, info.NATSURL, topo, opts)
 	if err != nil {
 		return fmt.Errorf("pipeline: %w", err)
 	}
