@@ -51,11 +51,27 @@ type Common struct {
 	ShutdownGrace time.Duration
 }
 
-// Declare declares the common settings into ss.
+// Admin ports of the standalone services, one each, so that several run on
+// one host without a clash; on loopback by default, as a bare binary
+// started on a workstation should not serve its metrics and submit API to
+// the network.
+const (
+	FetcherAdminAddr    = "127.0.0.1:9091"
+	CleanerAdminAddr    = "127.0.0.1:9092"
+	ClassifierAdminAddr = "127.0.0.1:9093"
+	SinkAdminAddr       = "127.0.0.1:9094"
+)
+
+// Declare declares the common settings into ss; c.MetricsAddr, where set,
+// is the default of METRICS_ADDR (a service's own admin port).
 func (c *Common) Declare(ss *Settings) {
 	ss.String(&c.NATSURL, "nats-url", "NATS_URL", "nats://127.0.0.1:4222", "NATS server URL(s), comma-separated").Redact(bus.RedactURL)
 	c.DeclareNATSAuth(ss)
-	ss.String(&c.MetricsAddr, "metrics-addr", "METRICS_ADDR", ":9090", "address of /metrics, /healthz, /readyz")
+	def := c.MetricsAddr
+	if def == "" {
+		def = "127.0.0.1:9090"
+	}
+	ss.String(&c.MetricsAddr, "metrics-addr", "METRICS_ADDR", def, "address of /metrics, /healthz, /readyz; loopback unless set (Kubernetes sets :9090)")
 	ss.String(&c.LogFormat, "log-format", "LOG_FORMAT", "json", "log format: json or text")
 	ss.String(&c.LogLevel, "log-level", "LOG_LEVEL", "info", "log level: debug, info, warn, error")
 	c.DeclareStreams(ss)

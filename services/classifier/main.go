@@ -23,7 +23,7 @@ func run(args []string) int {
 		return tagCmd(args[1:])
 	}
 	fs := flag.NewFlagSet("classifier", flag.ContinueOnError)
-	var common service.Common
+	common := service.Common{MetricsAddr: service.ClassifierAdminAddr}
 	common.RegisterFlags(fs)
 	var cfg classifier.Config
 	var settings service.Settings

@@ -23,7 +23,7 @@ func run(args []string) int {
 		return extractCmd(args[1:])
 	}
 	fs := flag.NewFlagSet("cleaner", flag.ContinueOnError)
-	var common service.Common
+	common := service.Common{MetricsAddr: service.CleanerAdminAddr}
 	common.RegisterFlags(fs)
 	var cfg cleaner.Config
 	var settings service.Settings

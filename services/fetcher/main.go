@@ -24,7 +24,7 @@ func main() { os.Exit(run(os.Args[1:])) }
 
 func run(args []string) int {
 	fs := flag.NewFlagSet("fetcher", flag.ContinueOnError)
-	var common service.Common
+	common := service.Common{MetricsAddr: service.FetcherAdminAddr}
 	common.RegisterFlags(fs)
 	cfg := fetcher.Config{Version: version}
 	var settings service.Settings

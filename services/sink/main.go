@@ -21,7 +21,7 @@ func main() { os.Exit(run(os.Args[1:])) }
 
 func run(args []string) int {
 	fs := flag.NewFlagSet("sink", flag.ContinueOnError)
-	var common service.Common
+	common := service.Common{MetricsAddr: service.SinkAdminAddr}
 	common.RegisterFlags(fs)
 	var cfg sink.Config
 	var storeDSN, httpAddr string

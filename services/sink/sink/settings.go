@@ -27,7 +27,7 @@ func (c *Config) Declare(ss *service.Settings) {
 // defaults.
 func DeclareServer(ss *service.Settings, store, httpAddr *string) {
 	ss.String(store, "store", "STORE_DSN", "./data/newspipe.db", "SQLite file path, or a postgres:// DSN").Redact(RedactDSN)
-	ss.String(httpAddr, "http-addr", "HTTP_ADDR", ":8080", "address of the story API, page and feed")
+	ss.String(httpAddr, "http-addr", "HTTP_ADDR", "127.0.0.1:8080", "address of the story API, page and feed; loopback unless set (Kubernetes sets :8080)")
 }
 
 // urlList is a comma-separated list of URLs as a flag value.
