@@ -271,3 +271,51 @@ func TestPublishAllLast(t *testing.T) {
 		t.Fatalf("the record of a stored batch: %d stored (%v), want 1", n, err)
 	}
 }
+
+// A stream that fills drops its oldest messages whether or not they were
+// consumed: Progress says how many the consumer lost, so that it is not
+// silent.
+func TestProgressCountsDiscarded(t *testing.T) {
+	s := natstest.Start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	topo := natstest.Topology()
+	topo.Limits.MaxBytes = 64 << 10
+	b, err := bus.Connect(ctx, s.ClientURL(), topo, bus.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := b.EnsureStreams(ctx); err != nil {
+		t.Fatal(err)
+	}
+	spec, err := topo.Consumer(topology.StageCleaner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := b.Consumer(ctx, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := make([]byte, 4<<10)
+	for i := range 8 { // 32 KiB: fits
+		if err := b.Publish(ctx, bus.Message{Subject: topo.Raw("src"), MsgID: fmt.Sprint("a", i), Data: page}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if p, err := c.Progress(ctx); err != nil || p.Lost != 0 || p.Pending != 8 {
+		t.Fatalf("under the limit: %+v, %v; want 8 pending, none lost", p, err)
+	}
+	for i := range 24 { // 96 KiB more: the oldest go
+		if err := b.Publish(ctx, bus.Message{Subject: topo.Raw("src"), MsgID: fmt.Sprint("b", i), Data: page}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := c.Progress(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Lost == 0 || p.Lost+p.Pending != 32 {
+		t.Fatalf("over the limit: %+v; want the discarded counted as lost, lost + pending = 32", p)
+	}
+}

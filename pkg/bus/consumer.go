@@ -74,7 +74,12 @@ type ConsumeOptions struct {
 
 // Consumer is a durable pull consumer.
 type Consumer struct {
-	c jetstream.Consumer
+	c    jetstream.Consumer
+	js   jetstream.JetStream
+	spec topology.ConsumerSpec
+	// whole is true when the consumer reads every subject of its stream,
+	// so that what the stream dropped ahead of it is what it lost.
+	whole bool
 }
 
 // Consumer creates or updates the durable consumer spec and returns it.
@@ -92,7 +97,13 @@ func (b *Bus) Consumer(ctx context.Context, spec topology.ConsumerSpec) (*Consum
 	if err != nil {
 		return nil, fmt.Errorf("bus: ensure consumer %s on %s: %w", spec.Durable, spec.Stream, err)
 	}
-	return &Consumer{c: c}, nil
+	whole := false
+	for _, st := range b.topo.Streams() {
+		if st.Name == spec.Stream {
+			whole = spec.FilterSubject == "" || (len(st.Subjects) == 1 && st.Subjects[0] == spec.FilterSubject)
+		}
+	}
+	return &Consumer{c: c, js: b.js, spec: spec, whole: whole}, nil
 }
 
 // Subscription is a running Consume; Drain stops it.
@@ -139,14 +150,42 @@ func (c *Consumer) Consume(o ConsumeOptions, fn func(*Delivery), onErr func(erro
 	return &Subscription{cc: cc}, nil
 }
 
-// Pending returns the number of messages not yet delivered plus those
-// delivered but not acknowledged.
-func (c *Consumer) Pending(ctx context.Context) (uint64, error) {
+// Progress is a consumer's backlog, and what its stream dropped before the
+// consumer got to it.
+type Progress struct {
+	// Pending is the messages not yet delivered plus those delivered and
+	// not acknowledged.
+	Pending uint64
+	// Lost is the messages the stream discarded (full, or too old) that
+	// the consumer had not acknowledged: its first sequence has passed the
+	// consumer's ack floor. It is counted only for consumers that read
+	// their whole stream, and only while the consumer has not yet moved
+	// past the gap, so sample it while the backlog lasts.
+	Lost uint64
+}
+
+// Progress returns the consumer's backlog and loss.
+func (c *Consumer) Progress(ctx context.Context) (Progress, error) {
 	info, err := c.c.Info(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("bus: consumer info: %w", err)
+		return Progress{}, fmt.Errorf("bus: consumer info: %w", err)
 	}
-	return info.NumPending + uint64(info.NumAckPending), nil
+	p := Progress{Pending: info.NumPending + uint64(info.NumAckPending)}
+	if !c.whole {
+		return p, nil
+	}
+	s, err := c.js.Stream(ctx, c.spec.Stream)
+	if err != nil {
+		return p, fmt.Errorf("bus: stream %s: %w", c.spec.Stream, err)
+	}
+	si, err := s.Info(ctx)
+	if err != nil {
+		return p, fmt.Errorf("bus: stream info %s: %w", c.spec.Stream, err)
+	}
+	if first := si.State.FirstSeq; first > info.AckFloor.Stream+1 && si.State.Msgs > 0 {
+		p.Lost = first - 1 - info.AckFloor.Stream
+	}
+	return p, nil
 }
 
 // ConsumerState is a durable consumer's progress as the server reports it:

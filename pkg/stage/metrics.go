@@ -18,6 +18,7 @@ type Metrics struct {
 	duration  *prometheus.HistogramVec
 	dlq       *prometheus.CounterVec
 	pending   *prometheus.GaugeVec
+	lost      *prometheus.CounterVec
 	published *prometheus.CounterVec
 	inFlight  *prometheus.GaugeVec
 }
@@ -48,6 +49,10 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "newspipe_consumer_pending_messages",
 			Help: "Messages waiting for or awaiting acknowledgement by a stage's consumer.",
 		}, []string{"stage"}),
+		lost: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newspipe_stage_lost_messages_total",
+			Help: "Messages the stream discarded (full, or past its max age) before the stage processed them, by stage.",
+		}, []string{"stage"}),
 		published: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "newspipe_stage_published_total",
 			Help: "Events published by a stage and acknowledged by JetStream.",
@@ -57,6 +62,6 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "Messages a stage is handling right now.",
 		}, []string{"stage"}),
 	}
-	reg.MustRegister(m.messages, m.duration, m.dlq, m.pending, m.published, m.inFlight)
+	reg.MustRegister(m.messages, m.duration, m.dlq, m.pending, m.lost, m.published, m.inFlight)
 	return m
 }

@@ -212,20 +212,32 @@ func (r *Runner) drainContext(ctx context.Context) (context.Context, context.Can
 	return context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 }
 
+// samplePending keeps the pending gauge, and counts and logs messages the
+// stream discarded before this stage processed them: a stream that fills
+// (STREAM_MAX_BYTES) drops its oldest messages whether or not they were
+// consumed, and that must not go unnoticed.
 func (r *Runner) samplePending(ctx context.Context, cons *bus.Consumer) {
 	t := time.NewTicker(r.cfg.PendingEvery)
 	defer t.Stop()
+	var lost uint64 // the gap seen last, counted already
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 			qctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-			n, err := cons.Pending(qctx)
+			p, err := cons.Progress(qctx)
 			cancel()
-			if err == nil {
-				r.metrics.pending.WithLabelValues(r.cfg.Stage).Set(float64(n))
+			if err != nil {
+				continue
 			}
+			r.metrics.pending.WithLabelValues(r.cfg.Stage).Set(float64(p.Pending))
+			if p.Lost > lost {
+				r.metrics.lost.WithLabelValues(r.cfg.Stage).Add(float64(p.Lost - lost))
+				r.log.Error("the stream discarded messages this stage had not processed: it is full or they outlived its max age; raise STREAM_MAX_BYTES or STREAM_MAX_AGE, or add replicas of this stage",
+					"lost", p.Lost-lost, "pending", p.Pending)
+			}
+			lost = p.Lost
 		}
 	}
 }
