@@ -92,3 +92,19 @@ func (b *Bus) Count(ctx context.Context, subject string) (uint64, error) {
 	}
 	return n, nil
 }
+
+// StreamSeqs returns the first and last sequence numbers of the stream id
+// of the topology (StreamRaw…): last counts every message ever stored,
+// first says how many of the oldest are gone.
+func (b *Bus) StreamSeqs(ctx context.Context, id string) (first, last uint64, err error) {
+	name := b.topo.StreamName(id)
+	s, err := b.js.Stream(ctx, name)
+	if err != nil {
+		return 0, 0, fmt.Errorf("bus: stream %s: %w", name, err)
+	}
+	info, err := s.Info(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("bus: stream info %s: %w", name, err)
+	}
+	return info.State.FirstSeq, info.State.LastSeq, nil
+}

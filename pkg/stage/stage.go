@@ -135,6 +135,14 @@ func (r *Runner) Run(ctx context.Context) error {
 		return fmt.Errorf("stage %s: %w", r.cfg.Stage, err)
 	}
 
+	// A first sample before consuming: what the stream dropped while the
+	// stage was down is counted before the stage's acks move its floor
+	// past the gap.
+	var lost uint64
+	if r.cfg.PendingEvery > 0 {
+		lost = r.sample(ctx, cons, 0)
+	}
+
 	work := make(chan *bus.Delivery)
 	stopping := make(chan struct{})
 	// Handlers run on a context that outlives ctx by ShutdownGrace, so a
@@ -171,7 +179,7 @@ func (r *Runner) Run(ctx context.Context) error {
 	r.log.Info("stage started", "consumer", r.spec.Durable, "filter", r.spec.FilterSubject, "workers", r.cfg.Workers)
 
 	if r.cfg.PendingEvery > 0 {
-		go r.samplePending(ctx, cons)
+		go r.samplePending(ctx, cons, lost)
 	}
 
 	<-ctx.Done()
@@ -215,31 +223,37 @@ func (r *Runner) drainContext(ctx context.Context) (context.Context, context.Can
 // samplePending keeps the pending gauge, and counts and logs messages the
 // stream discarded before this stage processed them: a stream that fills
 // (STREAM_MAX_BYTES) drops its oldest messages whether or not they were
-// consumed, and that must not go unnoticed.
-func (r *Runner) samplePending(ctx context.Context, cons *bus.Consumer) {
+// consumed, and that must not go unnoticed. lost is what the first sample,
+// taken before consuming began, counted already.
+func (r *Runner) samplePending(ctx context.Context, cons *bus.Consumer, lost uint64) {
 	t := time.NewTicker(r.cfg.PendingEvery)
 	defer t.Stop()
-	var lost uint64 // the gap seen last, counted already
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			qctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-			p, err := cons.Progress(qctx)
-			cancel()
-			if err != nil {
-				continue
-			}
-			r.metrics.pending.WithLabelValues(r.cfg.Stage).Set(float64(p.Pending))
-			if p.Lost > lost {
-				r.metrics.lost.WithLabelValues(r.cfg.Stage).Add(float64(p.Lost - lost))
-				r.log.Error("the stream discarded messages this stage had not processed: it is full or they outlived its max age; raise STREAM_MAX_BYTES or STREAM_MAX_AGE, or add replicas of this stage",
-					"lost", p.Lost-lost, "pending", p.Pending)
-			}
-			lost = p.Lost
+			lost = r.sample(ctx, cons, lost)
 		}
 	}
+}
+
+// sample takes one sample; lost is the gap seen last, counted already. It
+// returns the gap seen now.
+func (r *Runner) sample(ctx context.Context, cons *bus.Consumer, lost uint64) uint64 {
+	qctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	p, err := cons.Progress(qctx)
+	cancel()
+	if err != nil {
+		return lost
+	}
+	r.metrics.pending.WithLabelValues(r.cfg.Stage).Set(float64(p.Pending))
+	if p.Lost > lost {
+		r.metrics.lost.WithLabelValues(r.cfg.Stage).Add(float64(p.Lost - lost))
+		r.log.Error("the stream discarded messages this stage had not processed: it is full or they outlived its max age; raise STREAM_MAX_BYTES or STREAM_MAX_AGE, or add replicas of this stage",
+			"lost", p.Lost-lost, "pending", p.Pending)
+	}
+	return p.Lost
 }
 
 func (r *Runner) process(ctx context.Context, d *bus.Delivery) {

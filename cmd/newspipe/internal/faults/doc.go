@@ -2,7 +2,9 @@
 // binaries as separate OS processes against a nats-server the suite starts
 // itself, fed by a local news site, while the suite kills what production
 // loses: each service in turn, the NATS server, the all-in-one three times,
-// and poison messages on every stage's input. Each scenario counts the
+// the stream leader of a three-node cluster, poison messages on every
+// stage's input, and a stream that fills while its stage is down (the loss
+// the discard-old policy makes must be counted, not silent). Each scenario counts the
 // articles in and the stories stored, duplicate stories, alerts and
 // duplicate alerts, dead-letter entries with their reasons, and how long the
 // pipeline took to resume; each asserts that nothing was lost and nothing

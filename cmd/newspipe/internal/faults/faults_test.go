@@ -3,10 +3,12 @@ package faults_test
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -31,24 +33,26 @@ type services struct {
 	nats                                  *proc
 	fetcher, cleaner, classifier, sinkSvc *proc
 	api                                   string
+	metrics                               map[string]string // admin address by service
 }
 
-func startServices(t *testing.T, s *site) *services {
+func startServices(t *testing.T, s *site, extra ...string) *services {
 	t.Helper()
 	n, url := natsProc(t)
-	sv := startServicesOn(t, s, url, 1)
+	sv := startServicesOn(t, s, url, 1, extra...)
 	sv.nats = n
 	return sv
 }
 
 // startServicesOn starts the four services on the NATS server(s) at url,
 // with streams of replicas replicas.
-func startServicesOn(t *testing.T, s *site, url string, replicas int) *services {
+func startServicesOn(t *testing.T, s *site, url string, replicas int, extra ...string) *services {
 	t.Helper()
-	sv := &services{natsURL: url, api: freeAddr(t)}
+	sv := &services{natsURL: url, api: freeAddr(t), metrics: map[string]string{}}
 	common := func(name string) []string {
-		return []string{"-nats-url", url, "-metrics-addr", freeAddr(t), "-log-format", "text", "-log-level", "warn",
-			"-shutdown-grace", "5s", "-stream-replicas", fmt.Sprint(replicas)}
+		sv.metrics[name] = freeAddr(t)
+		return append([]string{"-nats-url", url, "-metrics-addr", sv.metrics[name], "-log-format", "text", "-log-level", "warn",
+			"-shutdown-grace", "5s", "-stream-replicas", fmt.Sprint(replicas)}, extra...)
 	}
 	// The fetcher reaches the local site only where loopback is allowed.
 	env := []string{"FETCH_ALLOW_CIDRS=127.0.0.0/8"}
@@ -432,4 +436,99 @@ func TestClusterLeaderKilled(t *testing.T) {
 	k := count(t, sv.natsURL, sv.api)
 	t.Logf("articles in %d: %s", s.articles, k)
 	check(t, s, k, nil)
+}
+
+// A stream that fills while its stage is down drops its oldest messages:
+// JetStream's discard-old policy, which the streams keep so that history
+// already consumed never stalls the pipeline. The loss must not be silent:
+// the stage, back up, counts every message dropped unprocessed, and what it
+// counts plus what it stores is every article.
+func TestFullStreamLossIsCounted(t *testing.T) {
+	s := newSite(t, filler)
+	// 512 KiB of NEWS_RAW holds about half of these pages.
+	sv := startServices(t, s, "-stream-max-bytes", "524288", "-max-body-bytes", "262144")
+	waitReady(t, sv.metrics["cleaner"])
+	sv.cleaner.kill9(t)
+
+	ctx, cancel := ctxFor(3 * time.Minute)
+	defer cancel()
+	b, err := bus.Connect(ctx, sv.natsURL, topology.Default(), bus.Options{Name: "fault-suite"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var first, last uint64
+	for last < uint64(s.articles) {
+		if ctx.Err() != nil {
+			t.Fatalf("the fetcher stored %d pages in NEWS_RAW, want all %d", last, s.articles)
+		}
+		time.Sleep(200 * time.Millisecond)
+		checkAlive(t)
+		if first, last, err = b.StreamSeqs(ctx, topology.StreamRaw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dropped := first - 1
+	if dropped == 0 {
+		t.Fatalf("NEWS_RAW kept all %d pages: the scenario did not fill it", last)
+	}
+	sv.cleaner.start(t)
+	stored := 0
+	var lost float64
+	deadline := time.Now().Add(2 * time.Minute)
+	for ; time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
+		checkAlive(t)
+		lost = metricValue(t, sv.metrics["cleaner"], `newspipe_stage_lost_messages_total{stage="cleaner"}`)
+		if ids, err := stories(sv.api); err == nil {
+			stored = len(ids)
+		}
+		if lost > 0 && stored+int(lost) >= s.articles {
+			break
+		}
+	}
+	t.Logf("articles in %d; NEWS_RAW dropped %d while the cleaner was down; the cleaner counted %.0f lost; %d stored", s.articles, dropped, lost, stored)
+	if uint64(lost) != dropped {
+		t.Errorf("the cleaner counted %.0f messages lost, the stream dropped %d", lost, dropped)
+	}
+	if stored+int(lost) != s.articles {
+		t.Errorf("stored %d + lost %.0f = %d, want every one of %d articles accounted for", stored, lost, stored+int(lost), s.articles)
+	}
+	if log, _ := os.ReadFile(sv.cleaner.log); !strings.Contains(string(log), "discarded messages this stage had not processed") {
+		t.Error("the cleaner did not log the loss")
+	}
+}
+
+// waitReady waits for a service's /readyz to answer 200.
+func waitReady(t *testing.T, addr string) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		checkAlive(t)
+		if resp, err := http.Get("http://" + addr + "/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("%s not ready within a minute", addr)
+}
+
+// metricValue reads one series from a service's /metrics; 0 if absent.
+func metricValue(t *testing.T, addr, series string) float64 {
+	t.Helper()
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		return 0
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	for _, line := range strings.Split(string(body), "\n") {
+		if v, ok := strings.CutPrefix(line, series+" "); ok {
+			f, _ := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			return f
+		}
+	}
+	return 0
 }
