@@ -176,18 +176,32 @@ func (b *Bus) URL() string { return b.nc.ConnectedUrlRedacted() }
 // Connected reports whether the connection is up; used for readiness.
 func (b *Bus) Connected() bool { return b.nc.IsConnected() }
 
-// EnsureStreams creates or updates every stream of the topology. It is
-// idempotent and safe to call from every replica at start-up. A JetStream
+// EnsureStreams creates or updates the streams of the topology named by ids
+// (topology.Stream*), or every stream when none is named: a service
+// declares only the streams it uses (topology.ServiceStreams), as its NATS
+// user may change no other. It is idempotent and safe to call from every
+// replica at start-up. A JetStream
 // that cannot serve yet (a cluster still electing its meta leader answers
 // with timeouts or "temporarily unavailable") is retried with backoff until
 // ctx is done, so services started together with a fresh cluster wait for
 // it instead of exiting. It warns where a stream accepts messages larger
 // than the server's max_payload, naming what to change.
-func (b *Bus) EnsureStreams(ctx context.Context) error {
+func (b *Bus) EnsureStreams(ctx context.Context, ids ...string) error {
+	streams := b.topo.Streams()
+	if len(ids) > 0 {
+		streams = streams[:0]
+		for _, id := range ids {
+			s, ok := b.topo.Stream(id)
+			if !ok {
+				return fmt.Errorf("bus: ensure streams: no stream %q in the topology", id)
+			}
+			streams = append(streams, s)
+		}
+	}
 	wait := 250 * time.Millisecond
 	for attempt := 1; ; attempt++ {
 		actx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		err := b.ensureStreams(actx)
+		err := b.ensureStreams(actx, streams)
 		cancel()
 		if err == nil {
 			break
@@ -204,7 +218,7 @@ func (b *Bus) EnsureStreams(ctx context.Context) error {
 		wait = min(2*wait, 5*time.Second)
 	}
 	max := b.nc.MaxPayload()
-	for _, s := range b.topo.Streams() {
+	for _, s := range streams {
 		if max > 0 && int64(s.MaxMsgSize) > max {
 			b.log.Warn("the server accepts smaller messages than this stream: larger ones are dead-lettered",
 				"stream", s.Name, "stream_max_msg_size", s.MaxMsgSize, "server_max_payload", max,
@@ -230,8 +244,8 @@ func transient(err error) bool {
 	return false
 }
 
-func (b *Bus) ensureStreams(ctx context.Context) error {
-	for _, s := range b.topo.Streams() {
+func (b *Bus) ensureStreams(ctx context.Context, streams []topology.StreamSpec) error {
+	for _, s := range streams {
 		cfg := jetstream.StreamConfig{
 			Name:       s.Name,
 			Subjects:   s.Subjects,

@@ -185,7 +185,11 @@ func Run(name string, c Common, fn func(ctx context.Context, env *Env) error) er
 		}
 		return nil
 	})
-	if err := b.EnsureStreams(ctx); err != nil {
+	// A service declares the streams it uses, and only those: its NATS
+	// user may change no other (topology.Permissions). A name that is not
+	// a service (a tool run through Run) declares them all.
+	streams, _ := c.Topology().ServiceStreams(name)
+	if err := b.EnsureStreams(ctx, streams...); err != nil {
 		b.Close()
 		stopAdmin()
 		return err
