@@ -8,7 +8,9 @@ import (
 )
 
 // The NATS users of a deployment: one per service, each known to the
-// servers by its public nkey and allowed exactly topology.Permissions. The
+// servers by its public nkey and allowed exactly topology.Permissions, and
+// the provisioner (topology.Provisioner), which alone declares the streams
+// and buckets. The
 // authorization blocks of the shipped server configurations (auth.conf in
 // base/nats, the users of deploy/nats/values.yaml) are generated from the
 // topology here, between authBegin and authEnd, so that they cannot drift
@@ -19,9 +21,28 @@ const (
 	authEnd   = "# END users generated from pkg/topology"
 )
 
-// NKeyVar is the environment variable from which the NATS servers read a
-// service's public nkey (set from Secret newspipe-nats, key SeedKey's
-// public twin PubKey).
+// users returns the NATS users of a deployment, each with its permissions:
+// the services, then the provisioner that declares their streams.
+func users(topo topology.Topology) ([]string, []topology.Permissions, error) {
+	names := append(topology.Services(), topology.Provisioner)
+	perms := make([]topology.Permissions, len(names))
+	for i, name := range names {
+		if name == topology.Provisioner {
+			perms[i] = topo.ProvisionerPermissions()
+			continue
+		}
+		p, err := topo.Permissions(name)
+		if err != nil {
+			return nil, nil, err
+		}
+		perms[i] = p
+	}
+	return names, perms, nil
+}
+
+// NKeyVar is the environment variable from which the NATS servers read the
+// public nkey of a service, or of the provisioner (set from Secret
+// newspipe-nats, key PubKey).
 func NKeyVar(service string) string {
 	return "NEWSPIPE_" + strings.ToUpper(service) + "_NKEY"
 }
@@ -43,11 +64,12 @@ func AuthConf(topo topology.Topology, indent string) (string, error) {
 	}
 	line(0, "%s", authBegin)
 	line(0, "users = [")
-	for _, svc := range topology.Services() {
-		p, err := topo.Permissions(svc)
-		if err != nil {
-			return "", err
-		}
+	names, perms, err := users(topo)
+	if err != nil {
+		return "", err
+	}
+	for i, svc := range names {
+		p := perms[i]
 		line(1, "# %s", svc)
 		line(1, "{")
 		line(2, "nkey: $%s", NKeyVar(svc))
@@ -80,11 +102,12 @@ func AuthValues(topo topology.Topology, indent string) (string, error) {
 	}
 	line(0, "%s", authBegin)
 	line(0, "users:")
-	for _, svc := range topology.Services() {
-		p, err := topo.Permissions(svc)
-		if err != nil {
-			return "", err
-		}
+	names, perms, err := users(topo)
+	if err != nil {
+		return "", err
+	}
+	for i, svc := range names {
+		p := perms[i]
 		line(1, "# %s", svc)
 		line(1, "- nkey: << $%s >>", NKeyVar(svc))
 		line(1, "  permissions:")

@@ -43,18 +43,23 @@ func (l *lockedLog) String() string {
 
 // The nats.conf the manifests ship (the cluster of base, the single server
 // of the dev overlay), with the auth.conf it includes, is read by a real
-// nats-server, with each service's public nkey in the variable the
-// StatefulSet sets from Secret newspipe-nats. Each service's user (holding
-// the seed its Deployment mounts) connects and declares its streams; a
-// client without a seed is refused; the cleaner's user is refused on the
-// classifier's output (a forged EnrichedArticle) and the classifier's on
-// the sink's (a forged alert), while the classifier's own story reaches the
-// sink's consumer.
+// nats-server, with each user's public nkey in the variable the StatefulSet
+// sets from Secret newspipe-nats. The provisioner (whose seed the fetcher's
+// init container mounts) declares the streams and buckets; each service's
+// user (holding the seed its Deployment mounts) connects and finds its
+// streams, and may not declare one; a client without a seed is refused;
+// the cleaner's user is refused on the classifier's output (a forged
+// EnrichedArticle) and the classifier's on the sink's (a forged alert),
+// while the classifier's own story reaches the sink's consumer.
 func TestNATSConfigAuthenticatesTheStages(t *testing.T) {
 	for _, build := range []string{"base", "overlays/dev"} {
 		t.Run(build, func(t *testing.T) {
 			s := render(t, build)
 			t.Setenv("POD_NAME", "nats-0")
+			names, perms, err := users(topology.Default())
+			if err != nil {
+				t.Fatal(err)
+			}
 			// The public keys, in the variables the StatefulSet sets.
 			seeds := map[string]string{}
 			pubs := map[string]string{}
@@ -65,8 +70,8 @@ func TestNATSConfigAuthenticatesTheStages(t *testing.T) {
 					continue
 				}
 				svc, ok := strings.CutSuffix(ref.SecretKeyRef.Key, ".pub")
-				if !ok || !slices.Contains(topology.Services(), svc) {
-					t.Fatalf("env %s: key %s of newspipe-nats is no service's public nkey", e.Name, ref.SecretKeyRef.Key)
+				if !ok || !slices.Contains(names, svc) {
+					t.Fatalf("env %s: key %s of newspipe-nats is no user's public nkey", e.Name, ref.SecretKeyRef.Key)
 				}
 				user, err := nkeys.CreateUser()
 				if err != nil {
@@ -81,19 +86,24 @@ func TestNATSConfigAuthenticatesTheStages(t *testing.T) {
 				pubs[svc] = pub
 				t.Setenv(e.Name, pub)
 			}
-			// Each Deployment mounts its own service's seed.
+			// Each service's container mounts its own seed; the fetcher's
+			// init container, alone, the provisioner's.
 			for _, svc := range topology.Services() {
-				d := s.Get("Deployment", "newspipe", svc).Obj.(*appsv1.Deployment)
-				var keys []string
-				for _, v := range d.Spec.Template.Spec.Volumes {
-					if v.Secret != nil && v.Secret.SecretName == "newspipe-nats" {
-						for _, it := range v.Secret.Items {
-							keys = append(keys, it.Key)
+				spec := s.Get("Deployment", "newspipe", svc).Obj.(*appsv1.Deployment).Spec.Template.Spec
+				if got := natsKeys(spec, spec.Containers[0]); !slices.Equal(got, []string{SeedKey(svc)}) {
+					t.Errorf("Deployment %s: container %s mounts keys %v of newspipe-nats, want its own seed %s", svc, spec.Containers[0].Name, got, SeedKey(svc))
+				}
+				var provisioners []string
+				for _, ic := range spec.InitContainers {
+					if got := natsKeys(spec, ic); len(got) > 0 {
+						if !slices.Equal(got, []string{SeedKey(topology.Provisioner)}) || ic.Args[0] != "provision" {
+							t.Errorf("Deployment %s: init container %s mounts keys %v of newspipe-nats, runs %v", svc, ic.Name, got, ic.Args)
 						}
+						provisioners = append(provisioners, ic.Name)
 					}
 				}
-				if !slices.Equal(keys, []string{SeedKey(svc)}) {
-					t.Errorf("Deployment %s mounts keys %v of newspipe-nats, want its own seed %s", svc, keys, SeedKey(svc))
+				if want := svc == topology.ServiceFetcher; want != (len(provisioners) == 1) {
+					t.Errorf("Deployment %s: provisioning init containers %v", svc, provisioners)
 				}
 			}
 
@@ -108,15 +118,14 @@ func TestNATSConfigAuthenticatesTheStages(t *testing.T) {
 			if err != nil {
 				t.Fatalf("nats-server refuses the %s nats.conf: %v", build, err)
 			}
-			if len(opts.Nkeys) != len(topology.Services()) {
-				t.Fatalf("the %s nats.conf has %d users, want one per service: %+v", build, len(opts.Nkeys), opts.Nkeys)
+			if len(opts.Nkeys) != len(names) {
+				t.Fatalf("the %s nats.conf has %d users, want one per service and the provisioner: %+v", build, len(opts.Nkeys), opts.Nkeys)
 			}
-			for i, svc := range topology.Services() {
-				u := opts.Nkeys[i]
-				p, _ := topology.Default().Permissions(svc)
-				if u.Nkey != pubs[svc] || u.Permissions == nil || !slices.Equal(u.Permissions.Publish.Allow, p.Publish) ||
+			for i, name := range names {
+				u, p := opts.Nkeys[i], perms[i]
+				if u.Nkey != pubs[name] || u.Permissions == nil || !slices.Equal(u.Permissions.Publish.Allow, p.Publish) ||
 					!slices.Equal(u.Permissions.Subscribe.Allow, p.Subscribe) || len(u.Permissions.Publish.Deny) > 0 {
-					t.Errorf("user %d is not %s with its nkey and topology.Permissions: %+v", i, svc, u)
+					t.Errorf("user %d is not %s with its nkey and its topology permissions: %+v", i, name, u)
 				}
 			}
 			if opts.MaxPayload != 8<<20 || !opts.JetStream {
@@ -148,24 +157,45 @@ func TestNATSConfigAuthenticatesTheStages(t *testing.T) {
 			if topo.Limits.MaxAge, err = time.ParseDuration(cfg.Data["STREAM_MAX_AGE"]); err != nil {
 				t.Fatalf("STREAM_MAX_AGE: %v", err)
 			}
+			if cfg.Data["STREAMS_PROVISIONED"] != "true" {
+				t.Errorf("newspipe-config: STREAMS_PROVISIONED is %q: the services' users may not declare streams", cfg.Data["STREAMS_PROVISIONED"])
+			}
+			// The provisioner declares the streams and buckets. JetStream
+			// reserves each stream's max_bytes in max_file_store: streams
+			// that do not all fit are refused, and the stages never start.
+			prov, err := bus.Connect(ctx, ns.ClientURL(), topo, bus.Options{NKeySeedFile: seeds[topology.Provisioner]})
+			if err != nil {
+				t.Fatalf("the provisioner, with its seed, cannot connect: %v", err)
+			}
+			defer prov.Close()
+			if err := prov.EnsureStreams(ctx); err != nil {
+				t.Fatalf("the provisioner declares the streams (STREAM_MAX_BYTES %d, max_file_store %d): %v",
+					topo.Limits.MaxBytes, opts.JetStreamMaxStore, err)
+			}
+			for _, bucket := range []string{topology.BucketSeen, topology.BucketFeedState, topology.BucketHostBudget} {
+				if _, err := prov.KV(ctx, bucket, time.Hour); err != nil {
+					t.Fatalf("the provisioner declares bucket %s: %v", bucket, err)
+				}
+			}
 			buses, logs := map[string]*bus.Bus{}, map[string]*lockedLog{}
 			for _, svc := range topology.Services() {
 				logs[svc] = &lockedLog{}
 				b, err := bus.Connect(ctx, ns.ClientURL(), topo, bus.Options{
 					NKeySeedFile: seeds[svc], PublishTimeout: 2 * time.Second, Logger: slog.New(slog.NewTextHandler(logs[svc], nil)),
+					Provisioned: true,
 				})
 				if err != nil {
 					t.Fatalf("%s, with its seed, cannot connect: %v", svc, err)
 				}
 				defer b.Close()
 				buses[svc] = b
-				// JetStream reserves each stream's max_bytes in max_file_store:
-				// streams that do not all fit are refused, and the stages never start.
 				streams, _ := topo.ServiceStreams(svc)
 				if err := b.EnsureStreams(ctx, streams...); err != nil {
-					t.Fatalf("%s declares its streams %v (STREAM_MAX_BYTES %d, max_file_store %d): %v",
-						svc, streams, topo.Limits.MaxBytes, opts.JetStreamMaxStore, err)
+					t.Fatalf("%s finds its streams %v: %v", svc, streams, err)
 				}
+			}
+			if _, err := buses[topology.ServiceFetcher].KV(ctx, topology.BucketSeen, 0); err != nil {
+				t.Errorf("the fetcher opens its bucket: %v", err)
 			}
 			short, cancelShort := context.WithTimeout(context.Background(), 1500*time.Millisecond)
 			defer cancelShort()
@@ -186,6 +216,18 @@ func TestNATSConfigAuthenticatesTheStages(t *testing.T) {
 					t.Fatalf("the sink reads its consumer: %v", err)
 				}
 				return n
+			}
+			// No service may set a stream's configuration (which could
+			// republish its messages onto another service's subjects).
+			declarer, err := bus.Connect(ctx, ns.ClientURL(), topo, bus.Options{NKeySeedFile: seeds[topology.ServiceCleaner], Logger: slog.New(slog.NewTextHandler(logs[topology.ServiceCleaner], nil))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer declarer.Close()
+			short2, cancelShort2 := context.WithTimeout(ctx, 1500*time.Millisecond)
+			defer cancelShort2()
+			if err := declarer.EnsureStreams(short2, topology.StreamClean); err == nil {
+				t.Error("the cleaner's user declared its output stream")
 			}
 			story := bus.Message{Subject: topo.EnrichedRuCn("x"), MsgID: "enriched:forged", Data: []byte("a forged story")}
 			for _, forgery := range []struct {
@@ -214,4 +256,20 @@ func TestNATSConfigAuthenticatesTheStages(t *testing.T) {
 			}
 		})
 	}
+}
+
+// natsKeys returns the keys of Secret newspipe-nats that container c of
+// spec mounts.
+func natsKeys(spec corev1.PodSpec, c corev1.Container) []string {
+	var keys []string
+	for _, m := range c.VolumeMounts {
+		for _, v := range spec.Volumes {
+			if v.Name == m.Name && v.Secret != nil && v.Secret.SecretName == natsSecret {
+				for _, it := range v.Secret.Items {
+					keys = append(keys, it.Key)
+				}
+			}
+		}
+	}
+	return keys
 }

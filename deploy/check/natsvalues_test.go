@@ -47,7 +47,7 @@ func TestNATSChartValues(t *testing.T) {
 		{[]string{"promExporter", "enabled"}, true},
 		{[]string{"promExporter", "podMonitor", "enabled"}, true},
 	}
-	for _, svc := range topology.Services() {
+	for _, svc := range append(topology.Services(), topology.Provisioner) {
 		tests = append(tests,
 			setting{[]string{"container", "env", NKeyVar(svc), "valueFrom", "secretKeyRef", "name"}, "newspipe-nats"},
 			setting{[]string{"container", "env", NKeyVar(svc), "valueFrom", "secretKeyRef", "key"}, PubKey(svc)})
@@ -95,25 +95,28 @@ func TestNATSChartValuesServerConfig(t *testing.T) {
 	if err := os.WriteFile(file, []byte(conf.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	names, perms, err := users(topology.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
 	pubs := map[string]string{}
-	for _, svc := range topology.Services() {
+	for _, name := range names {
 		user, _ := nkeys.CreateUser()
-		pubs[svc], _ = user.PublicKey()
-		t.Setenv(NKeyVar(svc), pubs[svc])
+		pubs[name], _ = user.PublicKey()
+		t.Setenv(NKeyVar(name), pubs[name])
 	}
 	opts, err := server.ProcessConfigFile(file)
 	if err != nil {
 		t.Fatalf("nats-server refuses the values' settings: %v\n%s", err, conf.String())
 	}
-	if len(opts.Nkeys) != len(pubs) {
-		t.Fatalf("users %+v: want one per service", opts.Nkeys)
+	if len(opts.Nkeys) != len(names) {
+		t.Fatalf("users %+v: want one per service and the provisioner", opts.Nkeys)
 	}
-	for i, svc := range topology.Services() {
-		u := opts.Nkeys[i]
-		p, _ := topology.Default().Permissions(svc)
-		if u.Nkey != pubs[svc] || u.Permissions == nil || !slices.Equal(u.Permissions.Publish.Allow, p.Publish) ||
+	for i, name := range names {
+		u, p := opts.Nkeys[i], perms[i]
+		if u.Nkey != pubs[name] || u.Permissions == nil || !slices.Equal(u.Permissions.Publish.Allow, p.Publish) ||
 			!slices.Equal(u.Permissions.Subscribe.Allow, p.Subscribe) {
-			t.Errorf("user %d is not %s with the nkey of %s and topology.Permissions: %+v", i, svc, NKeyVar(svc), u)
+			t.Errorf("user %d is not %s with the nkey of %s and its topology permissions: %+v", i, name, NKeyVar(name), u)
 		}
 	}
 	if opts.MaxPayload != 8<<20 {

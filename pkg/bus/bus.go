@@ -48,6 +48,11 @@ type Options struct {
 	PublishTimeout time.Duration
 	// Logger receives connection events; default slog.Default().
 	Logger *slog.Logger
+	// Provisioned says the streams and buckets are declared by a user
+	// allowed to (topology.Provisioner), before or while this client
+	// starts: EnsureStreams and KV then only wait for them to exist. A
+	// service's NATS user may not declare them (topology.Permissions).
+	Provisioned bool
 }
 
 // Bus is a connection to NATS with JetStream. It is safe for concurrent use.
@@ -57,6 +62,8 @@ type Bus struct {
 	topo       topology.Topology
 	log        *slog.Logger
 	pubTimeout time.Duration
+	// provisioned: see Options.Provisioned.
+	provisioned bool
 }
 
 // Connect dials url and returns a Bus for topology t. It retries the first
@@ -141,7 +148,7 @@ func Connect(ctx context.Context, url string, t topology.Topology, o Options) (*
 		nc.Close()
 		return nil, fmt.Errorf("bus: jetstream context: %w", err)
 	}
-	return &Bus{nc: nc, js: js, topo: t, log: log, pubTimeout: o.PublishTimeout}, nil
+	return &Bus{nc: nc, js: js, topo: t, log: log, pubTimeout: o.PublishTimeout, provisioned: o.Provisioned}, nil
 }
 
 // RedactURL returns a NATS URL list (comma-separated) with the passwords
@@ -180,7 +187,8 @@ func (b *Bus) Connected() bool { return b.nc.IsConnected() }
 // (topology.Stream*), or every stream when none is named: a service
 // declares only the streams it uses (topology.ServiceStreams), as its NATS
 // user may change no other. It is idempotent and safe to call from every
-// replica at start-up. A JetStream
+// replica at start-up. On a Provisioned bus it declares nothing: it waits
+// until the streams exist (or ctx is done). A JetStream
 // that cannot serve yet (a cluster still electing its meta leader answers
 // with timeouts or "temporarily unavailable") is retried with backoff until
 // ctx is done, so services started together with a fresh cluster wait for
@@ -198,24 +206,13 @@ func (b *Bus) EnsureStreams(ctx context.Context, ids ...string) error {
 			streams = append(streams, s)
 		}
 	}
-	wait := 250 * time.Millisecond
-	for attempt := 1; ; attempt++ {
-		actx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		err := b.ensureStreams(actx, streams)
-		cancel()
-		if err == nil {
-			break
-		}
-		if ctx.Err() != nil || !transient(err) {
-			return err
-		}
-		b.log.Warn("jetstream not ready, retrying", "attempt", attempt, "retry_in", wait.String(), "err", err)
-		select {
-		case <-ctx.Done():
-			return err
-		case <-time.After(wait):
-		}
-		wait = min(2*wait, 5*time.Second)
+	declare := b.ensureStreams
+	if b.provisioned {
+		declare = b.awaitStreams
+	}
+	err := b.retry(ctx, func(ctx context.Context) error { return declare(ctx, streams) })
+	if err != nil {
+		return err
 	}
 	max := b.nc.MaxPayload()
 	for _, s := range streams {
@@ -228,12 +225,55 @@ func (b *Bus) EnsureStreams(ctx context.Context, ids ...string) error {
 	return nil
 }
 
+// retry calls fn until it succeeds, fails for good, or ctx is done,
+// waiting longer after each transient failure (see transient).
+func (b *Bus) retry(ctx context.Context, fn func(context.Context) error) error {
+	wait := 250 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		actx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		err := fn(actx)
+		cancel()
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil || !transient(err) {
+			return err
+		}
+		b.log.Warn("jetstream not ready, retrying", "attempt", attempt, "retry_in", wait.String(), "err", err)
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 5*time.Second)
+	}
+}
+
+// errNotProvisioned marks a stream or bucket that does not exist yet on a
+// Provisioned bus: worth waiting for.
+var errNotProvisioned = errors.New("bus: not declared yet by the provisioner")
+
+// awaitStreams returns nil if every stream exists, else an error wrapping
+// errNotProvisioned.
+func (b *Bus) awaitStreams(ctx context.Context, streams []topology.StreamSpec) error {
+	for _, s := range streams {
+		_, err := b.js.Stream(ctx, s.Name)
+		if errors.Is(err, jetstream.ErrStreamNotFound) {
+			return fmt.Errorf("bus: stream %s: %w", s.Name, errNotProvisioned)
+		}
+		if err != nil {
+			return fmt.Errorf("bus: stream %s: %w", s.Name, err)
+		}
+	}
+	return nil
+}
+
 // transient reports whether a JetStream API error may clear by itself: a
 // timeout, no responder yet, or the server saying it cannot serve now (a
 // cluster without a meta leader, JetStream still starting). A refused
 // configuration is not.
 func transient(err error) bool {
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, nats.ErrTimeout) || errors.Is(err, nats.ErrNoResponders) ||
+	if errors.Is(err, errNotProvisioned) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, nats.ErrTimeout) || errors.Is(err, nats.ErrNoResponders) ||
 		errors.Is(err, jetstream.ErrJetStreamNotEnabled) || errors.Is(err, nats.ErrConnectionReconnecting) {
 		return true
 	}

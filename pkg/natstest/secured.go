@@ -17,12 +17,14 @@ import (
 const Admin = "admin"
 
 // Secured is an embedded JetStream server that admits only nkey users: one
-// per service (topology.Services) with the service's topology.Permissions,
-// as a deployment's nats.conf gives them, and Admin.
+// per service (topology.Services) with the service's topology.Permissions
+// and topology.Provisioner with its ProvisionerPermissions, as a
+// deployment's nats.conf gives them, and Admin. Services connect to it
+// Provisioned (bus.Options): the provisioner declares the streams.
 type Secured struct {
 	URL string
-	// Seeds maps a service, or Admin, to a file holding its user's nkey
-	// seed (bus.Options.NKeySeedFile).
+	// Seeds maps a service, topology.Provisioner or Admin to a file
+	// holding its user's nkey seed (bus.Options.NKeySeedFile).
 	Seeds map[string]string
 }
 
@@ -33,7 +35,7 @@ func StartSecured(t testing.TB, topo topology.Topology) Secured {
 	dir := t.TempDir()
 	sec := Secured{Seeds: map[string]string{}}
 	var users []*server.NkeyUser
-	for _, name := range append(topology.Services(), Admin) {
+	for _, name := range append(topology.Services(), topology.Provisioner, Admin) {
 		kp, err := nkeys.CreateUser()
 		if err != nil {
 			t.Fatal(err)
@@ -47,9 +49,11 @@ func StartSecured(t testing.TB, topo topology.Topology) Secured {
 		sec.Seeds[name] = file
 		u := &server.NkeyUser{Nkey: pub}
 		if name != Admin {
-			p, err := topo.Permissions(name)
-			if err != nil {
-				t.Fatal(err)
+			p := topo.ProvisionerPermissions()
+			if name != topology.Provisioner {
+				if p, err = topo.Permissions(name); err != nil {
+					t.Fatal(err)
+				}
 			}
 			u.Permissions = &server.Permissions{
 				Publish:   &server.SubjectPermission{Allow: p.Publish},

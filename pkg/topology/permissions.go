@@ -68,10 +68,9 @@ func ServiceStages(service string) ([]string, error) {
 }
 
 // ServiceStreams returns the identifiers (Stream*) of the streams a service
-// declares at start: those it consumes, those it publishes to, and the
-// dead-letter stream. Each stream is declared by every service that uses
-// it, so the services may start in any order; none may change a stream it
-// does not use.
+// uses: those it consumes, those it publishes to, and the dead-letter
+// stream. Each service declares them at start (or, provisioned, waits for
+// them), so the services may start in any order.
 func (t Topology) ServiceStreams(service string) ([]string, error) {
 	s, ok := services[service]
 	if !ok {
@@ -131,16 +130,24 @@ const (
 	inbox = "_INBOX.>"
 )
 
+// Provisioner is the NATS user that declares the streams and buckets of a
+// deployment whose services may not (bus.Options.Provisioned): the
+// fetcher's provision command runs as it, before the services start.
+const Provisioner = "provisioner"
+
 // Permissions returns the NATS permissions of a service's user: exactly what
 // its stages need, so that it cannot write another service's events (a
 // cleaner cannot forge an enriched story, a classifier an alert).
 //
 // It may publish its output subjects and the dead-letter subjects of its
-// own stages; declare (create or update) the streams of ServiceStreams and
-// the streams of its buckets; create, read and pull from its own durable
-// consumers and acknowledge their messages; read (direct or message get)
-// and write its buckets; and subscribe to reply inboxes. It may not delete
-// or purge anything, create other consumers, or publish replies.
+// own stages; read the configuration of the streams of ServiceStreams and
+// of its buckets (they are the Provisioner's to declare: a stream's
+// configuration can republish, or source, its messages onto another
+// service's subjects, past every publish permission); create, read and pull
+// from its own durable consumers and acknowledge their messages; read
+// (direct or message get) and write its buckets; and subscribe to reply
+// inboxes. It may not declare, delete or purge a stream, create other
+// consumers, or publish replies.
 func (t Topology) Permissions(service string) (Permissions, error) {
 	s, ok := services[service]
 	if !ok {
@@ -157,10 +164,6 @@ func (t Topology) Permissions(service string) (Permissions, error) {
 	for _, b := range s.buckets {
 		pub = append(pub, "$KV."+t.Bucket(b)+".>")
 	}
-	if len(s.buckets) > 0 {
-		// Opening a bucket reads the account's JetStream limits first.
-		pub = append(pub, jsAPI+"INFO")
-	}
 	ids, err := t.ServiceStreams(service)
 	if err != nil {
 		return Permissions{}, err
@@ -173,9 +176,7 @@ func (t Topology) Permissions(service string) (Permissions, error) {
 		streams = append(streams, kvStream(t.Bucket(b)))
 	}
 	for _, name := range streams {
-		// CreateOrUpdateStream updates first and creates when there is
-		// nothing to update.
-		pub = append(pub, jsAPI+"STREAM.UPDATE."+name, jsAPI+"STREAM.CREATE."+name)
+		pub = append(pub, jsAPI+"STREAM.INFO."+name)
 	}
 	for _, st := range s.stages {
 		c, err := t.Consumer(st)
@@ -202,3 +203,24 @@ func (t Topology) Permissions(service string) (Permissions, error) {
 
 // kvStream is the stream that holds a JetStream key-value bucket.
 func kvStream(bucket string) string { return "KV_" + bucket }
+
+// ProvisionerPermissions returns the NATS permissions of the Provisioner:
+// declare (create or update) and read every stream and bucket of the
+// topology. It may publish no event and touch no consumer.
+func (t Topology) ProvisionerPermissions() Permissions {
+	// Opening a bucket reads the account's JetStream limits first.
+	pub := []string{jsAPI + "INFO"}
+	var streams []string
+	for _, s := range t.Streams() {
+		streams = append(streams, s.Name)
+	}
+	for _, b := range []string{BucketSeen, BucketFeedState, BucketHostBudget} {
+		streams = append(streams, kvStream(t.Bucket(b)))
+	}
+	for _, name := range streams {
+		// CreateOrUpdateStream updates first and creates when there is
+		// nothing to update.
+		pub = append(pub, jsAPI+"STREAM.UPDATE."+name, jsAPI+"STREAM.CREATE."+name, jsAPI+"STREAM.INFO."+name)
+	}
+	return Permissions{Publish: pub, Subscribe: []string{inbox}}
+}

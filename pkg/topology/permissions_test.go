@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -41,6 +42,7 @@ type user struct {
 	log *syncBuffer
 }
 
+// connectAs connects as user name; a service's bus is Provisioned.
 func connectAs(t *testing.T, sec natstest.Secured, topo topology.Topology, name string) user {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -48,7 +50,8 @@ func connectAs(t *testing.T, sec natstest.Secured, topo topology.Topology, name 
 	log := &syncBuffer{}
 	b, err := bus.Connect(ctx, sec.URL, topo, bus.Options{
 		Name: name, NKeySeedFile: sec.Seeds[name], PublishTimeout: 2 * time.Second,
-		Logger: slog.New(slog.NewTextHandler(log, nil)),
+		Logger:      slog.New(slog.NewTextHandler(log, nil)),
+		Provisioned: slices.Contains(topology.Services(), name),
 	})
 	if err != nil {
 		t.Fatalf("connect as %s: %v", name, err)
@@ -83,24 +86,53 @@ func pendingZero(t *testing.T, c *bus.Consumer) {
 	}
 }
 
-// buckets are the buckets a service opens, with the TTLs it opens them with
-// (a bucket's TTL is part of its stream's configuration).
+// buckets are the buckets a service opens, with the TTLs the provisioner
+// declares them with.
 var buckets = map[string]map[string]time.Duration{
 	topology.ServiceFetcher: {topology.BucketSeen: 0, topology.BucketFeedState: 0, topology.BucketHostBudget: time.Minute},
 }
 
 // On a server whose users have topology.Permissions (in a namespace, so the
-// names are derived, not written down), each service's user does all its
-// stages do on the bus: it declares its streams (creates them, and updates
-// them on a restart), opens and uses its buckets, creates its consumers,
-// pulls, acknowledges, publishes its events and dead-letters; and no user
-// can publish what another service produces.
+// names are derived, not written down), the provisioner declares the
+// streams and buckets (creates them, and updates them on a restart), and
+// each service's user does all its stages do on the bus: it finds its
+// streams (waiting for them if it starts first), opens and uses its
+// buckets, creates its consumers, pulls, acknowledges, publishes its events
+// and dead-letters; no service may declare a stream, and none can publish
+// what another service produces.
 func TestPermissions(t *testing.T) {
 	topo := natstest.Topology()
 	sec := natstest.StartSecured(t, topo)
 	admin := connectAs(t, sec, topo, natstest.Admin)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
+
+	// The sink starts before the provisioner: it waits.
+	early := connectAs(t, sec, topo, topology.ServiceSink)
+	waited := make(chan error, 1)
+	go func() {
+		streams, _ := topo.ServiceStreams(topology.ServiceSink)
+		waited <- early.b.EnsureStreams(ctx, streams...)
+	}()
+	t.Run("provisioner", func(t *testing.T) {
+		p := connectAs(t, sec, topo, topology.Provisioner)
+		for range 2 { // create, then update as a restart does
+			if err := p.b.EnsureStreams(ctx); err != nil {
+				t.Fatalf("declare the streams: %v", err)
+			}
+			for name, ttl := range buckets[topology.ServiceFetcher] {
+				if _, err := p.b.KV(ctx, name, ttl); err != nil {
+					t.Fatalf("declare bucket %s: %v", name, err)
+				}
+			}
+		}
+		if err := p.b.Publish(ctx, bus.Message{Subject: topo.Clean("ru"), MsgID: "p", Data: []byte("p")}); err == nil {
+			t.Error("the provisioner published an event")
+		}
+	})
+	if err := <-waited; err != nil {
+		t.Fatalf("the sink, started first, did not find its streams: %v", err)
+	}
 
 	for _, svc := range topology.Services() {
 		t.Run("works/"+svc, func(t *testing.T) {
@@ -109,10 +141,8 @@ func TestPermissions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for range 2 { // create, then update as a restart does
-				if err := u.b.EnsureStreams(ctx, streams...); err != nil {
-					t.Fatalf("declare streams %v: %v", streams, err)
-				}
+			if err := u.b.EnsureStreams(ctx, streams...); err != nil {
+				t.Fatalf("find streams %v: %v", streams, err)
 			}
 			for name, ttl := range buckets[svc] {
 				kv, err := u.b.KV(ctx, name, ttl)
@@ -205,6 +235,32 @@ func TestPermissions(t *testing.T) {
 	for _, svc := range topology.Services() {
 		users[svc] = connectAs(t, sec, topo, svc)
 	}
+	// A stream's configuration can republish or source its messages onto
+	// any subject, past the publish permissions: no service may set it.
+	t.Run("declare refused", func(t *testing.T) {
+		var wg sync.WaitGroup
+		for _, svc := range topology.Services() {
+			wg.Go(func() {
+				log := &syncBuffer{}
+				b, err := bus.Connect(ctx, sec.URL, topo, bus.Options{NKeySeedFile: sec.Seeds[svc], Logger: slog.New(slog.NewTextHandler(log, nil))})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				defer b.Close()
+				streams, _ := topo.ServiceStreams(svc)
+				short, cancel := context.WithTimeout(ctx, 1500*time.Millisecond)
+				defer cancel()
+				if err := b.EnsureStreams(short, streams...); err == nil {
+					t.Errorf("%s declared its streams", svc)
+				}
+				if want := `Permissions Violation for Publish to \"$JS.API.STREAM.UPDATE.`; !strings.Contains(log.String(), want) {
+					t.Errorf("%s declaring its streams: the server reported no permissions violation", svc)
+				}
+			})
+		}
+		wg.Wait()
+	})
 	t.Run("refused", func(t *testing.T) {
 		before := map[string]uint64{}
 		for _, a := range refused {
@@ -261,14 +317,14 @@ func TestPermissionsFollowTheNamespace(t *testing.T) {
 		want, notWant     []string
 	}{
 		{"classifier", "", topology.ServiceClassifier,
-			[]string{"news.enriched.>", "news.dlq.classifier", "$JS.API.CONSUMER.MSG.NEXT.NEWS_CLEAN.CLASSIFIER", "$JS.ACK.NEWS_CLEAN.CLASSIFIER.>", "$JS.API.STREAM.UPDATE.NEWS_ENRICHED"},
-			[]string{"news.alerts.agreement", "news.clean.>", "$JS.API.STREAM.UPDATE.NEWS_ALERTS", "$JS.API.INFO"}},
+			[]string{"news.enriched.>", "news.dlq.classifier", "$JS.API.CONSUMER.MSG.NEXT.NEWS_CLEAN.CLASSIFIER", "$JS.ACK.NEWS_CLEAN.CLASSIFIER.>", "$JS.API.STREAM.INFO.NEWS_ENRICHED"},
+			[]string{"news.alerts.agreement", "news.clean.>", "$JS.API.STREAM.UPDATE.NEWS_ENRICHED", "$JS.API.STREAM.CREATE.NEWS_ENRICHED", "$JS.API.STREAM.INFO.NEWS_ALERTS", "$JS.API.INFO"}},
 		{"namespaced fetcher", "ns1", topology.ServiceFetcher,
-			[]string{"ns1.news.raw.>", "ns1.news.jobs.article", "$KV.NS1_NEWS_SEEN.>", "$JS.API.DIRECT.GET.KV_NS1_NEWS_SEEN.>", "$JS.API.STREAM.CREATE.KV_NS1_NEWS_HOST_BUDGET", "$JS.API.CONSUMER.CREATE.NS1_NEWS_JOBS.NS1_FEED.>"},
-			[]string{"news.raw.>", "ns1.news.jobs.submit", "ns1.news.clean.>"}},
+			[]string{"ns1.news.raw.>", "ns1.news.jobs.article", "$KV.NS1_NEWS_SEEN.>", "$JS.API.DIRECT.GET.KV_NS1_NEWS_SEEN.>", "$JS.API.STREAM.INFO.KV_NS1_NEWS_HOST_BUDGET", "$JS.API.CONSUMER.CREATE.NS1_NEWS_JOBS.NS1_FEED.>"},
+			[]string{"news.raw.>", "ns1.news.jobs.submit", "ns1.news.clean.>", "$JS.API.STREAM.CREATE.KV_NS1_NEWS_HOST_BUDGET"}},
 		{"sink", "", topology.ServiceSink,
 			[]string{"news.alerts.agreement", "news.dlq.webhook", "news.dlq.sink", "$JS.ACK.NEWS_ALERTS.WEBHOOK.>"},
-			[]string{"news.enriched.>", "news.dlq.classifier", "$JS.API.STREAM.UPDATE.NEWS_CLEAN"}},
+			[]string{"news.enriched.>", "news.dlq.classifier", "$JS.API.STREAM.INFO.NEWS_CLEAN"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -294,6 +350,17 @@ func TestPermissionsFollowTheNamespace(t *testing.T) {
 				t.Errorf("subscribe %v, want only _INBOX.>", p.Subscribe)
 			}
 		})
+	}
+	p := topology.Default().WithNamespace("ns1").ProvisionerPermissions()
+	for _, want := range []string{"$JS.API.INFO", "$JS.API.STREAM.CREATE.NS1_NEWS_ENRICHED", "$JS.API.STREAM.UPDATE.KV_NS1_NEWS_SEEN"} {
+		if !slices.Contains(p.Publish, want) {
+			t.Errorf("the provisioner may not publish %s", want)
+		}
+	}
+	for _, s := range p.Publish {
+		if !strings.HasPrefix(s, "$JS.API.") {
+			t.Errorf("the provisioner may publish %s", s)
+		}
 	}
 	if _, err := topology.Default().Permissions("scheduler"); err == nil {
 		t.Error("permissions for a service that does not exist")

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -48,7 +49,8 @@ func (l *lockedBuffer) String() string {
 }
 
 // The four services, each connected as its own NATS user with
-// topology.Permissions (as the manifests' nats.conf gives them), carry the
+// topology.Permissions (as the manifests' nats.conf gives them), on streams
+// and buckets the provisioner declared (fetcher.Provision), carry the
 // demo site's stories from feed to store and their agreement alerts to a
 // webhook; then a forged story published by the cleaner's user, and a
 // forged alert by the classifier's, are refused by the server and never
@@ -75,16 +77,19 @@ func TestPipelineUnderPerServicePermissions(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	// connect opens a bus as the service's user and declares its streams,
-	// as pkg/service.Run does.
+	// connect opens a bus as user name; a service's bus is provisioned and
+	// finds its streams, as pkg/service.Run does with STREAMS_PROVISIONED.
 	connect := func(name string, log *slog.Logger) *bus.Bus {
 		t.Helper()
-		b, err := bus.Connect(ctx, sec.URL, topo, bus.Options{Name: name, NKeySeedFile: sec.Seeds[name], Logger: log, PublishTimeout: 2 * time.Second})
+		provisioned := slices.Contains(topology.Services(), name)
+		b, err := bus.Connect(ctx, sec.URL, topo, bus.Options{
+			Name: name, NKeySeedFile: sec.Seeds[name], Logger: log, PublishTimeout: 2 * time.Second, Provisioned: provisioned,
+		})
 		if err != nil {
 			t.Fatalf("connect as %s: %v", name, err)
 		}
 		t.Cleanup(b.Close)
-		if name == natstest.Admin {
+		if !provisioned {
 			return b
 		}
 		streams, err := topo.ServiceStreams(name)
@@ -92,9 +97,14 @@ func TestPipelineUnderPerServicePermissions(t *testing.T) {
 			t.Fatal(err)
 		}
 		if err := b.EnsureStreams(ctx, streams...); err != nil {
-			t.Fatalf("%s declares its streams: %v", name, err)
+			t.Fatalf("%s finds its streams: %v", name, err)
 		}
 		return b
+	}
+	// The provisioner declares the streams and buckets, as the fetcher's
+	// init container does.
+	if err := fetcher.Provision(ctx, connect(topology.Provisioner, log), fetcher.Config{}); err != nil {
+		t.Fatalf("provision: %v", err)
 	}
 
 	reg := telemetry.NewRegistry()
