@@ -163,7 +163,9 @@ func TestNATSConfigAuthenticatesTheStages(t *testing.T) {
 			// The provisioner declares the streams and buckets. JetStream
 			// reserves each stream's max_bytes in max_file_store: streams
 			// that do not all fit are refused, and the stages never start.
-			prov, err := bus.Connect(ctx, ns.ClientURL(), topo, bus.Options{NKeySeedFile: seeds[topology.Provisioner]})
+			prov, err := bus.Connect(ctx, ns.ClientURL(), topo, bus.Options{
+				NKeySeedFile: seeds[topology.Provisioner], InboxPrefix: topology.InboxPrefix(topology.Provisioner),
+			})
 			if err != nil {
 				t.Fatalf("the provisioner, with its seed, cannot connect: %v", err)
 			}
@@ -182,7 +184,7 @@ func TestNATSConfigAuthenticatesTheStages(t *testing.T) {
 				logs[svc] = &lockedLog{}
 				b, err := bus.Connect(ctx, ns.ClientURL(), topo, bus.Options{
 					NKeySeedFile: seeds[svc], PublishTimeout: 2 * time.Second, Logger: slog.New(slog.NewTextHandler(logs[svc], nil)),
-					Provisioned: true,
+					Provisioned: true, InboxPrefix: topology.InboxPrefix(svc),
 				})
 				if err != nil {
 					t.Fatalf("%s, with its seed, cannot connect: %v", svc, err)
@@ -219,7 +221,10 @@ func TestNATSConfigAuthenticatesTheStages(t *testing.T) {
 			}
 			// No service may set a stream's configuration (which could
 			// republish its messages onto another service's subjects).
-			declarer, err := bus.Connect(ctx, ns.ClientURL(), topo, bus.Options{NKeySeedFile: seeds[topology.ServiceCleaner], Logger: slog.New(slog.NewTextHandler(logs[topology.ServiceCleaner], nil))})
+			declarer, err := bus.Connect(ctx, ns.ClientURL(), topo, bus.Options{
+				NKeySeedFile: seeds[topology.ServiceCleaner], InboxPrefix: topology.InboxPrefix(topology.ServiceCleaner),
+				Logger: slog.New(slog.NewTextHandler(logs[topology.ServiceCleaner], nil)),
+			})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -48,6 +48,11 @@ type Options struct {
 	PublishTimeout time.Duration
 	// Logger receives connection events; default slog.Default().
 	Logger *slog.Logger
+	// InboxPrefix is the prefix of the subjects replies come on (API
+	// responses, publish acknowledgements, pulled messages); default
+	// _INBOX. A NATS user that may subscribe only under its own prefix
+	// (topology.InboxPrefix) reads no other client's replies.
+	InboxPrefix string
 	// Provisioned says the streams and buckets are declared by a user
 	// allowed to (topology.Provisioner), before or while this client
 	// starts: EnsureStreams and KV then only wait for them to exist. A
@@ -117,6 +122,9 @@ func Connect(ctx context.Context, url string, t topology.Topology, o Options) (*
 			return nil, fmt.Errorf("bus: nkey seed %s: %w", o.NKeySeedFile, err)
 		}
 		opts = append(opts, opt)
+	}
+	if o.InboxPrefix != "" {
+		opts = append(opts, nats.CustomInboxPrefix(o.InboxPrefix))
 	}
 	if o.TLSCAFile != "" {
 		opts = append(opts, nats.RootCAs(o.TLSCAFile))

@@ -178,6 +178,8 @@ func Run(name string, c Common, fn func(ctx context.Context, env *Env) error) er
 
 	o := c.NATSAuth()
 	o.Name, o.Logger, o.Provisioned = "newspipe-"+name, log, c.StreamsProvisioned
+	// The service's NATS user may read replies under its own prefix only.
+	o.InboxPrefix = topology.InboxPrefix(name)
 	b, err := bus.Connect(ctx, c.NATSURL, c.Topology(), o)
 	if err != nil {
 		stopAdmin()

@@ -125,10 +125,13 @@ type Permissions struct {
 const (
 	jsAPI = "$JS.API."
 	jsAck = "$JS.ACK."
-	// inbox is where replies arrive: publish acknowledgements, API
-	// responses and the messages of pull consumers.
-	inbox = "_INBOX.>"
 )
+
+// InboxPrefix is where a user's replies arrive (publish acknowledgements,
+// API responses, the messages its pull consumers deliver): a client of
+// user connects with it (bus.Options.InboxPrefix), and the user may
+// subscribe there only, so that no service reads another's deliveries.
+func InboxPrefix(user string) string { return "_INBOX." + Token(user) }
 
 // Provisioner is the NATS user that declares the streams and buckets of a
 // deployment whose services may not (bus.Options.Provisioned): the
@@ -198,7 +201,7 @@ func (t Topology) Permissions(service string) (Permissions, error) {
 		// gets are off.
 		pub = append(pub, jsAPI+"DIRECT.GET."+kvStream(t.Bucket(b))+".>", jsAPI+"STREAM.MSG.GET."+kvStream(t.Bucket(b)))
 	}
-	return Permissions{Publish: pub, Subscribe: []string{inbox}}, nil
+	return Permissions{Publish: pub, Subscribe: []string{InboxPrefix(service) + ".>"}}, nil
 }
 
 // kvStream is the stream that holds a JetStream key-value bucket.
@@ -222,5 +225,5 @@ func (t Topology) ProvisionerPermissions() Permissions {
 		// nothing to update.
 		pub = append(pub, jsAPI+"STREAM.UPDATE."+name, jsAPI+"STREAM.CREATE."+name, jsAPI+"STREAM.INFO."+name)
 	}
-	return Permissions{Publish: pub, Subscribe: []string{inbox}}
+	return Permissions{Publish: pub, Subscribe: []string{InboxPrefix(Provisioner) + ".>"}}
 }

@@ -52,6 +52,7 @@ func connectAs(t *testing.T, sec natstest.Secured, topo topology.Topology, name 
 		Name: name, NKeySeedFile: sec.Seeds[name], PublishTimeout: 2 * time.Second,
 		Logger:      slog.New(slog.NewTextHandler(log, nil)),
 		Provisioned: slices.Contains(topology.Services(), name),
+		InboxPrefix: topology.InboxPrefix(name),
 	})
 	if err != nil {
 		t.Fatalf("connect as %s: %v", name, err)
@@ -242,7 +243,9 @@ func TestPermissions(t *testing.T) {
 		for _, svc := range topology.Services() {
 			wg.Go(func() {
 				log := &syncBuffer{}
-				b, err := bus.Connect(ctx, sec.URL, topo, bus.Options{NKeySeedFile: sec.Seeds[svc], Logger: slog.New(slog.NewTextHandler(log, nil))})
+				b, err := bus.Connect(ctx, sec.URL, topo, bus.Options{
+					NKeySeedFile: sec.Seeds[svc], InboxPrefix: topology.InboxPrefix(svc), Logger: slog.New(slog.NewTextHandler(log, nil)),
+				})
 				if err != nil {
 					t.Error(err)
 					return
@@ -260,6 +263,27 @@ func TestPermissions(t *testing.T) {
 			})
 		}
 		wg.Wait()
+	})
+	// A service reads replies under its own inbox prefix only: not the
+	// pulled messages of another's consumers.
+	t.Run("other inboxes refused", func(t *testing.T) {
+		log := &syncBuffer{}
+		b, err := bus.Connect(ctx, sec.URL, topo, bus.Options{
+			NKeySeedFile: sec.Seeds[topology.ServiceCleaner], InboxPrefix: topology.InboxPrefix(topology.ServiceSink),
+			Provisioned: true, Logger: slog.New(slog.NewTextHandler(log, nil)),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer b.Close()
+		short, cancel := context.WithTimeout(ctx, 1500*time.Millisecond)
+		defer cancel()
+		if err := b.EnsureStreams(short, topology.StreamRaw); err == nil {
+			t.Error("the cleaner got replies in the sink's inbox")
+		}
+		if want := `Permissions Violation for Subscription to \"_INBOX.sink.`; !strings.Contains(log.String(), want) {
+			t.Errorf("the server reported no subscription violation:\n%s", log)
+		}
 	})
 	t.Run("refused", func(t *testing.T) {
 		before := map[string]uint64{}
@@ -346,8 +370,8 @@ func TestPermissionsFollowTheNamespace(t *testing.T) {
 					t.Errorf("publish allows %s", s)
 				}
 			}
-			if len(p.Subscribe) != 1 || p.Subscribe[0] != "_INBOX.>" {
-				t.Errorf("subscribe %v, want only _INBOX.>", p.Subscribe)
+			if want := "_INBOX." + tc.service + ".>"; len(p.Subscribe) != 1 || p.Subscribe[0] != want {
+				t.Errorf("subscribe %v, want only %s", p.Subscribe, want)
 			}
 		})
 	}

@@ -77,14 +77,17 @@ func TestPipelineUnderPerServicePermissions(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	// connect opens a bus as user name; a service's bus is provisioned and
-	// finds its streams, as pkg/service.Run does with STREAMS_PROVISIONED.
+	// connect opens a bus as user name, with its inbox prefix; a service's
+	// bus is provisioned and finds its streams, as pkg/service.Run does
+	// with STREAMS_PROVISIONED.
 	connect := func(name string, log *slog.Logger) *bus.Bus {
 		t.Helper()
 		provisioned := slices.Contains(topology.Services(), name)
-		b, err := bus.Connect(ctx, sec.URL, topo, bus.Options{
-			Name: name, NKeySeedFile: sec.Seeds[name], Logger: log, PublishTimeout: 2 * time.Second, Provisioned: provisioned,
-		})
+		o := bus.Options{Name: name, NKeySeedFile: sec.Seeds[name], Logger: log, PublishTimeout: 2 * time.Second, Provisioned: provisioned}
+		if name != natstest.Admin {
+			o.InboxPrefix = topology.InboxPrefix(name)
+		}
+		b, err := bus.Connect(ctx, sec.URL, topo, o)
 		if err != nil {
 			t.Fatalf("connect as %s: %v", name, err)
 		}
