@@ -51,8 +51,14 @@ func (c *checker) checkCredentials(w *workload) {
 			if !ok || v == "" {
 				continue
 			}
-			if c.onSecretVolume(w, ct, v) {
+			if secret, key, ok := c.secretFile(w, ct, v); ok {
 				fromSecret = true
+				// Secret newspipe-nats holds every service's seed: a stage
+				// that mounts another's runs with that service's rights.
+				if name == "NATS_NKEY_SEED" && secret == natsSecret && key != SeedKey(w.stage()) {
+					c.add(w.o, RuleCredentials, "container %s: NATS_NKEY_SEED is key %s of Secret %s: the %s holds its own user's seed, key %s",
+						ct.Name, key, secret, w.stage(), SeedKey(w.stage()))
+				}
 			} else {
 				c.add(w.o, RuleCredentials, "container %s: %s %s is not a file of a volume mounted from a Secret", ct.Name, name, v)
 			}
@@ -63,9 +69,13 @@ func (c *checker) checkCredentials(w *workload) {
 	}
 }
 
-// onSecretVolume reports whether file is a key of a Secret volume that ct
-// mounts (keys are not checked for Secrets created outside the manifests).
-func (c *checker) onSecretVolume(w *workload, ct corev1.Container, file string) bool {
+// natsSecret is the Secret holding the services' NATS nkeys (deploy/README.md).
+const natsSecret = "newspipe-nats"
+
+// secretFile returns the Secret and key that file is, on a Secret volume
+// that ct mounts; ok is false if it is none (keys are not checked for
+// Secrets created outside the manifests).
+func (c *checker) secretFile(w *workload, ct corev1.Container, file string) (secret, key string, ok bool) {
 	for _, m := range ct.VolumeMounts {
 		dir := strings.TrimSuffix(m.MountPath, "/")
 		if path.Dir(file) != dir {
@@ -91,12 +101,12 @@ func (c *checker) onSecretVolume(w *workload, ct corev1.Container, file string) 
 				name, k, _ := strings.Cut(s, "\x00")
 				keys, known := c.refKeys(w, "Secret", name)
 				if known && (keys == nil || keys[k]) {
-					return true
+					return name, k, true
 				}
 			}
 		}
 	}
-	return false
+	return "", "", false
 }
 
 // itemKey returns "secret\x00key": the Secret key a volume of secret name

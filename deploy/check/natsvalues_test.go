@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,6 +14,8 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nkeys"
 	"sigs.k8s.io/yaml"
+
+	"github.com/newspipe/newspipe/pkg/topology"
 )
 
 // The values for the official NATS chart keep the settings newspipe
@@ -27,10 +30,11 @@ func TestNATSChartValues(t *testing.T) {
 	if err := yaml.UnmarshalStrict(b, &v); err != nil {
 		t.Fatalf("values.yaml: %v", err)
 	}
-	tests := []struct {
+	type setting struct {
 		path []string
 		want any
-	}{
+	}
+	tests := []setting{
 		{[]string{"fullnameOverride"}, "nats"},
 		{[]string{"config", "cluster", "enabled"}, true},
 		{[]string{"config", "cluster", "replicas"}, float64(3)},
@@ -40,9 +44,13 @@ func TestNATSChartValues(t *testing.T) {
 		{[]string{"config", "monitor", "enabled"}, true},
 		{[]string{"config", "monitor", "port"}, float64(8222)},
 		{[]string{"config", "merge", "max_payload"}, float64(8 << 20)},
-		{[]string{"container", "env", "NEWSPIPE_NKEY", "valueFrom", "secretKeyRef", "name"}, "newspipe-nats"},
 		{[]string{"promExporter", "enabled"}, true},
 		{[]string{"promExporter", "podMonitor", "enabled"}, true},
+	}
+	for _, svc := range append(topology.Services(), topology.Provisioner) {
+		tests = append(tests,
+			setting{[]string{"container", "env", NKeyVar(svc), "valueFrom", "secretKeyRef", "name"}, "newspipe-nats"},
+			setting{[]string{"container", "env", NKeyVar(svc), "valueFrom", "secretKeyRef", "key"}, PubKey(svc)})
 	}
 	for _, tc := range tests {
 		var cur any = v
@@ -58,7 +66,8 @@ func TestNATSChartValues(t *testing.T) {
 
 // The server settings of the values (config.merge and the JetStream
 // sizes), written out as the chart writes them into nats.conf, are read
-// by a real nats-server: the nkey comes from NEWSPIPE_NKEY, and the file
+// by a real nats-server: one user per service with topology.Permissions,
+// its nkey from NEWSPIPE_<SERVICE>_NKEY, and the file
 // store holds six streams of base's STREAM_MAX_BYTES (JetStream reserves
 // each stream's max_bytes).
 func TestNATSChartValuesServerConfig(t *testing.T) {
@@ -86,15 +95,29 @@ func TestNATSChartValuesServerConfig(t *testing.T) {
 	if err := os.WriteFile(file, []byte(conf.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	user, _ := nkeys.CreateUser()
-	pub, _ := user.PublicKey()
-	t.Setenv("NEWSPIPE_NKEY", pub)
+	names, perms, err := users(topology.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pubs := map[string]string{}
+	for _, name := range names {
+		user, _ := nkeys.CreateUser()
+		pubs[name], _ = user.PublicKey()
+		t.Setenv(NKeyVar(name), pubs[name])
+	}
 	opts, err := server.ProcessConfigFile(file)
 	if err != nil {
 		t.Fatalf("nats-server refuses the values' settings: %v\n%s", err, conf.String())
 	}
-	if len(opts.Nkeys) != 1 || opts.Nkeys[0].Nkey != pub {
-		t.Errorf("users %+v: want the nkey of NEWSPIPE_NKEY", opts.Nkeys)
+	if len(opts.Nkeys) != len(names) {
+		t.Fatalf("users %+v: want one per service and the provisioner", opts.Nkeys)
+	}
+	for i, name := range names {
+		u, p := opts.Nkeys[i], perms[i]
+		if u.Nkey != pubs[name] || u.Permissions == nil || !slices.Equal(u.Permissions.Publish.Allow, p.Publish) ||
+			!slices.Equal(u.Permissions.Subscribe.Allow, p.Subscribe) {
+			t.Errorf("user %d is not %s with the nkey of %s and its topology permissions: %+v", i, name, NKeyVar(name), u)
+		}
 	}
 	if opts.MaxPayload != 8<<20 {
 		t.Errorf("max_payload %d, want 8 MiB", opts.MaxPayload)

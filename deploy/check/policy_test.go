@@ -70,6 +70,14 @@ func TestPolicyCatchesBrokenManifests(t *testing.T) {
 			c := &deployment(t, s, "sink").Spec.Template.Spec.Containers[0]
 			c.Env = append(dropEnv(c.Env, "NATS_NKEY_SEED"), corev1.EnvVar{Name: "NATS_NKEY_SEED", Value: "/tmp/nkey.seed"})
 		}, RuleCredentials, "Deployment/sink", "NATS_NKEY_SEED /tmp/nkey.seed is not a file of a volume mounted from a Secret"},
+		{"another service's seed", "base", func(t *testing.T, s *Set) {
+			v := deployment(t, s, "sink").Spec.Template.Spec.Volumes
+			for i := range v {
+				if v[i].Secret != nil && v[i].Secret.SecretName == "newspipe-nats" {
+					v[i].Secret.Items[0].Key = "classifier.seed"
+				}
+			}
+		}, RuleCredentials, "Deployment/sink", "NATS_NKEY_SEED is key classifier.seed of Secret newspipe-nats: the sink holds its own user's seed, key sink.seed"},
 		{"password in NATS_URL", "base", func(t *testing.T, s *Set) {
 			cm := s.Get("ConfigMap", "newspipe", "newspipe-config").Obj.(*corev1.ConfigMap)
 			cm.Data["NATS_URL"] = "nats://newspipe:s3cret@nats.newspipe.svc:4222"

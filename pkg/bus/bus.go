@@ -48,6 +48,16 @@ type Options struct {
 	PublishTimeout time.Duration
 	// Logger receives connection events; default slog.Default().
 	Logger *slog.Logger
+	// InboxPrefix is the prefix of the subjects replies come on (API
+	// responses, publish acknowledgements, pulled messages); default
+	// _INBOX. A NATS user that may subscribe only under its own prefix
+	// (topology.InboxPrefix) reads no other client's replies.
+	InboxPrefix string
+	// Provisioned says the streams and buckets are declared by a user
+	// allowed to (topology.Provisioner), before or while this client
+	// starts: EnsureStreams and KV then only wait for them to exist. A
+	// service's NATS user may not declare them (topology.Permissions).
+	Provisioned bool
 }
 
 // Bus is a connection to NATS with JetStream. It is safe for concurrent use.
@@ -57,6 +67,8 @@ type Bus struct {
 	topo       topology.Topology
 	log        *slog.Logger
 	pubTimeout time.Duration
+	// provisioned: see Options.Provisioned.
+	provisioned bool
 }
 
 // Connect dials url and returns a Bus for topology t. It retries the first
@@ -111,6 +123,9 @@ func Connect(ctx context.Context, url string, t topology.Topology, o Options) (*
 		}
 		opts = append(opts, opt)
 	}
+	if o.InboxPrefix != "" {
+		opts = append(opts, nats.CustomInboxPrefix(o.InboxPrefix))
+	}
 	if o.TLSCAFile != "" {
 		opts = append(opts, nats.RootCAs(o.TLSCAFile))
 	}
@@ -141,7 +156,7 @@ func Connect(ctx context.Context, url string, t topology.Topology, o Options) (*
 		nc.Close()
 		return nil, fmt.Errorf("bus: jetstream context: %w", err)
 	}
-	return &Bus{nc: nc, js: js, topo: t, log: log, pubTimeout: o.PublishTimeout}, nil
+	return &Bus{nc: nc, js: js, topo: t, log: log, pubTimeout: o.PublishTimeout, provisioned: o.Provisioned}, nil
 }
 
 // RedactURL returns a NATS URL list (comma-separated) with the passwords
@@ -176,21 +191,58 @@ func (b *Bus) URL() string { return b.nc.ConnectedUrlRedacted() }
 // Connected reports whether the connection is up; used for readiness.
 func (b *Bus) Connected() bool { return b.nc.IsConnected() }
 
-// EnsureStreams creates or updates every stream of the topology. It is
-// idempotent and safe to call from every replica at start-up. A JetStream
+// EnsureStreams creates or updates the streams of the topology named by ids
+// (topology.Stream*), or every stream when none is named: a service
+// declares only the streams it uses (topology.ServiceStreams), as its NATS
+// user may change no other. It is idempotent and safe to call from every
+// replica at start-up. On a Provisioned bus it declares nothing: it waits
+// until the streams exist (or ctx is done). A JetStream
 // that cannot serve yet (a cluster still electing its meta leader answers
 // with timeouts or "temporarily unavailable") is retried with backoff until
 // ctx is done, so services started together with a fresh cluster wait for
 // it instead of exiting. It warns where a stream accepts messages larger
 // than the server's max_payload, naming what to change.
-func (b *Bus) EnsureStreams(ctx context.Context) error {
+func (b *Bus) EnsureStreams(ctx context.Context, ids ...string) error {
+	streams := b.topo.Streams()
+	if len(ids) > 0 {
+		streams = streams[:0]
+		for _, id := range ids {
+			s, ok := b.topo.Stream(id)
+			if !ok {
+				return fmt.Errorf("bus: ensure streams: no stream %q in the topology", id)
+			}
+			streams = append(streams, s)
+		}
+	}
+	declare := b.ensureStreams
+	if b.provisioned {
+		declare = b.awaitStreams
+	}
+	err := b.retry(ctx, func(ctx context.Context) error { return declare(ctx, streams) })
+	if err != nil {
+		return err
+	}
+	max := b.nc.MaxPayload()
+	for _, s := range streams {
+		if max > 0 && int64(s.MaxMsgSize) > max {
+			b.log.Warn("the server accepts smaller messages than this stream: larger ones are dead-lettered",
+				"stream", s.Name, "stream_max_msg_size", s.MaxMsgSize, "server_max_payload", max,
+				"fix", fmt.Sprintf("set max_payload: %d in the nats-server configuration", s.MaxMsgSize))
+		}
+	}
+	return nil
+}
+
+// retry calls fn until it succeeds, fails for good, or ctx is done,
+// waiting longer after each transient failure (see transient).
+func (b *Bus) retry(ctx context.Context, fn func(context.Context) error) error {
 	wait := 250 * time.Millisecond
 	for attempt := 1; ; attempt++ {
 		actx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		err := b.ensureStreams(actx)
+		err := fn(actx)
 		cancel()
 		if err == nil {
-			break
+			return nil
 		}
 		if ctx.Err() != nil || !transient(err) {
 			return err
@@ -203,12 +255,22 @@ func (b *Bus) EnsureStreams(ctx context.Context) error {
 		}
 		wait = min(2*wait, 5*time.Second)
 	}
-	max := b.nc.MaxPayload()
-	for _, s := range b.topo.Streams() {
-		if max > 0 && int64(s.MaxMsgSize) > max {
-			b.log.Warn("the server accepts smaller messages than this stream: larger ones are dead-lettered",
-				"stream", s.Name, "stream_max_msg_size", s.MaxMsgSize, "server_max_payload", max,
-				"fix", fmt.Sprintf("set max_payload: %d in the nats-server configuration", s.MaxMsgSize))
+}
+
+// errNotProvisioned marks a stream or bucket that does not exist yet on a
+// Provisioned bus: worth waiting for.
+var errNotProvisioned = errors.New("bus: not declared yet by the provisioner")
+
+// awaitStreams returns nil if every stream exists, else an error wrapping
+// errNotProvisioned.
+func (b *Bus) awaitStreams(ctx context.Context, streams []topology.StreamSpec) error {
+	for _, s := range streams {
+		_, err := b.js.Stream(ctx, s.Name)
+		if errors.Is(err, jetstream.ErrStreamNotFound) {
+			return fmt.Errorf("bus: stream %s: %w", s.Name, errNotProvisioned)
+		}
+		if err != nil {
+			return fmt.Errorf("bus: stream %s: %w", s.Name, err)
 		}
 	}
 	return nil
@@ -219,7 +281,7 @@ func (b *Bus) EnsureStreams(ctx context.Context) error {
 // cluster without a meta leader, JetStream still starting). A refused
 // configuration is not.
 func transient(err error) bool {
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, nats.ErrTimeout) || errors.Is(err, nats.ErrNoResponders) ||
+	if errors.Is(err, errNotProvisioned) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, nats.ErrTimeout) || errors.Is(err, nats.ErrNoResponders) ||
 		errors.Is(err, jetstream.ErrJetStreamNotEnabled) || errors.Is(err, nats.ErrConnectionReconnecting) {
 		return true
 	}
@@ -230,8 +292,8 @@ func transient(err error) bool {
 	return false
 }
 
-func (b *Bus) ensureStreams(ctx context.Context) error {
-	for _, s := range b.topo.Streams() {
+func (b *Bus) ensureStreams(ctx context.Context, streams []topology.StreamSpec) error {
+	for _, s := range streams {
 		cfg := jetstream.StreamConfig{
 			Name:       s.Name,
 			Subjects:   s.Subjects,

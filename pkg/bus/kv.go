@@ -23,8 +23,24 @@ type KV struct {
 }
 
 // KV creates or opens bucket (namespaced by the topology). A zero ttl keeps
-// keys forever.
+// keys forever. On a Provisioned bus it only opens the bucket, waiting
+// until it exists (or ctx is done); ttl is the provisioner's to set.
 func (b *Bus) KV(ctx context.Context, bucket string, ttl time.Duration) (*KV, error) {
+	if b.provisioned {
+		var kv jetstream.KeyValue
+		err := b.retry(ctx, func(ctx context.Context) error {
+			var err error
+			kv, err = b.js.KeyValue(ctx, b.topo.Bucket(bucket))
+			if errors.Is(err, jetstream.ErrBucketNotFound) {
+				return fmt.Errorf("%w: %w", errNotProvisioned, err)
+			}
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("bus: open bucket %s: %w", bucket, err)
+		}
+		return &KV{kv: kv}, nil
+	}
 	storage := jetstream.FileStorage
 	if b.topo.Limits.Storage == topology.Memory {
 		storage = jetstream.MemoryStorage

@@ -49,6 +49,8 @@ type Common struct {
 	// ShutdownGrace bounds the whole shutdown; keep it below the pod's
 	// terminationGracePeriodSeconds.
 	ShutdownGrace time.Duration
+	// StreamsProvisioned: see bus.Options.Provisioned.
+	StreamsProvisioned bool
 }
 
 // Admin ports of the standalone services, one each, so that several run on
@@ -76,6 +78,8 @@ func (c *Common) Declare(ss *Settings) {
 	ss.String(&c.LogLevel, "log-level", "LOG_LEVEL", "info", "log level: debug, info, warn, error")
 	c.DeclareStreams(ss)
 	ss.Duration(&c.ShutdownGrace, "shutdown-grace", "SHUTDOWN_GRACE", 20*time.Second, "time allowed for a graceful stop, all of it")
+	ss.Bool(&c.StreamsProvisioned, "streams-provisioned", "STREAMS_PROVISIONED", false,
+		"the streams and buckets are declared by the provisioner (fetcher provision): wait for them, declare nothing")
 }
 
 // DeclareNATSAuth declares the NATS credentials and TLS settings, which the
@@ -173,7 +177,9 @@ func Run(name string, c Common, fn func(ctx context.Context, env *Env) error) er
 	}
 
 	o := c.NATSAuth()
-	o.Name, o.Logger = "newspipe-"+name, log
+	o.Name, o.Logger, o.Provisioned = "newspipe-"+name, log, c.StreamsProvisioned
+	// The service's NATS user may read replies under its own prefix only.
+	o.InboxPrefix = topology.InboxPrefix(name)
 	b, err := bus.Connect(ctx, c.NATSURL, c.Topology(), o)
 	if err != nil {
 		stopAdmin()
@@ -185,7 +191,11 @@ func Run(name string, c Common, fn func(ctx context.Context, env *Env) error) er
 		}
 		return nil
 	})
-	if err := b.EnsureStreams(ctx); err != nil {
+	// A service declares (or, provisioned, waits for) the streams it uses,
+	// and only those. A name that is not a service (the provisioner)
+	// declares them all.
+	streams, _ := c.Topology().ServiceStreams(name)
+	if err := b.EnsureStreams(ctx, streams...); err != nil {
 		b.Close()
 		stopAdmin()
 		return err

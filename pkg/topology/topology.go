@@ -279,6 +279,16 @@ func (t Topology) Streams() []StreamSpec {
 	}
 }
 
+// Stream returns the spec of the stream identified by id (Stream*).
+func (t Topology) Stream(id string) (StreamSpec, bool) {
+	for _, s := range t.Streams() {
+		if s.Name == t.name(id) {
+			return s, true
+		}
+	}
+	return StreamSpec{}, false
+}
+
 // defaultBackoff is the redelivery schedule for retryable failures.
 var defaultBackoff = []time.Duration{time.Second, 5 * time.Second, 30 * time.Second, 2 * time.Minute}
 
