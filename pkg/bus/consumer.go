@@ -150,6 +150,16 @@ func (c *Consumer) Consume(o ConsumeOptions, fn func(*Delivery), onErr func(erro
 	return &Subscription{cc: cc}, nil
 }
 
+// Pending returns the number of messages not yet delivered plus those
+// delivered but not acknowledged.
+func (c *Consumer) Pending(ctx context.Context) (uint64, error) {
+	info, err := c.c.Info(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("bus: consumer info: %w", err)
+	}
+	return info.NumPending + uint64(info.NumAckPending), nil
+}
+
 // Progress is a consumer's backlog, and what its stream dropped before the
 // consumer got to it.
 type Progress struct {
