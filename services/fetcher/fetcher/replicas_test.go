@@ -241,6 +241,10 @@ const (
 	farmWindow = time.Second
 )
 
+// farmLimit is the most requests one farm host may get within farmWindow
+// (see TestTwoProcesses).
+func farmLimit() int { return int(farmWindow/farmDelay) + 6 }
+
 // TestTwoProcesses: two fetcher processes share 1,000 feeds on 20 hosts:
 // every feed is polled once and every article fetched once, and no host
 // gets more requests than its budget allows (one per 30 ms, whichever
@@ -276,7 +280,7 @@ func TestTwoProcesses(t *testing.T) {
 	worst, host := fm.busiestWindow(farmWindow)
 
 	t.Logf("%d articles from %d feeds on %d hosts in %s; %d duplicate RawArticles; busiest host %s: %d requests within %s (one per %s: at most %d)",
-		len(got), len(list), farmHosts, elapsed.Round(time.Millisecond), dups, host, worst, farmWindow, farmDelay, int(farmWindow/farmDelay)+4)
+		len(got), len(list), farmHosts, elapsed.Round(time.Millisecond), dups, host, worst, farmWindow, farmDelay, farmLimit())
 	if len(twice) > 0 {
 		t.Errorf("%d feeds or pages requested more than once, e.g. %v", len(twice), twice[:min(5, len(twice))])
 	}
@@ -285,11 +289,14 @@ func TestTwoProcesses(t *testing.T) {
 	}
 	// The budget is one request per slot of 30 ms. A window of a second
 	// meets 34 slots, and a request may start anywhere in its slot, so 35
-	// can land in it; two more for a pause of the machine that bunches
-	// arrivals (the host is measured where it receives, on a loaded
-	// machine). A budget kept per process, as it was, lets two processes
-	// send twice that (69 in a second when tried).
-	if limit := int(farmWindow/farmDelay) + 4; worst > limit {
+	// can land in it. The host is measured where it receives, on a loaded
+	// machine: a pause that holds back the requests of a few slots lands
+	// them in the next window (38 seen once with a benchmark running
+	// beside the test), so 4 more than those 35 are allowed (39), some
+	// 120 ms of pause.
+	// A budget kept per process, as it was, lets two processes send twice
+	// the budget (69 in a second when tried): that is what this catches.
+	if limit := farmLimit(); worst > limit {
 		t.Errorf("host %s got %d requests within %s: over its budget of one per %s (%d allowed)", host, worst, farmWindow, farmDelay, limit)
 	}
 }
