@@ -34,7 +34,6 @@ func (d *dom) selectContent() selection {
 		d.cleanInside(r, sel.keep)
 	}
 	d.filterBlocks(sel.keep)
-	d.addHeadline(sel.keep)
 	d.dropRepeats(sel.keep)
 	for i, k := range sel.keep {
 		if k {
@@ -192,34 +191,6 @@ func (d *dom) filterBlocks(keep []bool) {
 			} else {
 				keep[i] = false
 			}
-		}
-	}
-}
-
-// addHeadline keeps the article's <h1> when the chosen container starts
-// just after it: templates put the headline outside the body container,
-// and the headline is part of the article. A distant <h1> is the site's
-// logo or a section name.
-func (d *dom) addHeadline(keep []bool) {
-	first := -1
-	for i, k := range keep {
-		if k {
-			first = i
-			break
-		}
-	}
-	if first < 0 {
-		return
-	}
-	between := int32(0)
-	for i := first - 1; i >= 0 && between < 400; i-- {
-		b := &d.blocks[i]
-		between += b.chars
-		if b.kind == kHeading && b.level == 1 {
-			if b.links*2 < b.chars && classifyLine(b.text) == notChrome {
-				keep[i] = true
-			}
-			return
 		}
 	}
 }

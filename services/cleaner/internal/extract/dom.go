@@ -23,6 +23,7 @@ const (
 	fShare                       // share-bar class/id
 	fArticle                     // <article>, itemprop=articleBody and the like
 	fByline                      // class/id names an author or byline (a metadata candidate)
+	fCaption                     // class/id names an image caption or credit
 )
 
 // elem is one element of the page, in document (pre-)order.
@@ -528,6 +529,9 @@ func analyseHints(w *hintWords, class, id string) hintResult {
 	}
 	if k&hwByline != 0 {
 		r.flags |= fByline
+	}
+	if k&hwCaption != 0 {
+		r.flags |= fCaption
 	}
 	if k&hwArticleBody != 0 {
 		r.flags |= fArticle

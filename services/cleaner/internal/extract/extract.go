@@ -56,8 +56,13 @@ type Article struct {
 	Modified  time.Time
 	// Blocks holds the article text: headings, paragraphs, list items and
 	// quotes in page order, one block per entry, none containing a newline.
+	// It is the body only: the headline (Title), byline, date line and
+	// captions are not in it.
 	Blocks []string
-	Stats  Stats
+	// Captions holds the captions and credits of the article's images, in
+	// page order, each once.
+	Captions []string
+	Stats    Stats
 }
 
 // Stats counts what extraction kept and removed, in blocks and in runes of

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -131,10 +132,12 @@ func TestExtractHTMLStructure(t *testing.T) {
 		return "<p>" + s + " It was the longest sentence of the day, with clauses, commas, and a full stop.</p>"
 	}
 	tests := []struct {
-		name   string
-		html   string
-		keep   []string
-		chrome []string
+		name     string
+		html     string
+		keep     []string
+		chrome   []string
+		captions []string // want exactly these captions
+		title    string   // want this title when not empty
 	}{
 		{
 			name: "article beside a link sidebar",
@@ -149,8 +152,9 @@ func TestExtractHTMLStructure(t *testing.T) {
 				para("The port said.") + para("Officials added.") + para("Workers replied.") +
 				`<div class="related-posts"><h3>Related posts</h3><ul><li><a href="/1">Another story about cranes and ships</a></li>` +
 				`<li><a href="/2">Yet another story about ports</a></li></ul></div></article></body></html>`,
-			keep:   []string{"Harbour cranes", "The port said.", "Workers replied."},
-			chrome: []string{"Share", "Tweet", "Related posts", "Another story"},
+			keep:   []string{"The port said.", "Workers replied."},
+			chrome: []string{"Harbour cranes", "Share", "Tweet", "Related posts", "Another story"},
+			title:  "Harbour cranes",
 		},
 		{
 			name: "comments after the article",
@@ -173,7 +177,9 @@ func TestExtractHTMLStructure(t *testing.T) {
 				`<div class="wp-caption"><img src="/i.png"><p class="wp-caption-text">Users of several profiles will see this less often!</p></div></li></ul></li>` +
 				`<li>Printing now takes page ranges with gaps in them.</li></ul>` +
 				para("Later news.") + para("More news.") + para("Last news.") + `</div></body></html>`,
-			keep: []string{"review of the year", "which stops two copies", "Users of several profiles", "page ranges with gaps", "Last news."},
+			keep:     []string{"review of the year", "which stops two copies", "page ranges with gaps", "Last news."},
+			chrome:   []string{"Users of several profiles"},
+			captions: []string{"Users of several profiles will see this less often!"},
 		},
 		{
 			name: "an article split into sibling sections around a figure",
@@ -184,7 +190,29 @@ func TestExtractHTMLStructure(t *testing.T) {
 				`<div class="block-b"><div class="inner">` + para("Middle part one.") + para("Middle part two.") + para("Middle part three.") + para("Middle part four.") + para("Middle part five.") + para("Middle part six.") + para("Middle part seven.") + `</div></div>` +
 				`</div></body></html>`,
 			keep:   []string{"Opening part one.", "Opening part four.", "Middle part one.", "Middle part five."},
-			chrome: []string{"Home"},
+			chrome: []string{"Home", "A caption."},
+		},
+		{
+			name: "headline, kicker, byline, date line and captions go to fields",
+			html: `<html><head><title>Port deal signed | Harbour News</title></head><body><div class="article">` +
+				`<div class="kicker">Business</div><h1>Port deal signed</h1><p class="byline">By Anna Lee</p><p>July 8, 2019 at 6:01 am</p>` +
+				`<figure><img src="/c.jpg"><figcaption>Cranes at the port. Photo: John Doe/Reuters</figcaption></figure>` +
+				para("The port said.") + para("Officials added.") + `<p>Photo: Harbour Authority</p>` + para("Workers replied.") +
+				`<figure><img src="/c.jpg"><figcaption>Cranes at the port. Photo: John Doe/Reuters</figcaption></figure>` +
+				`</div></body></html>`,
+			keep:     []string{"The port said.", "Officials added.", "Workers replied."},
+			chrome:   []string{"Business", "Port deal signed", "Anna Lee", "July 8", "Cranes at the port", "Harbour Authority"},
+			captions: []string{"Cranes at the port. Photo: John Doe/Reuters", "Photo: Harbour Authority"},
+			title:    "Port deal signed",
+		},
+		{
+			name: "a page of captions alone keeps them as its text",
+			html: `<html><body><div class="gallery"><h1>Velvet and shine</h1>` +
+				`<img src="/1.jpg"><div class="photo-caption"><p>A long caption of the first photo, taken in Paris in the summer, with the light of the evening.</p></div>` +
+				`<img src="/2.jpg"><div class="photo-caption"><p>A long caption of the second photo, taken the next day, with the river, the bridges.</p></div>` +
+				`</div></body></html>`,
+			keep:   []string{"A long caption of the first photo", "A long caption of the second photo"},
+			chrome: []string{"Velvet and shine"},
 		},
 		{
 			name:   "scripts, styles and hidden elements are not text",
@@ -209,6 +237,12 @@ func TestExtractHTMLStructure(t *testing.T) {
 				if strings.Contains(text, c) {
 					t.Errorf("kept %q in:\n%s", c, text)
 				}
+			}
+			if tt.captions != nil && !slices.Equal(a.Captions, tt.captions) {
+				t.Errorf("captions = %q, want %q", a.Captions, tt.captions)
+			}
+			if tt.title != "" && a.Title != tt.title {
+				t.Errorf("title = %q, want %q", a.Title, tt.title)
 			}
 		})
 	}

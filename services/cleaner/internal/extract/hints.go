@@ -23,6 +23,7 @@ const (
 	hwArticleBody                      // common article-body class names
 	hwComment                          // comment sections, in any language
 	hwCommentOther                     // comments in languages other than English
+	hwCaption                          // image captions and credits
 )
 
 // hintWordLists returns the hint words by kind. The lists are data, not
@@ -56,6 +57,8 @@ func hintWordLists() map[uint16][]string {
 		// (fenxiang).
 		hwShare:  {"share", "social", "compartir", "compartilh", "bagikan", "partage", "fenxiang"},
 		hwByline: {"byline", "author", "dateline", "writtenby"},
+		// "cutline" is the American newsroom word for a caption.
+		hwCaption: {"caption", "credit", "cutline"},
 		hwArticleBody: {"articlebody", "article-body", "article__body", "entry-content", "post-content", "story-body",
 			"article-content", "post-body"},
 		hwComment:      append([]string{"comment", "disqus"}, commentOther...),

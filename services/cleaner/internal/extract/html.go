@@ -49,6 +49,13 @@ func (x *Extractor) extractHTML(in Input) (*Article, error) {
 			break
 		}
 	}
+	// The metadata first: the title and byline it finds are what the
+	// head of the article is checked against.
+	m := collectMeta(x.sel, metaSelection(root, metaNodes), in.URL)
+	a.Blocks = d.keptText(sel.keep, a.Blocks[:0])
+	m.apply(a)
+	d.moveFields(sel.keep, a)
+	a.Blocks = a.Blocks[:0]
 	for i := range d.blocks {
 		b := &d.blocks[i]
 		if sel.keep[i] {
@@ -62,7 +69,6 @@ func (x *Extractor) extractHTML(in Input) (*Article, error) {
 	}
 	a.Stats.BlocksRemoved += d.strippedBlocks
 	a.Stats.CharsRemoved += d.strippedChars
-	collectMeta(x.sel, metaSelection(root, metaNodes), in.URL).apply(a)
 	if len(a.Blocks) == 0 {
 		if a.Stats.BlocksRemoved == 0 {
 			return a, ErrEmpty
@@ -70,6 +76,16 @@ func (x *Extractor) extractHTML(in Input) (*Article, error) {
 		return a, ErrNoContent
 	}
 	return a, nil
+}
+
+// keptText appends the text of the kept blocks to dst.
+func (d *dom) keptText(keep []bool, dst []string) []string {
+	for i, k := range keep {
+		if k {
+			dst = append(dst, d.blocks[i].text)
+		}
+	}
+	return dst
 }
 
 // extractTokens is the fallback for pages the HTML parser rejects: it

@@ -369,6 +369,7 @@ func (m *pageMeta) apply(a *Article) {
 			a.SiteName = au
 		}
 	}
+	a.Title = m.trimSiteName(a.Title, a.SiteName)
 	a.Byline = m.bylineValue(a.SiteName)
 	a.Description = firstNonEmpty(m.ld.description, m.first("og:description", "description", "twitter:description", "dc:description"))
 	a.CanonicalURL = m.resolve(firstNonEmpty(m.canonical, m.first("og:url"), m.ld.url))
@@ -386,6 +387,26 @@ func (m *pageMeta) apply(a *Article) {
 	a.Published = m.published(a.CanonicalURL)
 	a.Modified = parseTime(firstNonEmpty(m.ld.modified, m.first("article:modified_time", "og:updated_time", "itemprop:datemodified", "dateModified", "datemodified", "dcterm:modified", "last-modified")))
 	a.Lang = m.language(a)
+}
+
+// trimSiteName cuts the site's name, and the section names before it,
+// off a title that ends with them ("Headline_Section_Site",
+// "Headline :: Site") when the page's <h1> is the rest: meta titles
+// often carry the <title>'s suffix.
+func (m *pageMeta) trimSiteName(title, site string) string {
+	if site == "" || len(title) <= len(site) {
+		return title
+	}
+	parts := splitTitleParts(title)
+	if len(parts) < 2 || !strings.EqualFold(parts[len(parts)-1], site) {
+		return title
+	}
+	for _, h := range m.h1 {
+		if strings.EqualFold(foldSpace(h), parts[0]) {
+			return parts[0]
+		}
+	}
+	return title
 }
 
 func firstNonEmpty(vs ...string) string {

@@ -1,0 +1,290 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html/atom"
+)
+
+// The article text is the body only. The lines around it that templates
+// put inside the article container (the headline, a kicker, the byline
+// and date line, photo captions and credits) are metadata: they go to
+// Article's fields, or are dropped where a field already holds them, and
+// never stay in Blocks.
+
+// maxCaptionChars bounds an element taken as a caption by its class name
+// ("wp-caption", "photo-credit"): a longer one is a container that
+// happens to be named so.
+const maxCaptionChars = 400
+
+// maxBylineChars bounds an element taken as a byline by its class name
+// ("author", "byline"): longer ones are author bios or containers.
+const maxBylineChars = 200
+
+// moveFields takes the metadata lines out of the kept blocks: captions
+// (figcaption, text inside a <figure>, caption- and credit-named
+// elements, "Photo: …" lines) go to a.Captions, once each; the headline,
+// kicker, byline and date line in the head of the article (before its
+// first paragraph of prose) and author-named elements anywhere are
+// dropped, a.Title and a.Byline holding them.
+func (d *dom) moveFields(keep []bool, a *Article) {
+	firstBody := len(d.blocks)
+	for i, k := range keep {
+		if k && d.isBodyBlock(i) {
+			firstBody = i
+			break
+		}
+	}
+	var (
+		seenCaption map[string]bool
+		moved       []int // blocks taken out, headline aside
+		nth         int   // kept blocks seen so far
+		left        bool  // a block of the body is left
+	)
+	for i, k := range keep {
+		if !k {
+			continue
+		}
+		nth++
+		b := &d.blocks[i]
+		if d.isCaption(i) {
+			keep[i] = false
+			moved = append(moved, i)
+			if seenCaption == nil {
+				seenCaption = make(map[string]bool, 8)
+			}
+			if !seenCaption[b.text] {
+				seenCaption[b.text] = true
+				a.Captions = append(a.Captions, b.text)
+			}
+			continue
+		}
+		head := i < firstBody
+		switch {
+		case b.kind == kHeading && (b.level == 1 && head || sameHeadline(b.text, a.Title)),
+			head && sameHeadline(b.text, a.Title):
+			keep[i] = false
+		case head && (isDateLine(b.text) || isBylineLine(b.text, a.Byline) || nth <= 3 && isKicker(b)),
+			b.chars < maxBylineChars && d.inByline(i):
+			keep[i] = false
+			moved = append(moved, i)
+		default:
+			left = true
+		}
+	}
+	if !left {
+		// Nothing but metadata: on a photo page the caption is the
+		// article, and a page with a byline alone is not empty.
+		for _, i := range moved {
+			keep[i] = true
+		}
+		a.Captions = nil
+	}
+}
+
+// isBodyBlock reports a block that starts the article body: a paragraph
+// of prose, not a heading, label or date line.
+func (d *dom) isBodyBlock(i int) bool {
+	b := &d.blocks[i]
+	if b.kind == kHeading || b.kind == kCaption || b.links*2 > b.chars {
+		return false
+	}
+	return isProse(b.text, countWords(b.text))
+}
+
+// isCaption reports a block that captions or credits an image: it lies in
+// a <figcaption>, in a <figure> (quotes and embeds aside), or in a small
+// element whose class or id names a caption or credit, or it is a credit
+// line ("Photo: …").
+func (d *dom) isCaption(i int) bool {
+	b := &d.blocks[i]
+	if b.kind == kCaption && b.owner >= 0 && d.elems[b.owner].tag == atom.Figcaption {
+		return true
+	}
+	if b.kind != kQuote {
+		for p := b.owner; p >= 0; p = d.elems[p].parent {
+			e := &d.elems[p]
+			if e.tag == atom.Figure || e.tag == atom.Figcaption {
+				return true
+			}
+			if e.flags&fCaption != 0 && e.chars < maxCaptionChars {
+				return true
+			}
+			if e.chars >= maxCaptionChars {
+				break
+			}
+		}
+	}
+	return b.chars < 160 && isCreditLine(b.text)
+}
+
+// inByline reports a block inside a small element whose class or id
+// names an author, byline or date line.
+func (d *dom) inByline(i int) bool {
+	for p := d.blocks[i].owner; p >= 0; p = d.elems[p].parent {
+		e := &d.elems[p]
+		if e.chars >= maxBylineChars {
+			return false
+		}
+		if e.flags&fByline != 0 && e.flags&fArticle == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// creditLabels start a photo credit line, in several languages; the
+// label is followed by a colon or, for "Photo by", by the name.
+var creditLabels = [...]string{
+	"photo", "photos", "photograph", "image", "images", "picture", "pictures", "credit", "credits", "photo credit",
+	"image credit", "source", "illustration", "graphic", "video", "foto", "fotos", "imagen", "bild", "фото", "иллюстрация",
+	"图片", "图", "摄影", "圖片", "写真",
+}
+
+// isCreditLine recognises "Photo: Anna Lee/Reuters", "Photo by Anna Lee",
+// "(Photo: AP)", "Image credit: NASA".
+func isCreditLine(s string) bool {
+	s = strings.TrimLeft(s, "([ ")
+	lower := strings.ToLower(s)
+	if strings.HasPrefix(lower, "photo by ") || strings.HasPrefix(lower, "photo courtesy") || strings.HasPrefix(lower, "photograph by ") ||
+		strings.HasPrefix(lower, "photos by ") || strings.HasPrefix(lower, "image by ") || strings.HasPrefix(lower, "image courtesy") {
+		return true
+	}
+	for _, l := range creditLabels {
+		if !strings.HasPrefix(lower, l) {
+			continue
+		}
+		rest := strings.TrimLeft(lower[len(l):], " ")
+		if strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, "：") {
+			return true
+		}
+	}
+	return false
+}
+
+// sameHeadline reports a line that is the article's title, compared by
+// words: the <title> may differ in case and punctuation.
+func sameHeadline(line, title string) bool {
+	if title == "" || len(line) > 3*len(title)+8 {
+		return false
+	}
+	return similarity(line, title) >= 0.9 && similarity(title, line) >= 0.9
+}
+
+// isBylineLine reports a line that is the author line: a byline label
+// with a name after it ("By Anna Lee", "Автор: …"), or the byline itself.
+func isBylineLine(line, byline string) bool {
+	if len(line) > 200 {
+		return false
+	}
+	if byline != "" && strings.Contains(strings.ToLower(line), strings.ToLower(byline)) && countWords(line) <= countWords(byline)+10 {
+		return true
+	}
+	name := cleanByline(line)
+	return name != "" && cutLabel(line) != line && countWords(line) <= maxBylineWords+4
+}
+
+// isKicker reports a label above the headline: a section name, a short
+// run of words that is not a sentence (list items aside).
+func isKicker(b *block) bool {
+	if b.kind == kItem || b.chars > 40 || endsSentence(b.text) {
+		return false
+	}
+	if hasCJK(b.text) {
+		return b.chars < 6
+	}
+	return countWords(b.text) <= 3
+}
+
+// isDateLine reports a short line that is a date, with at most a few
+// words around it ("Posted July 8th, 2011", "Updated 3:33 pm, April 29,
+// 2019", "12.03.2019 14:05", "2019年3月12日").
+func isDateLine(s string) bool {
+	if len(s) > 160 {
+		return false
+	}
+	var month, year, day, clock, numeric, cjk bool
+	words := 0
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' || r == '|' || r == '·' || r == '•' }) {
+		words++
+		t := strings.Trim(w, "().")
+		switch {
+		case isMonth(t) || isMonthName(t):
+			month = true
+		case strings.ContainsRune(t, '年') && strings.ContainsRune(t, '月'):
+			cjk = true
+		case isClock(t):
+			clock = true
+		case isNumericDate(t):
+			numeric = true
+		case isYear(t):
+			year = true
+		case isDay(t):
+			day = true
+		}
+	}
+	if words > 16 {
+		return false
+	}
+	return cjk || numeric || month && (year || day) || clock && (year || month)
+}
+
+// isMonthName reports month names (full or abbreviated) of languages
+// besides English, lower-cased.
+func isMonthName(w string) bool {
+	switch strings.ToLower(w) {
+	case "januari", "februari", "maret", "mei", "juni", "juli", "agustus", "oktober", "desember", // Indonesian
+		"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+		"janvier", "février", "mars", "avril", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+		"januar", "februar", "märz", "dezember",
+		"января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря":
+		return true
+	}
+	return false
+}
+
+func isYear(w string) bool {
+	if len(w) != 4 {
+		return false
+	}
+	n, ok := digits(w)
+	return ok && n >= 1900 && n <= 2100
+}
+
+// isDay reports "8", "08", "8th", "1st".
+func isDay(w string) bool {
+	w = strings.TrimRight(w, "stndrh")
+	if len(w) == 0 || len(w) > 2 {
+		return false
+	}
+	n, ok := digits(w)
+	return ok && n >= 1 && n <= 31
+}
+
+// isClock reports "6:01", "14:05", "6:01pm".
+func isClock(w string) bool {
+	w = strings.TrimRight(strings.ToLower(w), "apm.")
+	i := strings.IndexByte(w, ':')
+	if i < 1 || i > 2 || len(w)-i-1 != 2 {
+		return false
+	}
+	_, ok1 := digits(w[:i])
+	_, ok2 := digits(w[i+1:])
+	return ok1 && ok2
+}
+
+// isNumericDate reports "12.03.2019", "2019-03-12", "3/12/19".
+func isNumericDate(w string) bool {
+	parts := strings.FieldsFunc(w, func(r rune) bool { return r == '.' || r == '/' || r == '-' })
+	if len(parts) != 3 || strings.ContainsFunc(w, unicode.IsLetter) {
+		return false
+	}
+	for _, p := range parts {
+		if _, ok := digits(p); !ok || len(p) > 4 {
+			return false
+		}
+	}
+	return len(parts[0]) == 4 || len(parts[2]) == 4 || len(parts[2]) == 2 && utf8.RuneCountInString(w) <= 8
+}
