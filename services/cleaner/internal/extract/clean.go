@@ -1,6 +1,8 @@
 package extract
 
 import (
+	"strings"
+
 	"golang.org/x/net/html/atom"
 )
 
@@ -34,6 +36,7 @@ func (d *dom) selectContent() selection {
 		d.cleanInside(r, sel.keep)
 	}
 	d.filterBlocks(sel.keep)
+	d.dropTeasers(sel.keep)
 	d.dropRepeats(sel.keep)
 	for i, k := range sel.keep {
 		if k {
@@ -195,22 +198,85 @@ func (d *dom) filterBlocks(keep []bool) {
 	}
 }
 
-// dropRepeats keeps only the first of identical blocks: pages carry hidden
-// print or app copies of the article, and pull quotes repeat a sentence.
+// dropTeasers drops the teasers of other stories kept inside the
+// article: a paragraph cut short with "…" under a headline link, or
+// itself a link. A single one under a headline link may be the article's
+// own trailing sentence; two or more make a list of stories, dropped with
+// their headlines.
+func (d *dom) dropTeasers(keep []bool) {
+	var teasers []int32 // teaser, then its headline or -1
+	prev := int32(-1)
+	for i, k := range keep {
+		if !k {
+			continue
+		}
+		b := &d.blocks[i]
+		if b.chars >= 40 && endsEllipsis(b.text) {
+			switch {
+			case b.links*2 >= b.chars && !strings.Contains(b.text, "://"):
+				keep[i] = false
+				continue
+			case prev >= 0 && d.blocks[prev].links*2 > d.blocks[prev].chars:
+				teasers = append(teasers, int32(i), prev)
+			}
+		}
+		prev = int32(i)
+	}
+	if len(teasers) < 4 {
+		return
+	}
+	for _, i := range teasers {
+		keep[i] = false
+	}
+}
+
+func endsEllipsis(s string) bool {
+	return strings.HasSuffix(s, "…") || strings.HasSuffix(s, "...")
+}
+
+// dropRepeats drops the copies of blocks that a page shows twice: a
+// pull quote or a heading that repeats a line of the article, or a run of
+// two or more repeated blocks (a print or app copy of the article). A
+// paragraph repeated on its own is the article's (a refrain, a line of a
+// poem, a repeated call to action) and stays.
 func (d *dom) dropRepeats(keep []bool) {
-	var seen map[string]bool
+	var (
+		seen map[string]int32 // text -> first block
+		dup  []int32          // kept blocks that repeat an earlier one
+	)
 	for i, k := range keep {
 		if !k || d.blocks[i].chars < 20 {
 			continue
 		}
 		if seen == nil {
-			seen = make(map[string]bool, 64)
+			seen = make(map[string]int32, 64)
 		}
 		t := d.blocks[i].text
-		if seen[t] {
-			keep[i] = false
+		if _, ok := seen[t]; ok {
+			dup = append(dup, int32(i))
 			continue
 		}
-		seen[t] = true
+		seen[t] = int32(i)
 	}
+	for j, i := range dup {
+		b := &d.blocks[i]
+		first := &d.blocks[seen[b.text]]
+		// A run: the next or the previous kept block is a repeat of the
+		// same kind.
+		run := j > 0 && d.nextKept(keep, dup[j-1]) == i && d.blocks[dup[j-1]].kind == b.kind ||
+			j+1 < len(dup) && d.nextKept(keep, i) == dup[j+1] && d.blocks[dup[j+1]].kind == b.kind
+		if run || b.kind != kPara || first.kind != kPara {
+			keep[i] = false
+		}
+	}
+}
+
+// nextKept returns the first kept block after i, or -1.
+func (d *dom) nextKept(keep []bool, i int32) int32 {
+	for j := i + 1; int(j) < len(keep); j++ {
+		if keep[j] {
+			return j
+		}
+	}
+	return -1
 }

@@ -48,7 +48,15 @@ func (d *dom) score() []int32 {
 			continue
 		}
 		s := 1 + float64(b.commas) + min(float64(b.chars)/100, 3)
+		// A paragraph votes for the container it sits in, its parent.
+		// Bare text split by <br> into several blocks of one table cell
+		// or <div> (no <p> in sight) is paragraphs inside its owner:
+		// the owner is their container. A <div> or cell holding one
+		// block is a paragraph itself.
 		anc := d.elems[b.owner].parent
+		if o := &d.elems[b.owner]; o.ownBlocks > 1 && o.tag != atom.P && (b.kind == kPara || b.kind == kCell) {
+			anc = b.owner
+		}
 		for level := 0; anc >= 0 && level < 5; level++ {
 			e := &d.elems[anc]
 			if e.tag == atom.Html || e.tag == 0 && e.node.Parent == nil {

@@ -43,6 +43,7 @@ type elem struct {
 	inputs       int32
 	embeds       int32
 	headChars    int32 // runes inside headings
+	ownBlocks    int32 // blocks whose innermost block-level element this is
 	firstBlock   int32 // blocks [firstBlock, endBlock) lie in the subtree
 	endBlock     int32
 	score        float64
@@ -600,6 +601,7 @@ func (d *dom) flush() {
 	d.curChars, d.curLinks, d.curCommas = 0, 0, 0
 	if owner >= 0 {
 		o := &d.elems[owner]
+		o.ownBlocks++
 		o.chars += b.chars
 		o.links += b.links
 		o.commas += b.commas

@@ -136,8 +136,9 @@ func TestExtractHTMLStructure(t *testing.T) {
 		html     string
 		keep     []string
 		chrome   []string
-		captions []string // want exactly these captions
-		title    string   // want this title when not empty
+		captions []string       // want exactly these captions
+		title    string         // want this title when not empty
+		counts   map[string]int // want each substring this many times
 	}{
 		{
 			name: "article beside a link sidebar",
@@ -215,6 +216,23 @@ func TestExtractHTMLStructure(t *testing.T) {
 			chrome: []string{"Velvet and shine"},
 		},
 		{
+			name: "a line the article repeats stays; a pull quote copy and a repeated run go",
+			html: `<html><body><div class="story">` + para("Chorus.") + para("Verse one.") + para("Chorus.") +
+				`<blockquote>Verse one. It was the longest sentence of the day, with clauses, commas, and a full stop.</blockquote>` +
+				para("Copy one.") + para("Copy two.") + para("Copy one.") + para("Copy two.") + `</div></body></html>`,
+			keep:   []string{"Chorus.", "Verse one.", "Copy one.", "Copy two."},
+			counts: map[string]int{"Chorus.": 2, "Verse one.": 1, "Copy one.": 1, "Copy two.": 1},
+		},
+		{
+			name: "teasers of other stories cut short with an ellipsis",
+			html: `<html><body><div class="story">` + para("First point.") + para("Second point.") + para("Third point.") +
+				`<div class="box"><h3><a href="/a">Harbour wall repairs start</a></h3><p>Work on the old harbour wall began on Monday and will last until the spring, the council said…</p>` +
+				`<h3><a href="/b">School play sells out</a></h3><p>All four nights of the school's winter play were sold out within a day of the tickets going on sale...</p></div>` +
+				`</div></body></html>`,
+			keep:   []string{"First point.", "Third point."},
+			chrome: []string{"Harbour wall", "Work on the old harbour", "School play", "All four nights"},
+		},
+		{
 			name:   "scripts, styles and hidden elements are not text",
 			html:   `<html><head><style>p{color:red}</style></head><body><div>` + para("Visible.") + para("Also visible.") + `<script>var hiddenScript=1;</script><p style="display: none">Invisible words here</p><p hidden>Hidden attribute</p></div></body></html>`,
 			keep:   []string{"Visible.", "Also visible."},
@@ -236,6 +254,11 @@ func TestExtractHTMLStructure(t *testing.T) {
 			for _, c := range tt.chrome {
 				if strings.Contains(text, c) {
 					t.Errorf("kept %q in:\n%s", c, text)
+				}
+			}
+			for sub, n := range tt.counts {
+				if got := strings.Count(text, sub); got != n {
+					t.Errorf("%q appears %d times, want %d, in:\n%s", sub, got, n, text)
 				}
 			}
 			if tt.captions != nil && !slices.Equal(a.Captions, tt.captions) {

@@ -66,7 +66,14 @@ func (d *dom) moveFields(keep []bool, a *Article) {
 		case b.kind == kHeading && (b.level == 1 && head || sameHeadline(b.text, a.Title)),
 			head && sameHeadline(b.text, a.Title):
 			keep[i] = false
-		case head && (isDateLine(b.text) || isBylineLine(b.text, a.Byline) || nth <= 3 && isKicker(b)),
+		case head && isBylineLine(b.text, a.Byline):
+			keep[i] = false
+			moved = append(moved, i)
+			if a.Byline == "" {
+				// Pages without author markup write "By …" as text.
+				a.Byline = cleanByline(b.text)
+			}
+		case head && (isDateLine(b.text) || nth <= 3 && isKicker(b)),
 			b.chars < maxBylineChars && d.inByline(i):
 			keep[i] = false
 			moved = append(moved, i)

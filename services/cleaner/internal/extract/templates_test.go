@@ -17,7 +17,8 @@ import (
 // chrome kind must go (related lists, read-also boxes, tickers, share
 // rows, cookie notices, newsletter boxes, comments, author boxes,
 // footers) and the article must stay, in order (golden files, refreshed
-// with -update).
+// with -update). Two older layouts write the article as bare text with
+// <br>s in a table cell and in a <div>.
 func TestTemplateChrome(t *testing.T) {
 	tests := []struct {
 		file, contentType   string
@@ -62,6 +63,21 @@ func TestTemplateChrome(t *testing.T) {
 			chrome: []string{"Читайте также", "котельную на древесных пеллетах", "ЦБ на завтра", "USD", "Теги", "Поделиться",
 				"Рассылка", "Новости по теме", "Томская компания", "Комментарии", "минус сорок", "запчасти", "Популярное",
 				"Все права защищены", "cookie", "Главная"},
+		},
+		{
+			// An old layout table: the article is bare text between
+			// <br>s in one cell, beside a cell of links.
+			file: "bare_table_en.html", charset: "utf-8", lang: "en", site: "Valley Gazette",
+			title: "Mill to reopen in spring", byline: "Martha Gill, Gazette staff writer",
+			keep: []string{"The old paper mill on the east bank", "give preference to people who live in the valley."},
+			chrome: []string{"Mill to reopen in spring", "Martha Gill", "Obituaries", "Classifieds", "Contact Us",
+				"All rights reserved"},
+		},
+		{
+			// A <div> of bare text with no <p>, its headline a <span>.
+			file: "bare_div_en.html", charset: "utf-8", lang: "en", site: "Island Post", title: "Ferry timetable changes for winter",
+			keep:   []string{"The morning ferry to the mainland", "The summer timetable returns in April."},
+			chrome: []string{"Posted 12 October", "Harbour wall repairs", "Advertise with us", "Weather"},
 		},
 	}
 	x := New(Options{})
