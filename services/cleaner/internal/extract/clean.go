@@ -35,6 +35,7 @@ func (d *dom) selectContent() selection {
 	for _, r := range roots {
 		d.cleanInside(r, sel.keep)
 	}
+	d.dropThreads(roots, sel.keep)
 	d.filterBlocks(sel.keep)
 	d.dropTeasers(sel.keep)
 	d.dropRepeats(sel.keep)

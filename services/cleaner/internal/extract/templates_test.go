@@ -79,6 +79,16 @@ func TestTemplateChrome(t *testing.T) {
 			keep:   []string{"The morning ferry to the mainland", "The summer timetable returns in April."},
 			chrome: []string{"Posted 12 October", "Harbour wall repairs", "Advertise with us", "Weather"},
 		},
+		{
+			// Reader comments in the article's own column, with class
+			// names that say nothing: recognised by their shape (avatar,
+			// name, date, text, reply, repeated).
+			file: "thread_ru.html", charset: "utf-8", lang: "ru", site: "Алтай Онлайн",
+			title: "В Барнауле откроют центр испытаний дронов",
+			keep:  []string{"Алтайский политехнический университет", "публиковать в открытом доступе."},
+			chrome: []string{"sibiryak", "прошлым технопарком", "Марина К.", "Ответить", "сельского хозяйства", "12.03.2019",
+				"В Барнауле откроют центр испытаний дронов"},
+		},
 	}
 	x := New(Options{})
 	for _, tt := range tests {

@@ -1,0 +1,115 @@
+package extract
+
+import (
+	"golang.org/x/net/html/atom"
+)
+
+// Reader comment threads are recognised by their shape, in any language
+// and whatever the template calls them: a list of three or more sibling
+// items alike in tag and class, most of which carry a short author line
+// (or an avatar) and a date line before their text. Class names alone
+// ("comment-list") miss the templates that name them otherwise.
+
+// minThreadItems is the fewest items a thread has: two dated blocks in a
+// row are a byline pair as often as comments.
+const minThreadItems = 3
+
+// dropThreads removes the comment threads inside the article roots. A
+// thread must follow the article's text: a list of dated items that
+// starts the article is the article (a live blog, an archive).
+func (d *dom) dropThreads(roots []int32, keep []bool) {
+	for _, r := range roots {
+		re := &d.elems[r]
+		for i := r + 1; i <= re.last; i++ {
+			e := &d.elems[i]
+			if e.flags&fSkip != 0 || e.endBlock == e.firstBlock {
+				i = e.last
+				continue
+			}
+			if !d.isThread(i) || !d.textBefore(keep, re.firstBlock, e.firstBlock, e.chars) {
+				continue
+			}
+			for b := e.firstBlock; b < e.endBlock; b++ {
+				keep[b] = false
+			}
+			i = e.last
+		}
+	}
+}
+
+// textBefore reports whether the kept text in blocks [from, to) is an
+// article's worth beside a thread of threadChars runes: some prose of its
+// own, not a line or two.
+func (d *dom) textBefore(keep []bool, from, to, threadChars int32) bool {
+	n := int32(0)
+	for b := from; b < to; b++ {
+		if keep[b] && d.blocks[b].kind != kHeading {
+			n += d.blocks[b].chars
+		}
+	}
+	return n >= 200 && n*4 >= threadChars
+}
+
+// isThread reports whether element i is a list of comments: at least
+// minThreadItems element children alike in tag and class, two thirds of
+// all its element children, most of them comment-shaped.
+func (d *dom) isThread(i int32) bool {
+	e := &d.elems[i]
+	if e.last-i < minThreadItems {
+		return false
+	}
+	var (
+		sigTag   atom.Atom
+		sigClass string
+		alike    int
+		shaped   int
+		children int
+	)
+	for c := i + 1; c <= e.last; c = d.elems[c].last + 1 {
+		ce := &d.elems[c]
+		if ce.flags&fSkip != 0 || ce.endBlock == ce.firstBlock {
+			continue
+		}
+		children++
+		class := foldDigits(attr(ce.node, "class"))
+		if children == 1 {
+			sigTag, sigClass = ce.tag, class
+		}
+		if ce.tag != sigTag || class != sigClass {
+			continue
+		}
+		alike++
+		if d.commentShaped(c) {
+			shaped++
+		}
+	}
+	return alike >= minThreadItems && alike*3 >= children*2 && shaped*3 >= alike*2
+}
+
+// commentShaped reports an item with a date line (or a <time>) and an
+// author line (a short block that is not the date) or an avatar among its
+// first blocks, and text besides them.
+func (d *dom) commentShaped(i int32) bool {
+	e := &d.elems[i]
+	if e.tag == atom.P || e.endBlock-e.firstBlock < 2 {
+		return false
+	}
+	dated := false
+	author := e.imgs > 0
+	for c := i + 1; c <= e.last && !dated; c++ {
+		if d.elems[c].tag == atom.Time {
+			dated = true
+		}
+	}
+	head := min(e.endBlock, e.firstBlock+4)
+	for b := e.firstBlock; b < head; b++ {
+		t := d.blocks[b].text
+		switch {
+		case isDateLine(t):
+			dated = true
+		case d.blocks[b].kind != kHeading && countWords(t) <= 4:
+			author = true
+		}
+	}
+	return dated && author
+}
