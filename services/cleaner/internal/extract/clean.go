@@ -101,10 +101,11 @@ func (d *dom) shouldRemove(i, root int32) bool {
 	case atom.H1, atom.H2:
 		return e.weight < 0
 	}
-	if e.flags&fShare != 0 && e.chars < 500 {
+	// An embedded post in a "social" wrapper is not a share bar.
+	if e.flags&fShare != 0 && e.chars < 500 && e.quotes == 0 {
 		return true
 	}
-	if e.flags&fUnlikely != 0 && e.chars*2 < d.elems[root].chars && e.flags&fArticle == 0 {
+	if e.flags&fUnlikely != 0 && e.chars*2 < d.elems[root].chars && e.flags&fArticle == 0 && e.quotes == 0 {
 		return true
 	}
 	switch e.tag {
@@ -121,7 +122,8 @@ func (d *dom) cleanConditionally(i int32) bool {
 	e := &d.elems[i]
 	weight := float64(e.weight)
 	if weight < 0 {
-		return true
+		// A "social" or "embed" wrapper of an embedded post stays.
+		return e.quotes == 0
 	}
 	if e.commas >= 10 {
 		return false
@@ -262,14 +264,21 @@ func (d *dom) dropRepeats(keep []bool) {
 	for j, i := range dup {
 		b := &d.blocks[i]
 		first := &d.blocks[seen[b.text]]
-		// A run: the next or the previous kept block is a repeat of the
-		// same kind.
-		run := j > 0 && d.nextKept(keep, dup[j-1]) == i && d.blocks[dup[j-1]].kind == b.kind ||
-			j+1 < len(dup) && d.nextKept(keep, i) == dup[j+1] && d.blocks[dup[j+1]].kind == b.kind
+		// A run: the next or the previous kept block is a repeat of
+		// another block, of the same kind (a copied section, not a line
+		// said twice).
+		run := j > 0 && d.nextKept(keep, dup[j-1]) == i && d.sameKindOther(dup[j-1], i) ||
+			j+1 < len(dup) && d.nextKept(keep, i) == dup[j+1] && d.sameKindOther(dup[j+1], i)
 		if run || b.kind != kPara || first.kind != kPara {
 			keep[i] = false
 		}
 	}
+}
+
+// sameKindOther reports whether blocks a and b are of one kind and
+// differ in text.
+func (d *dom) sameKindOther(a, b int32) bool {
+	return d.blocks[a].kind == d.blocks[b].kind && d.blocks[a].text != d.blocks[b].text
 }
 
 // nextKept returns the first kept block after i, or -1.

@@ -42,6 +42,7 @@ type elem struct {
 	imgs, lis    int32
 	inputs       int32
 	embeds       int32
+	quotes       int32 // embedded posts (isEmbedQuote)
 	headChars    int32 // runes inside headings
 	ownBlocks    int32 // blocks whose innermost block-level element this is
 	firstBlock   int32 // blocks [firstBlock, endBlock) lie in the subtree
@@ -215,6 +216,10 @@ func (d *dom) walk(n *html.Node, parent int32, depth int, skip bool) {
 		e.lis = 1
 	case atom.P:
 		e.paras = 1
+	case atom.Blockquote:
+		if isEmbedQuote(n) {
+			e.quotes = 1
+		}
 	}
 	cand, hinted := false, false
 	if !skip {
@@ -223,7 +228,10 @@ func (d *dom) walk(n *html.Node, parent int32, depth int, skip bool) {
 			skip = true
 		} else {
 			cand, hinted = d.hints(e, n), true
-			if d.stripUnlikely && e.flags&fUnlikely != 0 {
+			// An embedded post (a tweet, an Instagram post) comes in a
+			// "social" or "embed" wrapper, but is not share buttons or a
+			// sidebar.
+			if d.stripUnlikely && e.flags&fUnlikely != 0 && !hasEmbedQuote(n) {
 				skip = true
 				d.countStripped(n)
 			}
@@ -284,6 +292,7 @@ func (d *dom) walk(n *html.Node, parent int32, depth int, skip bool) {
 		p.lis += e.lis
 		p.inputs += e.inputs
 		p.embeds += e.embeds
+		p.quotes += e.quotes
 		p.headChars += e.headChars
 	}
 }
@@ -307,6 +316,35 @@ func (d *dom) deepText(n *html.Node) {
 			}
 		}
 	}
+}
+
+// isEmbedQuote reports the <blockquote> of an embedded social post, as
+// the platforms' embed codes write it: class "twitter-tweet",
+// "instagram-media", "tiktok-embed", "reddit-embed-bq" and the like.
+func isEmbedQuote(n *html.Node) bool {
+	c := lowerASCII(attr(n, "class"))
+	return c != "" && (strings.Contains(c, "tweet") || strings.Contains(c, "instagram") || strings.Contains(c, "tiktok") ||
+		strings.Contains(c, "embed") || strings.Contains(c, "reddit") || strings.Contains(c, "bluesky") || strings.Contains(c, "mastodon"))
+}
+
+// hasEmbedQuote reports whether a subtree holds an embedded post.
+func hasEmbedQuote(n *html.Node) bool {
+	stack := []*html.Node{n.FirstChild}
+	for len(stack) > 0 {
+		c := stack[len(stack)-1]
+		if c == nil {
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		stack[len(stack)-1] = c.NextSibling
+		if c.Type == html.ElementNode {
+			if c.DataAtom == atom.Blockquote && isEmbedQuote(c) {
+				return true
+			}
+			stack = append(stack, c.FirstChild)
+		}
+	}
+	return false
 }
 
 // countStripped counts the text of a subtree skipped as unlikely: one

@@ -233,6 +233,18 @@ func TestExtractHTMLStructure(t *testing.T) {
 			chrome: []string{"Harbour wall", "Work on the old harbour", "School play", "All four nights"},
 		},
 		{
+			name: "embedded posts stay, in a figure or a social wrapper",
+			html: `<html><body><div class="entry-content">` + para("First point.") + para("Second point.") +
+				`<blockquote class="twitter-tweet"><p lang="en">The new bridge opens on Monday, and the first crossing is free. <a href="https://t.co/a">pic.twitter.com/a</a></p>` +
+				`&mdash; City Hall (@cityhall) <a href="https://twitter.com/cityhall/status/1">March 3, 2019</a></blockquote>` +
+				para("Third point.") + `<figure class="embed-twitter"><div class="social-embed"><blockquote class="twitter-tweet"><p lang="en">` +
+				`Second post about the ferry timetable and the winter sailings.</p>&mdash; Port (@port) <a href="https://twitter.com/port/status/2">March 4, 2019</a></blockquote></div></figure>` +
+				para("Fourth point.") + `<div class="social-share"><a href="/s">Share</a><a href="/t">Tweet</a></div></div></body></html>`,
+			keep:     []string{"First point.", "The new bridge opens on Monday", "Second post about the ferry", "Fourth point."},
+			chrome:   []string{"Share"},
+			captions: []string{},
+		},
+		{
 			name:   "scripts, styles and hidden elements are not text",
 			html:   `<html><head><style>p{color:red}</style></head><body><div>` + para("Visible.") + para("Also visible.") + `<script>var hiddenScript=1;</script><p style="display: none">Invisible words here</p><p hidden>Hidden attribute</p></div></body></html>`,
 			keep:   []string{"Visible.", "Also visible."},

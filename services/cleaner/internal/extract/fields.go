@@ -113,6 +113,10 @@ func (d *dom) isCaption(i int) bool {
 	if b.kind != kQuote {
 		for p := b.owner; p >= 0; p = d.elems[p].parent {
 			e := &d.elems[p]
+			if e.tag == atom.Blockquote {
+				// An embedded post or quote, even inside a <figure>.
+				break
+			}
 			if e.tag == atom.Figure || e.tag == atom.Figcaption {
 				return true
 			}
