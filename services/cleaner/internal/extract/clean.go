@@ -20,7 +20,7 @@ func (s selection) quality() int { return s.chars - s.links }
 // selectContent chooses the article container and marks the blocks to
 // keep.
 func (d *dom) selectContent() selection {
-	sel := selection{keep: make([]bool, len(d.blocks))}
+	sel := selection{keep: d.scratch.keepFor(len(d.blocks))}
 	cands := d.score()
 	top := d.topCandidate(cands)
 	if top < 0 {

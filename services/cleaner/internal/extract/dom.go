@@ -89,6 +89,7 @@ type dom struct {
 	// class names hundreds of times per page.
 	hintCache map[[3]string]hintResult
 	sel       *selectors
+	scratch   *scratch // where elems, blocks and open live
 
 	// collect makes the walk gather metaNodes: the elements, in document
 	// order, that can carry metadata (see selectors).
@@ -115,17 +116,19 @@ func passes() [4]pass {
 	return [4]pass{{true, true, true}, {false, true, true}, {false, false, true}, {false, false, false}}
 }
 
-// newDOM walks the page for one pass; collect asks it to gather the
-// metadata candidates too. hints is the class/id analysis of an earlier
-// pass over the same page, or nil: the analysis does not depend on the
-// pass, and real pages carry hundreds of distinct class/id pairs.
-func newDOM(root *html.Node, p pass, sel *selectors, collect bool, hints map[[3]string]hintResult) *dom {
+// newDOM walks the page for one pass into the tables of s; collect asks
+// it to gather the metadata candidates too. hints is the class/id
+// analysis of an earlier pass over the same page, or nil: the analysis
+// does not depend on the pass, and real pages carry hundreds of distinct
+// class/id pairs.
+func newDOM(root *html.Node, p pass, sel *selectors, collect bool, hints map[[3]string]hintResult, s *scratch) *dom {
 	d := &dom{stripUnlikely: p.stripUnlikely, useWeights: p.useWeights, cleanCond: p.cleanCond, body: -1, sel: sel, collect: collect,
-		hintCache: hints}
-	d.elems = make([]elem, 0, 1024)
-	d.blocks = make([]block, 0, 256)
+		hintCache: hints, scratch: s}
+	d.elems, d.blocks, d.open = s.elems[:0], s.blocks[:0], s.open[:0]
 	d.walk(root, -1, 0, false)
 	d.flush()
+	// The tables grew: the scratch keeps the larger arrays.
+	s.elems, s.blocks, s.open = d.elems, d.blocks, d.open
 	return d
 }
 
@@ -348,9 +351,11 @@ func hasEmbedQuote(n *html.Node) bool {
 }
 
 // countStripped counts the text of a subtree skipped as unlikely: one
-// block per text node with words, runes of its text.
+// block per text node with words, runes of its text with white space
+// runs folded. It reads the text in place: the counts are statistics.
 func (d *dom) countStripped(n *html.Node) {
-	stack := []*html.Node{n.FirstChild}
+	stack := append(d.scratch.stack[:0], n.FirstChild)
+	defer func() { d.scratch.stack = stack[:0] }()
 	for len(stack) > 0 {
 		c := stack[len(stack)-1]
 		if c == nil {
@@ -360,9 +365,9 @@ func (d *dom) countStripped(n *html.Node) {
 		stack[len(stack)-1] = c.NextSibling
 		switch c.Type {
 		case html.TextNode:
-			if t := foldSpace(c.Data); t != "" {
+			if r := foldedRunes(c.Data); r > 0 {
 				d.strippedBlocks++
-				d.strippedChars += utf8.RuneCountInString(t)
+				d.strippedChars += r
 			}
 		case html.ElementNode:
 			if !isSkipTag(c.DataAtom) && !isHidden(c) {
@@ -370,6 +375,35 @@ func (d *dom) countStripped(n *html.Node) {
 			}
 		}
 	}
+}
+
+// foldedRunes returns the rune count foldSpace(s) would have, without
+// building it.
+func foldedRunes(s string) int {
+	n, pending := 0, false
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			if c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v' {
+				pending = n > 0
+				continue
+			}
+		} else {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			i += size
+			if unicode.IsSpace(r) {
+				pending = n > 0
+				continue
+			}
+		}
+		if pending {
+			n++
+			pending = false
+		}
+		n++
+	}
+	return n
 }
 
 // isMetaTag reports the elements that carry page metadata by their tag.

@@ -96,21 +96,23 @@ func (o Options) maxBytes() int {
 // afterwards and is safe for concurrent use. Hold one for the life of a
 // process or a run rather than building one per page.
 type Extractor struct {
-	opts Options
-	sel  *selectors
+	opts    Options
+	sel     *selectors
+	scratch *scratchPool
 }
 
 // New returns an Extractor with the given options.
 func New(opts Options) *Extractor {
-	return &Extractor{opts: opts, sel: compileSelectors()}
+	return &Extractor{opts: opts, sel: compileSelectors(), scratch: newScratchPool()}
 }
 
-// defaultSelectors is the selector set behind the package-level Extract
-// and ExtractWithOptions. It is built on first use and immutable after
-// that (sync.OnceValue), so it is not mutable state: it only spares
-// callers that extract one page at a time the selector compilation on
-// every page. Callers that hold an Extractor do not use it.
-var defaultSelectors = sync.OnceValue(compileSelectors)
+// defaultExtractor holds the selector set and scratch pool behind the
+// package-level Extract and ExtractWithOptions. It is built on first use
+// and its selectors are immutable after that (sync.OnceValue); the pool
+// is a cache of memory, not state a result depends on. It spares callers
+// that extract one page at a time the selector compilation on every page.
+// Callers that hold an Extractor do not use it.
+var defaultExtractor = sync.OnceValue(func() *Extractor { return New(Options{}) })
 
 // Extract extracts the article from one page with default options, using
 // a shared Extractor.
@@ -120,7 +122,8 @@ func Extract(in Input) (*Article, error) { return ExtractWithOptions(in, Options
 // selector set. On ErrNoContent it still returns the Article with its
 // metadata.
 func ExtractWithOptions(in Input, opts Options) (*Article, error) {
-	x := Extractor{opts: opts, sel: defaultSelectors()}
+	def := defaultExtractor()
+	x := Extractor{opts: opts, sel: def.sel, scratch: def.scratch}
 	return x.Extract(in)
 }
 

@@ -33,7 +33,7 @@ func (x *Extractor) extractHTML(in Input) (*Article, error) {
 	for i, p := range passes() {
 		// The first walk also collects the elements that can carry
 		// metadata; later passes see the same elements.
-		d2 := newDOM(root, p, x.sel, i == 0, hints)
+		d2 := newDOM(root, p, x.sel, i == 0, hints, x.scratch.get())
 		hints = d2.hintCache
 		if i == 0 {
 			metaNodes = d2.metaNodes
@@ -43,12 +43,19 @@ func (x *Extractor) extractHTML(in Input) (*Article, error) {
 		// text: otherwise it has found the menus, archive lists and
 		// footers around a short article, not a longer article.
 		if i == 0 || sel2.quality() > 2*sel.quality() && sel2.links*3 < sel2.chars {
+			if d != nil {
+				x.scratch.put(d.scratch)
+			}
 			d, sel = d2, sel2
+		} else {
+			x.scratch.put(d2.scratch)
 		}
 		if sel.quality() >= minArticleChars {
 			break
 		}
 	}
+	// The blocks' text strings outlive the scratch; nothing else does.
+	defer x.scratch.put(d.scratch)
 	// The metadata first: the title and byline it finds are what the
 	// head of the article is checked against.
 	m := collectMeta(x.sel, metaSelection(root, metaNodes), in.URL)

@@ -177,15 +177,15 @@ func BenchmarkMetadata(b *testing.B) {
 		page := strings.TrimSuffix(name, ".html")
 		b.Run(page+"/walk", func(b *testing.B) {
 			for b.Loop() {
-				newDOM(root, passes()[0], sel, false, nil)
+				newDOM(root, passes()[0], sel, false, nil, &scratch{})
 			}
 		})
 		b.Run(page+"/walk+collect", func(b *testing.B) {
 			for b.Loop() {
-				newDOM(root, passes()[0], sel, true, nil)
+				newDOM(root, passes()[0], sel, true, nil, &scratch{})
 			}
 		})
-		cands := newDOM(root, passes()[0], sel, true, nil).metaNodes
+		cands := newDOM(root, passes()[0], sel, true, nil, &scratch{}).metaNodes
 		b.Run(page+"/lookups", func(b *testing.B) {
 			for b.Loop() {
 				collectMeta(sel, metaSelection(root, cands), "")
