@@ -489,7 +489,7 @@ func (d *dom) metaAttrs(n *html.Node) bool {
 				return true
 			}
 		case "class", "id":
-			if a.Val != "" && d.sel.hints.find(lowerASCII(a.Val))&hwByline != 0 {
+			if a.Val != "" && d.sel.hints.find(a.Val)&hwByline != 0 {
 				return true
 			}
 		}

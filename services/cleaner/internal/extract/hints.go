@@ -89,6 +89,11 @@ func newHintWords() *hintWords {
 			}
 		}
 	}
+	// Upper-case ASCII letters are the same symbols as lower-case ones,
+	// so find matches without lower-casing (no word has capitals).
+	for c := byte('A'); c <= 'Z'; c++ {
+		w.sym[c] = w.sym[c+'a'-'A']
+	}
 	// The trie.
 	child := []map[uint8]int32{{}}
 	w.kinds = []uint16{0}
@@ -137,7 +142,8 @@ func newHintWords() *hintWords {
 	return w
 }
 
-// find returns the kinds of the hint words s contains.
+// find returns the kinds of the hint words s contains, ignoring the case
+// of ASCII letters.
 func (w *hintWords) find(s string) uint16 {
 	var k uint16
 	st := int32(0)

@@ -856,7 +856,7 @@ func digits(s string) (int, bool) {
 // confidence, else the detected one.
 func (m *pageMeta) language(a *Article) string {
 	declared := primaryLang(firstNonEmpty(m.htmlLang, m.first("content-language", "og:locale", "dc:language", "language"), m.ld.lang))
-	sample := a.Text()
+	sample := textSample(a.Blocks, 16<<10)
 	if len(sample) < 200 {
 		sample = a.Title + "\n" + a.Description + "\n" + sample
 	}
@@ -872,6 +872,20 @@ func (m *pageMeta) language(a *Article) string {
 		return detected
 	}
 	return declared
+}
+
+// textSample returns the first blocks joined with "\n", about max bytes
+// of them: the language detector reads no more than that (16 KiB), and
+// joining a long article whole costs a copy of it.
+func textSample(blocks []string, max int) string {
+	n := 0
+	for i, b := range blocks {
+		n += len(b) + 1
+		if n > max {
+			return strings.Join(blocks[:i+1], "\n")
+		}
+	}
+	return strings.Join(blocks, "\n")
 }
 
 // relatedLang reports languages the detector confuses with each other, for
