@@ -36,6 +36,7 @@ func (d *dom) selectContent() selection {
 		d.cleanInside(r, sel.keep)
 	}
 	d.dropThreads(roots, sel.keep)
+	d.dropLinkLists(roots, sel.keep)
 	d.filterBlocks(sel.keep)
 	d.dropTeasers(sel.keep)
 	d.dropRepeats(sel.keep)
@@ -190,6 +191,12 @@ func (d *dom) filterBlocks(keep []bool) {
 		case k != notChrome:
 			keep[i] = false
 			continue
+		case b.kind == kPara && b.links*10 >= b.chars*9 && b.chars >= 20 && b.chars < 160:
+			// A short paragraph that is one link is a promo for another
+			// page ("Photos: see how …"), not a paragraph of the text;
+			// a long one is a linked quote.
+			keep[i] = false
+			continue
 		}
 		if inList {
 			if b.chars >= 2*int32(b.links)+1 && b.chars > 120 {
@@ -199,6 +206,53 @@ func (d *dom) filterBlocks(keep []bool) {
 			}
 		}
 	}
+}
+
+// dropLinkLists drops the lists of links to other stories at the end of
+// the article: a list whose items are links and nothing else, with no
+// paragraph of the article after it, and the label before it ("More
+// world stories from …:", a heading). A list of links followed by more
+// of the text is the article's (bugs fixed, sources, resources).
+func (d *dom) dropLinkLists(roots []int32, keep []bool) {
+	for _, r := range roots {
+		for i := r + 1; i <= d.elems[r].last; i++ {
+			e := &d.elems[i]
+			if e.tag != atom.Ul && e.tag != atom.Ol || e.lis < 2 || e.links*10 < e.chars*8 || !anyKept(keep, e.firstBlock, e.endBlock) {
+				continue
+			}
+			label := int32(-1)
+			for b := e.firstBlock - 1; b >= 0; b-- {
+				if keep[b] {
+					label = b
+					break
+				}
+			}
+			labelled := label >= 0 && (d.blocks[label].kind == kHeading || endsWithLabelColon(d.blocks[label].text)) &&
+				d.blocks[label].chars < 120
+			if d.proseAfter(keep, e.endBlock) {
+				i = e.last
+				continue
+			}
+			for b := e.firstBlock; b < e.endBlock; b++ {
+				keep[b] = false
+			}
+			if labelled {
+				keep[label] = false
+			}
+			i = e.last
+		}
+	}
+}
+
+// proseAfter reports whether kept text of the article follows block
+// from: a paragraph or item of some length that is not mostly links.
+func (d *dom) proseAfter(keep []bool, from int32) bool {
+	for b := from; int(b) < len(keep); b++ {
+		if keep[b] && d.blocks[b].kind != kHeading && d.blocks[b].chars >= 60 && d.blocks[b].links*2 < d.blocks[b].chars {
+			return true
+		}
+	}
+	return false
 }
 
 // dropTeasers drops the teasers of other stories kept inside the

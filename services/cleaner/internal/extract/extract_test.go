@@ -245,6 +245,17 @@ func TestExtractHTMLStructure(t *testing.T) {
 			captions: []string{},
 		},
 		{
+			name: "a trailing list of story links and one-link promos go; a list inside the text stays",
+			html: `<html><body><div class="story">` + para("First point.") +
+				`<p><strong><a href="/photos">Photos: see how the harbour changed over the years</a></strong></p>` + para("Second point.") +
+				`<ul><li><a href="/bug/1">Bug 1 – the crane stops in the rain</a></li><li><a href="/bug/2">Bug 2 – the gate opens late</a></li></ul>` +
+				para("Third point.") + `<p><em>More stories from the coast:</em></p>` +
+				`<ul><li><a href="/a">Ferry timetable changes for winter</a></li><li><a href="/b">School play sells out</a></li></ul>` +
+				`</div></body></html>`,
+			keep:   []string{"First point.", "Bug 1 – the crane stops", "Bug 2", "Third point."},
+			chrome: []string{"Photos: see how", "More stories from the coast", "Ferry timetable", "School play"},
+		},
+		{
 			name:   "scripts, styles and hidden elements are not text",
 			html:   `<html><head><style>p{color:red}</style></head><body><div>` + para("Visible.") + para("Also visible.") + `<script>var hiddenScript=1;</script><p style="display: none">Invisible words here</p><p hidden>Hidden attribute</p></div></body></html>`,
 			keep:   []string{"Visible.", "Also visible."},
