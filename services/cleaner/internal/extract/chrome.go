@@ -61,7 +61,7 @@ func classifyLine(raw string) chromeKind {
 	if k := prefixKind(key, line); k != notChrome {
 		return k
 	}
-	if isLegal(key) {
+	if isLegal(key) || isNotice(line) {
 		return chromeLegal
 	}
 	if isMenu(raw) {
@@ -160,7 +160,8 @@ func phraseKind(key string) chromeKind {
 		"menu", "search", "close", "open", "home", "skip to content", "skip to main content", "main menu", "toggle navigation",
 		"advertisement", "advertising", "sponsored", "sponsored content", "ad", "ads", "scroll to continue", "continue reading",
 		"comments", "comment", "leave a comment", "leave a reply", "post a comment", "add a comment", "add comment",
-		"show comments", "view comments", "no comments", "comments are closed", "join the conversation",
+		"show comments", "view comments", "no comments", "no comments yet", "be the first to comment", "comments are closed",
+		"join the conversation",
 		"load more", "show more", "view more", "see more", "back to top", "top", "next", "previous", "prev",
 		"next article", "previous article", "next post", "previous post", "newer post", "older post", "newer posts",
 		"older posts", "newer post older post", "home newer post older post",
@@ -294,6 +295,30 @@ func isLegal(key string) bool {
 		strings.Contains(key, "tous droits réservés") || strings.Contains(key, "alle rechte vorbehalten") ||
 		strings.Contains(key, "direitos reservados") || strings.Contains(key, "tutti i diritti riservati") {
 		return len(key) < 250
+	}
+	return false
+}
+
+// noticePrefixes start the notes publishers append to an article:
+// copyright and reprint notices, citation help.
+var noticePrefixes = [...]string{
+	"©", "(c) ", "copyright ", "cite this", "how to cite", "citation:", "to cite this", "this article was originally published",
+	"this story was originally published", "this article originally appeared", "this story originally appeared",
+	"originally published", "this article is republished", "reprinted with permission", "this material may not be published",
+	"powered by wordpress", "proudly powered by",
+}
+
+// isNotice recognises a copyright, reprint or citation note: a line that
+// starts like one and is not long enough to be a paragraph of the text.
+func isNotice(line string) bool {
+	if len(line) > 300 {
+		return false
+	}
+	l := strings.ToLower(line)
+	for _, p := range noticePrefixes {
+		if strings.HasPrefix(l, p) {
+			return true
+		}
 	}
 	return false
 }

@@ -256,6 +256,17 @@ func TestExtractHTMLStructure(t *testing.T) {
 			chrome: []string{"Photos: see how", "More stories from the coast", "Ferry timetable", "School play"},
 		},
 		{
+			name: "credits, notes, a trailing date line and the author box after the article go",
+			html: `<html><body><div class="story">` + para("First point.") + `<p>Jim Wilson/The New York Times</p>` + para("Second point.") +
+				para("Third point.") + `<p>This story originally appeared on Harbour Weekly under another headline.</p>` +
+				`<p>© 2019 Harbour News. All rights reserved.</p><p>Posted by Pukie at November 11, 2012 5:00 PM</p>` +
+				`<div class="author-box"><img src="/a.jpg"><h4>About Anna Lee</h4><p>Anna Lee covers the port and the river for Harbour News, ` +
+				`and before that wrote about schools and the council for ten years, with a book on ferries.</p></div></div></body></html>`,
+			keep:     []string{"First point.", "Second point.", "Third point."},
+			chrome:   []string{"Jim Wilson", "originally appeared", "All rights reserved", "Posted by", "covers the port", "About Anna Lee"},
+			captions: []string{"Jim Wilson/The New York Times"},
+		},
+		{
 			name:   "scripts, styles and hidden elements are not text",
 			html:   `<html><head><style>p{color:red}</style></head><body><div>` + para("Visible.") + para("Also visible.") + `<script>var hiddenScript=1;</script><p style="display: none">Invisible words here</p><p hidden>Hidden attribute</p></div></body></html>`,
 			keep:   []string{"Visible.", "Also visible."},

@@ -30,10 +30,17 @@ const maxBylineChars = 200
 // first paragraph of prose) and author-named elements anywhere are
 // dropped, a.Title and a.Byline holding them.
 func (d *dom) moveFields(keep []bool, a *Article) {
-	firstBody := len(d.blocks)
+	firstBody, lastBody := len(d.blocks), -1
 	for i, k := range keep {
 		if k && d.isBodyBlock(i) {
 			firstBody = i
+			break
+		}
+	}
+	for i := len(keep) - 1; i >= firstBody; i-- {
+		// An author box's bio is prose, but not the article's.
+		if keep[i] && d.isBodyBlock(i) && !d.inByline(i, firstBody) {
+			lastBody = i
 			break
 		}
 	}
@@ -62,6 +69,7 @@ func (d *dom) moveFields(keep []bool, a *Article) {
 			continue
 		}
 		head := i < firstBody
+		tail := lastBody >= 0 && i > lastBody
 		switch {
 		case b.kind == kHeading && (b.level == 1 && head || sameHeadline(b.text, a.Title)),
 			head && sameHeadline(b.text, a.Title):
@@ -74,7 +82,8 @@ func (d *dom) moveFields(keep []bool, a *Article) {
 				a.Byline = cleanByline(b.text)
 			}
 		case head && (isDateLine(b.text) || nth <= 3 && isKicker(b)),
-			b.chars < maxBylineChars && d.inByline(i):
+			tail && (isDateLine(b.text) || isBylineLine(b.text, a.Byline)),
+			d.inByline(i, firstBody):
 			keep[i] = false
 			moved = append(moved, i)
 		default:
@@ -131,20 +140,25 @@ func (d *dom) isCaption(i int) bool {
 	return b.chars < 160 && isCreditLine(b.text)
 }
 
-// inByline reports a block inside a small element whose class or id
-// names an author, byline or date line.
-func (d *dom) inByline(i int) bool {
+// inByline reports a block inside an element whose class or id names an
+// author, byline or date line: a small one anywhere (the byline), or an
+// author box that starts after the article's first paragraph (a bio).
+func (d *dom) inByline(i, firstBody int) bool {
 	for p := d.blocks[i].owner; p >= 0; p = d.elems[p].parent {
 		e := &d.elems[p]
-		if e.chars >= maxBylineChars {
+		if e.chars >= maxBioChars {
 			return false
 		}
-		if e.flags&fByline != 0 && e.flags&fArticle == 0 {
+		if e.flags&fByline != 0 && e.flags&fArticle == 0 && (e.chars < maxBylineChars || int(e.firstBlock) > firstBody) {
 			return true
 		}
 	}
 	return false
 }
+
+// maxBioChars bounds an author box: longer author-named elements are
+// containers.
+const maxBioChars = 1500
 
 // creditLabels start a photo credit line, in several languages; the
 // label is followed by a colon or, for "Photo by", by the name.
@@ -163,6 +177,9 @@ func isCreditLine(s string) bool {
 		strings.HasPrefix(lower, "photos by ") || strings.HasPrefix(lower, "image by ") || strings.HasPrefix(lower, "image courtesy") {
 		return true
 	}
+	if isAgencyCredit(s) {
+		return true
+	}
 	for _, l := range creditLabels {
 		if !strings.HasPrefix(lower, l) {
 			continue
@@ -173,6 +190,30 @@ func isCreditLine(s string) bool {
 		}
 	}
 	return false
+}
+
+// isAgencyCredit recognises a photo credit written as names and an agency
+// joined by a slash ("Jim Wilson/The New York Times", "AP Photo/Evan
+// Vucci"): a few capitalised words, one slash, no sentence.
+func isAgencyCredit(s string) bool {
+	i := strings.IndexByte(s, '/')
+	if i <= 0 || strings.Count(s, "/") != 1 || strings.Contains(s, "://") || endsSentence(s) {
+		return false
+	}
+	words := strings.Fields(strings.ReplaceAll(s, "/", " / "))
+	if len(words) > 9 {
+		return false
+	}
+	for _, w := range words {
+		if w == "/" {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(r) && w != "of" && w != "and" && w != "the" && w != "for" {
+			return false
+		}
+	}
+	return true
 }
 
 // sameHeadline reports a line that is the article's title, compared by
@@ -190,7 +231,8 @@ func isBylineLine(line, byline string) bool {
 	if len(line) > 200 {
 		return false
 	}
-	if byline != "" && strings.Contains(strings.ToLower(line), strings.ToLower(byline)) && countWords(line) <= countWords(byline)+10 {
+	if byline != "" && strings.HasPrefix(strings.ToLower(cutLabel(line)), strings.ToLower(byline)) && countWords(line) <= countWords(byline)+8 {
+		// The byline, after its label, with a date or a role after it.
 		return true
 	}
 	name := cleanByline(line)
