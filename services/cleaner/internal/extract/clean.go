@@ -29,7 +29,7 @@ func (d *dom) selectContent() selection {
 	roots := d.roots(top)
 	for _, r := range roots {
 		for b := d.elems[r].firstBlock; b < d.elems[r].endBlock; b++ {
-			sel.keep[b] = true
+			sel.keep[b] = d.absent == nil || !d.absent[b]
 		}
 	}
 	for _, r := range roots {

@@ -35,7 +35,7 @@ func (d *dom) score() []int32 {
 	var cands []int32
 	for i := range d.blocks {
 		b := &d.blocks[i]
-		if b.owner < 0 || b.chars < 25 {
+		if b.owner < 0 || b.chars < 25 || d.absent != nil && d.absent[i] {
 			continue
 		}
 		switch b.kind {

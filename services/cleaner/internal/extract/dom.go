@@ -78,8 +78,11 @@ type dom struct {
 	blocks []block
 	body   int32
 
-	stripUnlikely bool // skip "unlikely" subtrees while walking
-	// stripped counts the text skipped in unlikely subtrees, for Stats.
+	stripUnlikely bool // "unlikely" subtrees are out of this view
+	// absent marks the blocks of the stripped subtrees (nil when none
+	// are); they are never scored or kept. stripped counts them, for
+	// Stats.
+	absent                        []bool
 	strippedBlocks, strippedChars int
 
 	useWeights bool // class/id weights count in scores
@@ -116,20 +119,76 @@ func passes() [4]pass {
 	return [4]pass{{true, true, true}, {false, true, true}, {false, false, true}, {false, false, false}}
 }
 
-// newDOM walks the page for one pass into the tables of s; collect asks
-// it to gather the metadata candidates too. hints is the class/id
-// analysis of an earlier pass over the same page, or nil: the analysis
-// does not depend on the pass, and real pages carry hundreds of distinct
-// class/id pairs.
-func newDOM(root *html.Node, p pass, sel *selectors, collect bool, hints map[[3]string]hintResult, s *scratch) *dom {
-	d := &dom{stripUnlikely: p.stripUnlikely, useWeights: p.useWeights, cleanCond: p.cleanCond, body: -1, sel: sel, collect: collect,
-		hintCache: hints, scratch: s}
+// newDOM walks the whole page once into the tables of s, gathering the
+// metadata candidates on the way. The passes are views of this walk
+// (view): none walks the page again.
+func newDOM(root *html.Node, sel *selectors, s *scratch) *dom {
+	d := &dom{body: -1, sel: sel, collect: true, scratch: s}
 	d.elems, d.blocks, d.open = s.elems[:0], s.blocks[:0], s.open[:0]
 	d.walk(root, -1, 0, false)
 	d.flush()
 	// The tables grew: the scratch keeps the larger arrays.
 	s.elems, s.blocks, s.open = d.elems, d.blocks, d.open
 	return d
+}
+
+// view returns the walked page as pass p sees it, with its own copy of
+// the element table in s (content selection changes the counts and
+// scores in it) and the blocks shared, read only. Without weights every
+// class/id weight is 0; stripping takes the "unlikely" subtrees out as a
+// walk that skipped them would: their text leaves their ancestors'
+// counts, their blocks are absent, and the elements inside them have no
+// class/id analysis.
+func (base *dom) view(p pass, s *scratch) *dom {
+	d := &dom{body: base.body, sel: base.sel, scratch: s, blocks: base.blocks,
+		stripUnlikely: p.stripUnlikely, useWeights: p.useWeights, cleanCond: p.cleanCond}
+	s.elems = append(s.elems[:0], base.elems...)
+	d.elems = s.elems
+	if !p.useWeights {
+		for i := range d.elems {
+			d.elems[i].weight = 0
+		}
+	}
+	if p.stripUnlikely {
+		d.strip()
+	}
+	return d
+}
+
+// strip takes the unlikely subtrees out of the view. An embedded post
+// (a tweet, an Instagram post) comes in a "social" or "embed" wrapper
+// but is not share buttons or a sidebar: its wrapper stays.
+func (d *dom) strip() {
+	for i := int32(0); i < int32(len(d.elems)); i++ {
+		e := &d.elems[i]
+		if e.flags&fUnlikely == 0 || e.flags&fSkip != 0 || e.quotes > 0 {
+			continue
+		}
+		if d.absent == nil {
+			d.absent = d.scratch.absentFor(len(d.blocks))
+		}
+		for p := e.parent; p >= 0; p = d.elems[p].parent {
+			pe := &d.elems[p]
+			pe.chars -= e.chars
+			pe.links -= e.links
+			pe.commas -= e.commas
+			pe.headChars -= e.headChars
+		}
+		for b := e.firstBlock; b < e.endBlock; b++ {
+			d.absent[b] = true
+			d.strippedBlocks++
+			d.strippedChars += int(d.blocks[b].chars)
+		}
+		for j := i; j <= e.last; j++ {
+			c := &d.elems[j]
+			c.chars, c.links, c.commas, c.headChars, c.ownBlocks = 0, 0, 0, 0, 0
+			if j > i {
+				c.flags &= fBlock
+				c.weight = 0
+			}
+		}
+		i = e.last
+	}
 }
 
 func isBlockTag(a atom.Atom) bool {
@@ -231,13 +290,6 @@ func (d *dom) walk(n *html.Node, parent int32, depth int, skip bool) {
 			skip = true
 		} else {
 			cand, hinted = d.hints(e, n), true
-			// An embedded post (a tweet, an Instagram post) comes in a
-			// "social" or "embed" wrapper, but is not share buttons or a
-			// sidebar.
-			if d.stripUnlikely && e.flags&fUnlikely != 0 && !hasEmbedQuote(n) {
-				skip = true
-				d.countStripped(n)
-			}
 		}
 	}
 	if d.collect && d.metaOff == 0 {
@@ -330,82 +382,6 @@ func isEmbedQuote(n *html.Node) bool {
 		strings.Contains(c, "embed") || strings.Contains(c, "reddit") || strings.Contains(c, "bluesky") || strings.Contains(c, "mastodon"))
 }
 
-// hasEmbedQuote reports whether a subtree holds an embedded post.
-func hasEmbedQuote(n *html.Node) bool {
-	stack := []*html.Node{n.FirstChild}
-	for len(stack) > 0 {
-		c := stack[len(stack)-1]
-		if c == nil {
-			stack = stack[:len(stack)-1]
-			continue
-		}
-		stack[len(stack)-1] = c.NextSibling
-		if c.Type == html.ElementNode {
-			if c.DataAtom == atom.Blockquote && isEmbedQuote(c) {
-				return true
-			}
-			stack = append(stack, c.FirstChild)
-		}
-	}
-	return false
-}
-
-// countStripped counts the text of a subtree skipped as unlikely: one
-// block per text node with words, runes of its text with white space
-// runs folded. It reads the text in place: the counts are statistics.
-func (d *dom) countStripped(n *html.Node) {
-	stack := append(d.scratch.stack[:0], n.FirstChild)
-	defer func() { d.scratch.stack = stack[:0] }()
-	for len(stack) > 0 {
-		c := stack[len(stack)-1]
-		if c == nil {
-			stack = stack[:len(stack)-1]
-			continue
-		}
-		stack[len(stack)-1] = c.NextSibling
-		switch c.Type {
-		case html.TextNode:
-			if r := foldedRunes(c.Data); r > 0 {
-				d.strippedBlocks++
-				d.strippedChars += r
-			}
-		case html.ElementNode:
-			if !isSkipTag(c.DataAtom) && !isHidden(c) {
-				stack = append(stack, c.FirstChild)
-			}
-		}
-	}
-}
-
-// foldedRunes returns the rune count foldSpace(s) would have, without
-// building it.
-func foldedRunes(s string) int {
-	n, pending := 0, false
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			i++
-			if c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v' {
-				pending = n > 0
-				continue
-			}
-		} else {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			i += size
-			if unicode.IsSpace(r) {
-				pending = n > 0
-				continue
-			}
-		}
-		if pending {
-			n++
-			pending = false
-		}
-		n++
-	}
-	return n
-}
-
 // isMetaTag reports the elements that carry page metadata by their tag.
 func isMetaTag(a atom.Atom) bool {
 	switch a {
@@ -459,9 +435,7 @@ func (d *dom) hints(e *elem, n *html.Node) bool {
 		return cand
 	}
 	r := d.hintFor(n, class, id, role)
-	if d.useWeights {
-		e.weight = r.weight
-	}
+	e.weight = r.weight
 	f := r.flags
 	if n.DataAtom == atom.Body || n.DataAtom == atom.Html || n.DataAtom == atom.A {
 		f &^= fUnlikely

@@ -24,20 +24,15 @@ func (x *Extractor) extractHTML(in Input) (*Article, error) {
 		return extractTokens(dec, in.URL)
 	}
 	a := &Article{Charset: dec.Charset}
+	// One walk; the passes are views of it.
+	base := newDOM(root, x.sel, x.scratch.get())
+	defer x.scratch.put(base.scratch)
 	var (
-		d         *dom
-		sel       selection
-		metaNodes []*html.Node
-		hints     map[[3]string]hintResult // shared by the passes
+		d   *dom
+		sel selection
 	)
 	for i, p := range passes() {
-		// The first walk also collects the elements that can carry
-		// metadata; later passes see the same elements.
-		d2 := newDOM(root, p, x.sel, i == 0, hints, x.scratch.get())
-		hints = d2.hintCache
-		if i == 0 {
-			metaNodes = d2.metaNodes
-		}
+		d2 := base.view(p, x.scratch.get())
 		sel2 := d2.selectContent()
 		// A relaxed pass must find much more text, and not mostly link
 		// text: otherwise it has found the menus, archive lists and
@@ -58,7 +53,7 @@ func (x *Extractor) extractHTML(in Input) (*Article, error) {
 	defer x.scratch.put(d.scratch)
 	// The metadata first: the title and byline it finds are what the
 	// head of the article is checked against.
-	m := collectMeta(x.sel, metaSelection(root, metaNodes), in.URL)
+	m := collectMeta(x.sel, metaSelection(root, base.metaNodes), in.URL)
 	a.Blocks = d.keptText(sel.keep, a.Blocks[:0])
 	m.apply(a)
 	d.moveFields(sel.keep, a)

@@ -1,10 +1,6 @@
 package extract
 
-import (
-	"sync"
-
-	"golang.org/x/net/html"
-)
+import "sync"
 
 // scratch is the memory one walk of a page uses: the element and block
 // tables, the open-element stack and the keep marks. A 300 KB page has
@@ -17,7 +13,7 @@ type scratch struct {
 	blocks []block
 	open   []int32
 	keep   []bool
-	stack  []*html.Node // countStripped's
+	absent []bool
 }
 
 // scratchPool hands out scratches; it is safe for concurrent use.
@@ -40,12 +36,23 @@ func (sp *scratchPool) get() *scratch {
 
 // keepFor returns n keep marks, all false.
 func (s *scratch) keepFor(n int) []bool {
-	if cap(s.keep) < n {
-		s.keep = make([]bool, n)
-	}
-	s.keep = s.keep[:n]
-	clear(s.keep)
+	s.keep = falses(s.keep, n)
 	return s.keep
+}
+
+// absentFor returns n absent marks, all false.
+func (s *scratch) absentFor(n int) []bool {
+	s.absent = falses(s.absent, n)
+	return s.absent
+}
+
+func falses(b []bool, n int) []bool {
+	if cap(b) < n {
+		return make([]bool, n)
+	}
+	b = b[:n]
+	clear(b)
+	return b
 }
 
 // put returns s to the pool. It clears the tables first, so the pool
@@ -56,7 +63,6 @@ func (sp *scratchPool) put(s *scratch) {
 	}
 	clear(s.elems[:cap(s.elems)][:len(s.elems)])
 	clear(s.blocks[:len(s.blocks)])
-	clear(s.stack[:cap(s.stack)])
-	s.elems, s.blocks, s.open, s.keep = s.elems[:0], s.blocks[:0], s.open[:0], s.keep[:0]
+	s.elems, s.blocks, s.open, s.keep, s.absent = s.elems[:0], s.blocks[:0], s.open[:0], s.keep[:0], s.absent[:0]
 	sp.p.Put(s)
 }
