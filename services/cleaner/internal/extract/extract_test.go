@@ -267,6 +267,16 @@ func TestExtractHTMLStructure(t *testing.T) {
 			captions: []string{"Jim Wilson/The New York Times"},
 		},
 		{
+			// The first pass strips "community" containers; the article
+			// is found by a relaxed view of the same walk.
+			name: "an article in a container with an unlikely class name",
+			html: `<html><body><div class="nav"><a href="/">Home</a></div><div class="community-post">` + para("First point.") +
+				para("Second point.") + para("Third point.") + para("Fourth point.") + para("Fifth point.") + para("Sixth point.") +
+				`</div></body></html>`,
+			keep:   []string{"First point.", "Sixth point."},
+			chrome: []string{"Home"},
+		},
+		{
 			name:   "scripts, styles and hidden elements are not text",
 			html:   `<html><head><style>p{color:red}</style></head><body><div>` + para("Visible.") + para("Also visible.") + `<script>var hiddenScript=1;</script><p style="display: none">Invisible words here</p><p hidden>Hidden attribute</p></div></body></html>`,
 			keep:   []string{"Visible.", "Also visible."},
