@@ -212,6 +212,14 @@ func (d *dom) roots(top int32) []int32 {
 			out = append(out, c)
 			continue
 		}
+		// A magazine layout sets the opening paragraphs apart, in a
+		// container of their own before the body: prose there is the
+		// article's beginning.
+		if c < top && e.chars >= 100 && e.flags&(fNegative|fUnlikely|fShare|fByline|fCaption) == 0 && e.linkDensity() < 0.1 &&
+			d.proseInside(c) {
+			out = append(out, c)
+			continue
+		}
 		if e.tag == atom.P || (e.tag == atom.Div && e.paras == 0 && d.noBlockChildren(c)) {
 			ld := e.linkDensity()
 			text := d.subtreeText(c)
@@ -223,6 +231,19 @@ func (d *dom) roots(top int32) []int32 {
 		}
 	}
 	return out
+}
+
+// proseInside reports whether element i holds a paragraph of prose.
+func (d *dom) proseInside(i int32) bool {
+	e := &d.elems[i]
+	for b := e.firstBlock; b < e.endBlock; b++ {
+		bl := &d.blocks[b]
+		if (bl.kind == kPara || bl.kind == kQuote) && bl.links*4 < bl.chars && (d.absent == nil || !d.absent[b]) &&
+			isProse(bl.text, countWords(bl.text)) {
+			return true
+		}
+	}
+	return false
 }
 
 // splitShare is the share of the top candidate's score a container inside

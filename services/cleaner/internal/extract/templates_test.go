@@ -89,6 +89,16 @@ func TestTemplateChrome(t *testing.T) {
 			chrome: []string{"sibiryak", "прошлым технопарком", "Марина К.", "Ответить", "сельского хозяйства", "12.03.2019",
 				"В Барнауле откроют центр испытаний дронов"},
 		},
+		{
+			// A magazine feature: the opening paragraph sits apart, in
+			// an intro container before the body, with a "more from"
+			// list after it.
+			file: "magazine_en.html", charset: "utf-8", lang: "en", site: "Coastline Magazine",
+			title: "The Last Lighthouse Keepers", byline: "Ruth Okafor",
+			keep: []string{"The boat comes once a fortnight", "She is sixty-one", "looks out at the grey water"},
+			chrome: []string{"The Last Lighthouse Keepers", "By Ruth Okafor", "Photograph: Tom Reyes", "More from Features",
+				"The ferryman's daughter", "All rights reserved", "Subscribe"},
+		},
 	}
 	x := New(Options{})
 	for _, tt := range tests {
