@@ -324,14 +324,16 @@ func TestExtractTextMode(t *testing.T) {
 		lines  []string
 		keep   []string
 		chrome []string
+		title  string // want this title when not empty
 	}{
 		{
 			name: "head labels, teasers, list after a related heading",
 			lines: []string{"Weather     Markets     Sport", "photo credit", "Harbour talks continue into the spring",
 				prose("First."), "Also read: Ten things about cranes", prose("Second."), "Related Posts", "Crane operators win award",
 				"Port expands night shifts", "0 Comments"},
-			keep:   []string{"Harbour talks continue into the spring", "First.", "Second."},
-			chrome: []string{"Weather     Markets     Sport", "photo credit", "Also read: Ten things about cranes", "Related Posts", "Crane operators win award", "Port expands night shifts", "0 Comments"},
+			keep:   []string{"First.", "Second."},
+			title:  "Harbour talks continue into the spring",
+			chrome: []string{"Harbour talks continue into the spring", "Weather     Markets     Sport", "photo credit", "Also read: Ten things about cranes", "Related Posts", "Crane operators win award", "Port expands night shifts", "0 Comments"},
 		},
 		{
 			name: "share labels and shortcodes, byline to metadata",
@@ -380,6 +382,9 @@ func TestExtractTextMode(t *testing.T) {
 				if kept[foldSpace(c)] {
 					t.Errorf("kept chrome line %q", c)
 				}
+			}
+			if tt.title != "" && a.Title != tt.title {
+				t.Errorf("title = %q, want %q", a.Title, tt.title)
 			}
 		})
 	}
