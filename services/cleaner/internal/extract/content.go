@@ -32,10 +32,25 @@ func tagBase(a atom.Atom) float64 {
 // score gives every container its content score and returns the scored
 // element indexes.
 func (d *dom) score() []int32 {
+	cands := d.scoreBlocks(minVoteChars)
+	if len(cands) == 0 {
+		// A page of short lines only (verse, a notice, a list of
+		// results written with <br>s): every line votes.
+		cands = d.scoreBlocks(1)
+	}
+	return cands
+}
+
+// minVoteChars is the shortest block that votes for its containers:
+// shorter ones are labels and links.
+const minVoteChars = 25
+
+// scoreBlocks lets the blocks of at least minChars runes vote.
+func (d *dom) scoreBlocks(minChars int32) []int32 {
 	var cands []int32
 	for i := range d.blocks {
 		b := &d.blocks[i]
-		if b.owner < 0 || b.chars < 25 || d.absent != nil && d.absent[i] {
+		if b.owner < 0 || b.chars < minChars || d.absent != nil && d.absent[i] {
 			continue
 		}
 		switch b.kind {

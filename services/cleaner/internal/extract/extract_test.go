@@ -277,6 +277,14 @@ func TestExtractHTMLStructure(t *testing.T) {
 			chrome: []string{"Home"},
 		},
 		{
+			name: "a page of short lines between <br>s is not empty",
+			html: `<html><body><div class="top"><a href="/">Home</a> | <a href="/poems">Poems</a></div><div id="text">` +
+				`The tide comes in at six,<br>the gulls are on the wall,<br>the boats are all asleep<br>and no one minds at all.<br>` +
+				`The lamp is lit at seven,<br>the kettle sings for tea,<br>and out beyond the harbour<br>the night comes off the sea.</div></body></html>`,
+			keep:   []string{"The tide comes in at six,", "the night comes off the sea."},
+			chrome: []string{"Home", "Poems"},
+		},
+		{
 			name:   "scripts, styles and hidden elements are not text",
 			html:   `<html><head><style>p{color:red}</style></head><body><div>` + para("Visible.") + para("Also visible.") + `<script>var hiddenScript=1;</script><p style="display: none">Invisible words here</p><p hidden>Hidden attribute</p></div></body></html>`,
 			keep:   []string{"Visible.", "Also visible."},
