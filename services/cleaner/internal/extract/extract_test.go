@@ -279,9 +279,9 @@ func TestExtractHTMLStructure(t *testing.T) {
 		{
 			name: "a page of short lines between <br>s is not empty",
 			html: `<html><body><div class="top"><a href="/">Home</a> | <a href="/poems">Poems</a></div><div id="text">` +
-				`The tide comes in at six,<br>the gulls are on the wall,<br>the boats are all asleep<br>and no one minds at all.<br>` +
-				`The lamp is lit at seven,<br>the kettle sings for tea,<br>and out beyond the harbour<br>the night comes off the sea.</div></body></html>`,
-			keep:   []string{"The tide comes in at six,", "the night comes off the sea."},
+				`The tide is in,<br>the gulls are out,<br>the boats asleep<br>and none about.<br>` +
+				`The lamp is lit,<br>the kettle sings,<br>the harbour dark<br>with folded wings.</div></body></html>`,
+			keep:   []string{"The tide is in,", "with folded wings."},
 			chrome: []string{"Home", "Poems"},
 		},
 		{
