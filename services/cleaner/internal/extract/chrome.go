@@ -64,6 +64,9 @@ func classifyLine(raw string) chromeKind {
 	if isLegal(key) || isNotice(line) {
 		return chromeLegal
 	}
+	if isPromo(key) {
+		return chromeWidget
+	}
 	if isMenu(raw) {
 		return chromeMenu
 	}
@@ -295,6 +298,33 @@ func isLegal(key string) bool {
 		strings.Contains(key, "tous droits réservés") || strings.Contains(key, "alle rechte vorbehalten") ||
 		strings.Contains(key, "direitos reservados") || strings.Contains(key, "tutti i diritti riservati") {
 		return len(key) < 250
+	}
+	return false
+}
+
+// isPromo recognises the publisher's own calls inside an article: a
+// newsletter sign-up ("Get the best stories delivered to your inbox:
+// sign up for our daily newsletter") and the advertising seams ("Story
+// continues below advertisement").
+func isPromo(key string) bool {
+	if len(key) > 250 {
+		return false
+	}
+	for _, p := range [...]string{"story continues below", "article continues below", "continue reading below",
+		"the story continues after", "article continues after"} {
+		if strings.HasPrefix(key, p) {
+			return true
+		}
+	}
+	if !strings.Contains(key, "newsletter") && !strings.Contains(key, "inbox") && !strings.Contains(key, "рассылк") &&
+		!strings.Contains(key, "boletín") {
+		return false
+	}
+	for _, w := range [...]string{"sign up", "subscribe", "delivered", "get the", "get our", "register", "подпиш", "suscr",
+		"inscr", "assine", "abonn", "anmeld"} {
+		if strings.Contains(key, w) {
+			return true
+		}
 	}
 	return false
 }

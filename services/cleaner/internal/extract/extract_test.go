@@ -438,6 +438,14 @@ func TestClassifyLine(t *testing.T) {
 		{"Related challenges remain for the operators of the new terminal, which opened in 2023 after long delays and cost overruns in construction.", notChrome},
 		{"Cookie prices rose.", notChrome},
 		{"Port Capacity", notChrome},
+		{"Get the best of the coast delivered to your inbox: sign up for our daily newsletter.", chromeWidget},
+		{"Story continues below advertisement", chromeWidget},
+		{"The newsletter the port sends to shippers every week now reaches forty firms in three countries.", notChrome},
+		{"© 2019 Harbour News", chromeLegal},
+		{"This story originally appeared on Harbour Weekly.", chromeLegal},
+		{"Cite this article: Lee, A. (2019). Port deal signed. Harbour News.", chromeLegal},
+		{"Copying the design of the old crane took the engineers two years, the port said.", notChrome},
+		{"No comments yet.", chromeWidget},
 	}
 	for _, tt := range tests {
 		t.Run(tt.line, func(t *testing.T) {

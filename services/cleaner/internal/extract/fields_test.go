@@ -1,0 +1,57 @@
+package extract
+
+import "testing"
+
+func TestFieldLines(t *testing.T) {
+	tests := []struct {
+		name  string
+		check func(string) bool
+		line  string
+		want  bool
+	}{
+		{"date", isDateLine, "Posted July 8th, 2011", true},
+		{"date", isDateLine, "April 28, 2019 at 6:01 am Updated April 29, 2019 at 3:33 pm", true},
+		{"date", isDateLine, "12.03.2019 14:05", true},
+		{"date", isDateLine, "2019年3月12日 10:30", true},
+		{"date", isDateLine, "16 September 2025 pukul 11.02", true},
+		{"date", isDateLine, "12 марта 2019", true},
+		{"date", isDateLine, "The council met in July and agreed to build a new harbour wall before the winter storms of next year.", false},
+		{"date", isDateLine, "Port Capacity", false},
+		{"date", isDateLine, "Page 3 of 12", false},
+		{"credit", isCreditLine, "Photo: Anna Lee/Reuters", true},
+		{"credit", isCreditLine, "(Photo by Anna Lee)", true},
+		{"credit", isCreditLine, "Jim Wilson/The New York Times", true},
+		{"credit", isCreditLine, "Фото: Иван Петров", true},
+		{"credit", isCreditLine, "Photography is what the port lacks, the mayor said.", false},
+		{"credit", isCreditLine, "Input/output rose.", false},
+		{"credit", isCreditLine, "See https://example.org/a for more", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name+"/"+tt.line, func(t *testing.T) {
+			if got := tt.check(tt.line); got != tt.want {
+				t.Fatalf("%s(%q) = %v, want %v", tt.name, tt.line, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestBylineLine(t *testing.T) {
+	tests := []struct {
+		line, byline string
+		want         bool
+	}{
+		{"By Anna Lee", "", true},
+		{"By Anna Lee, Gazette staff writer", "", true},
+		{"Anna Lee · March 3, 2019", "Anna Lee", true},
+		{"Автор: Иван Петров", "", true},
+		{"Wonderful animated video! Created by Jose Arboleda", "Jose Arboleda", false},
+		{"Byron Bay hosts the festival for the tenth year running, and the town is full.", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.line, func(t *testing.T) {
+			if got := isBylineLine(tt.line, tt.byline); got != tt.want {
+				t.Fatalf("isBylineLine(%q, %q) = %v, want %v", tt.line, tt.byline, got, tt.want)
+			}
+		})
+	}
+}
