@@ -241,8 +241,10 @@ func prefixKind(key, line string) chromeKind {
 			return chromeWidget
 		}
 	}
-	if l := strings.ToLower(line); strings.Contains(l, "| tags:") || strings.Contains(l, "| filed under:") {
-		return chromeWidget
+	if strings.Contains(line, "| ") {
+		if l := strings.ToLower(line); strings.Contains(l, "| tags:") || strings.Contains(l, "| filed under:") {
+			return chromeWidget
+		}
 	}
 	for _, p := range [...]string{"share on ", "share via ", "share to ", "share with ", "follow us", "follow on ", "subscribe to ",
 		"sign up for ", "sign up to ", "join our ", "download our ", "get our ", "поделиться в ", "подписывайтесь на ",
@@ -344,9 +346,8 @@ func isNotice(line string) bool {
 	if len(line) > 300 {
 		return false
 	}
-	l := strings.ToLower(line)
 	for _, p := range noticePrefixes {
-		if strings.HasPrefix(l, p) {
+		if len(line) >= len(p) && strings.EqualFold(line[:len(p)], p) {
 			return true
 		}
 	}

@@ -55,3 +55,21 @@ func TestBylineLine(t *testing.T) {
 		})
 	}
 }
+
+func TestSameButDigits(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		want bool
+	}{
+		{"comment-48213", "comment-9", true},
+		{"c 12 x", "c 3 x", true},
+		{"comment", "comment-1", false},
+		{"item1", "item", false},
+		{"", "", true},
+		{"a", "b", false},
+	} {
+		if got := sameButDigits(tt.a, tt.b); got != tt.want {
+			t.Errorf("sameButDigits(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}

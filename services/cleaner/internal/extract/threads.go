@@ -65,17 +65,25 @@ func (d *dom) isThread(i int32) bool {
 		shaped   int
 		children int
 	)
+	// Cheap test first: most elements have fewer element children.
+	n := 0
+	for c := i + 1; c <= e.last && n < minThreadItems; c = d.elems[c].last + 1 {
+		n++
+	}
+	if n < minThreadItems {
+		return false
+	}
 	for c := i + 1; c <= e.last; c = d.elems[c].last + 1 {
 		ce := &d.elems[c]
 		if ce.flags&fSkip != 0 || ce.endBlock == ce.firstBlock {
 			continue
 		}
 		children++
-		class := foldDigits(attr(ce.node, "class"))
+		class := attr(ce.node, "class")
 		if children == 1 {
 			sigTag, sigClass = ce.tag, class
 		}
-		if ce.tag != sigTag || class != sigClass {
+		if ce.tag != sigTag || !sameButDigits(class, sigClass) {
 			continue
 		}
 		alike++
@@ -85,6 +93,32 @@ func (d *dom) isThread(i int32) bool {
 	}
 	return alike >= minThreadItems && alike*3 >= children*2 && shaped*3 >= alike*2
 }
+
+// sameButDigits reports whether a and b are equal once each run of
+// digits in them counts as one ("comment-48213" and "comment-9").
+func sameButDigits(a, b string) bool {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		da, db := isDigit(a[i]), isDigit(b[j])
+		switch {
+		case da && db:
+			for i < len(a) && isDigit(a[i]) {
+				i++
+			}
+			for j < len(b) && isDigit(b[j]) {
+				j++
+			}
+		case a[i] == b[j]:
+			i++
+			j++
+		default:
+			return false
+		}
+	}
+	return i == len(a) && j == len(b)
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // commentShaped reports an item with a date line (or a <time>) and an
 // author line (a short block that is not the date) or an avatar among its
