@@ -163,7 +163,7 @@ func phraseKind(key string) chromeKind {
 		"menu", "search", "close", "open", "home", "skip to content", "skip to main content", "main menu", "toggle navigation",
 		"advertisement", "advertising", "sponsored", "sponsored content", "ad", "ads", "scroll to continue", "continue reading",
 		"comments", "comment", "leave a comment", "leave a reply", "post a comment", "add a comment", "add comment",
-		"show comments", "view comments", "no comments", "no comments yet", "be the first to comment", "comments are closed",
+		"show comments", "view comments", "no comments", "no comments yet", "jump to comments", "skip to comments", "print this", "be the first to comment", "comments are closed",
 		"join the conversation",
 		"load more", "show more", "view more", "see more", "back to top", "top", "next", "previous", "prev",
 		"next article", "previous article", "next post", "previous post", "newer post", "older post", "newer posts",
@@ -230,19 +230,21 @@ func prefixKind(key, line string) chromeKind {
 		}
 		// "Read also: …", "Leer en español: …" – the label ends with a colon
 		// or the line is only the label plus a title.
-		if hasColonAfterPrefix(line, utf8.RuneCountInString(p)) || len(line) < 100 {
+		if hasColonAfterPrefix(line, letterCount(p)) || len(line) < 100 {
 			return chromeTeaser
 		}
 	}
 	// Labelled metadata rows: "Tags: …", "Posted in: …", "Filed under: …".
 	for _, p := range [...]string{"tags", "tagged", "tagged with", "posted in", "filed under", "categories", "category",
+		"related topics", "explore related topics", "more on",
 		"topics", "labels", "keywords", "теги", "метки", "рубрика", "标签", "关键词", "etiquetas", "schlagworte", "schlagwörter"} {
-		if strings.HasPrefix(key, p) && (len(key) == len(p) || key[len(p)] == ' ') && hasColonAfterPrefix(line, utf8.RuneCountInString(p)) {
+		if strings.HasPrefix(key, p) && (len(key) == len(p) || key[len(p)] == ' ') && hasColonAfterPrefix(line, letterCount(p)) {
 			return chromeWidget
 		}
 	}
 	if strings.Contains(line, "| ") {
-		if l := strings.ToLower(line); strings.Contains(l, "| tags:") || strings.Contains(l, "| filed under:") {
+		if l := strings.ToLower(line); strings.Contains(l, "| tags:") || strings.Contains(l, "| filed under:") ||
+			strings.Contains(l, "| published in ") || strings.Contains(l, "| posted in ") {
 			return chromeWidget
 		}
 	}
@@ -259,6 +261,18 @@ func prefixKind(key, line string) chromeKind {
 func isCJKPrefix(p string) bool {
 	r, _ := utf8.DecodeRuneInString(p)
 	return r >= 0x3000
+}
+
+// letterCount counts the letters of s: a multi-word label ("filed
+// under") has its spaces between the letters.
+func letterCount(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			n++
+		}
+	}
+	return n
 }
 
 // hasColonAfterPrefix reports whether a colon (or a CJK colon or a dash

@@ -285,6 +285,14 @@ func TestExtractHTMLStructure(t *testing.T) {
 			chrome: []string{"Home", "Poems"},
 		},
 		{
+			name: "an author box written as text: a label and a bio naming the author",
+			html: `<html><body><div class="story">` + para("First point.") + para("Second point.") + para("Third point.") +
+				`<h4>ABOUT ANNA LEE</h4><p>Anna Lee is a reporter in Harbourtown. She writes about ports, ferries and the people who work on them, ` +
+				`and she has a dog.</p></div></body></html>`,
+			keep:   []string{"First point.", "Third point."},
+			chrome: []string{"ABOUT ANNA LEE", "Anna Lee is a reporter"},
+		},
+		{
 			name:   "scripts, styles and hidden elements are not text",
 			html:   `<html><head><style>p{color:red}</style></head><body><div>` + para("Visible.") + para("Also visible.") + `<script>var hiddenScript=1;</script><p style="display: none">Invisible words here</p><p hidden>Hidden attribute</p></div></body></html>`,
 			keep:   []string{"Visible.", "Also visible."},
@@ -446,6 +454,10 @@ func TestClassifyLine(t *testing.T) {
 		{"Cite this article: Lee, A. (2019). Port deal signed. Harbour News.", chromeLegal},
 		{"Copying the design of the old crane took the engineers two years, the port said.", notChrome},
 		{"No comments yet.", chromeWidget},
+		{"Explore related topics: ports, shipping", chromeWidget},
+		{"Filed under: Ports", chromeWidget},
+		{"1 Comment » | Published in Ports, Shipping | 1 Comment", chromeWidget},
+		{"Filed under the old rules, the claim was rejected by the port authority after a long review of the case.", notChrome},
 	}
 	for _, tt := range tests {
 		t.Run(tt.line, func(t *testing.T) {

@@ -50,6 +50,7 @@ func (d *dom) moveFields(keep []bool, a *Article) {
 		nth         int   // kept blocks seen so far
 		left        bool  // a block of the body is left
 	)
+	d.dropAboutAuthor(keep, firstBody)
 	for i, k := range keep {
 		if !k {
 			continue
@@ -98,6 +99,57 @@ func (d *dom) moveFields(keep []bool, a *Article) {
 		}
 		a.Captions = nil
 	}
+}
+
+// aboutLabels introduce an author box at the end of an article.
+var aboutLabels = [...]string{"about the author", "about the writer", "об авторе", "sobre el autor", "sobre o autor",
+	"tentang penulis", "à propos de l'auteur", "über den autor", "关于作者"}
+
+// dropAboutAuthor drops an author box written as text after the start of
+// the article: a label ("About the author", "About Anna Lee") and the bio
+// after it, which names the author.
+func (d *dom) dropAboutAuthor(keep []bool, firstBody int) {
+	for i := firstBody + 1; i < len(keep); i++ {
+		if !keep[i] || d.blocks[i].chars > 60 {
+			continue
+		}
+		t := d.blocks[i].text
+		lower := strings.ToLower(t)
+		name := ""
+		label := false
+		for _, l := range aboutLabels {
+			if strings.HasPrefix(lower, l) && len(strings.TrimSpace(lower[len(l):])) < 3 {
+				label = true
+				break
+			}
+		}
+		if !label && strings.HasPrefix(lower, "about ") {
+			name = t[len("about "):]
+			label = looksLikeName(name) || looksLikeName(titleCase(name))
+		}
+		if !label {
+			continue
+		}
+		next := int(d.nextKept(keep, int32(i)))
+		if next < 0 || d.blocks[next].chars > 600 {
+			continue
+		}
+		if name != "" && !strings.Contains(strings.ToLower(d.blocks[next].text), strings.ToLower(strings.Fields(name)[0])) {
+			continue
+		}
+		keep[i], keep[next] = false, false
+	}
+}
+
+// titleCase capitalises each word of an all-capitals line ("ANNIE
+// DOWNS" → "Annie Downs").
+func titleCase(s string) string {
+	words := strings.Fields(strings.ToLower(s))
+	for i, w := range words {
+		r, size := utf8.DecodeRuneInString(w)
+		words[i] = string(unicode.ToUpper(r)) + w[size:]
+	}
+	return strings.Join(words, " ")
 }
 
 // isBodyBlock reports a block that starts the article body: a paragraph
@@ -192,12 +244,13 @@ func isCreditLine(s string) bool {
 	return false
 }
 
-// isAgencyCredit recognises a photo credit written as names and an agency
-// joined by a slash ("Jim Wilson/The New York Times", "AP Photo/Evan
-// Vucci"): a few capitalised words, one slash, no sentence.
+// isAgencyCredit recognises a photo credit written as names and agencies
+// joined by slashes ("Jim Wilson/The New York Times", "AP Photo/Evan
+// Vucci", "KIMIHIRO HOSHINO/AFP/Getty Images"): a few capitalised words,
+// one to three slashes, no sentence.
 func isAgencyCredit(s string) bool {
 	i := strings.IndexByte(s, '/')
-	if i <= 0 || strings.Count(s, "/") != 1 || strings.Contains(s, "://") || endsSentence(s) {
+	if i <= 0 || strings.Count(s, "/") > 3 || strings.Contains(s, "://") || endsSentence(s) {
 		return false
 	}
 	words := strings.Fields(strings.ReplaceAll(s, "/", " / "))

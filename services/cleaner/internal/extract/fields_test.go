@@ -22,6 +22,7 @@ func TestFieldLines(t *testing.T) {
 		{"credit", isCreditLine, "(Photo by Anna Lee)", true},
 		{"credit", isCreditLine, "Jim Wilson/The New York Times", true},
 		{"credit", isCreditLine, "Фото: Иван Петров", true},
+		{"credit", isCreditLine, "KIMIHIRO HOSHINO/AFP/Getty Images", true},
 		{"credit", isCreditLine, "Photography is what the port lacks, the mayor said.", false},
 		{"credit", isCreditLine, "Input/output rose.", false},
 		{"credit", isCreditLine, "See https://example.org/a for more", false},
