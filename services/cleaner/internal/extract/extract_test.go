@@ -293,6 +293,15 @@ func TestExtractHTMLStructure(t *testing.T) {
 			chrome: []string{"ABOUT ANNA LEE", "Anna Lee is a reporter"},
 		},
 		{
+			name: "a date line after the standfirst and the author's bio at the end go",
+			html: `<html><head><meta name="author" content="Anna Lee"></head><body><div class="story">` +
+				para("Standfirst.") + `<p>On 6/13/2018 by Anna Lee</p>` + para("First point.") + para("Second point.") +
+				`<p>Anna Lee covers the port for the Harbour News. She previously wrote about ferries and fishing for ten years.</p>` +
+				`</div></body></html>`,
+			keep:   []string{"Standfirst.", "First point.", "Second point."},
+			chrome: []string{"6/13/2018", "covers the port"},
+		},
+		{
 			name:   "scripts, styles and hidden elements are not text",
 			html:   `<html><head><style>p{color:red}</style></head><body><div>` + para("Visible.") + para("Also visible.") + `<script>var hiddenScript=1;</script><p style="display: none">Invisible words here</p><p hidden>Hidden attribute</p></div></body></html>`,
 			keep:   []string{"Visible.", "Also visible."},

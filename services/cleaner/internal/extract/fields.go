@@ -48,8 +48,16 @@ func (d *dom) moveFields(keep []bool, a *Article) {
 		seenCaption map[string]bool
 		moved       []int // blocks taken out, headline aside
 		nth         int   // kept blocks seen so far
+		nthBody     int   // nth of the first paragraph of the body
 		left        bool  // a block of the body is left
+		lastBio     = len(keep)
 	)
+	// The last two blocks are where an author's bio goes.
+	for i, n := len(keep)-1, 0; i >= 0 && n < 2; i-- {
+		if keep[i] {
+			lastBio, n = i, n+1
+		}
+	}
 	d.dropAboutAuthor(keep, firstBody)
 	for i, k := range keep {
 		if !k {
@@ -71,6 +79,12 @@ func (d *dom) moveFields(keep []bool, a *Article) {
 		}
 		head := i < firstBody
 		tail := lastBody >= 0 && i > lastBody
+		// A date or author line often follows a standfirst that reads
+		// as the first paragraph.
+		near := head || i > firstBody && nth <= nthBody+3
+		if i == firstBody {
+			nthBody = nth
+		}
 		switch {
 		case b.kind == kHeading && (b.level == 1 && head || sameHeadline(b.text, a.Title)),
 			head && sameHeadline(b.text, a.Title):
@@ -82,8 +96,9 @@ func (d *dom) moveFields(keep []bool, a *Article) {
 				// Pages without author markup write "By …" as text.
 				a.Byline = cleanByline(b.text)
 			}
-		case head && (isDateLine(b.text) || nth <= 3 && isKicker(b)),
-			tail && (isDateLine(b.text) || isBylineLine(b.text, a.Byline)),
+		case head && nth <= 3 && isKicker(b),
+			(near || tail) && (isDateLine(b.text) || isBylineLine(b.text, a.Byline)),
+			i >= lastBio && isBio(b.text, a.Byline),
 			d.inByline(i, firstBody):
 			keep[i] = false
 			moved = append(moved, i)
@@ -290,6 +305,16 @@ func isBylineLine(line, byline string) bool {
 	}
 	name := cleanByline(line)
 	return name != "" && cutLabel(line) != line && countWords(line) <= maxBylineWords+4
+}
+
+// isBio reports the author's bio line at the end of an article: it
+// starts with the byline's name, two words or more ("Erin Cunningham is
+// an Egypt-based correspondent for The Post.").
+func isBio(line, byline string) bool {
+	if len(line) > 500 || countWords(byline) < 2 || len(line) <= len(byline) {
+		return false
+	}
+	return strings.EqualFold(line[:len(byline)], byline) && line[len(byline)] == ' '
 }
 
 // isKicker reports a label above the headline: a section name, a short

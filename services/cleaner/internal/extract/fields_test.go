@@ -74,3 +74,20 @@ func TestSameButDigits(t *testing.T) {
 		}
 	}
 }
+
+func TestIsBio(t *testing.T) {
+	for _, tt := range []struct {
+		line, byline string
+		want         bool
+	}{
+		{"Erin Cunningham is an Egypt-based correspondent for The Post.", "Erin Cunningham", true},
+		{"ERIN CUNNINGHAM covers Egypt.", "Erin Cunningham", true},
+		{"Erin Cunninghams were many in the village.", "Erin Cunningham", false},
+		{"Anna said the port would open.", "Anna", false},
+		{"Erin Cunningham", "Erin Cunningham", false},
+	} {
+		if got := isBio(tt.line, tt.byline); got != tt.want {
+			t.Errorf("isBio(%q, %q) = %v, want %v", tt.line, tt.byline, got, tt.want)
+		}
+	}
+}
