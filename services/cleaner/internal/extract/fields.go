@@ -174,7 +174,7 @@ func (d *dom) isBodyBlock(i int) bool {
 	if b.kind == kHeading || b.kind == kCaption || b.links*2 > b.chars {
 		return false
 	}
-	return isProse(b.text, countWords(b.text))
+	return isProse(b.text, countWords(b.text)) && !isDateLine(b.text)
 }
 
 // isCaption reports a block that captions or credits an image: it lies in
@@ -329,15 +329,18 @@ func isKicker(b *block) bool {
 	return countWords(b.text) <= 3
 }
 
-// isDateLine reports a short line that is a date, with at most a few
-// words around it ("Posted July 8th, 2011", "Updated 3:33 pm, April 29,
-// 2019", "12.03.2019 14:05", "2019年3月12日").
+// isDateLine reports a short line that is a date, with few words around
+// it that are not part of it ("Posted July 8th, 2011", "Updated 3:33 pm,
+// April 29, 2019", "12.03.2019 14:05", "2019年3月12日"). A sentence that
+// mentions a date ("… since Oct. 18 in Toronto.") has too many other
+// words. A byline in the line ("… | Par Martin Untersinger") allows the
+// names, and a line of several dates and times a few words more.
 func isDateLine(s string) bool {
 	if len(s) > 160 {
 		return false
 	}
-	var month, year, day, clock, numeric, cjk bool
-	words := 0
+	var month, year, day, clock, numeric, cjk, label bool
+	words, dates, other := 0, 0, 0
 	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' || r == '|' || r == '·' || r == '•' }) {
 		words++
 		t := strings.Trim(w, "().")
@@ -348,18 +351,50 @@ func isDateLine(s string) bool {
 			cjk = true
 		case isClock(t):
 			clock = true
+			dates++
 		case isNumericDate(t):
 			numeric = true
+			dates++
 		case isYear(t):
 			year = true
 		case isDay(t):
 			day = true
+		case isDayPart(t):
+		default:
+			other++
+			label = label || isBylineWord(t)
 		}
 	}
-	if words > 16 {
+	limit := 6
+	if label {
+		limit += 8
+	}
+	if dates >= 3 {
+		limit += 4
+	}
+	if other > limit {
 		return false
 	}
 	return cjk || numeric || month && (year || day) || clock && (year || month)
+}
+
+// isDayPart reports "am", "pm" and the like, which belong to a time.
+func isDayPart(w string) bool {
+	switch strings.ToLower(w) {
+	case "am", "pm", "a.m", "p.m", "et", "gmt", "utc", "est", "pst", "cet", "msk":
+		return true
+	}
+	return false
+}
+
+// isBylineWord reports the words that introduce an author's name in a
+// date line ("by", "par", "por", "von", "oleh", "автор").
+func isBylineWord(w string) bool {
+	switch strings.ToLower(strings.TrimRight(w, ":")) {
+	case "by", "par", "por", "von", "oleh", "автор", "door", "di":
+		return true
+	}
+	return false
 }
 
 // isMonthName reports month names (full or abbreviated) of languages
@@ -394,10 +429,10 @@ func isDay(w string) bool {
 	return ok && n >= 1 && n <= 31
 }
 
-// isClock reports "6:01", "14:05", "6:01pm".
+// isClock reports "6:01", "14:05", "6:01pm", "13h36".
 func isClock(w string) bool {
 	w = strings.TrimRight(strings.ToLower(w), "apm.")
-	i := strings.IndexByte(w, ':')
+	i := strings.IndexAny(w, ":h")
 	if i < 1 || i > 2 || len(w)-i-1 != 2 {
 		return false
 	}
