@@ -35,7 +35,7 @@ func (d *dom) selectContent() selection {
 	for _, r := range roots {
 		d.cleanInside(r, sel.keep)
 	}
-	d.dropThreads(roots, sel.keep)
+	d.dropThreads(roots, top, sel.keep)
 	d.dropLinkLists(roots, sel.keep)
 	d.filterBlocks(sel.keep)
 	d.dropTeasers(sel.keep)

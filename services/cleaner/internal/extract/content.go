@@ -111,6 +111,22 @@ func (d *dom) topCandidate(cands []int32) int32 {
 	}
 	sorted := append([]int32(nil), cands...)
 	sort.SliceStable(sorted, func(i, j int) bool { return d.elems[sorted[i]].score > d.elems[sorted[j]].score })
+	// A comment thread longer than the article outscores it: the
+	// article is the best candidate that is not the thread or in it.
+	for len(sorted) > 1 && d.inThread(sorted[0]) {
+		sorted = sorted[1:]
+	}
+	// A container of the article and a longer thread (the page's body)
+	// outscores the article through the comments' votes: the article
+	// is the best candidate inside it, outside the thread.
+	if t := d.bigThreadIn(sorted[0]); t >= 0 {
+		for _, c := range sorted[1:] {
+			if d.contains(sorted[0], c) && !d.contains(c, t) && !d.contains(t, c) {
+				sorted = append([]int32{c}, sorted...)
+				break
+			}
+		}
+	}
 	top := sorted[0]
 	topScore := d.elems[top].score
 

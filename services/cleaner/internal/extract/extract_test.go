@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -130,6 +131,17 @@ func TestExtractPages(t *testing.T) {
 func TestExtractHTMLStructure(t *testing.T) {
 	para := func(s string) string {
 		return "<p>" + s + " It was the longest sentence of the day, with clauses, commas, and a full stop.</p>"
+	}
+	// comments returns n reader comments with class names that say
+	// nothing: avatar, name, date, text.
+	comments := func(n int) string {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, `<div class="r-i"><img src="/u%d.png"> <b>reader%d</b> <span>12.03.2019 11:%02d</span><p>I have read this story %d times, `+
+				`and I think the council should have asked the people of the harbour first, before it spent the money, as it promised, `+
+				`and as everyone in the town expected it would.</p></div>`, i, i, i, i+2)
+		}
+		return b.String()
 	}
 	tests := []struct {
 		name     string
@@ -300,6 +312,13 @@ func TestExtractHTMLStructure(t *testing.T) {
 				`</div></body></html>`,
 			keep:   []string{"Standfirst.", "First point.", "Second point."},
 			chrome: []string{"6/13/2018", "covers the port"},
+		},
+		{
+			name: "a comment thread longer than the article is not the article",
+			html: `<html><body><div class="a1">` + para("First point.") + para("Second point.") + para("Third point.") + `</div><div class="r">` +
+				comments(20) + `</div></body></html>`,
+			keep:   []string{"First point.", "Third point."},
+			chrome: []string{"I have read this story", "reader", "12.03.2019"},
 		},
 		{
 			name:   "scripts, styles and hidden elements are not text",

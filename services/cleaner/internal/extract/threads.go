@@ -14,19 +14,31 @@ import (
 // row are a byline pair as often as comments.
 const minThreadItems = 3
 
-// dropThreads removes the comment threads inside the article roots. A
-// thread must follow the article's text: a list of dated items that
-// starts the article is the article (a live blog, an archive).
-func (d *dom) dropThreads(roots []int32, keep []bool) {
+// dropThreads removes the comment threads inside the article roots
+// (top is the top candidate among them). A thread must follow the
+// article's text: a list of dated items that starts the article is the
+// article (a live blog, an archive).
+func (d *dom) dropThreads(roots []int32, top int32, keep []bool) {
+	if len(roots) == 0 {
+		return
+	}
+	start := d.elems[roots[0]].firstBlock // where the article starts
 	for _, r := range roots {
 		re := &d.elems[r]
-		for i := r + 1; i <= re.last; i++ {
+		for i := r; i <= re.last; i++ {
 			e := &d.elems[i]
 			if e.flags&fSkip != 0 || e.endBlock == e.firstBlock {
 				i = e.last
 				continue
 			}
-			if !d.isThread(i) || !d.textBefore(keep, re.firstBlock, e.firstBlock, e.chars) {
+			// A thread beside the article's container (a sibling taken
+			// in as a root) goes whatever its length; one inside it must
+			// not dwarf the article (a live blog is dated items too).
+			threadChars := e.chars
+			if !d.contains(top, i) {
+				threadChars = 0
+			}
+			if !d.isThread(i) || !d.textBefore(keep, start, e.firstBlock, threadChars) {
 				continue
 			}
 			for b := e.firstBlock; b < e.endBlock; b++ {
@@ -37,9 +49,39 @@ func (d *dom) dropThreads(roots []int32, keep []bool) {
 	}
 }
 
+// inThread reports whether element i is a comment thread or lies in one
+// (a few levels down: a thread's item, the item's body).
+func (d *dom) inThread(i int32) bool {
+	for level := 0; i >= 0 && level < 4; level++ {
+		if d.isThread(i) {
+			return true
+		}
+		i = d.elems[i].parent
+	}
+	return false
+}
+
+// bigThreadIn returns a comment thread inside element i that holds more
+// than half of its text, or -1.
+func (d *dom) bigThreadIn(i int32) int32 {
+	e := &d.elems[i]
+	for c := i + 1; c <= e.last; c++ {
+		ce := &d.elems[c]
+		if ce.chars*2 <= e.chars {
+			// Too small to be it, and so is everything inside.
+			c = ce.last
+			continue
+		}
+		if d.isThread(c) {
+			return c
+		}
+	}
+	return -1
+}
+
 // textBefore reports whether the kept text in blocks [from, to) is an
 // article's worth beside a thread of threadChars runes: some prose of its
-// own, not a line or two.
+// own, not a line or two (a thread may be ten times the article).
 func (d *dom) textBefore(keep []bool, from, to, threadChars int32) bool {
 	n := int32(0)
 	for b := from; b < to; b++ {
@@ -47,7 +89,7 @@ func (d *dom) textBefore(keep []bool, from, to, threadChars int32) bool {
 			n += d.blocks[b].chars
 		}
 	}
-	return n >= 200 && n*4 >= threadChars
+	return n >= 200 && n*10 >= threadChars
 }
 
 // isThread reports whether element i is a list of comments: at least
