@@ -2,7 +2,6 @@ package extract
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
@@ -101,8 +100,8 @@ type dom struct {
 	metaOff   int // depth inside <svg>, <template> and other subtrees without metadata
 
 	// walk state
-	buf       strings.Builder
-	space     bool // a space is pending before the next rune
+	buf       []byte // the block being built; its string is made once, at flush
+	space     bool   // a space is pending before the next rune
 	curLinks  int32
 	curCommas int32
 	curChars  int32
@@ -124,11 +123,11 @@ func passes() [4]pass {
 // (view): none walks the page again.
 func newDOM(root *html.Node, sel *selectors, s *scratch) *dom {
 	d := &dom{body: -1, sel: sel, collect: true, scratch: s}
-	d.elems, d.blocks, d.open = s.elems[:0], s.blocks[:0], s.open[:0]
+	d.elems, d.blocks, d.open, d.buf = s.elems[:0], s.blocks[:0], s.open[:0], s.buf[:0]
 	d.walk(root, -1, 0, false)
 	d.flush()
 	// The tables grew: the scratch keeps the larger arrays.
-	s.elems, s.blocks, s.open = d.elems, d.blocks, d.open
+	s.elems, s.blocks, s.open, s.buf = d.elems, d.blocks, d.open, d.buf
 	return d
 }
 
@@ -333,7 +332,7 @@ func (d *dom) walk(n *html.Node, parent int32, depth int, skip bool) {
 		d.open = d.open[:len(d.open)-1]
 	} else if n.DataAtom == atom.Img && !skip {
 		// An image separates words: "<img>caption" must not glue.
-		d.space = d.buf.Len() > 0
+		d.space = len(d.buf) > 0
 	}
 	e.endBlock = int32(len(d.blocks))
 	e.last = int32(len(d.elems) - 1)
@@ -587,53 +586,89 @@ func analyseHints(w *hintWords, class, id string) hintResult {
 }
 
 // text appends a text node, collapsing white space as a browser does.
+// Runs of ordinary characters are copied whole; only white space, soft
+// hyphens, zero-width spaces and NULs are looked at one by one.
 func (d *dom) text(s string) {
 	inLink := d.linkDepth > 0
 	for i := 0; i < len(s); {
 		c := s[i]
-		var r rune
-		size := 1
 		if c < utf8.RuneSelf {
-			r = rune(c)
-		} else {
-			r, size = utf8.DecodeRuneInString(s[i:])
-		}
-		i += size
-		if r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '\f' || (r >= 0x80 && unicode.IsSpace(r)) {
-			if d.buf.Len() > 0 {
-				d.space = true
+			if c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' {
+				d.space = d.space || len(d.buf) > 0
+				i++
+				continue
 			}
-			continue
+			if c == 0 {
+				i++
+				continue
+			}
+		} else {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if isSpaceRune(r) {
+				d.space = d.space || len(d.buf) > 0
+				i += size
+				continue
+			}
+			if r == 0xAD || r == 0x200B || r == 0xFEFF {
+				i += size
+				continue
+			}
 		}
-		if r == 0 || r == 0xAD || r == 0x200B || r == 0xFEFF {
-			continue
+		// s[i] starts a run of characters to keep.
+		j, runes, commas := i, int32(0), int32(0)
+		for j < len(s) {
+			b := s[j]
+			if b < utf8.RuneSelf {
+				if b == ' ' || b == '\n' || b == '\t' || b == '\r' || b == '\f' || b == 0 {
+					break
+				}
+				if b == ',' {
+					commas++
+				}
+				j++
+				runes++
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(s[j:])
+			if isSpaceRune(r) || r == 0xAD || r == 0x200B || r == 0xFEFF {
+				break
+			}
+			if r == '，' || r == '、' {
+				commas++
+			}
+			j += size
+			runes++
 		}
 		if d.space {
-			d.buf.WriteByte(' ')
+			d.buf = append(d.buf, ' ')
 			d.space = false
-			d.curChars++
-			if inLink {
-				d.curLinks++
-			}
+			runes++
 		}
-		if size == 1 {
-			d.buf.WriteByte(c)
-		} else {
-			d.buf.WriteString(s[i-size : i])
-		}
-		d.curChars++
+		d.buf = append(d.buf, s[i:j]...)
+		d.curChars += runes
 		if inLink {
-			d.curLinks++
+			d.curLinks += runes
 		}
-		if r == ',' || r == '，' || r == '、' {
-			d.curCommas++
-		}
+		d.curCommas += commas
+		i = j
 	}
+}
+
+// isSpaceRune reports the white space runes outside ASCII
+// (unicode.IsSpace without its table lookup).
+func isSpaceRune(r rune) bool {
+	switch {
+	case r < 0x80:
+		return r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '\f' || r == '\v'
+	case r == 0x85 || r == 0xA0 || r == 0x1680 || r == 0x2028 || r == 0x2029 || r == 0x202F || r == 0x205F || r == 0x3000:
+		return true
+	}
+	return r >= 0x2000 && r <= 0x200A
 }
 
 // flush ends the current block.
 func (d *dom) flush() {
-	if d.buf.Len() == 0 {
+	if len(d.buf) == 0 {
 		d.space = false
 		return
 	}
@@ -641,8 +676,8 @@ func (d *dom) flush() {
 	if len(d.open) > 0 {
 		owner = d.open[len(d.open)-1]
 	}
-	b := block{text: d.buf.String(), owner: owner, chars: d.curChars, links: d.curLinks, commas: d.curCommas}
-	d.buf.Reset()
+	b := block{text: string(d.buf), owner: owner, chars: d.curChars, links: d.curLinks, commas: d.curCommas}
+	d.buf = d.buf[:0]
 	d.space = false
 	d.curChars, d.curLinks, d.curCommas = 0, 0, 0
 	if owner >= 0 {

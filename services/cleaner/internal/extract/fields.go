@@ -336,7 +336,8 @@ func isKicker(b *block) bool {
 // words. A byline in the line ("… | Par Martin Untersinger") allows the
 // names, and a line of several dates and times a few words more.
 func isDateLine(s string) bool {
-	if len(s) > 160 {
+	// Every date form has a digit: the cheap test first.
+	if len(s) > 160 || strings.IndexAny(s, "0123456789") < 0 {
 		return false
 	}
 	var month, year, day, clock, numeric, cjk, label bool

@@ -14,6 +14,7 @@ type scratch struct {
 	open   []int32
 	keep   []bool
 	absent []bool
+	buf    []byte
 }
 
 // scratchPool hands out scratches; it is safe for concurrent use.
@@ -63,6 +64,6 @@ func (sp *scratchPool) put(s *scratch) {
 	}
 	clear(s.elems[:cap(s.elems)][:len(s.elems)])
 	clear(s.blocks[:len(s.blocks)])
-	s.elems, s.blocks, s.open, s.keep, s.absent = s.elems[:0], s.blocks[:0], s.open[:0], s.keep[:0], s.absent[:0]
+	s.elems, s.blocks, s.open, s.keep, s.absent, s.buf = s.elems[:0], s.blocks[:0], s.open[:0], s.keep[:0], s.absent[:0], s.buf[:0]
 	sp.p.Put(s)
 }
