@@ -54,6 +54,15 @@ func classifyLine(raw string) chromeKind {
 	if isShortcode(line) {
 		return chromeJunk
 	}
+	if len(line) > 250 {
+		// Past the length of any label, teaser, menu or copyright
+		// line, only a publisher's note or a cookie notice is chrome;
+		// lower-casing the whole line for the rules is wasted on prose.
+		if isNotice(line) || strings.Contains(line, "ookie") && isLegal(strings.ToLower(line)) {
+			return chromeLegal
+		}
+		return notChrome
+	}
 	key := phraseKey(line)
 	if k := phraseKind(key); k != notChrome {
 		return k
@@ -76,15 +85,24 @@ func classifyLine(raw string) chromeKind {
 // foldSpace collapses every run of Unicode white space to one space and
 // trims the ends.
 func foldSpace(s string) string {
+	// Most lines are folded already (the walk folds as it goes): check
+	// before building a copy.
 	clean := true
 	prevSpace := true
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < len(s); {
 		c := s[i]
-		if c >= utf8.RuneSelf {
-			clean = false
-			break
+		sp := false
+		if c < utf8.RuneSelf {
+			sp = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
+			i++
+		} else {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if isSpaceRune(r) {
+				clean = false
+				break
+			}
+			i += size
 		}
-		sp := c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
 		if sp && (prevSpace || c != ' ') {
 			clean = false
 			break
@@ -371,6 +389,9 @@ func isNotice(line string) bool {
 // isTicker recognises rows of quotes: up/down arrows between numbers, or a
 // line that is mostly digits with few words.
 func isTicker(line string) bool {
+	if strings.IndexAny(line, "0123456789") < 0 {
+		return false
+	}
 	arrows, digits, letters, spaces := 0, 0, 0, 0
 	for _, r := range line {
 		switch {

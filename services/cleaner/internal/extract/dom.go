@@ -590,6 +590,7 @@ func analyseHints(w *hintWords, class, id string) hintResult {
 // hyphens, zero-width spaces and NULs are looked at one by one.
 func (d *dom) text(s string) {
 	inLink := d.linkDepth > 0
+	textByte := &d.sel.textByte
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
@@ -618,16 +619,20 @@ func (d *dom) text(s string) {
 		j, runes, commas := i, int32(0), int32(0)
 		for j < len(s) {
 			b := s[j]
-			if b < utf8.RuneSelf {
-				if b == ' ' || b == '\n' || b == '\t' || b == '\r' || b == '\f' || b == 0 {
-					break
-				}
-				if b == ',' {
-					commas++
-				}
+			switch textByte[b] {
+			case tbPlain:
 				j++
 				runes++
 				continue
+			case tbComma:
+				commas++
+				j++
+				runes++
+				continue
+			case tbStop:
+			}
+			if b < utf8.RuneSelf {
+				break
 			}
 			r, size := utf8.DecodeRuneInString(s[j:])
 			if isSpaceRune(r) || r == 0xAD || r == 0x200B || r == 0xFEFF {
@@ -652,6 +657,26 @@ func (d *dom) text(s string) {
 		d.curCommas += commas
 		i = j
 	}
+}
+
+// Byte classes for the walk's text runs.
+const (
+	tbPlain = iota // ASCII kept as is
+	tbComma        // ',' (counted)
+	tbStop         // ASCII white space and NUL end a run; a non-ASCII byte is decoded
+)
+
+// newTextBytes returns the byte classes of text (selectors holds them).
+func newTextBytes() (t [256]uint8) {
+	for b := range 256 {
+		switch {
+		case b >= utf8.RuneSelf, b == ' ', b == '\n', b == '\t', b == '\r', b == '\f', b == 0:
+			t[b] = tbStop
+		case b == ',':
+			t[b] = tbComma
+		}
+	}
+	return t
 }
 
 // isSpaceRune reports the white space runes outside ASCII
