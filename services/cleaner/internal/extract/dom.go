@@ -615,34 +615,55 @@ func (d *dom) text(s string) {
 				continue
 			}
 		}
-		// s[i] starts a run of characters to keep.
+		// s[i] starts a run of characters to keep. A single space
+		// between two of them is kept as is, so a run is usually a
+		// whole sentence; only the leading bytes of sequences that can
+		// be white space, a soft hyphen or a zero-width character are
+		// decoded.
 		j, runes, commas := i, int32(0), int32(0)
+	run:
 		for j < len(s) {
 			b := s[j]
-			switch textByte[b] {
+			switch k := textByte[b]; k {
 			case tbPlain:
 				j++
 				runes++
-				continue
 			case tbComma:
 				commas++
 				j++
 				runes++
-				continue
+			case tbSpace:
+				if j+1 >= len(s) || textByte[s[j+1]] > tbComma {
+					break run
+				}
+				j++
+				runes++
 			case tbStop:
+				break run
+			case tbLead2, tbLead3, tbLead4:
+				n := int(k-tbLead2) + 2
+				if j+n > len(s) {
+					break run
+				}
+				j += n
+				runes++
+			default:
+				r, size := utf8.DecodeRuneInString(s[j:])
+				if isSpaceRune(r) || r == 0xAD || r == 0x200B || r == 0xFEFF {
+					break run
+				}
+				if r == '，' || r == '、' {
+					commas++
+				}
+				j += size
+				runes++
 			}
-			if b < utf8.RuneSelf {
-				break
-			}
-			r, size := utf8.DecodeRuneInString(s[j:])
-			if isSpaceRune(r) || r == 0xAD || r == 0x200B || r == 0xFEFF {
-				break
-			}
-			if r == '，' || r == '、' {
-				commas++
-			}
-			j += size
-			runes++
+		}
+		if j == i {
+			// A lone byte the run would not take (a truncated
+			// sequence): keep it as the old walk did.
+			j = i + 1
+			runes = 1
 		}
 		if d.space {
 			d.buf = append(d.buf, ' ')
@@ -661,19 +682,41 @@ func (d *dom) text(s string) {
 
 // Byte classes for the walk's text runs.
 const (
-	tbPlain = iota // ASCII kept as is
-	tbComma        // ',' (counted)
-	tbStop         // ASCII white space and NUL end a run; a non-ASCII byte is decoded
+	tbPlain  = iota // ASCII kept as is
+	tbComma         // ',' (counted)
+	tbSpace         // ' ': kept inside a run when a plain byte follows
+	tbStop          // other ASCII white space and NUL end a run
+	tbLead2         // leading byte of a 2-byte sequence that is never special
+	tbLead3         // ... of a 3-byte one
+	tbLead4         // ... of a 4-byte one
+	tbDecode        // a byte to decode: leads of sequences that may be white space, a soft hyphen, a zero-width character or a CJK comma, and invalid bytes
 )
 
 // newTextBytes returns the byte classes of text (selectors holds them).
 func newTextBytes() (t [256]uint8) {
 	for b := range 256 {
 		switch {
-		case b >= utf8.RuneSelf, b == ' ', b == '\n', b == '\t', b == '\r', b == '\f', b == 0:
+		case b == ' ':
+			t[b] = tbSpace
+		case b == '\n', b == '\t', b == '\r', b == '\f', b == 0:
 			t[b] = tbStop
 		case b == ',':
 			t[b] = tbComma
+		case b < utf8.RuneSelf:
+			t[b] = tbPlain
+		case b == 0xC2, b == 0xE1, b == 0xE2, b == 0xE3, b == 0xEF:
+			// U+0085, U+00A0, U+00AD; U+1680; U+2000–U+200B, U+2028,
+			// U+2029, U+202F, U+205F; U+3000, U+3001 (、); U+FEFF,
+			// U+FF0C (，).
+			t[b] = tbDecode
+		case b >= 0xC2 && b <= 0xDF:
+			t[b] = tbLead2
+		case b >= 0xE0 && b <= 0xEF:
+			t[b] = tbLead3
+		case b >= 0xF0 && b <= 0xF4:
+			t[b] = tbLead4
+		default:
+			t[b] = tbDecode
 		}
 	}
 	return t
