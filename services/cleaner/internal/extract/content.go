@@ -35,7 +35,8 @@ func (d *dom) score() []int32 {
 	cands := d.scoreBlocks(minVoteChars)
 	if len(cands) == 0 {
 		// A page of short lines only (verse, a notice, a list of
-		// results written with <br>s): every line votes.
+		// results written with <br>s) or of list items: every line
+		// votes.
 		cands = d.scoreBlocks(1)
 	}
 	return cands
@@ -60,7 +61,11 @@ func (d *dom) scoreBlocks(minChars int32) []int32 {
 				continue
 			}
 		default:
-			continue
+			// List items and captions vote only on a page that has
+			// nothing else (minChars 1, the last resort).
+			if minChars > 1 {
+				continue
+			}
 		}
 		s := 1 + float64(b.commas) + min(float64(b.chars)/100, 3)
 		// A paragraph votes for the container it sits in, its parent.

@@ -321,6 +321,15 @@ func TestExtractHTMLStructure(t *testing.T) {
 			chrome: []string{"I have read this story", "reader", "12.03.2019"},
 		},
 		{
+			name: "a page written as a list is not empty",
+			html: `<html><body><ul class="nav"><li><a href="/">Home</a></li></ul><ol id="steps">` +
+				`<li>Fill the kettle with fresh water and set it to boil on the stove.</li>` +
+				`<li>Warm the pot with a little of the hot water, then pour it away.</li>` +
+				`<li>Add one spoon of leaves for each cup and one more for the pot.</li></ol></body></html>`,
+			keep:   []string{"Fill the kettle", "one more for the pot."},
+			chrome: []string{"Home"},
+		},
+		{
 			name:   "scripts, styles and hidden elements are not text",
 			html:   `<html><head><style>p{color:red}</style></head><body><div>` + para("Visible.") + para("Also visible.") + `<script>var hiddenScript=1;</script><p style="display: none">Invisible words here</p><p hidden>Hidden attribute</p></div></body></html>`,
 			keep:   []string{"Visible.", "Also visible."},
