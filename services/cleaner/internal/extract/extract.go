@@ -1,14 +1,18 @@
-// Package extract finds the article in a web page: its text, one block per
-// line, without the page's chrome (navigation, share buttons, related-story
-// lists, tickers, cookie notices, comments), and its metadata (title, byline,
-// dates, language, site, canonical URL, lead image).
+// Package extract finds the article in a web page: its body text, one block
+// per line, without the page's chrome (navigation, share buttons, related-story
+// lists and teasers, tickers, cookie, copyright and newsletter notices,
+// comment threads, author boxes), and its metadata (title, byline, dates,
+// language, site, canonical URL, lead image, captions). The headline, byline,
+// date line and photo captions are metadata: they are never in the text.
 //
 // It works on raw HTML in any charset (decoded with package decode) and on
 // pages already flattened to text, one block per line. The page is parsed
-// once with golang.org/x/net/html; content selection walks the nodes
-// directly (Readability-style scoring of containers), and the metadata
-// lookups and role-based chrome rules are CSS selectors matched through
-// goquery on the same tree. An Extractor holds the compiled selectors;
+// once with golang.org/x/net/html and walked once; content selection
+// (Readability-style scoring of containers, bare text between <br>s
+// included) runs on views of that walk, and the metadata lookups and
+// role-based chrome rules are CSS selectors matched through goquery on the
+// same tree. Comment threads are recognised by their shape (repeated items
+// with an author line or avatar and a date), in any language. An Extractor holds the compiled selectors;
 // Extract and ExtractWithOptions use a shared one. It is plain Go: it
 // takes values and returns values, and is safe for concurrent use.
 package extract
