@@ -345,7 +345,10 @@ func isPromo(key string) bool {
 		return false
 	}
 	for _, p := range [...]string{"story continues below", "article continues below", "continue reading below",
-		"the story continues after", "article continues after"} {
+		"the story continues after", "article continues after",
+		// The rules above a comment form.
+		"comments may be", "comments are moderated", "comments must be", "comment policy", "please keep comments",
+		"please read our comment", "you must be logged in to", "log in to comment", "sign in to comment", "login to comment"} {
 		if strings.HasPrefix(key, p) {
 			return true
 		}

@@ -491,6 +491,7 @@ func TestClassifyLine(t *testing.T) {
 		{"Cite this article: Lee, A. (2019). Port deal signed. Harbour News.", chromeLegal},
 		{"Copying the design of the old crane took the engineers two years, the port said.", notChrome},
 		{"No comments yet.", chromeWidget},
+		{"Comments may be no longer than 2000 characters and will post to the site shortly after submission.", chromeWidget},
 		{"Explore related topics: ports, shipping", chromeWidget},
 		{"Filed under: Ports", chromeWidget},
 		{"1 Comment » | Published in Ports, Shipping | 1 Comment", chromeWidget},

@@ -304,7 +304,12 @@ func isBylineLine(line, byline string) bool {
 		return true
 	}
 	name := cleanByline(line)
-	return name != "" && cutLabel(line) != line && countWords(line) <= maxBylineWords+4
+	if name == "" || countWords(line) > maxBylineWords+4 {
+		return false
+	}
+	// "By Anna Lee": a label before the name. A " by " inside the line
+	// is as often a book's author or a turn of phrase.
+	return cutLabel(line) != line
 }
 
 // isBio reports the author's bio line at the end of an article: it

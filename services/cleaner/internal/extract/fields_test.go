@@ -50,6 +50,8 @@ func TestBylineLine(t *testing.T) {
 		{"By Anna Lee, Gazette staff writer", "", true},
 		{"Anna Lee · March 3, 2019", "Anna Lee", true},
 		{"Автор: Иван Петров", "", true},
+		{"Post written by Leo Babauta.", "", true},
+		{"The picture was taken by a reader on the pier at dawn, when the boats came in from the night's fishing.", "", false},
 		{"Wonderful animated video! Created by Jose Arboleda", "Jose Arboleda", false},
 		{"Byron Bay hosts the festival for the tenth year running, and the town is full.", "", false},
 	}
