@@ -25,10 +25,13 @@ const maxBylineChars = 200
 
 // moveFields takes the metadata lines out of the kept blocks: captions
 // (figcaption, text inside a <figure>, caption- and credit-named
-// elements, "Photo: …" lines) go to a.Captions, once each; the headline,
-// kicker, byline and date line in the head of the article (before its
-// first paragraph of prose) and author-named elements anywhere are
-// dropped, a.Title and a.Byline holding them.
+// elements, "Photo: …" and "Name/Agency" lines) go to a.Captions, once
+// each; the headline, kicker, byline and date line in the head of the
+// article (before its first paragraph of prose, or just after a
+// standfirst), date and author lines after its last paragraph, the
+// author's bio and author boxes are dropped, a.Title and a.Byline
+// holding what they say. A page left with nothing but such lines keeps
+// them (the headline aside): a photo page's caption is its article.
 func (d *dom) moveFields(keep []bool, a *Article) {
 	firstBody, lastBody := len(d.blocks), -1
 	for i, k := range keep {
