@@ -330,6 +330,22 @@ func TestExtractHTMLStructure(t *testing.T) {
 			chrome: []string{"Home"},
 		},
 		{
+			name: "a live blog's dated entries with headlines are the article",
+			html: `<html><body><div class="live">` + para("Intro.") + para("More intro.") + para("Last intro.") + `<div class="entries">` +
+				strings.Repeat(`<div class="entry"><img src="/e.jpg"> <time datetime="2019-03-12T10:32:00Z">10:32</time>`+
+					`<h3>Ferry service resumes after the morning storm</h3><p>The first boat left the pier at half past ten, `+
+					`with forty passengers and two cars on board, the operator said.</p></div>`, 4) + `</div></div></body></html>`,
+			keep:   []string{"Intro.", "Ferry service resumes", "The first boat left the pier"},
+			counts: map[string]int{"The first boat left the pier": 4},
+		},
+		{
+			name: "a thread under its own heading, inside the article's container",
+			html: `<html><body><div class="main">` + para("First point.") + para("Second point.") + para("Third point.") +
+				`<div class="r"><h3>Four replies so far</h3>` + comments(4) + `</div></div></body></html>`,
+			keep:   []string{"First point.", "Third point."},
+			chrome: []string{"I have read this story", "reader1"},
+		},
+		{
 			name:   "scripts, styles and hidden elements are not text",
 			html:   `<html><head><style>p{color:red}</style></head><body><div>` + para("Visible.") + para("Also visible.") + `<script>var hiddenScript=1;</script><p style="display: none">Invisible words here</p><p hidden>Hidden attribute</p></div></body></html>`,
 			keep:   []string{"Visible.", "Also visible."},

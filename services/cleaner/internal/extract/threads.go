@@ -115,17 +115,32 @@ func (d *dom) isThread(i int32) bool {
 	if n < minThreadItems {
 		return false
 	}
+	// The items' signature (tag and class) is the children's majority
+	// one, found in one pass (Boyer–Moore): a heading or a form may come
+	// before the items.
+	votes := 0
+	for c := i + 1; c <= e.last; c = d.elems[c].last + 1 {
+		ce := &d.elems[c]
+		if ce.flags&fSkip != 0 || ce.endBlock == ce.firstBlock {
+			continue
+		}
+		class := attr(ce.node, "class")
+		switch {
+		case votes == 0:
+			sigTag, sigClass, votes = ce.tag, class, 1
+		case ce.tag == sigTag && sameButDigits(class, sigClass):
+			votes++
+		default:
+			votes--
+		}
+	}
 	for c := i + 1; c <= e.last; c = d.elems[c].last + 1 {
 		ce := &d.elems[c]
 		if ce.flags&fSkip != 0 || ce.endBlock == ce.firstBlock {
 			continue
 		}
 		children++
-		class := attr(ce.node, "class")
-		if children == 1 {
-			sigTag, sigClass = ce.tag, class
-		}
-		if ce.tag != sigTag || !sameButDigits(class, sigClass) {
+		if ce.tag != sigTag || !sameButDigits(attr(ce.node, "class"), sigClass) {
 			continue
 		}
 		alike++
@@ -164,11 +179,20 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // commentShaped reports an item with a date line (or a <time>) and an
 // author line (a short block that is not the date) or an avatar among its
-// first blocks, and text besides them.
+// first blocks, and text besides them. An item with a headline (a
+// heading longer than a name) is a live blog's entry or a story teaser,
+// not a comment.
 func (d *dom) commentShaped(i int32) bool {
 	e := &d.elems[i]
 	if e.tag == atom.P || e.endBlock-e.firstBlock < 2 {
 		return false
+	}
+	if e.headChars > 0 {
+		for b := e.firstBlock; b < e.endBlock; b++ {
+			if d.blocks[b].kind == kHeading && countWords(d.blocks[b].text) > 4 {
+				return false
+			}
+		}
 	}
 	dated := false
 	author := e.imgs > 0
