@@ -79,10 +79,8 @@ type dom struct {
 
 	stripUnlikely bool // "unlikely" subtrees are out of this view
 	// absent marks the blocks of the stripped subtrees (nil when none
-	// are); they are never scored or kept. stripped counts them, for
-	// Stats.
-	absent                        []bool
-	strippedBlocks, strippedChars int
+	// are); they are never scored or kept.
+	absent []bool
 
 	useWeights bool // class/id weights count in scores
 	cleanCond  bool // clean containers inside the article conditionally
@@ -175,8 +173,6 @@ func (d *dom) strip() {
 		}
 		for b := e.firstBlock; b < e.endBlock; b++ {
 			d.absent[b] = true
-			d.strippedBlocks++
-			d.strippedChars += int(d.blocks[b].chars)
 		}
 		for j := i; j <= e.last; j++ {
 			c := &d.elems[j]

@@ -346,6 +346,16 @@ func TestExtractHTMLStructure(t *testing.T) {
 			chrome: []string{"I have read this story", "reader1"},
 		},
 		{
+			// Every rule drops the only paragraph (it is all one link):
+			// the page is read as flat text rather than left empty.
+			name: "a page whose only paragraph is a link is not empty",
+			html: `<html><body><div class="nav"><a href="/">Home</a> <a href="/news">News</a></div><div class="note">` +
+				`<p><a href="/s">The harbour will reopen on Monday after the storm, the council said in a statement.</a></p>` +
+				`</div></body></html>`,
+			keep:   []string{"The harbour will reopen on Monday"},
+			chrome: []string{"Home", "News"},
+		},
+		{
 			name:   "scripts, styles and hidden elements are not text",
 			html:   `<html><head><style>p{color:red}</style></head><body><div>` + para("Visible.") + para("Also visible.") + `<script>var hiddenScript=1;</script><p style="display: none">Invisible words here</p><p hidden>Hidden attribute</p></div></body></html>`,
 			keep:   []string{"Visible.", "Also visible."},

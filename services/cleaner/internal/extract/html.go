@@ -3,6 +3,7 @@ package extract
 import (
 	"bytes"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/newspipe/newspipe/services/cleaner/internal/decode"
 	"golang.org/x/net/html"
@@ -69,8 +70,9 @@ func (x *Extractor) extractHTML(in Input) (*Article, error) {
 			a.Stats.CharsRemoved += int(b.chars)
 		}
 	}
-	a.Stats.BlocksRemoved += d.strippedBlocks
-	a.Stats.CharsRemoved += d.strippedChars
+	if len(a.Blocks) == 0 {
+		d.readFlat(a)
+	}
 	if len(a.Blocks) == 0 {
 		if a.Stats.BlocksRemoved == 0 {
 			return a, ErrEmpty
@@ -78,6 +80,41 @@ func (x *Extractor) extractHTML(in Input) (*Article, error) {
 		return a, ErrNoContent
 	}
 	return a, nil
+}
+
+// readFlat is the last resort when no container reads as an article: the
+// page's blocks are read as a flattened text page is (the run of prose,
+// without the chrome lines and labels around it). A page with no prose
+// at all stays empty.
+func (d *dom) readFlat(a *Article) {
+	lines := make([]lineInfo, 0, len(d.blocks))
+	for i := range d.blocks {
+		if d.absent != nil && d.absent[i] {
+			continue
+		}
+		t := d.blocks[i].text
+		lines = append(lines, lineInfo{raw: t, text: t, words: countWords(t)})
+	}
+	cleanLines(lines)
+	prose := false
+	for i := range lines {
+		prose = prose || lines[i].prose
+	}
+	if !prose {
+		return
+	}
+	a.Stats = Stats{}
+	for i := range lines {
+		n := utf8.RuneCountInString(lines[i].text)
+		if lines[i].drop || lines[i].text == a.Title {
+			a.Stats.BlocksRemoved++
+			a.Stats.CharsRemoved += n
+			continue
+		}
+		a.Blocks = append(a.Blocks, lines[i].text)
+		a.Stats.BlocksKept++
+		a.Stats.CharsKept += n
+	}
 }
 
 // keptText appends the text of the kept blocks to dst.
