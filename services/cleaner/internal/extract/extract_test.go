@@ -210,7 +210,8 @@ func TestExtractHTMLStructure(t *testing.T) {
 			html: `<html><head><title>Port deal signed | Harbour News</title></head><body><div class="article">` +
 				`<div class="kicker">Business</div><h1>Port deal signed</h1><p class="byline">By Anna Lee</p><p>July 8, 2019 at 6:01 am</p>` +
 				`<figure><img src="/c.jpg"><figcaption>Cranes at the port. Photo: John Doe/Reuters</figcaption></figure>` +
-				para("The port said.") + para("Officials added.") + `<p>Photo: Harbour Authority</p>` + para("Workers replied.") +
+				para("The port said.") + `<p>Cranes at the port. Photo: John Doe/Reuters</p>` + para("Officials added.") +
+				`<p>Photo: Harbour Authority</p>` + para("Workers replied.") +
 				`<figure><img src="/c.jpg"><figcaption>Cranes at the port. Photo: John Doe/Reuters</figcaption></figure>` +
 				`</div></body></html>`,
 			keep:     []string{"The port said.", "Officials added.", "Workers replied."},

@@ -116,6 +116,16 @@ func (d *dom) moveFields(keep []bool, a *Article) {
 			keep[i] = true
 		}
 		a.Captions = nil
+		return
+	}
+	if seenCaption != nil {
+		// A caption shown twice (under the photo and again in the
+		// text or a gallery) goes both times.
+		for i, k := range keep {
+			if k && seenCaption[d.blocks[i].text] {
+				keep[i] = false
+			}
+		}
 	}
 }
 
