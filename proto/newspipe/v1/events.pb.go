@@ -571,6 +571,7 @@ type CleanArticle struct {
 	FeedSummary   string                 `protobuf:"bytes,17,opt,name=feed_summary,json=feedSummary,proto3" json:"feed_summary,omitempty"`
 	Authors       []string               `protobuf:"bytes,18,rep,name=authors,proto3" json:"authors,omitempty"`
 	Times         *StageTimes            `protobuf:"bytes,19,opt,name=times,proto3" json:"times,omitempty"`
+	Captions      []string               `protobuf:"bytes,20,rep,name=captions,proto3" json:"captions,omitempty"` // captions and credits of the article's images; not in paragraphs
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -734,6 +735,13 @@ func (x *CleanArticle) GetAuthors() []string {
 func (x *CleanArticle) GetTimes() *StageTimes {
 	if x != nil {
 		return x.Times
+	}
+	return nil
+}
+
+func (x *CleanArticle) GetCaptions() []string {
+	if x != nil {
+		return x.Captions
 	}
 	return nil
 }
@@ -1588,7 +1596,7 @@ const file_newspipe_v1_events_proto_rawDesc = "" +
 	"fetched_at\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\tfetchedAt\x129\n" +
 	"\n" +
 	"cleaned_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\tcleanedAt\x12?\n" +
-	"\rclassified_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\fclassifiedAt\"\x84\x05\n" +
+	"\rclassified_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\fclassifiedAt\"\xa0\x05\n" +
 	"\fCleanArticle\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x10\n" +
 	"\x03url\x18\x02 \x01(\tR\x03url\x12#\n" +
@@ -1613,7 +1621,8 @@ const file_newspipe_v1_events_proto_rawDesc = "" +
 	"feed_title\x18\x10 \x01(\tR\tfeedTitle\x12!\n" +
 	"\ffeed_summary\x18\x11 \x01(\tR\vfeedSummary\x12\x18\n" +
 	"\aauthors\x18\x12 \x03(\tR\aauthors\x12-\n" +
-	"\x05times\x18\x13 \x01(\v2\x17.newspipe.v1.StageTimesR\x05times\"p\n" +
+	"\x05times\x18\x13 \x01(\v2\x17.newspipe.v1.StageTimesR\x05times\x12\x1a\n" +
+	"\bcaptions\x18\x14 \x03(\tR\bcaptions\"p\n" +
 	"\x06Entity\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12\x12\n" +

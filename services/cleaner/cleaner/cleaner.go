@@ -135,6 +135,7 @@ func (c *Cleaner) build(raw *newspipev1.RawArticle, art *extract.Article) *newsp
 		Id: raw.Id, Url: raw.Url, CanonicalUrl: canonical, SourceId: raw.SourceId,
 		Title: title, Byline: art.Byline, Lang: lang, SiteName: art.SiteName,
 		Paragraphs:  art.Blocks,
+		Captions:    art.Captions,
 		ContentHash: fingerprint.ContentHash(art.Blocks),
 		Simhash:     fingerprint.SimHash(art.Blocks),
 		ImageUrl:    art.ImageURL,

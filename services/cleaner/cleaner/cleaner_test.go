@@ -99,6 +99,15 @@ func TestCleanerComponent(t *testing.T) {
 					t.Errorf("chrome %q survived", chrome)
 				}
 			}
+			// The headline, byline and caption are fields, not text.
+			for _, field := range []string{a.Title, "By Mira Castell", "A cable ship in the harbour"} {
+				if strings.Contains(text, field) {
+					t.Errorf("paragraphs hold %q", field)
+				}
+			}
+			if a.Byline != "Mira Castell" || len(a.Captions) != 1 || a.Captions[0] != "A cable ship in the harbour at dawn. Photo: Harbour Ledger" {
+				t.Errorf("byline = %q, captions = %q", a.Byline, a.Captions)
+			}
 			if a.Lang != "en" || a.ContentHash == "" || a.Simhash == 0 || a.Times.GetCleanedAt() == nil {
 				t.Errorf("metadata incomplete: lang=%q hash=%q simhash=%d times=%v", a.Lang, a.ContentHash, a.Simhash, a.Times)
 			}

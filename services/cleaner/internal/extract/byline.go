@@ -15,7 +15,7 @@ const maxBylineWords = 12
 // "Автор: …", "作者："); they are cut off, matched case-insensitively at
 // the start of the byline.
 var bylineLabels = [...]string{
-	"written by", "posted by", "words by", "reporting by", "text by", "story by",
+	"post written by", "article written by", "written by", "posted by", "words by", "reporting by", "text by", "story by",
 	"by:", "by", "oleh:", "oleh", "penulis:", "reporter:", "por:", "por", "par:", "par", "von:", "von", "door",
 	"autor:", "autora:", "author:", "автор:", "автор", "текст:", "автор текста:",
 	"作者：", "作者:", "作者", "记者：", "记者:", "记者", "文／", "文/", "撰文：", "撰稿：",

@@ -54,6 +54,15 @@ func classifyLine(raw string) chromeKind {
 	if isShortcode(line) {
 		return chromeJunk
 	}
+	if len(line) > 250 {
+		// Past the length of any label, teaser, menu or copyright
+		// line, only a publisher's note or a cookie notice is chrome;
+		// lower-casing the whole line for the rules is wasted on prose.
+		if isNotice(line) || strings.Contains(line, "ookie") && isLegal(strings.ToLower(line)) {
+			return chromeLegal
+		}
+		return notChrome
+	}
 	key := phraseKey(line)
 	if k := phraseKind(key); k != notChrome {
 		return k
@@ -61,8 +70,11 @@ func classifyLine(raw string) chromeKind {
 	if k := prefixKind(key, line); k != notChrome {
 		return k
 	}
-	if isLegal(key) {
+	if isLegal(key) || isNotice(line) {
 		return chromeLegal
+	}
+	if isPromo(key) {
+		return chromeWidget
 	}
 	if isMenu(raw) {
 		return chromeMenu
@@ -73,15 +85,24 @@ func classifyLine(raw string) chromeKind {
 // foldSpace collapses every run of Unicode white space to one space and
 // trims the ends.
 func foldSpace(s string) string {
+	// Most lines are folded already (the walk folds as it goes): check
+	// before building a copy.
 	clean := true
 	prevSpace := true
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < len(s); {
 		c := s[i]
-		if c >= utf8.RuneSelf {
-			clean = false
-			break
+		sp := false
+		if c < utf8.RuneSelf {
+			sp = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
+			i++
+		} else {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if isSpaceRune(r) {
+				clean = false
+				break
+			}
+			i += size
 		}
-		sp := c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
 		if sp && (prevSpace || c != ' ') {
 			clean = false
 			break
@@ -160,7 +181,8 @@ func phraseKind(key string) chromeKind {
 		"menu", "search", "close", "open", "home", "skip to content", "skip to main content", "main menu", "toggle navigation",
 		"advertisement", "advertising", "sponsored", "sponsored content", "ad", "ads", "scroll to continue", "continue reading",
 		"comments", "comment", "leave a comment", "leave a reply", "post a comment", "add a comment", "add comment",
-		"show comments", "view comments", "no comments", "comments are closed", "join the conversation",
+		"show comments", "view comments", "no comments", "no comments yet", "jump to comments", "skip to comments", "print this", "be the first to comment", "comments are closed",
+		"join the conversation",
 		"load more", "show more", "view more", "see more", "back to top", "top", "next", "previous", "prev",
 		"next article", "previous article", "next post", "previous post", "newer post", "older post", "newer posts",
 		"older posts", "newer post older post", "home newer post older post",
@@ -226,19 +248,23 @@ func prefixKind(key, line string) chromeKind {
 		}
 		// "Read also: …", "Leer en español: …" – the label ends with a colon
 		// or the line is only the label plus a title.
-		if hasColonAfterPrefix(line, utf8.RuneCountInString(p)) || len(line) < 100 {
+		if hasColonAfterPrefix(line, letterCount(p)) || len(line) < 100 {
 			return chromeTeaser
 		}
 	}
 	// Labelled metadata rows: "Tags: …", "Posted in: …", "Filed under: …".
 	for _, p := range [...]string{"tags", "tagged", "tagged with", "posted in", "filed under", "categories", "category",
+		"related topics", "explore related topics", "more on",
 		"topics", "labels", "keywords", "теги", "метки", "рубрика", "标签", "关键词", "etiquetas", "schlagworte", "schlagwörter"} {
-		if strings.HasPrefix(key, p) && (len(key) == len(p) || key[len(p)] == ' ') && hasColonAfterPrefix(line, utf8.RuneCountInString(p)) {
+		if strings.HasPrefix(key, p) && (len(key) == len(p) || key[len(p)] == ' ') && hasColonAfterPrefix(line, letterCount(p)) {
 			return chromeWidget
 		}
 	}
-	if l := strings.ToLower(line); strings.Contains(l, "| tags:") || strings.Contains(l, "| filed under:") {
-		return chromeWidget
+	if strings.Contains(line, "| ") {
+		if l := strings.ToLower(line); strings.Contains(l, "| tags:") || strings.Contains(l, "| filed under:") ||
+			strings.Contains(l, "| published in ") || strings.Contains(l, "| posted in ") {
+			return chromeWidget
+		}
 	}
 	for _, p := range [...]string{"share on ", "share via ", "share to ", "share with ", "follow us", "follow on ", "subscribe to ",
 		"sign up for ", "sign up to ", "join our ", "download our ", "get our ", "поделиться в ", "подписывайтесь на ",
@@ -253,6 +279,18 @@ func prefixKind(key, line string) chromeKind {
 func isCJKPrefix(p string) bool {
 	r, _ := utf8.DecodeRuneInString(p)
 	return r >= 0x3000
+}
+
+// letterCount counts the letters of s: a multi-word label ("filed
+// under") has its spaces between the letters.
+func letterCount(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			n++
+		}
+	}
+	return n
 }
 
 // hasColonAfterPrefix reports whether a colon (or a CJK colon or a dash
@@ -298,9 +336,65 @@ func isLegal(key string) bool {
 	return false
 }
 
+// isPromo recognises the publisher's own calls inside an article: a
+// newsletter sign-up ("Get the best stories delivered to your inbox:
+// sign up for our daily newsletter") and the advertising seams ("Story
+// continues below advertisement").
+func isPromo(key string) bool {
+	if len(key) > 250 {
+		return false
+	}
+	for _, p := range [...]string{"story continues below", "article continues below", "continue reading below",
+		"the story continues after", "article continues after",
+		// The rules above a comment form.
+		"comments may be", "comments are moderated", "comments must be", "comment policy", "please keep comments",
+		"please read our comment", "you must be logged in to", "log in to comment", "sign in to comment", "login to comment"} {
+		if strings.HasPrefix(key, p) {
+			return true
+		}
+	}
+	if !strings.Contains(key, "newsletter") && !strings.Contains(key, "inbox") && !strings.Contains(key, "рассылк") &&
+		!strings.Contains(key, "boletín") {
+		return false
+	}
+	for _, w := range [...]string{"sign up", "subscribe", "delivered", "get the", "get our", "register", "подпиш", "suscr",
+		"inscr", "assine", "abonn", "anmeld"} {
+		if strings.Contains(key, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// noticePrefixes start the notes publishers append to an article:
+// copyright and reprint notices, citation help.
+var noticePrefixes = [...]string{
+	"©", "(c) ", "copyright ", "cite this", "how to cite", "citation:", "to cite this", "this article was originally published",
+	"this story was originally published", "this article originally appeared", "this story originally appeared",
+	"originally published", "this article is republished", "reprinted with permission", "this material may not be published",
+	"powered by wordpress", "proudly powered by",
+}
+
+// isNotice recognises a copyright, reprint or citation note: a line that
+// starts like one and is not long enough to be a paragraph of the text.
+func isNotice(line string) bool {
+	if len(line) > 300 {
+		return false
+	}
+	for _, p := range noticePrefixes {
+		if len(line) >= len(p) && strings.EqualFold(line[:len(p)], p) {
+			return true
+		}
+	}
+	return false
+}
+
 // isTicker recognises rows of quotes: up/down arrows between numbers, or a
 // line that is mostly digits with few words.
 func isTicker(line string) bool {
+	if strings.IndexAny(line, "0123456789") < 0 {
+		return false
+	}
 	arrows, digits, letters, spaces := 0, 0, 0, 0
 	for _, r := range line {
 		switch {

@@ -32,10 +32,26 @@ func tagBase(a atom.Atom) float64 {
 // score gives every container its content score and returns the scored
 // element indexes.
 func (d *dom) score() []int32 {
+	cands := d.scoreBlocks(minVoteChars)
+	if len(cands) == 0 {
+		// A page of short lines only (verse, a notice, a list of
+		// results written with <br>s) or of list items: every line
+		// votes.
+		cands = d.scoreBlocks(1)
+	}
+	return cands
+}
+
+// minVoteChars is the shortest block that votes for its containers:
+// shorter ones are labels and links.
+const minVoteChars = 25
+
+// scoreBlocks lets the blocks of at least minChars runes vote.
+func (d *dom) scoreBlocks(minChars int32) []int32 {
 	var cands []int32
 	for i := range d.blocks {
 		b := &d.blocks[i]
-		if b.owner < 0 || b.chars < 25 {
+		if b.owner < 0 || b.chars < minChars || d.absent != nil && d.absent[i] {
 			continue
 		}
 		switch b.kind {
@@ -45,10 +61,22 @@ func (d *dom) score() []int32 {
 				continue
 			}
 		default:
-			continue
+			// List items and captions vote only on a page that has
+			// nothing else (minChars 1, the last resort).
+			if minChars > 1 {
+				continue
+			}
 		}
 		s := 1 + float64(b.commas) + min(float64(b.chars)/100, 3)
+		// A paragraph votes for the container it sits in, its parent.
+		// Bare text split by <br> into several blocks of one table cell
+		// or <div> (no <p> in sight) is paragraphs inside its owner:
+		// the owner is their container. A <div> or cell holding one
+		// block is a paragraph itself.
 		anc := d.elems[b.owner].parent
+		if o := &d.elems[b.owner]; o.ownBlocks > 1 && o.tag != atom.P && (b.kind == kPara || b.kind == kCell) {
+			anc = b.owner
+		}
 		for level := 0; anc >= 0 && level < 5; level++ {
 			e := &d.elems[anc]
 			if e.tag == atom.Html || e.tag == 0 && e.node.Parent == nil {
@@ -88,6 +116,22 @@ func (d *dom) topCandidate(cands []int32) int32 {
 	}
 	sorted := append([]int32(nil), cands...)
 	sort.SliceStable(sorted, func(i, j int) bool { return d.elems[sorted[i]].score > d.elems[sorted[j]].score })
+	// A comment thread longer than the article outscores it: the
+	// article is the best candidate that is not the thread or in it.
+	for len(sorted) > 1 && d.inThread(sorted[0]) {
+		sorted = sorted[1:]
+	}
+	// A container of the article and a longer thread (the page's body)
+	// outscores the article through the comments' votes: the article
+	// is the best candidate inside it, outside the thread.
+	if t := d.bigThreadIn(sorted[0]); t >= 0 {
+		for _, c := range sorted[1:] {
+			if d.contains(sorted[0], c) && !d.contains(c, t) && !d.contains(t, c) {
+				sorted = append([]int32{c}, sorted...)
+				break
+			}
+		}
+	}
 	top := sorted[0]
 	topScore := d.elems[top].score
 
@@ -204,6 +248,14 @@ func (d *dom) roots(top int32) []int32 {
 			out = append(out, c)
 			continue
 		}
+		// A magazine layout sets the opening paragraphs apart, in a
+		// container of their own before the body: prose there is the
+		// article's beginning.
+		if c < top && e.chars >= 100 && e.flags&(fNegative|fUnlikely|fShare|fByline|fCaption) == 0 && e.linkDensity() < 0.1 &&
+			d.proseInside(c) {
+			out = append(out, c)
+			continue
+		}
 		if e.tag == atom.P || (e.tag == atom.Div && e.paras == 0 && d.noBlockChildren(c)) {
 			ld := e.linkDensity()
 			text := d.subtreeText(c)
@@ -215,6 +267,19 @@ func (d *dom) roots(top int32) []int32 {
 		}
 	}
 	return out
+}
+
+// proseInside reports whether element i holds a paragraph of prose.
+func (d *dom) proseInside(i int32) bool {
+	e := &d.elems[i]
+	for b := e.firstBlock; b < e.endBlock; b++ {
+		bl := &d.blocks[b]
+		if (bl.kind == kPara || bl.kind == kQuote) && bl.links*4 < bl.chars && (d.absent == nil || !d.absent[b]) &&
+			isProse(bl.text, countWords(bl.text)) {
+			return true
+		}
+	}
+	return false
 }
 
 // splitShare is the share of the top candidate's score a container inside

@@ -37,11 +37,14 @@ type PageMeta struct {
 	CanonicalURL string `json:"canonical_url"`
 	ImageURL     string `json:"image_url"`
 	Description  string `json:"description"`
-	Published    string `json:"published"`
-	Modified     string `json:"modified"`
-	Charset      string `json:"charset"`
-	Stats        Stats  `json:"stats"`
-	Error        string `json:"error,omitempty"`
+	// Captions are the captions and credits of the article's images,
+	// which are not part of the text.
+	Captions  []string `json:"captions,omitempty"`
+	Published string   `json:"published"`
+	Modified  string   `json:"modified"`
+	Charset   string   `json:"charset"`
+	Stats     Stats    `json:"stats"`
+	Error     string   `json:"error,omitempty"`
 }
 
 // NewPageMeta returns the metadata document for an article; err, when not
@@ -52,6 +55,7 @@ func NewPageMeta(file string, a *Article, err error) PageMeta {
 		m.Title, m.Byline, m.Lang, m.SiteName = a.Title, a.Byline, a.Lang, a.SiteName
 		m.CanonicalURL, m.ImageURL, m.Description, m.Charset = a.CanonicalURL, a.ImageURL, a.Description, a.Charset
 		m.Published, m.Modified = formatTime(a.Published), formatTime(a.Modified)
+		m.Captions = a.Captions
 		m.Stats = a.Stats
 	}
 	if err != nil {

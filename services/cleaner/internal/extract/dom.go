@@ -2,7 +2,6 @@ package extract
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
@@ -23,6 +22,7 @@ const (
 	fShare                       // share-bar class/id
 	fArticle                     // <article>, itemprop=articleBody and the like
 	fByline                      // class/id names an author or byline (a metadata candidate)
+	fCaption                     // class/id names an image caption or credit
 )
 
 // elem is one element of the page, in document (pre-)order.
@@ -41,7 +41,9 @@ type elem struct {
 	imgs, lis    int32
 	inputs       int32
 	embeds       int32
+	quotes       int32 // embedded posts (isEmbedQuote)
 	headChars    int32 // runes inside headings
+	ownBlocks    int32 // blocks whose innermost block-level element this is
 	firstBlock   int32 // blocks [firstBlock, endBlock) lie in the subtree
 	endBlock     int32
 	score        float64
@@ -75,9 +77,10 @@ type dom struct {
 	blocks []block
 	body   int32
 
-	stripUnlikely bool // skip "unlikely" subtrees while walking
-	// stripped counts the text skipped in unlikely subtrees, for Stats.
-	strippedBlocks, strippedChars int
+	stripUnlikely bool // "unlikely" subtrees are out of this view
+	// absent marks the blocks of the stripped subtrees (nil when none
+	// are); they are never scored or kept.
+	absent []bool
 
 	useWeights bool // class/id weights count in scores
 	cleanCond  bool // clean containers inside the article conditionally
@@ -86,6 +89,7 @@ type dom struct {
 	// class names hundreds of times per page.
 	hintCache map[[3]string]hintResult
 	sel       *selectors
+	scratch   *scratch // where elems, blocks and open live
 
 	// collect makes the walk gather metaNodes: the elements, in document
 	// order, that can carry metadata (see selectors).
@@ -94,8 +98,8 @@ type dom struct {
 	metaOff   int // depth inside <svg>, <template> and other subtrees without metadata
 
 	// walk state
-	buf       strings.Builder
-	space     bool // a space is pending before the next rune
+	buf       []byte // the block being built; its string is made once, at flush
+	space     bool   // a space is pending before the next rune
 	curLinks  int32
 	curCommas int32
 	curChars  int32
@@ -112,18 +116,74 @@ func passes() [4]pass {
 	return [4]pass{{true, true, true}, {false, true, true}, {false, false, true}, {false, false, false}}
 }
 
-// newDOM walks the page for one pass; collect asks it to gather the
-// metadata candidates too. hints is the class/id analysis of an earlier
-// pass over the same page, or nil: the analysis does not depend on the
-// pass, and real pages carry hundreds of distinct class/id pairs.
-func newDOM(root *html.Node, p pass, sel *selectors, collect bool, hints map[[3]string]hintResult) *dom {
-	d := &dom{stripUnlikely: p.stripUnlikely, useWeights: p.useWeights, cleanCond: p.cleanCond, body: -1, sel: sel, collect: collect,
-		hintCache: hints}
-	d.elems = make([]elem, 0, 1024)
-	d.blocks = make([]block, 0, 256)
+// newDOM walks the whole page once into the tables of s, gathering the
+// metadata candidates on the way. The passes are views of this walk
+// (view): none walks the page again.
+func newDOM(root *html.Node, sel *selectors, s *scratch) *dom {
+	d := &dom{body: -1, sel: sel, collect: true, scratch: s}
+	d.elems, d.blocks, d.open, d.buf = s.elems[:0], s.blocks[:0], s.open[:0], s.buf[:0]
 	d.walk(root, -1, 0, false)
 	d.flush()
+	// The tables grew: the scratch keeps the larger arrays.
+	s.elems, s.blocks, s.open, s.buf = d.elems, d.blocks, d.open, d.buf
 	return d
+}
+
+// view returns the walked page as pass p sees it, with its own copy of
+// the element table in s (content selection changes the counts and
+// scores in it) and the blocks shared, read only. Without weights every
+// class/id weight is 0; stripping takes the "unlikely" subtrees out as a
+// walk that skipped them would: their text leaves their ancestors'
+// counts, their blocks are absent, and the elements inside them have no
+// class/id analysis.
+func (base *dom) view(p pass, s *scratch) *dom {
+	d := &dom{body: base.body, sel: base.sel, scratch: s, blocks: base.blocks,
+		stripUnlikely: p.stripUnlikely, useWeights: p.useWeights, cleanCond: p.cleanCond}
+	s.elems = append(s.elems[:0], base.elems...)
+	d.elems = s.elems
+	if !p.useWeights {
+		for i := range d.elems {
+			d.elems[i].weight = 0
+		}
+	}
+	if p.stripUnlikely {
+		d.strip()
+	}
+	return d
+}
+
+// strip takes the unlikely subtrees out of the view. An embedded post
+// (a tweet, an Instagram post) comes in a "social" or "embed" wrapper
+// but is not share buttons or a sidebar: its wrapper stays.
+func (d *dom) strip() {
+	for i := int32(0); i < int32(len(d.elems)); i++ {
+		e := &d.elems[i]
+		if e.flags&fUnlikely == 0 || e.flags&fSkip != 0 || e.quotes > 0 {
+			continue
+		}
+		if d.absent == nil {
+			d.absent = d.scratch.absentFor(len(d.blocks))
+		}
+		for p := e.parent; p >= 0; p = d.elems[p].parent {
+			pe := &d.elems[p]
+			pe.chars -= e.chars
+			pe.links -= e.links
+			pe.commas -= e.commas
+			pe.headChars -= e.headChars
+		}
+		for b := e.firstBlock; b < e.endBlock; b++ {
+			d.absent[b] = true
+		}
+		for j := i; j <= e.last; j++ {
+			c := &d.elems[j]
+			c.chars, c.links, c.commas, c.headChars, c.ownBlocks = 0, 0, 0, 0, 0
+			if j > i {
+				c.flags &= fBlock
+				c.weight = 0
+			}
+		}
+		i = e.last
+	}
 }
 
 func isBlockTag(a atom.Atom) bool {
@@ -213,6 +273,10 @@ func (d *dom) walk(n *html.Node, parent int32, depth int, skip bool) {
 		e.lis = 1
 	case atom.P:
 		e.paras = 1
+	case atom.Blockquote:
+		if isEmbedQuote(n) {
+			e.quotes = 1
+		}
 	}
 	cand, hinted := false, false
 	if !skip {
@@ -221,10 +285,6 @@ func (d *dom) walk(n *html.Node, parent int32, depth int, skip bool) {
 			skip = true
 		} else {
 			cand, hinted = d.hints(e, n), true
-			if d.stripUnlikely && e.flags&fUnlikely != 0 {
-				skip = true
-				d.countStripped(n)
-			}
 		}
 	}
 	if d.collect && d.metaOff == 0 {
@@ -268,7 +328,7 @@ func (d *dom) walk(n *html.Node, parent int32, depth int, skip bool) {
 		d.open = d.open[:len(d.open)-1]
 	} else if n.DataAtom == atom.Img && !skip {
 		// An image separates words: "<img>caption" must not glue.
-		d.space = d.buf.Len() > 0
+		d.space = len(d.buf) > 0
 	}
 	e.endBlock = int32(len(d.blocks))
 	e.last = int32(len(d.elems) - 1)
@@ -282,6 +342,7 @@ func (d *dom) walk(n *html.Node, parent int32, depth int, skip bool) {
 		p.lis += e.lis
 		p.inputs += e.inputs
 		p.embeds += e.embeds
+		p.quotes += e.quotes
 		p.headChars += e.headChars
 	}
 }
@@ -307,29 +368,13 @@ func (d *dom) deepText(n *html.Node) {
 	}
 }
 
-// countStripped counts the text of a subtree skipped as unlikely: one
-// block per text node with words, runes of its text.
-func (d *dom) countStripped(n *html.Node) {
-	stack := []*html.Node{n.FirstChild}
-	for len(stack) > 0 {
-		c := stack[len(stack)-1]
-		if c == nil {
-			stack = stack[:len(stack)-1]
-			continue
-		}
-		stack[len(stack)-1] = c.NextSibling
-		switch c.Type {
-		case html.TextNode:
-			if t := foldSpace(c.Data); t != "" {
-				d.strippedBlocks++
-				d.strippedChars += utf8.RuneCountInString(t)
-			}
-		case html.ElementNode:
-			if !isSkipTag(c.DataAtom) && !isHidden(c) {
-				stack = append(stack, c.FirstChild)
-			}
-		}
-	}
+// isEmbedQuote reports the <blockquote> of an embedded social post, as
+// the platforms' embed codes write it: class "twitter-tweet",
+// "instagram-media", "tiktok-embed", "reddit-embed-bq" and the like.
+func isEmbedQuote(n *html.Node) bool {
+	c := lowerASCII(attr(n, "class"))
+	return c != "" && (strings.Contains(c, "tweet") || strings.Contains(c, "instagram") || strings.Contains(c, "tiktok") ||
+		strings.Contains(c, "embed") || strings.Contains(c, "reddit") || strings.Contains(c, "bluesky") || strings.Contains(c, "mastodon"))
 }
 
 // isMetaTag reports the elements that carry page metadata by their tag.
@@ -385,9 +430,7 @@ func (d *dom) hints(e *elem, n *html.Node) bool {
 		return cand
 	}
 	r := d.hintFor(n, class, id, role)
-	if d.useWeights {
-		e.weight = r.weight
-	}
+	e.weight = r.weight
 	f := r.flags
 	if n.DataAtom == atom.Body || n.DataAtom == atom.Html || n.DataAtom == atom.A {
 		f &^= fUnlikely
@@ -415,7 +458,7 @@ func (d *dom) metaAttrs(n *html.Node) bool {
 				return true
 			}
 		case "class", "id":
-			if a.Val != "" && d.sel.hints.find(lowerASCII(a.Val))&hwByline != 0 {
+			if a.Val != "" && d.sel.hints.find(a.Val)&hwByline != 0 {
 				return true
 			}
 		}
@@ -529,6 +572,9 @@ func analyseHints(w *hintWords, class, id string) hintResult {
 	if k&hwByline != 0 {
 		r.flags |= fByline
 	}
+	if k&hwCaption != 0 {
+		r.flags |= fCaption
+	}
 	if k&hwArticleBody != 0 {
 		r.flags |= fArticle
 	}
@@ -536,53 +582,157 @@ func analyseHints(w *hintWords, class, id string) hintResult {
 }
 
 // text appends a text node, collapsing white space as a browser does.
+// Runs of ordinary characters are copied whole; only white space, soft
+// hyphens, zero-width spaces and NULs are looked at one by one.
 func (d *dom) text(s string) {
 	inLink := d.linkDepth > 0
+	textByte := &d.sel.textByte
 	for i := 0; i < len(s); {
 		c := s[i]
-		var r rune
-		size := 1
 		if c < utf8.RuneSelf {
-			r = rune(c)
-		} else {
-			r, size = utf8.DecodeRuneInString(s[i:])
-		}
-		i += size
-		if r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '\f' || (r >= 0x80 && unicode.IsSpace(r)) {
-			if d.buf.Len() > 0 {
-				d.space = true
+			if c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' {
+				d.space = d.space || len(d.buf) > 0
+				i++
+				continue
 			}
-			continue
+			if c == 0 {
+				i++
+				continue
+			}
+		} else {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if isSpaceRune(r) {
+				d.space = d.space || len(d.buf) > 0
+				i += size
+				continue
+			}
+			if r == 0xAD || r == 0x200B || r == 0xFEFF {
+				i += size
+				continue
+			}
 		}
-		if r == 0 || r == 0xAD || r == 0x200B || r == 0xFEFF {
-			continue
+		// s[i] starts a run of characters to keep. A single space
+		// between two of them is kept as is, so a run is usually a
+		// whole sentence; only the leading bytes of sequences that can
+		// be white space, a soft hyphen or a zero-width character are
+		// decoded.
+		j, runes, commas := i, int32(0), int32(0)
+	run:
+		for j < len(s) {
+			b := s[j]
+			switch k := textByte[b]; k {
+			case tbPlain:
+				j++
+				runes++
+			case tbComma:
+				commas++
+				j++
+				runes++
+			case tbSpace:
+				if j+1 >= len(s) || textByte[s[j+1]] > tbComma {
+					break run
+				}
+				j++
+				runes++
+			case tbStop:
+				break run
+			case tbLead2, tbLead3, tbLead4:
+				n := int(k-tbLead2) + 2
+				if j+n > len(s) {
+					break run
+				}
+				j += n
+				runes++
+			default:
+				r, size := utf8.DecodeRuneInString(s[j:])
+				if isSpaceRune(r) || r == 0xAD || r == 0x200B || r == 0xFEFF {
+					break run
+				}
+				if r == '，' || r == '、' {
+					commas++
+				}
+				j += size
+				runes++
+			}
+		}
+		if j == i {
+			// A lone byte the run would not take (a truncated
+			// sequence): keep it as the old walk did.
+			j = i + 1
+			runes = 1
 		}
 		if d.space {
-			d.buf.WriteByte(' ')
+			d.buf = append(d.buf, ' ')
 			d.space = false
-			d.curChars++
-			if inLink {
-				d.curLinks++
-			}
+			runes++
 		}
-		if size == 1 {
-			d.buf.WriteByte(c)
-		} else {
-			d.buf.WriteString(s[i-size : i])
-		}
-		d.curChars++
+		d.buf = append(d.buf, s[i:j]...)
+		d.curChars += runes
 		if inLink {
-			d.curLinks++
+			d.curLinks += runes
 		}
-		if r == ',' || r == '，' || r == '、' {
-			d.curCommas++
+		d.curCommas += commas
+		i = j
+	}
+}
+
+// Byte classes for the walk's text runs.
+const (
+	tbPlain  = iota // ASCII kept as is
+	tbComma         // ',' (counted)
+	tbSpace         // ' ': kept inside a run when a plain byte follows
+	tbStop          // other ASCII white space and NUL end a run
+	tbLead2         // leading byte of a 2-byte sequence that is never special
+	tbLead3         // ... of a 3-byte one
+	tbLead4         // ... of a 4-byte one
+	tbDecode        // a byte to decode: leads of sequences that may be white space, a soft hyphen, a zero-width character or a CJK comma, and invalid bytes
+)
+
+// newTextBytes returns the byte classes of text (selectors holds them).
+func newTextBytes() (t [256]uint8) {
+	for b := range 256 {
+		switch {
+		case b == ' ':
+			t[b] = tbSpace
+		case b == '\n', b == '\t', b == '\r', b == '\f', b == 0:
+			t[b] = tbStop
+		case b == ',':
+			t[b] = tbComma
+		case b < utf8.RuneSelf:
+			t[b] = tbPlain
+		case b == 0xC2, b == 0xE1, b == 0xE2, b == 0xE3, b == 0xEF:
+			// U+0085, U+00A0, U+00AD; U+1680; U+2000–U+200B, U+2028,
+			// U+2029, U+202F, U+205F; U+3000, U+3001 (、); U+FEFF,
+			// U+FF0C (，).
+			t[b] = tbDecode
+		case b >= 0xC2 && b <= 0xDF:
+			t[b] = tbLead2
+		case b >= 0xE0 && b <= 0xEF:
+			t[b] = tbLead3
+		case b >= 0xF0 && b <= 0xF4:
+			t[b] = tbLead4
+		default:
+			t[b] = tbDecode
 		}
 	}
+	return t
+}
+
+// isSpaceRune reports the white space runes outside ASCII
+// (unicode.IsSpace without its table lookup).
+func isSpaceRune(r rune) bool {
+	switch {
+	case r < 0x80:
+		return r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '\f' || r == '\v'
+	case r == 0x85 || r == 0xA0 || r == 0x1680 || r == 0x2028 || r == 0x2029 || r == 0x202F || r == 0x205F || r == 0x3000:
+		return true
+	}
+	return r >= 0x2000 && r <= 0x200A
 }
 
 // flush ends the current block.
 func (d *dom) flush() {
-	if d.buf.Len() == 0 {
+	if len(d.buf) == 0 {
 		d.space = false
 		return
 	}
@@ -590,12 +740,13 @@ func (d *dom) flush() {
 	if len(d.open) > 0 {
 		owner = d.open[len(d.open)-1]
 	}
-	b := block{text: d.buf.String(), owner: owner, chars: d.curChars, links: d.curLinks, commas: d.curCommas}
-	d.buf.Reset()
+	b := block{text: string(d.buf), owner: owner, chars: d.curChars, links: d.curLinks, commas: d.curCommas}
+	d.buf = d.buf[:0]
 	d.space = false
 	d.curChars, d.curLinks, d.curCommas = 0, 0, 0
 	if owner >= 0 {
 		o := &d.elems[owner]
+		o.ownBlocks++
 		o.chars += b.chars
 		o.links += b.links
 		o.commas += b.commas

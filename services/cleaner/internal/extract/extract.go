@@ -1,14 +1,18 @@
-// Package extract finds the article in a web page: its text, one block per
-// line, without the page's chrome (navigation, share buttons, related-story
-// lists, tickers, cookie notices, comments), and its metadata (title, byline,
-// dates, language, site, canonical URL, lead image).
+// Package extract finds the article in a web page: its body text, one block
+// per line, without the page's chrome (navigation, share buttons, related-story
+// lists and teasers, tickers, cookie, copyright and newsletter notices,
+// comment threads, author boxes), and its metadata (title, byline, dates,
+// language, site, canonical URL, lead image, captions). The headline, byline,
+// date line and photo captions are metadata: they are never in the text.
 //
 // It works on raw HTML in any charset (decoded with package decode) and on
 // pages already flattened to text, one block per line. The page is parsed
-// once with golang.org/x/net/html; content selection walks the nodes
-// directly (Readability-style scoring of containers), and the metadata
-// lookups and role-based chrome rules are CSS selectors matched through
-// goquery on the same tree. An Extractor holds the compiled selectors;
+// once with golang.org/x/net/html and walked once; content selection
+// (Readability-style scoring of containers, bare text between <br>s
+// included) runs on views of that walk, and the metadata lookups and
+// role-based chrome rules are CSS selectors matched through goquery on the
+// same tree. Comment threads are recognised by their shape (repeated items
+// with an author line or avatar and a date), in any language. An Extractor holds the compiled selectors;
 // Extract and ExtractWithOptions use a shared one. It is plain Go: it
 // takes values and returns values, and is safe for concurrent use.
 package extract
@@ -58,8 +62,13 @@ type Article struct {
 	Modified  time.Time
 	// Blocks holds the article text: headings, paragraphs, list items and
 	// quotes in page order, one block per entry, none containing a newline.
+	// It is the body only: the headline (Title), byline, date line and
+	// captions are not in it.
 	Blocks []string
-	Stats  Stats
+	// Captions holds the captions and credits of the article's images, in
+	// page order, each once.
+	Captions []string
+	Stats    Stats
 }
 
 // Stats counts what extraction kept and removed, in blocks and in runes of
@@ -93,21 +102,23 @@ func (o Options) maxBytes() int {
 // afterwards and is safe for concurrent use. Hold one for the life of a
 // process or a run rather than building one per page.
 type Extractor struct {
-	opts Options
-	sel  *selectors
+	opts    Options
+	sel     *selectors
+	scratch *scratchPool
 }
 
 // New returns an Extractor with the given options.
 func New(opts Options) *Extractor {
-	return &Extractor{opts: opts, sel: compileSelectors()}
+	return &Extractor{opts: opts, sel: compileSelectors(), scratch: newScratchPool()}
 }
 
-// defaultSelectors is the selector set behind the package-level Extract
-// and ExtractWithOptions. It is built on first use and immutable after
-// that (sync.OnceValue), so it is not mutable state: it only spares
-// callers that extract one page at a time the selector compilation on
-// every page. Callers that hold an Extractor do not use it.
-var defaultSelectors = sync.OnceValue(compileSelectors)
+// defaultExtractor holds the selector set and scratch pool behind the
+// package-level Extract and ExtractWithOptions. It is built on first use
+// and its selectors are immutable after that (sync.OnceValue); the pool
+// is a cache of memory, not state a result depends on. It spares callers
+// that extract one page at a time the selector compilation on every page.
+// Callers that hold an Extractor do not use it.
+var defaultExtractor = sync.OnceValue(func() *Extractor { return New(Options{}) })
 
 // Extract extracts the article from one page with default options, using
 // a shared Extractor.
@@ -117,7 +128,8 @@ func Extract(in Input) (*Article, error) { return ExtractWithOptions(in, Options
 // selector set. On ErrNoContent it still returns the Article with its
 // metadata.
 func ExtractWithOptions(in Input, opts Options) (*Article, error) {
-	x := Extractor{opts: opts, sel: defaultSelectors()}
+	def := defaultExtractor()
+	x := Extractor{opts: opts, sel: def.sel, scratch: def.scratch}
 	return x.Extract(in)
 }
 

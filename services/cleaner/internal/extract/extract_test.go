@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -130,11 +132,25 @@ func TestExtractHTMLStructure(t *testing.T) {
 	para := func(s string) string {
 		return "<p>" + s + " It was the longest sentence of the day, with clauses, commas, and a full stop.</p>"
 	}
+	// comments returns n reader comments with class names that say
+	// nothing: avatar, name, date, text.
+	comments := func(n int) string {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, `<div class="r-i"><img src="/u%d.png"> <b>reader%d</b> <span>12.03.2019 11:%02d</span><p>I have read this story %d times, `+
+				`and I think the council should have asked the people of the harbour first, before it spent the money, as it promised, `+
+				`and as everyone in the town expected it would.</p></div>`, i, i, i, i+2)
+		}
+		return b.String()
+	}
 	tests := []struct {
-		name   string
-		html   string
-		keep   []string
-		chrome []string
+		name     string
+		html     string
+		keep     []string
+		chrome   []string
+		captions []string       // want exactly these captions
+		title    string         // want this title when not empty
+		counts   map[string]int // want each substring this many times
 	}{
 		{
 			name: "article beside a link sidebar",
@@ -149,8 +165,9 @@ func TestExtractHTMLStructure(t *testing.T) {
 				para("The port said.") + para("Officials added.") + para("Workers replied.") +
 				`<div class="related-posts"><h3>Related posts</h3><ul><li><a href="/1">Another story about cranes and ships</a></li>` +
 				`<li><a href="/2">Yet another story about ports</a></li></ul></div></article></body></html>`,
-			keep:   []string{"Harbour cranes", "The port said.", "Workers replied."},
-			chrome: []string{"Share", "Tweet", "Related posts", "Another story"},
+			keep:   []string{"The port said.", "Workers replied."},
+			chrome: []string{"Harbour cranes", "Share", "Tweet", "Related posts", "Another story"},
+			title:  "Harbour cranes",
 		},
 		{
 			name: "comments after the article",
@@ -173,7 +190,9 @@ func TestExtractHTMLStructure(t *testing.T) {
 				`<div class="wp-caption"><img src="/i.png"><p class="wp-caption-text">Users of several profiles will see this less often!</p></div></li></ul></li>` +
 				`<li>Printing now takes page ranges with gaps in them.</li></ul>` +
 				para("Later news.") + para("More news.") + para("Last news.") + `</div></body></html>`,
-			keep: []string{"review of the year", "which stops two copies", "Users of several profiles", "page ranges with gaps", "Last news."},
+			keep:     []string{"review of the year", "which stops two copies", "page ranges with gaps", "Last news."},
+			chrome:   []string{"Users of several profiles"},
+			captions: []string{"Users of several profiles will see this less often!"},
 		},
 		{
 			name: "an article split into sibling sections around a figure",
@@ -184,7 +203,158 @@ func TestExtractHTMLStructure(t *testing.T) {
 				`<div class="block-b"><div class="inner">` + para("Middle part one.") + para("Middle part two.") + para("Middle part three.") + para("Middle part four.") + para("Middle part five.") + para("Middle part six.") + para("Middle part seven.") + `</div></div>` +
 				`</div></body></html>`,
 			keep:   []string{"Opening part one.", "Opening part four.", "Middle part one.", "Middle part five."},
+			chrome: []string{"Home", "A caption."},
+		},
+		{
+			name: "headline, kicker, byline, date line and captions go to fields",
+			html: `<html><head><title>Port deal signed | Harbour News</title></head><body><div class="article">` +
+				`<div class="kicker">Business</div><h1>Port deal signed</h1><p class="byline">By Anna Lee</p><p>July 8, 2019 at 6:01 am</p>` +
+				`<figure><img src="/c.jpg"><figcaption>Cranes at the port. Photo: John Doe/Reuters</figcaption></figure>` +
+				para("The port said.") + `<p>Cranes at the port. Photo: John Doe/Reuters</p>` + para("Officials added.") +
+				`<p>Photo: Harbour Authority</p>` + para("Workers replied.") +
+				`<figure><img src="/c.jpg"><figcaption>Cranes at the port. Photo: John Doe/Reuters</figcaption></figure>` +
+				`</div></body></html>`,
+			keep:     []string{"The port said.", "Officials added.", "Workers replied."},
+			chrome:   []string{"Business", "Port deal signed", "Anna Lee", "July 8", "Cranes at the port", "Harbour Authority"},
+			captions: []string{"Cranes at the port. Photo: John Doe/Reuters", "Photo: Harbour Authority"},
+			title:    "Port deal signed",
+		},
+		{
+			name: "a page of captions alone keeps them as its text",
+			html: `<html><body><div class="gallery"><h1>Velvet and shine</h1>` +
+				`<img src="/1.jpg"><div class="photo-caption"><p>A long caption of the first photo, taken in Paris in the summer, with the light of the evening.</p></div>` +
+				`<img src="/2.jpg"><div class="photo-caption"><p>A long caption of the second photo, taken the next day, with the river, the bridges.</p></div>` +
+				`</div></body></html>`,
+			keep:   []string{"A long caption of the first photo", "A long caption of the second photo"},
+			chrome: []string{"Velvet and shine"},
+		},
+		{
+			name: "a line the article repeats stays; a pull quote copy and a repeated run go",
+			html: `<html><body><div class="story">` + para("Chorus.") + para("Verse one.") + para("Chorus.") +
+				`<blockquote>Verse one. It was the longest sentence of the day, with clauses, commas, and a full stop.</blockquote>` +
+				para("Copy one.") + para("Copy two.") + para("Copy one.") + para("Copy two.") + `</div></body></html>`,
+			keep:   []string{"Chorus.", "Verse one.", "Copy one.", "Copy two."},
+			counts: map[string]int{"Chorus.": 2, "Verse one.": 1, "Copy one.": 1, "Copy two.": 1},
+		},
+		{
+			name: "teasers of other stories cut short with an ellipsis",
+			html: `<html><body><div class="story">` + para("First point.") + para("Second point.") + para("Third point.") +
+				`<div class="box"><h3><a href="/a">Harbour wall repairs start</a></h3><p>Work on the old harbour wall began on Monday and will last until the spring, the council said…</p>` +
+				`<h3><a href="/b">School play sells out</a></h3><p>All four nights of the school's winter play were sold out within a day of the tickets going on sale...</p></div>` +
+				`</div></body></html>`,
+			keep:   []string{"First point.", "Third point."},
+			chrome: []string{"Harbour wall", "Work on the old harbour", "School play", "All four nights"},
+		},
+		{
+			name: "embedded posts stay, in a figure or a social wrapper",
+			html: `<html><body><div class="entry-content">` + para("First point.") + para("Second point.") +
+				`<blockquote class="twitter-tweet"><p lang="en">The new bridge opens on Monday, and the first crossing is free. <a href="https://t.co/a">pic.twitter.com/a</a></p>` +
+				`&mdash; City Hall (@cityhall) <a href="https://twitter.com/cityhall/status/1">March 3, 2019</a></blockquote>` +
+				para("Third point.") + `<figure class="embed-twitter"><div class="social-embed"><blockquote class="twitter-tweet"><p lang="en">` +
+				`Second post about the ferry timetable and the winter sailings.</p>&mdash; Port (@port) <a href="https://twitter.com/port/status/2">March 4, 2019</a></blockquote></div></figure>` +
+				para("Fourth point.") + `<div class="social-share"><a href="/s">Share</a><a href="/t">Tweet</a></div></div></body></html>`,
+			keep:     []string{"First point.", "The new bridge opens on Monday", "Second post about the ferry", "Fourth point."},
+			chrome:   []string{"Share"},
+			captions: []string{},
+		},
+		{
+			name: "a trailing list of story links and one-link promos go; a list inside the text stays",
+			html: `<html><body><div class="story">` + para("First point.") +
+				`<p><strong><a href="/photos">Photos: see how the harbour changed over the years</a></strong></p>` + para("Second point.") +
+				`<ul><li><a href="/bug/1">Bug 1 – the crane stops in the rain</a></li><li><a href="/bug/2">Bug 2 – the gate opens late</a></li></ul>` +
+				para("Third point.") + `<p><em>More stories from the coast:</em></p>` +
+				`<ul><li><a href="/a">Ferry timetable changes for winter</a></li><li><a href="/b">School play sells out</a></li></ul>` +
+				`</div></body></html>`,
+			keep:   []string{"First point.", "Bug 1 – the crane stops", "Bug 2", "Third point."},
+			chrome: []string{"Photos: see how", "More stories from the coast", "Ferry timetable", "School play"},
+		},
+		{
+			name: "credits, notes, a trailing date line and the author box after the article go",
+			html: `<html><body><div class="story">` + para("First point.") + `<p>Jim Wilson/The New York Times</p>` + para("Second point.") +
+				para("Third point.") + `<p>This story originally appeared on Harbour Weekly under another headline.</p>` +
+				`<p>© 2019 Harbour News. All rights reserved.</p><p>Posted by Pukie at November 11, 2012 5:00 PM</p>` +
+				`<div class="author-box"><img src="/a.jpg"><h4>About Anna Lee</h4><p>Anna Lee covers the port and the river for Harbour News, ` +
+				`and before that wrote about schools and the council for ten years, with a book on ferries.</p></div></div></body></html>`,
+			keep:     []string{"First point.", "Second point.", "Third point."},
+			chrome:   []string{"Jim Wilson", "originally appeared", "All rights reserved", "Posted by", "covers the port", "About Anna Lee"},
+			captions: []string{"Jim Wilson/The New York Times"},
+		},
+		{
+			// The first pass strips "community" containers; the article
+			// is found by a relaxed view of the same walk.
+			name: "an article in a container with an unlikely class name",
+			html: `<html><body><div class="nav"><a href="/">Home</a></div><div class="community-post">` + para("First point.") +
+				para("Second point.") + para("Third point.") + para("Fourth point.") + para("Fifth point.") + para("Sixth point.") +
+				`</div></body></html>`,
+			keep:   []string{"First point.", "Sixth point."},
 			chrome: []string{"Home"},
+		},
+		{
+			name: "a page of short lines between <br>s is not empty",
+			html: `<html><body><div class="top"><a href="/">Home</a> | <a href="/poems">Poems</a></div><div id="text">` +
+				`The tide is in,<br>the gulls are out,<br>the boats asleep<br>and none about.<br>` +
+				`The lamp is lit,<br>the kettle sings,<br>the harbour dark<br>with folded wings.</div></body></html>`,
+			keep:   []string{"The tide is in,", "with folded wings."},
+			chrome: []string{"Home", "Poems"},
+		},
+		{
+			name: "an author box written as text: a label and a bio naming the author",
+			html: `<html><body><div class="story">` + para("First point.") + para("Second point.") + para("Third point.") +
+				`<h4>ABOUT ANNA LEE</h4><p>Anna Lee is a reporter in Harbourtown. She writes about ports, ferries and the people who work on them, ` +
+				`and she has a dog.</p></div></body></html>`,
+			keep:   []string{"First point.", "Third point."},
+			chrome: []string{"ABOUT ANNA LEE", "Anna Lee is a reporter"},
+		},
+		{
+			name: "a date line after the standfirst and the author's bio at the end go",
+			html: `<html><head><meta name="author" content="Anna Lee"></head><body><div class="story">` +
+				para("Standfirst.") + `<p>On 6/13/2018 by Anna Lee</p>` + para("First point.") + para("Second point.") +
+				`<p>Anna Lee covers the port for the Harbour News. She previously wrote about ferries and fishing for ten years.</p>` +
+				`</div></body></html>`,
+			keep:   []string{"Standfirst.", "First point.", "Second point."},
+			chrome: []string{"6/13/2018", "covers the port"},
+		},
+		{
+			name: "a comment thread longer than the article is not the article",
+			html: `<html><body><div class="a1">` + para("First point.") + para("Second point.") + para("Third point.") + `</div><div class="r">` +
+				comments(20) + `</div></body></html>`,
+			keep:   []string{"First point.", "Third point."},
+			chrome: []string{"I have read this story", "reader", "12.03.2019"},
+		},
+		{
+			name: "a page written as a list is not empty",
+			html: `<html><body><ul class="nav"><li><a href="/">Home</a></li></ul><ol id="steps">` +
+				`<li>Fill the kettle with fresh water and set it to boil on the stove.</li>` +
+				`<li>Warm the pot with a little of the hot water, then pour it away.</li>` +
+				`<li>Add one spoon of leaves for each cup and one more for the pot.</li></ol></body></html>`,
+			keep:   []string{"Fill the kettle", "one more for the pot."},
+			chrome: []string{"Home"},
+		},
+		{
+			name: "a live blog's dated entries with headlines are the article",
+			html: `<html><body><div class="live">` + para("Intro.") + para("More intro.") + para("Last intro.") + `<div class="entries">` +
+				strings.Repeat(`<div class="entry"><img src="/e.jpg"> <time datetime="2019-03-12T10:32:00Z">10:32</time>`+
+					`<h3>Ferry service resumes after the morning storm</h3><p>The first boat left the pier at half past ten, `+
+					`with forty passengers and two cars on board, the operator said.</p></div>`, 4) + `</div></div></body></html>`,
+			keep:   []string{"Intro.", "Ferry service resumes", "The first boat left the pier"},
+			counts: map[string]int{"The first boat left the pier": 4},
+		},
+		{
+			name: "a thread under its own heading, inside the article's container",
+			html: `<html><body><div class="main">` + para("First point.") + para("Second point.") + para("Third point.") +
+				`<div class="r"><h3>Four replies so far</h3>` + comments(4) + `</div></div></body></html>`,
+			keep:   []string{"First point.", "Third point."},
+			chrome: []string{"I have read this story", "reader1"},
+		},
+		{
+			// Every rule drops the only paragraph (it is all one link):
+			// the page is read as flat text rather than left empty.
+			name: "a page whose only paragraph is a link is not empty",
+			html: `<html><body><div class="nav"><a href="/">Home</a> <a href="/news">News</a></div><div class="note">` +
+				`<p><a href="/s">The harbour will reopen on Monday after the storm, the council said in a statement.</a></p>` +
+				`</div></body></html>`,
+			keep:   []string{"The harbour will reopen on Monday"},
+			chrome: []string{"Home", "News"},
 		},
 		{
 			name:   "scripts, styles and hidden elements are not text",
@@ -210,6 +380,17 @@ func TestExtractHTMLStructure(t *testing.T) {
 					t.Errorf("kept %q in:\n%s", c, text)
 				}
 			}
+			for sub, n := range tt.counts {
+				if got := strings.Count(text, sub); got != n {
+					t.Errorf("%q appears %d times, want %d, in:\n%s", sub, got, n, text)
+				}
+			}
+			if tt.captions != nil && !slices.Equal(a.Captions, tt.captions) {
+				t.Errorf("captions = %q, want %q", a.Captions, tt.captions)
+			}
+			if tt.title != "" && a.Title != tt.title {
+				t.Errorf("title = %q, want %q", a.Title, tt.title)
+			}
 		})
 	}
 }
@@ -223,14 +404,16 @@ func TestExtractTextMode(t *testing.T) {
 		lines  []string
 		keep   []string
 		chrome []string
+		title  string // want this title when not empty
 	}{
 		{
 			name: "head labels, teasers, list after a related heading",
 			lines: []string{"Weather     Markets     Sport", "photo credit", "Harbour talks continue into the spring",
 				prose("First."), "Also read: Ten things about cranes", prose("Second."), "Related Posts", "Crane operators win award",
 				"Port expands night shifts", "0 Comments"},
-			keep:   []string{"Harbour talks continue into the spring", "First.", "Second."},
-			chrome: []string{"Weather     Markets     Sport", "photo credit", "Also read: Ten things about cranes", "Related Posts", "Crane operators win award", "Port expands night shifts", "0 Comments"},
+			keep:   []string{"First.", "Second."},
+			title:  "Harbour talks continue into the spring",
+			chrome: []string{"Harbour talks continue into the spring", "Weather     Markets     Sport", "photo credit", "Also read: Ten things about cranes", "Related Posts", "Crane operators win award", "Port expands night shifts", "0 Comments"},
 		},
 		{
 			name: "share labels and shortcodes, byline to metadata",
@@ -280,6 +463,9 @@ func TestExtractTextMode(t *testing.T) {
 					t.Errorf("kept chrome line %q", c)
 				}
 			}
+			if tt.title != "" && a.Title != tt.title {
+				t.Errorf("title = %q, want %q", a.Title, tt.title)
+			}
 		})
 	}
 }
@@ -324,6 +510,19 @@ func TestClassifyLine(t *testing.T) {
 		{"Related challenges remain for the operators of the new terminal, which opened in 2023 after long delays and cost overruns in construction.", notChrome},
 		{"Cookie prices rose.", notChrome},
 		{"Port Capacity", notChrome},
+		{"Get the best of the coast delivered to your inbox: sign up for our daily newsletter.", chromeWidget},
+		{"Story continues below advertisement", chromeWidget},
+		{"The newsletter the port sends to shippers every week now reaches forty firms in three countries.", notChrome},
+		{"© 2019 Harbour News", chromeLegal},
+		{"This story originally appeared on Harbour Weekly.", chromeLegal},
+		{"Cite this article: Lee, A. (2019). Port deal signed. Harbour News.", chromeLegal},
+		{"Copying the design of the old crane took the engineers two years, the port said.", notChrome},
+		{"No comments yet.", chromeWidget},
+		{"Comments may be no longer than 2000 characters and will post to the site shortly after submission.", chromeWidget},
+		{"Explore related topics: ports, shipping", chromeWidget},
+		{"Filed under: Ports", chromeWidget},
+		{"1 Comment » | Published in Ports, Shipping | 1 Comment", chromeWidget},
+		{"Filed under the old rules, the claim was rejected by the port authority after a long review of the case.", notChrome},
 	}
 	for _, tt := range tests {
 		t.Run(tt.line, func(t *testing.T) {

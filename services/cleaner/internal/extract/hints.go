@@ -23,6 +23,7 @@ const (
 	hwArticleBody                      // common article-body class names
 	hwComment                          // comment sections, in any language
 	hwCommentOther                     // comments in languages other than English
+	hwCaption                          // image captions and credits
 )
 
 // hintWordLists returns the hint words by kind. The lists are data, not
@@ -56,6 +57,8 @@ func hintWordLists() map[uint16][]string {
 		// (fenxiang).
 		hwShare:  {"share", "social", "compartir", "compartilh", "bagikan", "partage", "fenxiang"},
 		hwByline: {"byline", "author", "dateline", "writtenby"},
+		// "cutline" is the American newsroom word for a caption.
+		hwCaption: {"caption", "credit", "cutline"},
 		hwArticleBody: {"articlebody", "article-body", "article__body", "entry-content", "post-content", "story-body",
 			"article-content", "post-body"},
 		hwComment:      append([]string{"comment", "disqus"}, commentOther...),
@@ -85,6 +88,11 @@ func newHintWords() *hintWords {
 				}
 			}
 		}
+	}
+	// Upper-case ASCII letters are the same symbols as lower-case ones,
+	// so find matches without lower-casing (no word has capitals).
+	for c := byte('A'); c <= 'Z'; c++ {
+		w.sym[c] = w.sym[c+'a'-'A']
 	}
 	// The trie.
 	child := []map[uint8]int32{{}}
@@ -134,7 +142,8 @@ func newHintWords() *hintWords {
 	return w
 }
 
-// find returns the kinds of the hint words s contains.
+// find returns the kinds of the hint words s contains, ignoring the case
+// of ASCII letters.
 func (w *hintWords) find(s string) uint16 {
 	var k uint16
 	st := int32(0)

@@ -3,6 +3,7 @@ package extract
 import (
 	"bytes"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/newspipe/newspipe/services/cleaner/internal/decode"
 	"golang.org/x/net/html"
@@ -24,31 +25,40 @@ func (x *Extractor) extractHTML(in Input) (*Article, error) {
 		return extractTokens(dec, in.URL)
 	}
 	a := &Article{Charset: dec.Charset}
+	// One walk; the passes are views of it.
+	base := newDOM(root, x.sel, x.scratch.get())
+	defer x.scratch.put(base.scratch)
 	var (
-		d         *dom
-		sel       selection
-		metaNodes []*html.Node
-		hints     map[[3]string]hintResult // shared by the passes
+		d   *dom
+		sel selection
 	)
 	for i, p := range passes() {
-		// The first walk also collects the elements that can carry
-		// metadata; later passes see the same elements.
-		d2 := newDOM(root, p, x.sel, i == 0, hints)
-		hints = d2.hintCache
-		if i == 0 {
-			metaNodes = d2.metaNodes
-		}
+		d2 := base.view(p, x.scratch.get())
 		sel2 := d2.selectContent()
 		// A relaxed pass must find much more text, and not mostly link
 		// text: otherwise it has found the menus, archive lists and
 		// footers around a short article, not a longer article.
 		if i == 0 || sel2.quality() > 2*sel.quality() && sel2.links*3 < sel2.chars {
+			if d != nil {
+				x.scratch.put(d.scratch)
+			}
 			d, sel = d2, sel2
+		} else {
+			x.scratch.put(d2.scratch)
 		}
 		if sel.quality() >= minArticleChars {
 			break
 		}
 	}
+	// The blocks' text strings outlive the scratch; nothing else does.
+	defer x.scratch.put(d.scratch)
+	// The metadata first: the title and byline it finds are what the
+	// head of the article is checked against.
+	m := collectMeta(x.sel, metaSelection(root, base.metaNodes), in.URL)
+	a.Blocks = d.keptText(sel.keep, a.Blocks[:0])
+	m.apply(a)
+	d.moveFields(sel.keep, a)
+	a.Blocks = a.Blocks[:0]
 	for i := range d.blocks {
 		b := &d.blocks[i]
 		if sel.keep[i] {
@@ -60,9 +70,9 @@ func (x *Extractor) extractHTML(in Input) (*Article, error) {
 			a.Stats.CharsRemoved += int(b.chars)
 		}
 	}
-	a.Stats.BlocksRemoved += d.strippedBlocks
-	a.Stats.CharsRemoved += d.strippedChars
-	collectMeta(x.sel, metaSelection(root, metaNodes), in.URL).apply(a)
+	if len(a.Blocks) == 0 {
+		d.readFlat(a)
+	}
 	if len(a.Blocks) == 0 {
 		if a.Stats.BlocksRemoved == 0 {
 			return a, ErrEmpty
@@ -70,6 +80,51 @@ func (x *Extractor) extractHTML(in Input) (*Article, error) {
 		return a, ErrNoContent
 	}
 	return a, nil
+}
+
+// readFlat is the last resort when no container reads as an article: the
+// page's blocks are read as a flattened text page is (the run of prose,
+// without the chrome lines and labels around it). A page with no prose
+// at all stays empty.
+func (d *dom) readFlat(a *Article) {
+	lines := make([]lineInfo, 0, len(d.blocks))
+	for i := range d.blocks {
+		if d.absent != nil && d.absent[i] {
+			continue
+		}
+		t := d.blocks[i].text
+		lines = append(lines, lineInfo{raw: t, text: t, words: countWords(t)})
+	}
+	cleanLines(lines)
+	prose := false
+	for i := range lines {
+		prose = prose || lines[i].prose
+	}
+	if !prose {
+		return
+	}
+	a.Stats = Stats{}
+	for i := range lines {
+		n := utf8.RuneCountInString(lines[i].text)
+		if lines[i].drop || lines[i].text == a.Title {
+			a.Stats.BlocksRemoved++
+			a.Stats.CharsRemoved += n
+			continue
+		}
+		a.Blocks = append(a.Blocks, lines[i].text)
+		a.Stats.BlocksKept++
+		a.Stats.CharsKept += n
+	}
+}
+
+// keptText appends the text of the kept blocks to dst.
+func (d *dom) keptText(keep []bool, dst []string) []string {
+	for i, k := range keep {
+		if k {
+			dst = append(dst, d.blocks[i].text)
+		}
+	}
+	return dst
 }
 
 // extractTokens is the fallback for pages the HTML parser rejects: it

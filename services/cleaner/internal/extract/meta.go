@@ -369,6 +369,7 @@ func (m *pageMeta) apply(a *Article) {
 			a.SiteName = au
 		}
 	}
+	a.Title = m.trimSiteName(a.Title, a.SiteName)
 	a.Byline = m.bylineValue(a.SiteName)
 	a.Description = firstNonEmpty(m.ld.description, m.first("og:description", "description", "twitter:description", "dc:description"))
 	a.CanonicalURL = m.resolve(firstNonEmpty(m.canonical, m.first("og:url"), m.ld.url))
@@ -386,6 +387,26 @@ func (m *pageMeta) apply(a *Article) {
 	a.Published = m.published(a.CanonicalURL)
 	a.Modified = parseTime(firstNonEmpty(m.ld.modified, m.first("article:modified_time", "og:updated_time", "itemprop:datemodified", "dateModified", "datemodified", "dcterm:modified", "last-modified")))
 	a.Lang = m.language(a)
+}
+
+// trimSiteName cuts the site's name, and the section names before it,
+// off a title that ends with them ("Headline_Section_Site",
+// "Headline :: Site") when the page's <h1> is the rest: meta titles
+// often carry the <title>'s suffix.
+func (m *pageMeta) trimSiteName(title, site string) string {
+	if site == "" || len(title) <= len(site) {
+		return title
+	}
+	parts := splitTitleParts(title)
+	if len(parts) < 2 || !strings.EqualFold(parts[len(parts)-1], site) {
+		return title
+	}
+	for _, h := range m.h1 {
+		if strings.EqualFold(foldSpace(h), parts[0]) {
+			return parts[0]
+		}
+	}
+	return title
 }
 
 func firstNonEmpty(vs ...string) string {
@@ -835,7 +856,7 @@ func digits(s string) (int, bool) {
 // confidence, else the detected one.
 func (m *pageMeta) language(a *Article) string {
 	declared := primaryLang(firstNonEmpty(m.htmlLang, m.first("content-language", "og:locale", "dc:language", "language"), m.ld.lang))
-	sample := a.Text()
+	sample := textSample(a.Blocks, 16<<10)
 	if len(sample) < 200 {
 		sample = a.Title + "\n" + a.Description + "\n" + sample
 	}
@@ -851,6 +872,20 @@ func (m *pageMeta) language(a *Article) string {
 		return detected
 	}
 	return declared
+}
+
+// textSample returns the first blocks joined with "\n", about max bytes
+// of them: the language detector reads no more than that (16 KiB), and
+// joining a long article whole costs a copy of it.
+func textSample(blocks []string, max int) string {
+	n := 0
+	for i, b := range blocks {
+		n += len(b) + 1
+		if n > max {
+			return strings.Join(blocks[:i+1], "\n")
+		}
+	}
+	return strings.Join(blocks, "\n")
 }
 
 // relatedLang reports languages the detector confuses with each other, for

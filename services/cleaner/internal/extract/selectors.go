@@ -49,6 +49,9 @@ type selectors struct {
 	// hints finds the class/id hint words (not selectors, but compiled
 	// with them: an automaton built once).
 	hints *hintWords
+
+	// textByte classifies bytes for the walk's text runs (tb* classes).
+	textByte [256]uint8
 }
 
 // compileSelectors compiles the fixed selector set; cascadia.MustCompile
@@ -72,6 +75,7 @@ func compileSelectors() *selectors {
 		bylineItem: cascadia.MustCompile("[itemprop*=author]"),
 		notByline:  cascadia.MustCompile("html, body, meta"),
 		hints:      newHintWords(),
+		textByte:   newTextBytes(),
 		chromeRole: cascadia.MustCompile("[role=menu i], [role=menubar i], [role=complementary i], [role=navigation i], " +
 			"[role=alert i], [role=alertdialog i], [role=dialog i]"),
 	}

@@ -175,17 +175,12 @@ func BenchmarkMetadata(b *testing.B) {
 	for _, name := range []string{"news_en.html", "news_ru_cp1251.html", "news_zh_gbk.html"} {
 		root := parsedPage(b, name)
 		page := strings.TrimSuffix(name, ".html")
-		b.Run(page+"/walk", func(b *testing.B) {
-			for b.Loop() {
-				newDOM(root, passes()[0], sel, false, nil)
-			}
-		})
 		b.Run(page+"/walk+collect", func(b *testing.B) {
 			for b.Loop() {
-				newDOM(root, passes()[0], sel, true, nil)
+				newDOM(root, sel, &scratch{})
 			}
 		})
-		cands := newDOM(root, passes()[0], sel, true, nil).metaNodes
+		cands := newDOM(root, sel, &scratch{}).metaNodes
 		b.Run(page+"/lookups", func(b *testing.B) {
 			for b.Loop() {
 				collectMeta(sel, metaSelection(root, cands), "")

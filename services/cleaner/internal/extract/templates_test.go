@@ -17,7 +17,8 @@ import (
 // chrome kind must go (related lists, read-also boxes, tickers, share
 // rows, cookie notices, newsletter boxes, comments, author boxes,
 // footers) and the article must stay, in order (golden files, refreshed
-// with -update).
+// with -update). Two older layouts write the article as bare text with
+// <br>s in a table cell and in a <div>.
 func TestTemplateChrome(t *testing.T) {
 	tests := []struct {
 		file, contentType   string
@@ -39,8 +40,8 @@ func TestTemplateChrome(t *testing.T) {
 		},
 		{
 			file: "portal_zh_gb2312.html", contentType: "text/html", charset: "gbk", lang: "zh",
-			byline: "赵雪梅", site: "北方科技网",
-			keep: []string{"长春高校与叶卡捷琳堡研究院共建材料检测中心", "本报长春10月21日电", "聚焦极寒环境应用", "为企业进入对方市场提供便利。"},
+			byline: "赵雪梅", site: "北方科技网", title: "长春高校与叶卡捷琳堡研究院共建材料检测中心",
+			keep: []string{"本报长春10月21日电", "聚焦极寒环境应用", "为企业进入对方市场提供便利。"},
 			chrome: []string{"延伸阅读", "东北地区新建三座风电装备试验场", "上证指数", "责任编辑", "关键词", "分享到", "订阅科技早报",
 				"相关新闻", "国产大型风洞", "网友评论", "天然的试验场", "标准互认才是关键，不然", "最新资讯", "排行榜", "版权所有",
 				"Cookie", "您当前的位置", "字号"},
@@ -57,11 +58,46 @@ func TestTemplateChrome(t *testing.T) {
 		{
 			file: "soup_ru_cp1251.html", contentType: "text/html; charset=windows-1251", charset: "windows-1251", lang: "ru",
 			byline: "Павел Громов", site: "Сибирь-Тех", published: "2025-12-02T11:40:00+06:00",
-			keep: []string{"Омский завод и компания из Сианя договорились о выпуске тепловых насосов",
+			keep: []string{
 				"Омский машиностроительный завод", "вопрос правильного компрессора", "электроэнергию и уголь."},
 			chrome: []string{"Читайте также", "котельную на древесных пеллетах", "ЦБ на завтра", "USD", "Теги", "Поделиться",
 				"Рассылка", "Новости по теме", "Томская компания", "Комментарии", "минус сорок", "запчасти", "Популярное",
 				"Все права защищены", "cookie", "Главная"},
+		},
+		{
+			// An old layout table: the article is bare text between
+			// <br>s in one cell, beside a cell of links.
+			file: "bare_table_en.html", charset: "utf-8", lang: "en", site: "Valley Gazette",
+			title: "Mill to reopen in spring", byline: "Martha Gill, Gazette staff writer",
+			keep: []string{"The old paper mill on the east bank", "give preference to people who live in the valley."},
+			chrome: []string{"Mill to reopen in spring", "Martha Gill", "Obituaries", "Classifieds", "Contact Us",
+				"All rights reserved"},
+		},
+		{
+			// A <div> of bare text with no <p>, its headline a <span>.
+			file: "bare_div_en.html", charset: "utf-8", lang: "en", site: "Island Post", title: "Ferry timetable changes for winter",
+			keep:   []string{"The morning ferry to the mainland", "The summer timetable returns in April."},
+			chrome: []string{"Posted 12 October", "Harbour wall repairs", "Advertise with us", "Weather"},
+		},
+		{
+			// Reader comments in the article's own column, with class
+			// names that say nothing: recognised by their shape (avatar,
+			// name, date, text, reply, repeated).
+			file: "thread_ru.html", charset: "utf-8", lang: "ru", site: "Алтай Онлайн",
+			title: "В Барнауле откроют центр испытаний дронов",
+			keep:  []string{"Алтайский политехнический университет", "публиковать в открытом доступе."},
+			chrome: []string{"sibiryak", "прошлым технопарком", "Марина К.", "Ответить", "сельского хозяйства", "12.03.2019",
+				"В Барнауле откроют центр испытаний дронов"},
+		},
+		{
+			// A magazine feature: the opening paragraph sits apart, in
+			// an intro container before the body, with a "more from"
+			// list after it.
+			file: "magazine_en.html", charset: "utf-8", lang: "en", site: "Coastline Magazine",
+			title: "The Last Lighthouse Keepers", byline: "Ruth Okafor",
+			keep: []string{"The boat comes once a fortnight", "She is sixty-one", "looks out at the grey water"},
+			chrome: []string{"The Last Lighthouse Keepers", "By Ruth Okafor", "Photograph: Tom Reyes", "More from Features",
+				"The ferryman's daughter", "All rights reserved", "Subscribe"},
 		},
 	}
 	x := New(Options{})

@@ -36,6 +36,18 @@ func extractLines(text string) (*Article, error) {
 		return a, ErrEmpty
 	}
 	cleanLines(lines)
+	a.Title, a.Byline = textTitleByline(lines)
+	// The headline is the title, not the first line of the text; a
+	// page with nothing else keeps it.
+	for i := range lines {
+		if lines[i].prose {
+			break
+		}
+		if !lines[i].drop && lines[i].text == a.Title && i+1 < len(lines) {
+			lines[i].drop = true
+			break
+		}
+	}
 	for i := range lines {
 		l := &lines[i]
 		n := utf8.RuneCountInString(l.text)
@@ -48,7 +60,6 @@ func extractLines(text string) (*Article, error) {
 		a.Stats.BlocksKept++
 		a.Stats.CharsKept += n
 	}
-	a.Title, a.Byline = textTitleByline(lines)
 	a.Lang, _ = langid.Detect(a.Text())
 	if len(a.Blocks) == 0 {
 		return a, ErrNoContent
