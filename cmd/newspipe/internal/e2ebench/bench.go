@@ -93,7 +93,12 @@ func bench(ctx context.Context, cfg config, w io.Writer, log *slog.Logger) error
 		before, _ := m.snapshot()
 		cpu0, t0 := cpuTime(), time.Now()
 		if err := m.releaseAndWait(n, r, cfg.hold+5*time.Minute); err != nil {
-			return fmt.Errorf("rate %d/s: %w", r, err)
+			// Above the pipeline's capacity the backlog outgrows the
+			// site's feeds, which list only the newest 400 items per
+			// host as real feeds do: the oldest fall off before a poll
+			// sees them. Say so and go on; the figures below are then
+			// those of an overloaded pipeline.
+			fmt.Fprintf(w, "at %d articles/s: %v: offered above capacity, the backlog outgrew the feeds' 400-item window\n", r, err)
 		}
 		wall, cpu := time.Since(t0), cpuTime()-cpu0
 		after, _ := m.snapshot()
