@@ -19,7 +19,6 @@ import (
 	"github.com/newspipe/newspipe/pkg/lifecycle"
 	"github.com/newspipe/newspipe/pkg/service"
 	"github.com/newspipe/newspipe/pkg/telemetry"
-	"github.com/newspipe/newspipe/pkg/topology"
 	"github.com/newspipe/newspipe/services/fetcher/fetcher"
 	"github.com/newspipe/newspipe/services/sink/sink"
 )
@@ -133,7 +132,7 @@ func configCmd(args []string, w io.Writer) int {
 		nats = "embedded, on " + r.cfg.NATSAddr
 	}
 	fmt.Fprintf(w, "\nNATS: %s; streams: %d replica(s), message size limit %d bytes (from MAX_BODY_BYTES)\n",
-		bus.RedactURL(nats), r.cfg.Topology.Limits.Replicas, topology.MsgSizeFor(r.common.MaxBodyBytes))
+		bus.RedactURL(nats), r.cfg.Topology.Limits.Replicas, r.cfg.Topology.Limits.MaxMsgSize)
 	return 0
 }
 

@@ -198,14 +198,7 @@ func TestConsumerStates(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	topo := natstest.Topology()
-	b, err := bus.Connect(ctx, s.ClientURL(), topo, bus.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	if err := b.EnsureStreams(ctx); err != nil {
-		t.Fatal(err)
-	}
+	b := natstest.ConnectTopology(t, natstest.Target{Name: "embedded", URL: s.ClientURL()}, topo)
 	spec, err := topo.Consumer(topology.StageCleaner)
 	if err != nil {
 		t.Fatal(err)
@@ -250,19 +243,12 @@ func TestPublishAllLast(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	topo := natstest.Topology()
-	b, err := bus.Connect(ctx, s.ClientURL(), topo, bus.Options{PublishTimeout: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	if err := b.EnsureStreams(ctx); err != nil {
-		t.Fatal(err)
-	}
+	b := natstest.ConnectTopology(t, natstest.Target{Name: "embedded", URL: s.ClientURL()}, topo)
 	record := func(id string) bus.Message {
 		return bus.Message{Subject: topo.Raw("record"), MsgID: id, Data: []byte(id), Last: true}
 	}
 	// No stream holds "nowhere.job": that publish fails.
-	err = b.PublishAll(ctx, []bus.Message{
+	err := b.PublishAll(ctx, []bus.Message{
 		record("r1"),
 		{Subject: topo.Raw("job"), MsgID: "j1", Data: []byte("j1")},
 		{Subject: "nowhere.job", MsgID: "j2", Data: []byte("j2")},
@@ -290,14 +276,7 @@ func TestProgressCountsDiscarded(t *testing.T) {
 	defer cancel()
 	topo := natstest.Topology()
 	topo.Limits.MaxBytes = 64 << 10
-	b, err := bus.Connect(ctx, s.ClientURL(), topo, bus.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	if err := b.EnsureStreams(ctx); err != nil {
-		t.Fatal(err)
-	}
+	b := natstest.ConnectTopology(t, natstest.Target{Name: "embedded", URL: s.ClientURL()}, topo)
 	spec, err := topo.Consumer(topology.StageCleaner)
 	if err != nil {
 		t.Fatal(err)

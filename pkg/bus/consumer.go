@@ -184,14 +184,12 @@ func (c *Consumer) Progress(ctx context.Context) (Progress, error) {
 	if !c.whole {
 		return p, nil
 	}
+	// Stream fetches the stream's info: one request, read from its cache.
 	s, err := c.js.Stream(ctx, c.spec.Stream)
 	if err != nil {
 		return p, fmt.Errorf("bus: stream %s: %w", c.spec.Stream, err)
 	}
-	si, err := s.Info(ctx)
-	if err != nil {
-		return p, fmt.Errorf("bus: stream info %s: %w", c.spec.Stream, err)
-	}
+	si := s.CachedInfo()
 	if first := si.State.FirstSeq; first > info.AckFloor.Stream+1 && si.State.Msgs > 0 {
 		p.Lost = first - 1 - info.AckFloor.Stream
 	}

@@ -98,13 +98,10 @@ func (b *Bus) Count(ctx context.Context, subject string) (uint64, error) {
 // first says how many of the oldest are gone.
 func (b *Bus) StreamSeqs(ctx context.Context, id string) (first, last uint64, err error) {
 	name := b.topo.StreamName(id)
-	s, err := b.js.Stream(ctx, name)
+	s, err := b.js.Stream(ctx, name) // fetches the stream's info
 	if err != nil {
 		return 0, 0, fmt.Errorf("bus: stream %s: %w", name, err)
 	}
-	info, err := s.Info(ctx)
-	if err != nil {
-		return 0, 0, fmt.Errorf("bus: stream info %s: %w", name, err)
-	}
+	info := s.CachedInfo()
 	return info.State.FirstSeq, info.State.LastSeq, nil
 }
